@@ -1,0 +1,146 @@
+//! The HTTP API's request and response bodies, shared by the server (which
+//! produces them) and the browser (which consumes them).
+
+use crate::domain::session::{Field, ValidationError};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreateSessionRequest {
+    pub title: String,
+    pub date: String,
+    pub place: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CreatedSession {
+    pub session_id: String,
+    pub join_code: String,
+    /// The moderator secret; shown once, stored only hashed on the server.
+    pub moderator_token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupView {
+    pub id: String,
+    pub name: String,
+    pub colour: String,
+    pub member_count: u32,
+}
+
+/// What anyone holding the join code may see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicSession {
+    pub join_code: String,
+    pub title: String,
+    pub date: String,
+    pub place: String,
+    pub groups: Vec<GroupView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParticipantView {
+    pub id: String,
+    pub display_name: String,
+    pub kommune: String,
+    pub group_id: String,
+}
+
+/// What the moderator sees of their session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModeratorSession {
+    pub session_id: String,
+    pub session: PublicSession,
+    pub participants: Vec<ParticipantView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupRequest {
+    pub name: String,
+    pub colour: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JoinRequest {
+    pub display_name: String,
+    pub kommune: String,
+    pub group_id: String,
+}
+
+/// The participant behind the cookie, with their session and group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub participant: ParticipantView,
+    pub group: GroupView,
+    pub session: PublicSession,
+}
+
+/// Machine-readable error codes; the UI turns each into a German sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    UnknownJoinCode,
+    UnknownGroup,
+    NotJoined,
+    TokenExpired,
+    ForeignToken,
+    ModeratorOnly,
+    GroupNotEmpty,
+    TooManyGroups,
+    SessionFull,
+    DuplicateGroupName,
+    Empty,
+    TooLong,
+    ControlCharacters,
+    InvalidFormat,
+    RateLimited,
+    BadRequest,
+    Internal,
+    /// Client side only: the server could not be reached.
+    Network,
+}
+
+/// Body of every error response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiErrorBody {
+    pub code: ErrorCode,
+    /// The offending input field, for validation errors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<Field>,
+    /// Upper bound, for `TooLong`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<usize>,
+    /// A German sentence for clients that do not translate codes themselves.
+    pub message: String,
+}
+
+impl From<&ValidationError> for ApiErrorBody {
+    fn from(e: &ValidationError) -> Self {
+        let (code, max) = match e {
+            ValidationError::Empty { .. } => (ErrorCode::Empty, None),
+            ValidationError::TooLong { max, .. } => (ErrorCode::TooLong, Some(*max)),
+            ValidationError::ControlCharacters { .. } => (ErrorCode::ControlCharacters, None),
+            ValidationError::InvalidFormat { .. } => (ErrorCode::InvalidFormat, None),
+        };
+        let mut body = ApiErrorBody {
+            code,
+            field: Some(e.field()),
+            max,
+            message: String::new(),
+        };
+        body.message = crate::texts::error_message(crate::i18n::Locale::de, &body);
+        body
+    }
+}
+
+impl ApiErrorBody {
+    pub fn new(code: ErrorCode) -> Self {
+        let mut body = ApiErrorBody {
+            code,
+            field: None,
+            max: None,
+            message: String::new(),
+        };
+        body.message = crate::texts::error_message(crate::i18n::Locale::de, &body);
+        body
+    }
+}

@@ -1,0 +1,134 @@
+//! The browser's calls to the HTTP API and what the browser keeps in
+//! localStorage. Compiles for the server too (web-sys stubs), where it is never
+//! called: resources that use it are `LocalResource`s and event handlers.
+
+use crate::api::*;
+use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_storage::{LocalStorage, Storage};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+pub type ApiResult<T> = Result<T, ApiErrorBody>;
+
+async fn read<T: DeserializeOwned>(response: Response) -> ApiResult<T> {
+    if response.ok() {
+        let text = response
+            .text()
+            .await
+            .map_err(|_| ApiErrorBody::new(ErrorCode::Network))?;
+        let text = if text.is_empty() { "null" } else { &text };
+        serde_json::from_str(text).map_err(|_| ApiErrorBody::new(ErrorCode::Internal))
+    } else {
+        Err(response
+            .json::<ApiErrorBody>()
+            .await
+            .unwrap_or_else(|_| ApiErrorBody::new(ErrorCode::Internal)))
+    }
+}
+
+async fn call<T: DeserializeOwned>(
+    builder: RequestBuilder,
+    body: Option<&impl Serialize>,
+) -> ApiResult<T> {
+    let request = match body {
+        Some(body) => builder.json(body),
+        None => builder.build(),
+    }
+    .map_err(|_| ApiErrorBody::new(ErrorCode::BadRequest))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|_| ApiErrorBody::new(ErrorCode::Network))?;
+    read(response).await
+}
+
+fn moderator(builder: RequestBuilder, token: &str) -> RequestBuilder {
+    builder.header("Authorization", &format!("Bearer {token}"))
+}
+
+const NO_BODY: Option<&()> = None;
+
+pub async fn create_session(req: &CreateSessionRequest) -> ApiResult<CreatedSession> {
+    call(Request::post("/api/sessions"), Some(req)).await
+}
+
+pub async fn public_session(code: &str) -> ApiResult<PublicSession> {
+    call(Request::get(&format!("/api/join/{code}")), NO_BODY).await
+}
+
+pub async fn join(code: &str, req: &JoinRequest) -> ApiResult<Me> {
+    call(Request::post(&format!("/api/join/{code}")), Some(req)).await
+}
+
+pub async fn me(code: &str) -> ApiResult<Me> {
+    call(Request::get(&format!("/api/sessions/{code}/me")), NO_BODY).await
+}
+
+pub async fn moderator_session(token: &str) -> ApiResult<ModeratorSession> {
+    call(
+        moderator(Request::get("/api/moderation/session"), token),
+        NO_BODY,
+    )
+    .await
+}
+
+pub async fn add_group(token: &str, req: &GroupRequest) -> ApiResult<GroupView> {
+    call(
+        moderator(Request::post("/api/moderation/groups"), token),
+        Some(req),
+    )
+    .await
+}
+
+pub async fn update_group(token: &str, id: &str, req: &GroupRequest) -> ApiResult<GroupView> {
+    let url = format!("/api/moderation/groups/{id}");
+    call(moderator(Request::put(&url), token), Some(req)).await
+}
+
+pub async fn remove_group(token: &str, id: &str) -> ApiResult<()> {
+    let url = format!("/api/moderation/groups/{id}");
+    call(moderator(Request::delete(&url), token), NO_BODY).await
+}
+
+/// A session this device created, so the moderator finds it again without an account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KnownSession {
+    pub title: String,
+    pub date: String,
+    pub join_code: String,
+    pub moderator_token: String,
+}
+
+const KNOWN_SESSIONS_KEY: &str = "ikz.moderated_sessions";
+
+pub fn known_sessions() -> Vec<KnownSession> {
+    LocalStorage::get(KNOWN_SESSIONS_KEY).unwrap_or_default()
+}
+
+pub fn remember_session(session: KnownSession) {
+    let mut all = known_sessions();
+    all.retain(|s| s.moderator_token != session.moderator_token);
+    all.insert(0, session);
+    // Losing the list only costs convenience: the secret link still works.
+    let _ = LocalStorage::set(KNOWN_SESSIONS_KEY, all);
+}
+
+/// The moderator secret travels in the URL fragment, which browsers never send
+/// to the server (so it stays out of logs and Referer headers).
+pub fn moderator_token_from_location() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let token = hash.trim_start_matches('#').trim().to_owned();
+    (!token.is_empty()).then_some(token)
+}
+
+pub fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// A full page load (used where the URL fragment carries state).
+pub fn go_to(url: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_href(url);
+    }
+}

@@ -1,0 +1,32 @@
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// Top bar: skip link, product name, language switch.
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let switch = move |_| {
+        let next = match i18n.get_locale() {
+            Locale::de => Locale::en,
+            Locale::en => Locale::de,
+        };
+        i18n.set_locale(next);
+    };
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <header class="topbar">
+            <a class="brand" href="/">{t!(i18n, app_name)}</a>
+            <button
+                type="button"
+                class="lang-switch"
+                on:click=switch
+                aria-label=move || t_string!(i18n, language).to_string()
+            >
+                {move || match i18n.get_locale() {
+                    Locale::de => "English",
+                    Locale::en => "Deutsch",
+                }}
+            </button>
+        </header>
+    }
+}

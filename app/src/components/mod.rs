@@ -1,0 +1,2 @@
+pub mod error_notice;
+pub mod header;

@@ -1,0 +1,79 @@
+//! IKZ-Werkstatt: the app crate, compiled for the server (`ssr`) and for the
+//! browser (`hydrate`). Domain rules in `domain`, API types in `api`, UI in
+//! `pages` and `components`.
+
+pub mod api;
+mod client;
+mod components;
+pub mod domain;
+mod pages;
+pub mod texts;
+
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
+
+use crate::i18n::I18nContextProvider;
+use components::header::Header;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+use pages::{
+    home::HomePage, join::JoinPage, moderation::ModerationPage, not_found::NotFound,
+    workspace::WorkspacePage,
+};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider>
+            <Stylesheet id="leptos" href="/pkg/ikz_werkstatt.css" />
+            <Title text="IKZ-Werkstatt" />
+            <Router>
+                <Header />
+                <main id="main" tabindex="-1">
+                    <Routes fallback=NotFound>
+                        <Route path=path!("/") view=HomePage />
+                        <Route path=path!("/moderation") view=ModerationPage />
+                        <Route path=path!("/join/:code") view=JoinPage />
+                        <Route path=path!("/s/:code") view=WorkspacePage />
+                    </Routes>
+                </main>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+/// Entry point of the browser build.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+    // End-to-end tests wait for this marker instead of sleeping.
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

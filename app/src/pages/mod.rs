@@ -1,0 +1,5 @@
+pub mod home;
+pub mod join;
+pub mod moderation;
+pub mod not_found;
+pub mod workspace;

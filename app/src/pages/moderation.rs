@@ -1,0 +1,220 @@
+use crate::api::{ApiErrorBody, ErrorCode, GroupRequest, GroupView, ModeratorSession};
+use crate::client;
+use crate::components::error_notice::ErrorNotice;
+use crate::domain::session::{german_date, GROUP_COLOURS};
+use crate::i18n::*;
+use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+
+/// The moderator's page for one session; the secret comes from the URL fragment.
+#[component]
+pub fn ModerationPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let token = RwSignal::new(None::<String>);
+    let session = LocalResource::new(move || async move {
+        let Some(t) = client::moderator_token_from_location() else {
+            return Err(ApiErrorBody::new(ErrorCode::ModeratorOnly));
+        };
+        token.set(Some(t.clone()));
+        client::moderator_session(&t).await
+    });
+    let reload = Callback::new(move |()| session.refetch());
+    view! {
+        <h1>{t!(i18n, moderation.heading)}</h1>
+        <Transition fallback=move || view! { <p>{t!(i18n, loading)}</p> }>
+            {move || {
+                session
+                    .get()
+                    .map(|result| match result {
+                        Ok(s) => {
+                            let token = token.get().unwrap_or_default();
+                            view! { <ModeratorCockpit session=s token reload /> }.into_any()
+                        }
+                        Err(e) => view! { <ErrorNotice error=Signal::derive(move || Some(e.clone())) /> }
+                            .into_any(),
+                    })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn ModeratorCockpit(
+    session: ModeratorSession,
+    token: String,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let public = session.session;
+    let link = format!("{}/join/{}", client::origin(), public.join_code);
+    let participants = session.participants;
+    let groups = public.groups.clone();
+    view! {
+        <section class="panel session-facts" aria-labelledby="facts-heading">
+            <h2 id="facts-heading">{public.title.clone()}</h2>
+            <p>{german_date(&public.date)} " · " {public.place.clone()}</p>
+            <dl>
+                <dt>{t!(i18n, moderation.join_code)}</dt>
+                <dd class="join-code" data-testid="join-code">{public.join_code.clone()}</dd>
+                <dt>{t!(i18n, moderation.participant_link)}</dt>
+                <dd>
+                    <a href=link.clone() data-testid="participant-link">{link.clone()}</a>
+                </dd>
+            </dl>
+            <p class="hint">{t!(i18n, moderation.secret_hint)}</p>
+        </section>
+        <GroupsEditor groups token reload />
+        <section class="panel" aria-labelledby="participants-heading">
+            <h2 id="participants-heading">{t!(i18n, moderation.participants)}</h2>
+            {if participants.is_empty() {
+                view! { <p class="hint">{t!(i18n, moderation.no_participants)}</p> }.into_any()
+            } else {
+                let names = public.groups;
+                view! {
+                    <ul class="participants">
+                        {participants
+                            .into_iter()
+                            .map(|p| {
+                                let group = names
+                                    .iter()
+                                    .find(|g| g.id == p.group_id)
+                                    .map(|g| g.name.clone())
+                                    .unwrap_or_default();
+                                view! {
+                                    <li>{p.display_name} " (" {p.kommune} ") · " {group}</li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn GroupsEditor(groups: Vec<GroupView>, token: String, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let next_colour = GROUP_COLOURS[groups.len() % GROUP_COLOURS.len()];
+    let rows = groups
+        .into_iter()
+        .map(|g| view! { <GroupRow group=g token=token.clone() reload /> })
+        .collect_view();
+    let empty = rows.is_empty();
+    view! {
+        <section class="panel" aria-labelledby="groups-heading">
+            <h2 id="groups-heading">{t!(i18n, moderation.groups)}</h2>
+            {empty.then(|| view! { <p class="hint">{t!(i18n, moderation.no_groups)}</p> })}
+            <ul class="groups">{rows}</ul>
+            <AddGroupForm token next_colour reload />
+        </section>
+    }
+}
+
+#[component]
+fn AddGroupForm(token: String, next_colour: &'static str, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let name = RwSignal::new(String::new());
+    let colour = RwSignal::new(next_colour.to_owned());
+    let error = RwSignal::new(None::<ApiErrorBody>);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let token = token.clone();
+        let request = GroupRequest {
+            name: name.get_untracked(),
+            colour: colour.get_untracked(),
+        };
+        spawn_local(async move {
+            match client::add_group(&token, &request).await {
+                Ok(_) => {
+                    name.set(String::new());
+                    error.set(None);
+                    reload.run(());
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="inline-form" on:submit=submit novalidate>
+            <label for="new-group-name">{t!(i18n, moderation.group_name)}</label>
+            <input id="new-group-name" name="group-name" bind:value=name />
+            <label for="new-group-colour">{t!(i18n, moderation.colour)}</label>
+            <input id="new-group-colour" type="color" bind:value=colour />
+            <button type="submit">{t!(i18n, moderation.add_group)}</button>
+            <ErrorNotice error=error />
+        </form>
+    }
+}
+
+#[component]
+fn GroupRow(group: GroupView, token: String, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let editing = RwSignal::new(false);
+    let name = RwSignal::new(group.name.clone());
+    let colour = RwSignal::new(group.colour.clone());
+    let error = RwSignal::new(None::<ApiErrorBody>);
+    let id = StoredValue::new(group.id.clone());
+    let token = StoredValue::new(token);
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let request = GroupRequest {
+            name: name.get_untracked(),
+            colour: colour.get_untracked(),
+        };
+        spawn_local(async move {
+            let result = client::update_group(&token.get_value(), &id.get_value(), &request).await;
+            match result {
+                Ok(_) => reload.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let remove = move |_| {
+        spawn_local(async move {
+            match client::remove_group(&token.get_value(), &id.get_value()).await {
+                Ok(()) => reload.run(()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let label = group.name.clone();
+    view! {
+        <li class="group-row" style=format!("--group-colour: {}", group.colour)>
+            <Show
+                when=move || editing.get()
+                fallback=move || {
+                    view! {
+                        <span class="swatch" aria-hidden="true"></span>
+                        <span class="group-name">{label.clone()}</span>
+                        <span class="hint">
+                            {t!(i18n, moderation.members)} ": " {group.member_count}
+                        </span>
+                        <button type="button" on:click=move |_| editing.set(true)>
+                            {t!(i18n, moderation.rename)}
+                        </button>
+                        <button type="button" class="secondary" on:click=remove>
+                            {t!(i18n, moderation.remove)}
+                        </button>
+                    }
+                }
+            >
+                <form class="inline-form" on:submit=save novalidate>
+                    <label class="visually-hidden" for=format!("group-{}", id.get_value())>
+                        {t!(i18n, moderation.group_name)}
+                    </label>
+                    <input id=format!("group-{}", id.get_value()) bind:value=name />
+                    <label class="visually-hidden" for=format!("colour-{}", id.get_value())>
+                        {t!(i18n, moderation.colour)}
+                    </label>
+                    <input id=format!("colour-{}", id.get_value()) type="color" bind:value=colour />
+                    <button type="submit">{t!(i18n, moderation.save)}</button>
+                    <button type="button" class="secondary" on:click=move |_| editing.set(false)>
+                        {t!(i18n, moderation.cancel)}
+                    </button>
+                </form>
+            </Show>
+            <ErrorNotice error=error />
+        </li>
+    }
+}

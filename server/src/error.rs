@@ -1,0 +1,71 @@
+//! The HTTP layer's error type: every failure a handler can meet, mapped to a
+//! status and a typed body with a German message. Internal causes are logged,
+//! never shown.
+
+use crate::store::StoreError;
+use app::api::{ApiErrorBody, ErrorCode};
+use app::domain::ValidationError;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("invalid input: {0}")]
+    Invalid(#[from] ValidationError),
+    #[error("unknown join code")]
+    UnknownJoinCode,
+    #[error("not joined")]
+    NotJoined,
+    #[error("participant token expired")]
+    TokenExpired,
+    #[error("participant token of another session")]
+    ForeignToken,
+    #[error("moderator secret missing or wrong")]
+    ModeratorOnly,
+    #[error("rate limited")]
+    RateLimited,
+    #[error("malformed request body")]
+    BadRequest,
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+}
+
+impl ApiError {
+    fn status_and_body(&self) -> (StatusCode, ApiErrorBody) {
+        use StatusCode as S;
+        let plain = |status, code| (status, ApiErrorBody::new(code));
+        match self {
+            Self::Invalid(e) => (S::UNPROCESSABLE_ENTITY, ApiErrorBody::from(e)),
+            Self::UnknownJoinCode => plain(S::NOT_FOUND, ErrorCode::UnknownJoinCode),
+            Self::NotJoined => plain(S::UNAUTHORIZED, ErrorCode::NotJoined),
+            Self::TokenExpired => plain(S::UNAUTHORIZED, ErrorCode::TokenExpired),
+            Self::ForeignToken => plain(S::FORBIDDEN, ErrorCode::ForeignToken),
+            Self::ModeratorOnly => plain(S::FORBIDDEN, ErrorCode::ModeratorOnly),
+            Self::RateLimited => plain(S::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            Self::BadRequest => plain(S::BAD_REQUEST, ErrorCode::BadRequest),
+            Self::Store(e) => match e {
+                StoreError::UnknownGroup => plain(S::NOT_FOUND, ErrorCode::UnknownGroup),
+                StoreError::GroupNotEmpty => plain(S::CONFLICT, ErrorCode::GroupNotEmpty),
+                StoreError::TooManyGroups => plain(S::CONFLICT, ErrorCode::TooManyGroups),
+                StoreError::SessionFull => plain(S::CONFLICT, ErrorCode::SessionFull),
+                StoreError::DuplicateGroupName => plain(S::CONFLICT, ErrorCode::DuplicateGroupName),
+                StoreError::JoinCodeTaken | StoreError::Database(_) | StoreError::Migration(_) => {
+                    plain(S::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
+                }
+            },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.status_and_body();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        } else {
+            tracing::debug!(error = %self, "request refused");
+        }
+        (status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,49 @@
+//! The IKZ-Werkstatt server: configuration, router and state. Domain rules live
+//! in the `app` crate; this crate authenticates, stores and serves.
+
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod routes;
+pub mod state;
+pub mod store;
+
+use app::{shell, App};
+use axum::http::{header, HeaderValue};
+use axum::Router;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use state::AppState;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Content-Security-Policy: everything from our own origin, nothing from third
+/// parties. Inline script is needed by Leptos' hydration bootstrap.
+const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
+/// The whole application: JSON API, SSR pages, static files, security headers.
+pub fn app_router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let router = routes::api_router()
+        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state);
+    with_security_headers(router)
+}
+
+/// Just the JSON API, for tests that need no rendered pages.
+pub fn api_router(state: AppState) -> Router {
+    with_security_headers(routes::api_router().with_state(state))
+}
+
+fn with_security_headers(router: Router) -> Router {
+    let set = |name, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    router
+        .layer(set(header::CONTENT_SECURITY_POLICY, CSP))
+        .layer(set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(set(header::REFERRER_POLICY, "no-referrer"))
+        .layer(set(header::X_FRAME_OPTIONS, "DENY"))
+}

@@ -1,0 +1,39 @@
+use axum::serve::ListenerExt;
+use clap::Parser;
+use leptos::config::get_configuration;
+use server::{app_router, config::Config, state::AppState, store::Store};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let config = Config::parse();
+    let mut leptos_options = get_configuration(None)?.leptos_options;
+    if let Some(addr) = config.listen {
+        leptos_options.site_addr = addr;
+    }
+    if config.database_url.is_none() {
+        tokio::fs::create_dir_all(&config.data_dir).await?;
+    }
+    let store = Store::open(&config.database_url()).await?;
+    let addr = leptos_options.site_addr;
+    let app = app_router(AppState {
+        store,
+        leptos_options,
+    });
+    // Nagle's algorithm delays small live messages by tens of milliseconds.
+    let listener = tokio::net::TcpListener::bind(addr).await?.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    tracing::info!("IKZ-Werkstatt listening on http://{addr}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,194 @@
+//! HTTP handlers of the JSON API. Each reads its input, calls the domain for
+//! validation and the store for data, and maps errors; nothing more.
+
+use crate::auth::{self, Moderator, Participant};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::StoreError;
+use app::api::*;
+use app::domain::session::{GroupDetails, ParticipantDetails, SessionDetails};
+use app::domain::JoinCode;
+use axum::extract::{rejection::JsonRejection, Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use axum_extra::extract::CookieJar;
+
+pub fn api_router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/api/sessions", post(create_session))
+        .route("/api/join/{code}", get(public_session).post(join))
+        .route("/api/sessions/{code}/me", get(me))
+        .route("/api/moderation/session", get(moderator_session))
+        .route("/api/moderation/groups", post(add_group))
+        .route(
+            "/api/moderation/groups/{id}",
+            put(update_group).delete(remove_group),
+        )
+}
+
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Unwraps a JSON body, turning axum's rejection into our typed error.
+fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    payload.map(|Json(v)| v).map_err(|_| ApiError::BadRequest)
+}
+
+async fn create_session(
+    State(state): State<AppState>,
+    payload: Result<Json<CreateSessionRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<CreatedSession>), ApiError> {
+    let req = body(payload)?;
+    let details = SessionDetails::validate(&req.title, &req.date, &req.place)?;
+    let token = auth::new_token();
+    let hash = auth::token_hash(&token);
+    // A fresh code collides with an existing one about once in 10^8 sessions;
+    // retry a few times rather than fail.
+    for _ in 0..5 {
+        let code = auth::random_join_code();
+        match state
+            .store
+            .create_session(&details, &code, &hash, auth::now())
+            .await
+        {
+            Ok(session) => {
+                tracing::info!(session = %session.id, "session created");
+                return Ok((
+                    StatusCode::CREATED,
+                    Json(CreatedSession {
+                        session_id: session.id,
+                        join_code: session.join_code,
+                        moderator_token: token,
+                    }),
+                ));
+            }
+            Err(StoreError::JoinCodeTaken) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(StoreError::JoinCodeTaken.into())
+}
+
+async fn public_session(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> Result<Json<PublicSession>, ApiError> {
+    let code = JoinCode::parse(&code).map_err(|_| ApiError::UnknownJoinCode)?;
+    let session = state
+        .store
+        .session_by_code(&code)
+        .await?
+        .ok_or(ApiError::UnknownJoinCode)?;
+    let groups = state.store.groups(&session.id).await?;
+    Ok(Json(session.public(groups)))
+}
+
+async fn join(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    jar: CookieJar,
+    payload: Result<Json<JoinRequest>, JsonRejection>,
+) -> Result<(CookieJar, Json<Me>), ApiError> {
+    let code = JoinCode::parse(&code).map_err(|_| ApiError::UnknownJoinCode)?;
+    let session = state
+        .store
+        .session_by_code(&code)
+        .await?
+        .ok_or(ApiError::UnknownJoinCode)?;
+    let req = body(payload)?;
+    let details = ParticipantDetails::validate(&req.display_name, &req.kommune)?;
+    let token = auth::new_token();
+    let now = auth::now();
+    let expires_at = now + auth::PARTICIPANT_TOKEN_DAYS * 86_400;
+    let participant = state
+        .store
+        .add_participant(
+            &session.id,
+            &req.group_id,
+            &details,
+            &auth::token_hash(&token),
+            now,
+            expires_at,
+        )
+        .await?;
+    let cookie = Cookie::build((auth::participant_cookie_name(&code), token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::days(auth::PARTICIPANT_TOKEN_DAYS))
+        .build();
+    let me = me_view(&state, &session, participant).await?;
+    Ok((jar.add(cookie), Json(me)))
+}
+
+async fn me(State(state): State<AppState>, who: Participant) -> Result<Json<Me>, ApiError> {
+    Ok(Json(me_view(&state, &who.session, who.participant).await?))
+}
+
+async fn me_view(
+    state: &AppState,
+    session: &crate::store::SessionRecord,
+    participant: crate::store::ParticipantRecord,
+) -> Result<Me, ApiError> {
+    let groups = state.store.groups(&session.id).await?;
+    let group = groups
+        .iter()
+        .find(|g| g.id == participant.group_id)
+        .cloned()
+        .ok_or(StoreError::UnknownGroup)?;
+    Ok(Me {
+        participant: participant.view(),
+        group,
+        session: session.public(groups),
+    })
+}
+
+async fn moderator_session(
+    State(state): State<AppState>,
+    Moderator(session): Moderator,
+) -> Result<Json<ModeratorSession>, ApiError> {
+    let groups = state.store.groups(&session.id).await?;
+    let participants = state.store.participants(&session.id).await?;
+    Ok(Json(ModeratorSession {
+        session_id: session.id.clone(),
+        session: session.public(groups),
+        participants: participants.iter().map(|p| p.view()).collect(),
+    }))
+}
+
+async fn add_group(
+    State(state): State<AppState>,
+    Moderator(session): Moderator,
+    payload: Result<Json<GroupRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<GroupView>), ApiError> {
+    let req = body(payload)?;
+    let details = GroupDetails::validate(&req.name, &req.colour)?;
+    let group = state.store.add_group(&session.id, &details).await?;
+    Ok((StatusCode::CREATED, Json(group)))
+}
+
+async fn update_group(
+    State(state): State<AppState>,
+    Moderator(session): Moderator,
+    Path(id): Path<String>,
+    payload: Result<Json<GroupRequest>, JsonRejection>,
+) -> Result<Json<GroupView>, ApiError> {
+    let req = body(payload)?;
+    let details = GroupDetails::validate(&req.name, &req.colour)?;
+    Ok(Json(
+        state.store.update_group(&session.id, &id, &details).await?,
+    ))
+}
+
+async fn remove_group(
+    State(state): State<AppState>,
+    Moderator(session): Moderator,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.store.remove_group(&session.id, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

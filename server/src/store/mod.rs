@@ -1,0 +1,73 @@
+//! The repository: every read and write of workshop data goes through [`Store`].
+//! Handlers never see SQL. SQLite is the default backend; the API is written so
+//! that a PostgreSQL backend can sit behind the same methods.
+
+mod sqlite;
+
+pub use sqlite::Store;
+
+use app::api::{GroupView, ParticipantView, PublicSession};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("join code already taken")]
+    JoinCodeTaken,
+    #[error("unknown group")]
+    UnknownGroup,
+    #[error("group has members")]
+    GroupNotEmpty,
+    #[error("group limit reached")]
+    TooManyGroups,
+    #[error("participant limit reached")]
+    SessionFull,
+    #[error("duplicate group name")]
+    DuplicateGroupName,
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRecord {
+    pub id: String,
+    pub join_code: String,
+    pub title: String,
+    pub date: String,
+    pub place: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParticipantRecord {
+    pub id: String,
+    pub session_id: String,
+    pub group_id: String,
+    pub display_name: String,
+    pub kommune: String,
+    pub expires_at: i64,
+}
+
+impl SessionRecord {
+    pub fn public(&self, groups: Vec<GroupView>) -> PublicSession {
+        PublicSession {
+            join_code: self.join_code.clone(),
+            title: self.title.clone(),
+            date: self.date.clone(),
+            place: self.place.clone(),
+            groups,
+        }
+    }
+}
+
+impl ParticipantRecord {
+    pub fn view(&self) -> ParticipantView {
+        ParticipantView {
+            id: self.id.clone(),
+            display_name: self.display_name.clone(),
+            kommune: self.kommune.clone(),
+            group_id: self.group_id.clone(),
+        }
+    }
+}

@@ -1,0 +1,333 @@
+use super::{ParticipantRecord, SessionRecord, StoreError, StoreResult};
+use app::api::GroupView;
+use app::domain::session::{limits, GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Row, SqlitePool};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// SQLite-backed repository (WAL, synchronous=FULL: a committed write survives
+/// a crash of the process and of the machine).
+#[derive(Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}
+
+fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+fn session_from_row(row: &sqlx::sqlite::SqliteRow) -> SessionRecord {
+    SessionRecord {
+        id: row.get("id"),
+        join_code: row.get("join_code"),
+        title: row.get("title"),
+        date: row.get("date"),
+        place: row.get("place"),
+    }
+}
+
+fn participant_from_row(row: &sqlx::sqlite::SqliteRow) -> ParticipantRecord {
+    ParticipantRecord {
+        id: row.get("id"),
+        session_id: row.get("session_id"),
+        group_id: row.get("group_id"),
+        display_name: row.get("display_name"),
+        kommune: row.get("kommune"),
+        expires_at: row.get("expires_at"),
+    }
+}
+
+// Column lists as macros so queries stay `&'static str` literals (sqlx refuses
+// dynamically built SQL).
+macro_rules! session_columns {
+    () => {
+        "id, join_code, title, date, place"
+    };
+}
+macro_rules! participant_columns {
+    () => {
+        "id, session_id, group_id, display_name, kommune, expires_at"
+    };
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` and runs the migrations.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    pub async fn create_session(
+        &self,
+        details: &SessionDetails,
+        join_code: &JoinCode,
+        moderator_token_hash: &[u8],
+        now: i64,
+    ) -> StoreResult<SessionRecord> {
+        let id = new_id();
+        let result = sqlx::query(
+            "INSERT INTO workshop_sessions
+             (id, join_code, moderator_token_hash, title, date, place, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(join_code.as_str())
+        .bind(moderator_token_hash)
+        .bind(&details.title)
+        .bind(&details.date)
+        .bind(&details.place)
+        .bind(now)
+        .execute(&self.pool)
+        .await;
+        match result {
+            Ok(_) => Ok(SessionRecord {
+                id,
+                join_code: join_code.to_string(),
+                title: details.title.clone(),
+                date: details.date.clone(),
+                place: details.place.clone(),
+            }),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::JoinCodeTaken),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn session_by_code(&self, code: &JoinCode) -> StoreResult<Option<SessionRecord>> {
+        let sql = concat!(
+            "SELECT ",
+            session_columns!(),
+            " FROM workshop_sessions WHERE join_code = ?"
+        );
+        let row = sqlx::query(sql)
+            .bind(code.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(session_from_row))
+    }
+
+    pub async fn session_by_moderator_token(
+        &self,
+        token_hash: &[u8],
+    ) -> StoreResult<Option<SessionRecord>> {
+        let sql = concat!(
+            "SELECT ",
+            session_columns!(),
+            " FROM workshop_sessions WHERE moderator_token_hash = ?"
+        );
+        let row = sqlx::query(sql)
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(session_from_row))
+    }
+
+    pub async fn groups(&self, session_id: &str) -> StoreResult<Vec<GroupView>> {
+        let rows = sqlx::query(
+            "SELECT g.id, g.name, g.colour,
+                    (SELECT COUNT(*) FROM participants p WHERE p.group_id = g.id) AS members
+             FROM groups g WHERE g.session_id = ? ORDER BY g.position, g.id",
+        )
+        .bind(session_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| GroupView {
+                id: r.get("id"),
+                name: r.get("name"),
+                colour: r.get("colour"),
+                member_count: u32::try_from(r.get::<i64, _>("members")).unwrap_or(u32::MAX),
+            })
+            .collect())
+    }
+
+    pub async fn add_group(
+        &self,
+        session_id: &str,
+        details: &GroupDetails,
+    ) -> StoreResult<GroupView> {
+        let mut tx = self.pool.begin().await?;
+        let (count, next): (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(MAX(position), -1) + 1 FROM groups WHERE session_id = ?",
+        )
+        .bind(session_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if count as usize >= limits::GROUPS_PER_SESSION {
+            return Err(StoreError::TooManyGroups);
+        }
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO groups (id, session_id, name, colour, position) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(session_id)
+        .bind(&details.name)
+        .bind(&details.colour)
+        .bind(next)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::DuplicateGroupName
+            } else {
+                e.into()
+            }
+        })?;
+        tx.commit().await?;
+        Ok(GroupView {
+            id,
+            name: details.name.clone(),
+            colour: details.colour.clone(),
+            member_count: 0,
+        })
+    }
+
+    pub async fn update_group(
+        &self,
+        session_id: &str,
+        group_id: &str,
+        details: &GroupDetails,
+    ) -> StoreResult<GroupView> {
+        let result =
+            sqlx::query("UPDATE groups SET name = ?, colour = ? WHERE id = ? AND session_id = ?")
+                .bind(&details.name)
+                .bind(&details.colour)
+                .bind(group_id)
+                .bind(session_id)
+                .execute(&self.pool)
+                .await;
+        match result {
+            Ok(done) if done.rows_affected() == 0 => Err(StoreError::UnknownGroup),
+            Ok(_) => self
+                .groups(session_id)
+                .await?
+                .into_iter()
+                .find(|g| g.id == group_id)
+                .ok_or(StoreError::UnknownGroup),
+            Err(e) if is_unique_violation(&e) => Err(StoreError::DuplicateGroupName),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Removes an empty group; a group with members keeps its work and stays.
+    pub async fn remove_group(&self, session_id: &str, group_id: &str) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        let members: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM participants WHERE group_id = ?")
+                .bind(group_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if members > 0 {
+            return Err(StoreError::GroupNotEmpty);
+        }
+        let done = sqlx::query("DELETE FROM groups WHERE id = ? AND session_id = ?")
+            .bind(group_id)
+            .bind(session_id)
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::UnknownGroup);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn add_participant(
+        &self,
+        session_id: &str,
+        group_id: &str,
+        details: &ParticipantDetails,
+        token_hash: &[u8],
+        now: i64,
+        expires_at: i64,
+    ) -> StoreResult<ParticipantRecord> {
+        let mut tx = self.pool.begin().await?;
+        let group_ok: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM groups WHERE id = ? AND session_id = ?")
+                .bind(group_id)
+                .bind(session_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if group_ok.is_none() {
+            return Err(StoreError::UnknownGroup);
+        }
+        let count: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM participants WHERE session_id = ?")
+                .bind(session_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if count as usize >= limits::PARTICIPANTS_PER_SESSION {
+            return Err(StoreError::SessionFull);
+        }
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO participants
+             (id, session_id, group_id, token_hash, display_name, kommune, created_at, expires_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(session_id)
+        .bind(group_id)
+        .bind(token_hash)
+        .bind(&details.display_name)
+        .bind(&details.kommune)
+        .bind(now)
+        .bind(expires_at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(ParticipantRecord {
+            id,
+            session_id: session_id.to_owned(),
+            group_id: group_id.to_owned(),
+            display_name: details.display_name.clone(),
+            kommune: details.kommune.clone(),
+            expires_at,
+        })
+    }
+
+    pub async fn participant_by_token(
+        &self,
+        token_hash: &[u8],
+    ) -> StoreResult<Option<ParticipantRecord>> {
+        let sql = concat!(
+            "SELECT ",
+            participant_columns!(),
+            " FROM participants WHERE token_hash = ?"
+        );
+        let row = sqlx::query(sql)
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(participant_from_row))
+    }
+
+    pub async fn participants(&self, session_id: &str) -> StoreResult<Vec<ParticipantRecord>> {
+        let sql = concat!(
+            "SELECT ",
+            participant_columns!(),
+            " FROM participants WHERE session_id = ? ORDER BY created_at, id"
+        );
+        let rows = sqlx::query(sql)
+            .bind(session_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(participant_from_row).collect())
+    }
+}
