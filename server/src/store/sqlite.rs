@@ -228,6 +228,15 @@ impl Store {
     /// Removes an empty group; a group with members keeps its work and stays.
     pub async fn remove_group(&self, session_id: &str, group_id: &str) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM groups WHERE id = ? AND session_id = ?")
+                .bind(group_id)
+                .bind(session_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if exists.is_none() {
+            return Err(StoreError::UnknownGroup);
+        }
         let members: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM participants WHERE group_id = ?")
                 .bind(group_id)

@@ -1,0 +1,153 @@
+//! Shared set-up for the server's integration tests: a real SQLite file in a
+//! temporary directory, and the router on top of it.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use leptos::config::LeptosOptions;
+use serde_json::Value;
+use server::{state::AppState, store::Store};
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+pub struct TestDb {
+    pub store: Store,
+    pub dir: TempDir,
+}
+
+pub async fn test_db() -> TestDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let store = Store::open(&url).await.expect("open store");
+    TestDb { store, dir }
+}
+
+pub fn state(store: Store) -> AppState {
+    AppState {
+        store,
+        leptos_options: LeptosOptions::builder()
+            .output_name("ikz_werkstatt")
+            .build(),
+    }
+}
+
+pub struct Api {
+    pub router: Router,
+    pub db: TestDb,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub json: Value,
+}
+
+impl Api {
+    pub async fn new() -> Self {
+        let db = test_db().await;
+        let router = server::api_router(state(db.store.clone()));
+        Self { router, db }
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        uri: &str,
+        body: Option<Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut builder = Request::builder().method(method).uri(uri);
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        let request = match body {
+            Some(json) => builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(json.to_string())),
+            None => builder.body(Body::empty()),
+        }
+        .expect("request");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        let json = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+        };
+        Reply {
+            status,
+            headers,
+            json,
+        }
+    }
+
+    /// Creates a session and returns (join code, moderator token).
+    pub async fn create_session(&self) -> (String, String) {
+        let reply = self
+            .send(
+                "POST",
+                "/api/sessions",
+                Some(serde_json::json!({
+                    "title": "IKZ-Workshop Digitalisierung",
+                    "date": "2026-11-25",
+                    "place": "Rathaus Musterstadt"
+                })),
+                &[],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.json);
+        (
+            reply.json["join_code"].as_str().expect("code").to_owned(),
+            reply.json["moderator_token"]
+                .as_str()
+                .expect("token")
+                .to_owned(),
+        )
+    }
+
+    pub async fn add_group(&self, token: &str, name: &str) -> String {
+        let bearer = format!("Bearer {token}");
+        let reply = self
+            .send(
+                "POST",
+                "/api/moderation/groups",
+                Some(serde_json::json!({ "name": name, "colour": "#8ecae6" })),
+                &[("authorization", &bearer)],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.json);
+        reply.json["id"].as_str().expect("group id").to_owned()
+    }
+
+    /// Joins and returns the `name=value` cookie pair.
+    pub async fn join(&self, code: &str, group_id: &str, name: &str) -> String {
+        let reply = self
+            .send(
+                "POST",
+                &format!("/api/join/{code}"),
+                Some(serde_json::json!({
+                    "display_name": name, "kommune": "Musterstadt", "group_id": group_id
+                })),
+                &[],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.json);
+        let set_cookie = reply.headers[header::SET_COOKIE].to_str().expect("cookie");
+        set_cookie.split(';').next().expect("pair").to_owned()
+    }
+}
