@@ -51,11 +51,12 @@ fn JoinForm(session: PublicSession) -> impl IntoView {
     let i18n = use_i18n();
     let display_name = RwSignal::new(String::new());
     let kommune = RwSignal::new(String::new());
-    let group_id = RwSignal::new(
-        (session.groups.len() == 1)
-            .then(|| session.groups[0].id.clone())
-            .unwrap_or_default(),
-    );
+    // With a single group there is nothing to choose.
+    let only_group = match session.groups.as_slice() {
+        [only] => only.id.clone(),
+        _ => String::new(),
+    };
+    let group_id = RwSignal::new(only_group);
     let error = RwSignal::new(None::<ApiErrorBody>);
     let code = StoredValue::new(session.join_code.clone());
     let navigate = use_navigate();

@@ -1,0 +1,44 @@
+import { expect, Page, Browser } from "@playwright/test";
+
+/** Opens a page and waits until the wasm app has hydrated (no fixed sleeps). */
+export async function open(page: Page, url: string) {
+  await page.goto(url);
+  await expect(page.locator("body[data-hydrated]")).toBeAttached();
+}
+
+/** Creates a session from the start page; returns the moderator page's URL and the join code. */
+export async function createSession(page: Page, title = "IKZ-Workshop Digitalisierung") {
+  await open(page, "/");
+  await page.getByLabel("Titel").fill(title);
+  await page.getByLabel("Datum").fill("2026-11-25");
+  await page.getByLabel("Ort").fill("Rathaus Musterstadt");
+  await page.getByRole("button", { name: "Sitzung anlegen" }).click();
+  await expect(page).toHaveURL(/\/moderation#[0-9a-f]{64}$/);
+  await expect(page.locator("body[data-hydrated]")).toBeAttached();
+  const code = (await page.getByTestId("join-code").textContent())!.trim();
+  expect(code).toMatch(/^[A-Z0-9]{6}$/);
+  return { moderatorUrl: page.url(), code };
+}
+
+export async function addGroup(page: Page, name: string) {
+  await page.getByLabel("Gruppenname").fill(name);
+  await page.getByRole("button", { name: "Gruppe hinzufügen" }).click();
+  await expect(page.locator(".group-name", { hasText: name })).toBeVisible();
+}
+
+/** A participant in a fresh browser context joins by typing the code. */
+export async function joinAs(browser: Browser, code: string, name: string, kommune: string, group: string) {
+  const context = await browser.newContext({ locale: "de-DE" });
+  const page = await context.newPage();
+  await open(page, "/");
+  await page.getByLabel("Code von der Leinwand").fill(code.toLowerCase().replace(/(...)/, "$1 "));
+  await page.getByRole("button", { name: "Weiter" }).click();
+  await expect(page).toHaveURL(new RegExp(`/join/${code}$`));
+  await page.getByLabel("Ihr Name").fill(name);
+  await page.getByLabel("Ihre Kommune").fill(kommune);
+  await page.getByRole("radio", { name: group }).check();
+  await page.getByRole("button", { name: "Beitreten" }).click();
+  await expect(page).toHaveURL(new RegExp(`/s/${code}$`));
+  await expect(page.getByTestId("group-name")).toHaveText(group);
+  return { context, page };
+}
