@@ -7,6 +7,7 @@ mod client;
 mod components;
 pub mod domain;
 mod pages;
+pub mod protocol;
 pub mod texts;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));

@@ -1,7 +1,10 @@
 //! Pure domain rules of IKZ-Werkstatt: no I/O, used by the server (authoritative)
 //! and by the browser (optimistic). Every rule lives here exactly once.
 
+pub mod board;
+pub mod replica;
 pub mod scoring;
 pub mod session;
+pub mod templates;
 
 pub use session::{JoinCode, ValidationError};

@@ -1,0 +1,464 @@
+//! Boards: sections holding cards, the operations on them, and the one `apply`
+//! that the server (authoritatively) and the browser (optimistically) both use.
+
+use super::templates::Template;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub mod limits {
+    /// Characters per card: a sticky note, not an essay.
+    pub const CARD_TEXT: usize = 1_000;
+    /// Cards per board (all sections together).
+    pub const CARDS_PER_BOARD: usize = 300;
+    /// Length of client-made ids (UUIDs are 36).
+    pub const ID: usize = 64;
+}
+
+/// Identifies one group's board of one template: `"<group id>:<template key>"`.
+pub fn board_id(group_id: &str, template: &str) -> String {
+    format!("{group_id}:{template}")
+}
+
+/// Splits a board id into group id and template key.
+pub fn split_board_id(board: &str) -> Option<(&str, &str)> {
+    board.rsplit_once(':')
+}
+
+/// Who made an op; filled in by the server from the authenticated token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Author {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Card {
+    pub id: String,
+    pub text: String,
+    pub author: Author,
+    /// Set when two edits overlapped and both versions were kept; the UI asks
+    /// the group to tidy up.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub conflict: bool,
+}
+
+/// A board's content: cards per section, in display order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardState {
+    pub sections: BTreeMap<String, Vec<Card>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Op {
+    AddCard {
+        card_id: String,
+        section: String,
+        text: String,
+    },
+    /// `base` is the text the editor started from, so concurrent edits merge.
+    EditCard {
+        card_id: String,
+        base: String,
+        text: String,
+    },
+    MoveCard {
+        card_id: String,
+        section: String,
+        index: usize,
+    },
+    DeleteCard {
+        card_id: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OpError {
+    #[error("unknown section")]
+    UnknownSection,
+    #[error("unknown card")]
+    UnknownCard,
+    #[error("card id already used")]
+    DuplicateCard,
+    #[error("invalid id")]
+    InvalidId,
+    #[error("text longer than {max} characters")]
+    TextTooLong { max: usize },
+    #[error("more than {max} cards on the board")]
+    TooManyCards { max: usize },
+}
+
+impl BoardState {
+    pub fn card_count(&self) -> usize {
+        self.sections.values().map(Vec::len).sum()
+    }
+
+    pub fn find(&self, card_id: &str) -> Option<(&str, usize, &Card)> {
+        self.sections.iter().find_map(|(section, cards)| {
+            cards
+                .iter()
+                .position(|c| c.id == card_id)
+                .map(|i| (section.as_str(), i, &cards[i]))
+        })
+    }
+
+    fn find_mut(&mut self, card_id: &str) -> Option<&mut Card> {
+        self.sections
+            .values_mut()
+            .flat_map(|cards| cards.iter_mut())
+            .find(|c| c.id == card_id)
+    }
+
+    pub fn cards(&self, section: &str) -> &[Card] {
+        self.sections.get(section).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+fn check_text(text: &str) -> Result<(), OpError> {
+    if text.chars().count() > limits::CARD_TEXT {
+        Err(OpError::TextTooLong {
+            max: limits::CARD_TEXT,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+fn check_id(id: &str) -> Result<(), OpError> {
+    let ok = !id.is_empty()
+        && id.len() <= limits::ID
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(OpError::InvalidId)
+    }
+}
+
+fn check_section(template: &Template, section: &str) -> Result<(), OpError> {
+    if template.sections.iter().any(|s| s.id == section) {
+        Ok(())
+    } else {
+        Err(OpError::UnknownSection)
+    }
+}
+
+/// Applies `op` to `state`, or leaves `state` untouched and says why not.
+pub fn apply(
+    state: &mut BoardState,
+    template: &Template,
+    author: &Author,
+    op: &Op,
+) -> Result<(), OpError> {
+    match op {
+        Op::AddCard {
+            card_id,
+            section,
+            text,
+        } => {
+            check_id(card_id)?;
+            check_section(template, section)?;
+            check_text(text)?;
+            if state.find(card_id).is_some() {
+                return Err(OpError::DuplicateCard);
+            }
+            if state.card_count() >= limits::CARDS_PER_BOARD {
+                return Err(OpError::TooManyCards {
+                    max: limits::CARDS_PER_BOARD,
+                });
+            }
+            state
+                .sections
+                .entry(section.clone())
+                .or_default()
+                .push(Card {
+                    id: card_id.clone(),
+                    text: text.clone(),
+                    author: author.clone(),
+                    conflict: false,
+                });
+        }
+        Op::EditCard {
+            card_id,
+            base,
+            text,
+        } => {
+            check_text(text)?;
+            let card = state.find_mut(card_id).ok_or(OpError::UnknownCard)?;
+            let merged = merge_text(base, &card.text, text);
+            check_text(&merged.text)?;
+            card.text = merged.text;
+            card.conflict |= merged.conflict;
+        }
+        Op::MoveCard {
+            card_id,
+            section,
+            index,
+        } => {
+            check_section(template, section)?;
+            let (from, at, _) = state.find(card_id).ok_or(OpError::UnknownCard)?;
+            let from = from.to_owned();
+            let card = state
+                .sections
+                .get_mut(&from)
+                .map(|cards| cards.remove(at))
+                .ok_or(OpError::UnknownCard)?;
+            let target = state.sections.entry(section.clone()).or_default();
+            let index = (*index).min(target.len());
+            target.insert(index, card);
+        }
+        Op::DeleteCard { card_id } => {
+            let (from, at, _) = state.find(card_id).ok_or(OpError::UnknownCard)?;
+            let from = from.to_owned();
+            if let Some(cards) = state.sections.get_mut(&from) {
+                cards.remove(at);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Merged {
+    pub text: String,
+    pub conflict: bool,
+}
+
+/// The part of `base` that `edited` replaced: (start, end in base, replacement),
+/// in chars, found by the common prefix and suffix.
+fn changed_region(base: &[char], edited: &[char]) -> (usize, usize, Vec<char>) {
+    let prefix = base.iter().zip(edited).take_while(|(a, b)| a == b).count();
+    let max_suffix = base.len().min(edited.len()) - prefix;
+    let suffix = base
+        .iter()
+        .rev()
+        .zip(edited.iter().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    (
+        prefix,
+        base.len() - suffix,
+        edited[prefix..edited.len() - suffix].to_vec(),
+    )
+}
+
+/// Three-way merge of a short card text: `current` is what the board holds now
+/// (others' edits included), `mine` is the editor's text, both derived from `base`.
+///
+/// Each side's change is one region of `base`. Regions that do not overlap are
+/// both applied. Overlapping regions keep both versions: `current`, then a line
+/// break and the editor's replacement text, and the card is flagged as a
+/// conflict. Either way no inserted text is lost.
+pub fn merge_text(base: &str, current: &str, mine: &str) -> Merged {
+    if current == base || current == mine {
+        return Merged {
+            text: mine.to_owned(),
+            conflict: false,
+        };
+    }
+    if mine == base {
+        return Merged {
+            text: current.to_owned(),
+            conflict: false,
+        };
+    }
+    let base_c: Vec<char> = base.chars().collect();
+    let (ts, te, theirs) = changed_region(&base_c, &current.chars().collect::<Vec<_>>());
+    let (ms, me, my) = changed_region(&base_c, &mine.chars().collect::<Vec<_>>());
+    // Disjoint: one region ends before the other starts (two insertions at the
+    // same point count as disjoint: the earlier-committed text goes first).
+    if te <= ms || me <= ts {
+        let mut out: Vec<char> = Vec::with_capacity(base_c.len() + theirs.len() + my.len());
+        if te <= ms {
+            out.extend(&base_c[..ts]);
+            out.extend(&theirs);
+            out.extend(&base_c[te..ms]);
+            out.extend(&my);
+            out.extend(&base_c[me..]);
+        } else {
+            out.extend(&base_c[..ms]);
+            out.extend(&my);
+            out.extend(&base_c[me..ts]);
+            out.extend(&theirs);
+            out.extend(&base_c[te..]);
+        }
+        return Merged {
+            text: out.into_iter().collect(),
+            conflict: false,
+        };
+    }
+    let mine_part: String = my.into_iter().collect();
+    let text = if mine_part.is_empty() {
+        // The editor only deleted text that someone else changed meanwhile:
+        // keep the other version rather than lose their words.
+        current.to_owned()
+    } else {
+        format!("{current}\n{mine_part}")
+    };
+    Merged {
+        conflict: !mine_part.is_empty(),
+        text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::templates::CANVAS;
+
+    fn anna() -> Author {
+        Author {
+            id: "p1".into(),
+            name: "Anna".into(),
+        }
+    }
+
+    fn add(id: &str, section: &str, text: &str) -> Op {
+        Op::AddCard {
+            card_id: id.into(),
+            section: section.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn adds_edits_moves_and_deletes_cards() {
+        let mut b = BoardState::default();
+        apply(
+            &mut b,
+            &CANVAS,
+            &anna(),
+            &add("c1", "problem", "Lange Wartezeiten"),
+        )
+        .unwrap();
+        apply(
+            &mut b,
+            &CANVAS,
+            &anna(),
+            &add("c2", "problem", "Medienbrüche"),
+        )
+        .unwrap();
+        let edit = Op::EditCard {
+            card_id: "c1".into(),
+            base: "Lange Wartezeiten".into(),
+            text: "Lange Wartezeiten im Bürgerbüro".into(),
+        };
+        apply(&mut b, &CANVAS, &anna(), &edit).unwrap();
+        assert_eq!(
+            b.cards("problem")[0].text,
+            "Lange Wartezeiten im Bürgerbüro"
+        );
+        let mv = Op::MoveCard {
+            card_id: "c2".into(),
+            section: "ziel".into(),
+            index: 99,
+        };
+        apply(&mut b, &CANVAS, &anna(), &mv).unwrap();
+        assert_eq!(b.cards("ziel")[0].id, "c2");
+        apply(
+            &mut b,
+            &CANVAS,
+            &anna(),
+            &Op::DeleteCard {
+                card_id: "c1".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(b.card_count(), 1);
+        assert_eq!(b.cards("ziel")[0].author, anna());
+    }
+
+    #[test]
+    fn rejects_unknown_section_duplicate_and_unknown_card_without_change() {
+        let mut b = BoardState::default();
+        assert_eq!(
+            apply(&mut b, &CANVAS, &anna(), &add("c1", "nope", "x")),
+            Err(OpError::UnknownSection)
+        );
+        apply(&mut b, &CANVAS, &anna(), &add("c1", "problem", "x")).unwrap();
+        let before = b.clone();
+        assert_eq!(
+            apply(&mut b, &CANVAS, &anna(), &add("c1", "problem", "y")),
+            Err(OpError::DuplicateCard)
+        );
+        assert_eq!(
+            apply(
+                &mut b,
+                &CANVAS,
+                &anna(),
+                &Op::DeleteCard {
+                    card_id: "zz".into()
+                }
+            ),
+            Err(OpError::UnknownCard)
+        );
+        assert_eq!(
+            apply(&mut b, &CANVAS, &anna(), &add("bad id!", "problem", "y")),
+            Err(OpError::InvalidId)
+        );
+        assert_eq!(b, before);
+    }
+
+    #[test]
+    fn rejects_text_over_the_limit_and_cards_over_the_limit() {
+        let mut b = BoardState::default();
+        let long = "ä".repeat(limits::CARD_TEXT + 1);
+        assert_eq!(
+            apply(&mut b, &CANVAS, &anna(), &add("c1", "problem", &long)),
+            Err(OpError::TextTooLong {
+                max: limits::CARD_TEXT
+            })
+        );
+        let exact = "ä".repeat(limits::CARD_TEXT);
+        apply(&mut b, &CANVAS, &anna(), &add("c1", "problem", &exact)).unwrap();
+        for i in 1..limits::CARDS_PER_BOARD {
+            apply(
+                &mut b,
+                &CANVAS,
+                &anna(),
+                &add(&format!("c{}", i + 1), "ziel", ""),
+            )
+            .unwrap();
+        }
+        assert_eq!(
+            apply(&mut b, &CANVAS, &anna(), &add("last", "ziel", "")),
+            Err(OpError::TooManyCards {
+                max: limits::CARDS_PER_BOARD
+            })
+        );
+    }
+
+    #[test]
+    fn merge_applies_edits_in_different_places() {
+        let m = merge_text("Daten teilen", "Daten gemeinsam teilen", "Daten teilen!");
+        assert_eq!(m.text, "Daten gemeinsam teilen!");
+        assert!(!m.conflict);
+        let m = merge_text("abc", "Xabc", "abcY");
+        assert_eq!(m.text, "XabcY");
+    }
+
+    #[test]
+    fn merge_of_two_insertions_at_the_same_point_keeps_both() {
+        let m = merge_text("ab", "aXb", "aYb");
+        assert_eq!(m.text, "aXYb");
+        assert!(!m.conflict);
+    }
+
+    #[test]
+    fn overlapping_edits_keep_both_versions_and_flag_conflict() {
+        let m = merge_text("Budget: 10 000 €", "Budget: 12 000 €", "Budget: 15 000 €");
+        assert!(m.conflict);
+        assert!(m.text.contains("12 000"));
+        assert!(m.text.contains('5'));
+        assert_eq!(m.text, "Budget: 12 000 €\n5");
+    }
+
+    #[test]
+    fn edit_of_unchanged_base_simply_replaces() {
+        let m = merge_text("alt", "alt", "neu");
+        assert_eq!(m.text, "neu");
+        assert!(!m.conflict);
+    }
+}

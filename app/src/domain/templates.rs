@@ -1,0 +1,122 @@
+//! Board templates: which sections a method has, with German labels and prompt
+//! questions. Versioned, so that a stored board still opens after a change.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Section {
+    pub id: &'static str,
+    pub label: &'static str,
+    pub prompt: &'static str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Template {
+    pub key: &'static str,
+    pub version: u32,
+    pub title: &'static str,
+    pub sections: &'static [Section],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    Canvas,
+    Swot,
+    Ki,
+}
+
+const fn s(id: &'static str, label: &'static str, prompt: &'static str) -> Section {
+    Section { id, label, prompt }
+}
+
+pub const CANVAS: Template = Template {
+    key: "canvas",
+    version: 1,
+    title: "IKZ-Projekt-Canvas",
+    sections: &[
+        s("problem", "Ausgangslage & Problem", "Welche Herausforderung teilen unsere Kommunen? Was läuft heute nicht gut?"),
+        s("ziel", "Gemeinsames Ziel", "Warum ist das für uns wichtig? Welche Ziele teilen wir, wo weichen sie ab?"),
+        s("nutzer", "Bürger:innen & Nutzer:innen", "Für wen machen wir das? Wie erleben Bürger:innen den Prozess heute?"),
+        s("loesung", "Lösungsidee & Leistung", "Was bieten wir künftig gemeinsam an oder erledigen es gemeinsam?"),
+        s("partner", "Partner & Beteiligte", "Welche Kommunen, Gremien, Mitarbeitenden machen mit? Wer ist die \u{201e}Allianz der Willigen\u{201c}?"),
+        s("ressourcen", "Ressourcen & Daten", "Wer bringt Personal, Know-how, IT und Daten ein?"),
+        s("rechtsform", "Organisations- & Rechtsform", "Zweckvereinbarung, Zweckverband, AöR, Shared Service …? Umsatzsteuer (§ 2b UStG) geprüft?"),
+        s("kosten", "Kosten & Finanzierung", "Was kostet es, wie teilen wir Kosten auf, welche Förderung beantragen wir?"),
+        s("steuerung", "Rollen & Steuerung", "Wer entscheidet was? Wer ist verantwortlich?"),
+        s("risiken", "Risiken & Widerstände", "Welche Hürden, Ängste (z. B. Kompetenzabgabe) und Abhängigkeiten gibt es?"),
+        s("nutzen", "Nutzen & Erfolgsmessung", "Woran messen wir Effizienz, Servicequalität, Ressourceneinsatz, Resilienz?"),
+        s("schritte", "Nächste Schritte", "Wer macht was bis wann?"),
+    ],
+};
+
+pub const SWOT: Template = Template {
+    key: "swot",
+    version: 1,
+    title: "SWOT-Analyse",
+    sections: &[
+        s("staerken", "Stärken", "intern, positiv"),
+        s("schwaechen", "Schwächen", "intern, negativ"),
+        s("chancen", "Chancen", "extern, positiv"),
+        s("risiken", "Risiken", "extern, negativ"),
+        s(
+            "so",
+            "SO-Strategien",
+            "Stärken nutzen, um Chancen zu ergreifen",
+        ),
+        s(
+            "st",
+            "ST-Strategien",
+            "Stärken nutzen, um Risiken abzuwehren",
+        ),
+        s(
+            "wo",
+            "WO-Strategien",
+            "Schwächen abbauen, um Chancen zu nutzen",
+        ),
+        s(
+            "wt",
+            "WT-Strategien",
+            "Schwächen und Risiken gemeinsam begrenzen",
+        ),
+    ],
+};
+
+pub const KI: Template = Template {
+    key: "ki",
+    version: 1,
+    title: "KI-Projektbewertung",
+    sections: &[s(
+        "ideen",
+        "KI-Projektideen",
+        "Welche KI-Anwendung würde unseren Kommunen gemeinsam helfen?",
+    )],
+};
+
+pub const ALL: [Template; 3] = [CANVAS, SWOT, KI];
+
+pub fn find(key: &str) -> Option<&'static Template> {
+    ALL.iter().find(|t| t.key == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canvas_has_the_twelve_fields_of_the_spec() {
+        assert_eq!(CANVAS.sections.len(), 12);
+        assert_eq!(CANVAS.sections[0].label, "Ausgangslage & Problem");
+        assert_eq!(CANVAS.sections[11].label, "Nächste Schritte");
+    }
+
+    #[test]
+    fn section_ids_are_unique_per_template() {
+        for t in ALL {
+            let mut ids: Vec<_> = t.sections.iter().map(|s| s.id).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            assert_eq!(ids.len(), t.sections.len(), "{}", t.key);
+        }
+    }
+}

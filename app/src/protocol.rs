@@ -1,0 +1,82 @@
+//! Messages of the live channel (WebSocket, JSON text frames).
+
+use crate::domain::board::{Author, BoardState, Op, OpError};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Largest message a client may send (bytes); the server enforces it.
+pub const MAX_CLIENT_MESSAGE: usize = 16 * 1024;
+
+/// An op as the browser sends it: `op_id` (UUID v7) makes resends idempotent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpEnvelope {
+    pub op_id: String,
+    pub board: String,
+    pub op: Op,
+}
+
+/// An op as committed by the server, with its place in the session's log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SequencedOp {
+    pub seq: u64,
+    pub op_id: String,
+    pub board: String,
+    pub author: Author,
+    pub op: Op,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PresenceEntry {
+    pub participant_id: String,
+    pub name: String,
+    pub kommune: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMsg {
+    /// First message after connecting: the last sequence number this browser has.
+    Hello {
+        last_seq: u64,
+    },
+    Op(OpEnvelope),
+}
+
+/// Why the server refused a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Refusal {
+    Invalid(OpError),
+    /// The board belongs to another group or session.
+    ForeignBoard,
+    UnknownTemplate,
+    RateLimited,
+    MalformedMessage,
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg {
+    /// Full state of the boards this client may see (when it is new or far behind).
+    Snapshot {
+        last_seq: u64,
+        boards: BTreeMap<String, BoardState>,
+    },
+    /// Catch-up after `Hello` is complete; live ops follow.
+    Synced {
+        last_seq: u64,
+    },
+    Op(SequencedOp),
+    Ack {
+        op_id: String,
+        seq: u64,
+    },
+    Rejected {
+        op_id: String,
+        refusal: Refusal,
+    },
+    Presence {
+        online: Vec<PresenceEntry>,
+    },
+}
