@@ -50,9 +50,10 @@ impl ApiError {
                 StoreError::TooManyGroups => plain(S::CONFLICT, ErrorCode::TooManyGroups),
                 StoreError::SessionFull => plain(S::CONFLICT, ErrorCode::SessionFull),
                 StoreError::DuplicateGroupName => plain(S::CONFLICT, ErrorCode::DuplicateGroupName),
-                StoreError::JoinCodeTaken | StoreError::Database(_) | StoreError::Migration(_) => {
-                    plain(S::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
-                }
+                StoreError::JoinCodeTaken
+                | StoreError::Database(_)
+                | StoreError::Corrupt(_)
+                | StoreError::Migration(_) => plain(S::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
             },
         }
     }

@@ -4,6 +4,8 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod hub;
+pub mod live;
 pub mod routes;
 pub mod state;
 pub mod store;

@@ -21,6 +21,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/api/sessions", post(create_session))
         .route("/api/join/{code}", get(public_session).post(join))
         .route("/api/sessions/{code}/me", get(me))
+        .route("/api/sessions/{code}/live", get(crate::live::live))
         .route("/api/moderation/session", get(moderator_session))
         .route("/api/moderation/groups", post(add_group))
         .route(

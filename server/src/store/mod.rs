@@ -24,6 +24,8 @@ pub enum StoreError {
     DuplicateGroupName,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("stored data unreadable: {0}")]
+    Corrupt(String),
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
 }
@@ -70,4 +72,28 @@ impl ParticipantRecord {
             group_id: self.group_id.clone(),
         }
     }
+}
+
+/// A session's live state as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoomRecord {
+    pub last_seq: u64,
+    /// (board id, BoardState as JSON)
+    pub boards: Vec<(String, String)>,
+    /// (op id, seq) of every committed op
+    pub op_ids: Vec<(String, u64)>,
+}
+
+/// One op to commit, with the board state it produced.
+#[derive(Debug, Clone)]
+pub struct CommittedOp<'a> {
+    pub session_id: &'a str,
+    pub seq: u64,
+    pub op_id: &'a str,
+    pub board_id: &'a str,
+    pub group_id: &'a str,
+    pub author_id: &'a str,
+    pub op_json: &'a str,
+    pub state_json: &'a str,
+    pub created_at: i64,
 }

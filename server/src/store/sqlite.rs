@@ -1,4 +1,4 @@
-use super::{ParticipantRecord, SessionRecord, StoreError, StoreResult};
+use super::{CommittedOp, ParticipantRecord, RoomRecord, SessionRecord, StoreError, StoreResult};
 use app::api::GroupView;
 use app::domain::session::{limits, GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -338,5 +338,91 @@ impl Store {
             .fetch_all(&self.pool)
             .await?;
         Ok(rows.iter().map(participant_from_row).collect())
+    }
+
+    /// Everything the live hub needs to serve a session: its last sequence
+    /// number, each board's state, and the ids of committed ops (for dedupe).
+    pub async fn load_room(&self, session_id: &str) -> StoreResult<RoomRecord> {
+        let last_seq: i64 =
+            sqlx::query_scalar("SELECT last_seq FROM workshop_sessions WHERE id = ?")
+                .bind(session_id)
+                .fetch_one(&self.pool)
+                .await?;
+        let boards: Vec<(String, String)> =
+            sqlx::query_as("SELECT board_id, state_json FROM boards WHERE session_id = ?")
+                .bind(session_id)
+                .fetch_all(&self.pool)
+                .await?;
+        let op_ids: Vec<(String, i64)> =
+            sqlx::query_as("SELECT op_id, seq FROM op_log WHERE session_id = ?")
+                .bind(session_id)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(RoomRecord {
+            last_seq: last_seq as u64,
+            boards,
+            op_ids: op_ids
+                .into_iter()
+                .map(|(id, seq)| (id, seq as u64))
+                .collect(),
+        })
+    }
+
+    /// Commits one op and the board state it produced, atomically. Returns only
+    /// after the transaction is durable (synchronous=FULL).
+    pub async fn commit_op(&self, op: &CommittedOp<'_>) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO op_log (session_id, seq, op_id, board_id, group_id, author_id, op_json, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(op.session_id)
+        .bind(op.seq as i64)
+        .bind(op.op_id)
+        .bind(op.board_id)
+        .bind(op.group_id)
+        .bind(op.author_id)
+        .bind(op.op_json)
+        .bind(op.created_at)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO boards (session_id, board_id, state_json, last_seq) VALUES (?, ?, ?, ?)
+             ON CONFLICT (session_id, board_id) DO UPDATE
+             SET state_json = excluded.state_json, last_seq = excluded.last_seq",
+        )
+        .bind(op.session_id)
+        .bind(op.board_id)
+        .bind(op.state_json)
+        .bind(op.seq as i64)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE workshop_sessions SET last_seq = ? WHERE id = ?")
+            .bind(op.seq as i64)
+            .bind(op.session_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One group's ops after `after_seq` up to `upto_seq`, in order (JSON).
+    pub async fn ops_since(
+        &self,
+        session_id: &str,
+        group_id: &str,
+        after_seq: u64,
+        upto_seq: u64,
+    ) -> StoreResult<Vec<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT op_json FROM op_log
+             WHERE session_id = ? AND group_id = ? AND seq > ? AND seq <= ? ORDER BY seq",
+        )
+        .bind(session_id)
+        .bind(group_id)
+        .bind(after_seq as i64)
+        .bind(upto_seq as i64)
+        .fetch_all(&self.pool)
+        .await?)
     }
 }

@@ -25,12 +25,12 @@ pub async fn test_db() -> TestDb {
 }
 
 pub fn state(store: Store) -> AppState {
-    AppState {
+    AppState::new(
         store,
-        leptos_options: LeptosOptions::builder()
+        LeptosOptions::builder()
             .output_name("ikz_werkstatt")
             .build(),
-    }
+    )
 }
 
 pub struct Api {

@@ -1,0 +1,209 @@
+//! The in-process hub: one room per live session holding the authoritative
+//! board state, the op sequence, the fan-out channel and who is online.
+//! Ops of a session are applied one at a time (the room's lock), committed to
+//! the store, and only then acknowledged and broadcast.
+
+use crate::auth::now;
+use crate::store::{CommittedOp, Store, StoreError};
+use app::domain::board::{apply, split_board_id, Author, BoardState};
+use app::domain::templates;
+use app::protocol::{OpEnvelope, PresenceEntry, Refusal, SequencedOp};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex as StdMutex};
+use tokio::sync::{broadcast, watch, Mutex};
+
+/// Ops buffered per room for slow connections; a connection that falls further
+/// behind is closed and catches up from the log when it reconnects.
+const ROOM_CHANNEL: usize = 256;
+
+pub struct Hub {
+    store: Store,
+    rooms: Mutex<HashMap<String, Arc<Room>>>,
+}
+
+struct RoomState {
+    last_seq: u64,
+    boards: BTreeMap<String, BoardState>,
+    op_seqs: HashMap<String, u64>,
+}
+
+pub struct Room {
+    session_id: String,
+    state: Mutex<RoomState>,
+    ops: broadcast::Sender<Arc<SequencedOp>>,
+    online: StdMutex<BTreeMap<String, (PresenceEntry, String, usize)>>,
+    presence: watch::Sender<u64>,
+}
+
+/// The result of submitting an op.
+pub enum Submitted {
+    Committed(u64),
+    /// Seen before (a resend): acknowledged with its original sequence number.
+    Duplicate(u64),
+}
+
+impl Hub {
+    pub fn new(store: Store) -> Self {
+        Self {
+            store,
+            rooms: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The room of a session, loaded from the store on first use.
+    pub async fn room(&self, session_id: &str) -> Result<Arc<Room>, StoreError> {
+        let mut rooms = self.rooms.lock().await;
+        if let Some(room) = rooms.get(session_id) {
+            return Ok(room.clone());
+        }
+        let record = self.store.load_room(session_id).await?;
+        let mut boards = BTreeMap::new();
+        for (id, json) in record.boards {
+            let state = serde_json::from_str(&json).map_err(|e| {
+                StoreError::Corrupt(format!("board {id} of session {session_id}: {e}"))
+            })?;
+            boards.insert(id, state);
+        }
+        let room = Arc::new(Room {
+            session_id: session_id.to_owned(),
+            state: Mutex::new(RoomState {
+                last_seq: record.last_seq,
+                boards,
+                op_seqs: record.op_ids.into_iter().collect(),
+            }),
+            ops: broadcast::channel(ROOM_CHANNEL).0,
+            online: StdMutex::new(BTreeMap::new()),
+            presence: watch::channel(0).0,
+        });
+        rooms.insert(session_id.to_owned(), room.clone());
+        Ok(room)
+    }
+}
+
+impl Room {
+    pub fn session_id(&self) -> &str {
+        &self.session_id
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<SequencedOp>> {
+        self.ops.subscribe()
+    }
+
+    pub fn watch_presence(&self) -> watch::Receiver<u64> {
+        self.presence.subscribe()
+    }
+
+    /// Validates, applies and commits an op; acknowledges only what is on disk.
+    pub async fn submit(
+        &self,
+        store: &Store,
+        author: &Author,
+        group_id: &str,
+        env: &OpEnvelope,
+    ) -> Result<Submitted, Refusal> {
+        let template = split_board_id(&env.board)
+            .and_then(|(_, key)| templates::find(key))
+            .ok_or(Refusal::UnknownTemplate)?;
+        let mut state = self.state.lock().await;
+        if let Some(seq) = state.op_seqs.get(&env.op_id) {
+            return Ok(Submitted::Duplicate(*seq));
+        }
+        let mut board = state.boards.get(&env.board).cloned().unwrap_or_default();
+        apply(&mut board, template, author, &env.op).map_err(Refusal::Invalid)?;
+        let seq = state.last_seq + 1;
+        let sequenced = SequencedOp {
+            seq,
+            op_id: env.op_id.clone(),
+            board: env.board.clone(),
+            author: author.clone(),
+            op: env.op.clone(),
+        };
+        let op_json = serde_json::to_string(&sequenced).map_err(|_| Refusal::Internal)?;
+        let state_json = serde_json::to_string(&board).map_err(|_| Refusal::Internal)?;
+        store
+            .commit_op(&CommittedOp {
+                session_id: &self.session_id,
+                seq,
+                op_id: &env.op_id,
+                board_id: &env.board,
+                group_id,
+                author_id: &author.id,
+                op_json: &op_json,
+                state_json: &state_json,
+                created_at: now(),
+            })
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "commit failed; op refused");
+                Refusal::Internal
+            })?;
+        state.last_seq = seq;
+        state.boards.insert(env.board.clone(), board);
+        state.op_seqs.insert(env.op_id.clone(), seq);
+        // Sent under the lock, so every receiver sees ops in sequence order.
+        let _ = self.ops.send(Arc::new(sequenced));
+        Ok(Submitted::Committed(seq))
+    }
+
+    /// Current sequence number and the boards whose id starts with `prefix`.
+    pub async fn snapshot(&self, prefix: &str) -> (u64, BTreeMap<String, BoardState>) {
+        let state = self.state.lock().await;
+        let boards = state
+            .boards
+            .iter()
+            .filter(|(id, _)| id.starts_with(prefix))
+            .map(|(id, b)| (id.clone(), b.clone()))
+            .collect();
+        (state.last_seq, boards)
+    }
+
+    /// Marks a participant online until the returned guard is dropped.
+    pub fn enter(self: &Arc<Self>, entry: PresenceEntry, group_id: String) -> PresenceGuard {
+        let id = entry.participant_id.clone();
+        if let Ok(mut online) = self.online.lock() {
+            online.entry(id.clone()).or_insert((entry, group_id, 0)).2 += 1;
+        }
+        self.presence.send_modify(|v| *v += 1);
+        PresenceGuard {
+            room: self.clone(),
+            participant_id: id,
+        }
+    }
+
+    /// Who is online in a group, by name.
+    pub fn online_in(&self, group_id: &str) -> Vec<PresenceEntry> {
+        self.online
+            .lock()
+            .map(|online| {
+                online
+                    .values()
+                    .filter(|(_, g, _)| g == group_id)
+                    .map(|(e, _, _)| e.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+pub struct PresenceGuard {
+    room: Arc<Room>,
+    participant_id: String,
+}
+
+impl Drop for PresenceGuard {
+    fn drop(&mut self) {
+        if let Ok(mut online) = self.room.online.lock() {
+            if let Some(entry) = online.get_mut(&self.participant_id) {
+                entry.2 -= 1;
+                if entry.2 == 0 {
+                    online.remove(&self.participant_id);
+                }
+            }
+        }
+        self.room.presence.send_modify(|v| *v += 1);
+    }
+}
