@@ -132,3 +132,38 @@ pub fn go_to(url: &str) {
         let _ = window.location().set_href(url);
     }
 }
+
+fn me_key(code: &str) -> String {
+    format!("ikz.me.{code}")
+}
+
+/// Keeps who this browser is in a session, so an offline reload can still
+/// show the workspace with its pending edits.
+pub fn remember_me(me: &Me) {
+    let _ = LocalStorage::set(me_key(&me.session.join_code), me);
+}
+
+pub fn last_me(code: &str) -> Option<Me> {
+    LocalStorage::get(me_key(code)).ok()
+}
+
+/// Registers the service worker that keeps workspaces usable offline.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub fn register_service_worker() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().service_worker().register("/sw.js");
+    }
+}
+
+/// Asks the service worker to keep the current page for offline reloads.
+pub fn keep_page_offline() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(path) = window.location().pathname() else {
+        return;
+    };
+    if let Some(worker) = window.navigator().service_worker().controller() {
+        let _ = worker.post_message(&path.into());
+    }
+}

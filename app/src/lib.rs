@@ -8,6 +8,7 @@ mod components;
 pub mod domain;
 mod pages;
 pub mod protocol;
+mod sync;
 pub mod texts;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
+    client::register_service_worker();
     // End-to-end tests wait for this marker instead of sleeping.
     if let Some(body) = document().body() {
         let _ = body.set_attribute("data-hydrated", "true");

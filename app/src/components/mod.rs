@@ -1,2 +1,4 @@
+pub mod board;
 pub mod error_notice;
 pub mod header;
+pub mod sync_badge;

@@ -1,7 +1,13 @@
 use crate::api::{ErrorCode, Me};
 use crate::client;
+use crate::components::board::BoardView;
 use crate::components::error_notice::ErrorNotice;
+use crate::components::sync_badge::{Presence, SyncBadge};
+use crate::domain::board::{board_id, Author};
+use crate::domain::templates::{self, Template};
 use crate::i18n::*;
+use crate::protocol::Refusal;
+use crate::sync::LiveSync;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -35,6 +41,13 @@ pub fn WorkspacePage() -> impl IntoView {
                 me.get()
                     .map(|result| match result {
                         Ok(me) => view! { <GroupWorkspace me /> }.into_any(),
+                        Err(e) if e.code == ErrorCode::Network => {
+                            // Offline reload: work on from what this browser kept.
+                            match client::last_me(&code()) {
+                                Some(me) => view! { <GroupWorkspace me /> }.into_any(),
+                                None => view! { <ErrorNotice error=Signal::derive(move || Some(e.clone())) /> }.into_any(),
+                            }
+                        }
                         Err(e) => view! { <ErrorNotice error=Signal::derive(move || Some(e.clone())) /> }
                             .into_any(),
                     })
@@ -46,16 +59,76 @@ pub fn WorkspacePage() -> impl IntoView {
 #[component]
 fn GroupWorkspace(me: Me) -> impl IntoView {
     let i18n = use_i18n();
+    client::remember_me(&me);
+    let author = Author {
+        id: me.participant.id.clone(),
+        name: me.participant.display_name.clone(),
+    };
+    let sync = LiveSync::new(me.session.join_code.clone(), author);
+    Effect::new(move |_| {
+        client::keep_page_offline();
+        sync.start();
+    });
+    on_cleanup(move || sync.stop());
+    let selected = RwSignal::new(templates::CANVAS.key);
+    let group_id = StoredValue::new(me.group.id.clone());
     let name = me.participant.display_name.clone();
     let kommune = me.participant.kommune.clone();
     view! {
         <div class="workspace" style=format!("--group-colour: {}", me.group.colour)>
-            <h1>
-                {me.session.title.clone()} " · " <span data-testid="group-name">{me.group.name.clone()}</span>
-            </h1>
+            <div class="workspace-head">
+                <h1>
+                    {me.session.title.clone()} " · "
+                    <span data-testid="group-name">{me.group.name.clone()}</span>
+                </h1>
+                <SyncBadge sync />
+            </div>
             <p data-testid="me">
                 {t!(i18n, workspace.you_are, name = name.clone(), kommune = kommune.clone())}
             </p>
+            <Presence sync />
+            <RefusalNotice sync />
+            <nav class="board-tabs" aria-label=move || t_string!(i18n, workspace.boards).to_string()>
+                {templates::ALL
+                    .iter()
+                    .map(|t| {
+                        view! {
+                            <button
+                                type="button"
+                                class="tab"
+                                aria-pressed=move || (selected.get() == t.key).to_string()
+                                on:click=move |_| selected.set(t.key)
+                            >
+                                {t.title}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </nav>
+            {move || {
+                let template: &'static Template = templates::find(selected.get()).unwrap_or(&templates::CANVAS);
+                view! {
+                    <BoardView sync board_id=board_id(&group_id.get_value(), template.key) template />
+                }
+            }}
         </div>
+    }
+}
+
+#[component]
+fn RefusalNotice(sync: LiveSync) -> impl IntoView {
+    let i18n = use_i18n();
+    let reason = move || {
+        sync.refusal.get().map(|r| match r {
+            Refusal::Invalid(_) => t_string!(i18n, workspace.refused_invalid).to_string(),
+            Refusal::ForeignBoard => t_string!(i18n, workspace.refused_foreign).to_string(),
+            Refusal::RateLimited => t_string!(i18n, workspace.refused_rate).to_string(),
+            _ => t_string!(i18n, workspace.refused_other).to_string(),
+        })
+    };
+    view! {
+        <p class="error" role="alert" data-testid="refusal">
+            {move || reason().map(|reason| t_string!(i18n, workspace.refused, reason = reason).to_string())}
+        </p>
     }
 }

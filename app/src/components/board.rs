@@ -1,0 +1,171 @@
+//! One template engine for every method: a board is the template's sections,
+//! each with its cards, all live through [`LiveSync`].
+
+use crate::domain::board::{Card, Op};
+use crate::domain::templates::{Section, Template};
+use crate::i18n::*;
+use crate::sync::LiveSync;
+use leptos::prelude::*;
+use std::time::Duration;
+
+/// Typing is sent at most this often per card (and at once when leaving it).
+const EDIT_DEBOUNCE: Duration = Duration::from_millis(300);
+
+#[component]
+pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) -> impl IntoView {
+    let sections = template
+        .sections
+        .iter()
+        .map(|section| view! { <SectionView sync board_id=board_id.clone() section /> })
+        .collect_view();
+    view! { <div class=format!("board board-{}", template.key)>{sections}</div> }
+}
+
+#[component]
+fn SectionView(sync: LiveSync, board_id: String, section: &'static Section) -> impl IntoView {
+    let i18n = use_i18n();
+    let board = StoredValue::new(board_id);
+    let card_ids = Memo::new(move |_| {
+        sync.boards.with(|boards| {
+            boards
+                .get(&board.get_value())
+                .map(|b| {
+                    b.cards(section.id)
+                        .iter()
+                        .map(|c| c.id.clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let add = move |_| {
+        sync.submit(
+            board.get_value(),
+            Op::AddCard {
+                card_id: uuid::Uuid::now_v7().to_string(),
+                section: section.id.to_owned(),
+                text: String::new(),
+            },
+        )
+    };
+    let heading_id = format!("section-{}", section.id);
+    let labelled_by = heading_id.clone();
+    view! {
+        <section class="board-section" data-section=section.id aria-labelledby=labelled_by>
+            <h3 id=heading_id>{section.label}</h3>
+            <p class="hint">{section.prompt}</p>
+            <ul class="cards">
+                <For
+                    each=move || card_ids.get()
+                    key=|id| id.clone()
+                    children=move |card_id| view! { <CardView sync board_id=board.get_value() card_id /> }
+                />
+            </ul>
+            <button type="button" class="add-card" on:click=add>
+                "+ " {t!(i18n, workspace.add_card)}
+            </button>
+        </section>
+    }
+}
+
+#[component]
+fn CardView(sync: LiveSync, board_id: String, card_id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let board = StoredValue::new(board_id);
+    let id = StoredValue::new(card_id);
+    let card: Memo<Option<Card>> = Memo::new(move |_| {
+        sync.boards.with(|boards| {
+            boards
+                .get(&board.get_value())
+                .and_then(|b| b.find(&id.get_value()).map(|(_, _, c)| c.clone()))
+        })
+    });
+    let text = move || card.with(|c| c.as_ref().map(|c| c.text.clone()).unwrap_or_default());
+    // While the textarea has focus it shows the draft, so remote updates do not
+    // move the cursor; the edit is sent relative to what was last sent (`base`).
+    let draft = RwSignal::new(None::<String>);
+    let base = StoredValue::new(String::new());
+    let scheduled = StoredValue::new(false);
+    let flush = move || {
+        let Some(now) = draft.get_untracked() else {
+            return;
+        };
+        let from = base.get_value();
+        if now != from {
+            base.set_value(now.clone());
+            sync.submit(
+                board.get_value(),
+                Op::EditCard {
+                    card_id: id.get_value(),
+                    base: from,
+                    text: now,
+                },
+            );
+        }
+    };
+    let on_focus = move |_| {
+        let current =
+            card.with_untracked(|c| c.as_ref().map(|c| c.text.clone()).unwrap_or_default());
+        base.set_value(current.clone());
+        draft.set(Some(current));
+    };
+    let on_input = move |ev| {
+        draft.set(Some(event_target_value(&ev)));
+        if !scheduled.get_value() {
+            scheduled.set_value(true);
+            set_timeout(
+                move || {
+                    scheduled.set_value(false);
+                    flush();
+                },
+                EDIT_DEBOUNCE,
+            );
+        }
+    };
+    let on_blur = move |_| {
+        flush();
+        draft.set(None);
+    };
+    let delete = move |_| {
+        sync.submit(
+            board.get_value(),
+            Op::DeleteCard {
+                card_id: id.get_value(),
+            },
+        )
+    };
+    let author = move || {
+        card.with(|c| {
+            c.as_ref()
+                .map(|c| c.author.name.clone())
+                .unwrap_or_default()
+        })
+    };
+    let conflict = move || card.with(|c| c.as_ref().is_some_and(|c| c.conflict));
+    view! {
+        <li class="card" class:conflict=conflict data-card=id.get_value()>
+            <textarea
+                rows="3"
+                aria-label=move || t_string!(i18n, workspace.card_text).to_string()
+                prop:value=move || draft.get().unwrap_or_else(text)
+                on:focus=on_focus
+                on:input=on_input
+                on:blur=on_blur
+            ></textarea>
+            <div class="card-meta">
+                <span class="author">{t!(i18n, workspace.by)} " " {author}</span>
+                <button
+                    type="button"
+                    class="icon secondary"
+                    on:click=delete
+                    aria-label=move || t_string!(i18n, workspace.delete_card).to_string()
+                >
+                    "✕"
+                </button>
+            </div>
+            <Show when=conflict>
+                <p class="conflict-note">{t!(i18n, workspace.conflict)}</p>
+            </Show>
+        </li>
+    }
+}

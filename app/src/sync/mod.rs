@@ -1,0 +1,253 @@
+//! Browser side of the live channel: a [`Replica`] kept in localStorage (so a
+//! reload, even offline, keeps pending edits), a WebSocket that says `Hello`,
+//! catches up and resends the outbox, and reconnects with backoff.
+
+use crate::domain::board::{Author, BoardState, Op};
+use crate::domain::replica::Replica;
+use crate::protocol::{ClientMsg, OpEnvelope, PresenceEntry, Refusal, ServerMsg};
+use gloo_storage::{LocalStorage as BrowserStorage, Storage};
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+use std::time::Duration;
+use wasm_bindgen::{closure::Closure, JsCast};
+use web_sys::{MessageEvent, WebSocket};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncStatus {
+    Connecting,
+    Synced,
+    Sending,
+    Offline,
+}
+
+/// Handle to the live state of one participant's workspace; `Copy`, so UI
+/// callbacks can hold it.
+#[derive(Clone, Copy)]
+pub struct LiveSync {
+    pub boards: RwSignal<BTreeMap<String, BoardState>>,
+    pub status: RwSignal<SyncStatus>,
+    pub pending: RwSignal<usize>,
+    pub online: RwSignal<Vec<PresenceEntry>>,
+    /// The last op the server refused, for a visible notice.
+    pub refusal: RwSignal<Option<Refusal>>,
+    replica: StoredValue<Replica>,
+    me: StoredValue<Author>,
+    code: StoredValue<String>,
+    socket: StoredValue<Option<WebSocket>, LocalStorage>,
+    /// True between `Synced` and the socket closing: ops may be sent directly.
+    live: RwSignal<bool>,
+    attempts: RwSignal<u32>,
+}
+
+fn storage_key(code: &str, me: &Author) -> String {
+    format!("ikz.replica.{code}.{}", me.id)
+}
+
+fn browser_online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+impl LiveSync {
+    /// Creates the handle and restores what this browser kept; call
+    /// [`LiveSync::connect`] in the browser to go live.
+    pub fn new(code: String, me: Author) -> Self {
+        Self {
+            boards: RwSignal::new(BTreeMap::new()),
+            status: RwSignal::new(SyncStatus::Connecting),
+            pending: RwSignal::new(0),
+            online: RwSignal::new(Vec::new()),
+            refusal: RwSignal::new(None),
+            replica: StoredValue::new(Replica::default()),
+            me: StoredValue::new(me),
+            code: StoredValue::new(code),
+            socket: StoredValue::new_local(None),
+            live: RwSignal::new(false),
+            attempts: RwSignal::new(0),
+        }
+    }
+
+    /// Browser only: restore from localStorage, listen to online/offline, connect.
+    pub fn start(self) {
+        let key = self.key();
+        if let Ok(saved) = BrowserStorage::get::<Replica>(&key) {
+            self.replica.set_value(saved);
+        }
+        self.refresh();
+        self.listen_to_network();
+        self.connect();
+    }
+
+    fn key(&self) -> String {
+        storage_key(&self.code.get_value(), &self.me.get_value())
+    }
+
+    /// Persists the replica and recomputes what the UI shows.
+    fn refresh(&self) {
+        let replica = self.replica.get_value();
+        // If storage is full the edit still goes to the server while online.
+        let _ = BrowserStorage::set(self.key(), &replica);
+        self.pending.set(replica.outbox.len());
+        self.boards.set(replica.view(&self.me.get_value()));
+        let status = match (self.live.get_untracked(), replica.outbox.is_empty()) {
+            // Before the first connection attempt failed, we are still connecting.
+            (false, _) if browser_online() && self.attempts.get_untracked() == 0 => {
+                SyncStatus::Connecting
+            }
+            (false, _) => SyncStatus::Offline,
+            (true, true) => SyncStatus::Synced,
+            (true, false) => SyncStatus::Sending,
+        };
+        self.status.set(status);
+    }
+
+    /// A local edit: shown at once, kept in the outbox, sent when live.
+    pub fn submit(&self, board: String, op: Op) {
+        let env = OpEnvelope {
+            op_id: uuid::Uuid::now_v7().to_string(),
+            board,
+            op,
+        };
+        self.replica.update_value(|r| r.local(env.clone()));
+        self.refusal.set(None);
+        if self.live.get_untracked() {
+            self.send(&ClientMsg::Op(env));
+        }
+        self.refresh();
+    }
+
+    fn send(&self, msg: &ClientMsg) {
+        let Ok(text) = serde_json::to_string(msg) else {
+            return;
+        };
+        self.socket.with_value(|socket| {
+            if let Some(socket) = socket {
+                let _ = socket.send_with_str(&text);
+            }
+        });
+    }
+
+    fn url(&self) -> Option<String> {
+        let location = web_sys::window()?.location();
+        let scheme = if location.protocol().ok()? == "https:" {
+            "wss"
+        } else {
+            "ws"
+        };
+        let host = location.host().ok()?;
+        Some(format!(
+            "{scheme}://{host}/api/sessions/{}/live",
+            self.code.get_value()
+        ))
+    }
+
+    /// Opens the WebSocket (closing an old one) and wires its events.
+    pub fn connect(self) {
+        self.close();
+        if !browser_online() {
+            self.refresh();
+            return;
+        }
+        let Some(url) = self.url() else { return };
+        let Ok(socket) = WebSocket::new(&url) else {
+            self.schedule_reconnect();
+            return;
+        };
+        let this = self;
+        let on_open = Closure::<dyn FnMut()>::new(move || {
+            let last_seq = this.replica.with_value(|r| r.last_seq);
+            this.send(&ClientMsg::Hello { last_seq });
+        });
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(text) = event.data().as_string() {
+                if let Ok(msg) = serde_json::from_str::<ServerMsg>(&text) {
+                    this.handle(msg);
+                }
+            }
+        });
+        let on_close = Closure::<dyn FnMut()>::new(move || {
+            this.live.set(false);
+            this.refresh();
+            this.schedule_reconnect();
+        });
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        // The handlers live as long as the socket; a reconnect makes new ones.
+        on_open.forget();
+        on_message.forget();
+        on_close.forget();
+        self.socket.set_value(Some(socket));
+    }
+
+    /// Leaves the live channel (when the workspace is closed).
+    pub fn stop(&self) {
+        self.close();
+    }
+
+    fn close(&self) {
+        self.live.set(false);
+        self.socket.update_value(|socket| {
+            if let Some(old) = socket.take() {
+                old.set_onclose(None);
+                let _ = old.close();
+            }
+        });
+    }
+
+    fn schedule_reconnect(self) {
+        let attempt = self.attempts.get_untracked();
+        self.attempts.set(attempt.saturating_add(1));
+        // 0.5 s, 1 s, 2 s … up to 10 s.
+        let delay = (500u64 << attempt.min(5)).min(10_000);
+        set_timeout(move || self.connect(), Duration::from_millis(delay));
+    }
+
+    fn handle(&self, msg: ServerMsg) {
+        match msg {
+            ServerMsg::Snapshot { last_seq, boards } => {
+                self.replica.update_value(|r| r.snapshot(boards, last_seq));
+            }
+            ServerMsg::Op(op) => self.replica.update_value(|r| r.receive(&op)),
+            ServerMsg::Synced { .. } => {
+                self.live.set(true);
+                self.attempts.set(0);
+                for env in self.replica.with_value(|r| r.outbox.clone()) {
+                    self.send(&ClientMsg::Op(env));
+                }
+            }
+            ServerMsg::Ack { .. } => return,
+            ServerMsg::Rejected { op_id, refusal } => {
+                // Rate limits are temporary: keep the op and retry on reconnect.
+                if refusal != Refusal::RateLimited {
+                    self.replica.update_value(|r| r.refused(&op_id));
+                }
+                self.refusal.set(Some(refusal));
+            }
+            ServerMsg::Presence { online } => {
+                self.online.set(online);
+                return;
+            }
+        }
+        self.refresh();
+    }
+
+    fn listen_to_network(self) {
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let on_offline = Closure::<dyn FnMut()>::new(move || {
+            self.close();
+            self.refresh();
+        });
+        let on_online = Closure::<dyn FnMut()>::new(move || {
+            self.attempts.set(0);
+            self.connect();
+        });
+        let _ =
+            window.add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
+        let _ =
+            window.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+        on_offline.forget();
+        on_online.forget();
+    }
+}

@@ -1,0 +1,64 @@
+import { test, expect, Page } from "@playwright/test";
+import { addGroup, createSession, joinAs } from "./helpers";
+
+const section = (p: Page, id: string) => p.locator(`.board-section[data-section="${id}"]`);
+
+async function addCard(p: Page, sectionId: string, text: string) {
+  const s = section(p, sectionId);
+  const before = await s.locator("textarea").count();
+  await s.getByRole("button", { name: "Karte hinzufügen" }).click();
+  const box = s.locator("textarea").nth(before);
+  await box.fill(text);
+  await box.blur();
+}
+
+test("two participants in one group see each other's new card in under a second", async ({ page, browser }) => {
+  const { code } = await createSession(page);
+  await addGroup(page, "Gruppe Nord");
+  const anna = await joinAs(browser, code, "Anna Becker", "Musterstadt", "Gruppe Nord");
+  const ben = await joinAs(browser, code, "Ben Yilmaz", "Beispielhausen", "Gruppe Nord");
+  for (const p of [anna.page, ben.page]) {
+    await expect(p.getByTestId("sync-state")).toHaveAttribute("data-state", "synced");
+  }
+  await expect(anna.page.getByTestId("presence")).toContainText("Ben Yilmaz");
+
+  const started = Date.now();
+  await addCard(anna.page, "problem", "Lange Wartezeiten im Bürgerbüro");
+  await expect(section(ben.page, "problem").locator("textarea")).toHaveValue("Lange Wartezeiten im Bürgerbüro", { timeout: 1000 });
+  console.log(`card visible to the other participant after ${Date.now() - started} ms`);
+
+  await anna.context.close();
+  await ben.context.close();
+});
+
+test("offline edits survive a reload and sync when back online", async ({ page, browser }) => {
+  const { code } = await createSession(page);
+  await addGroup(page, "Gruppe Nord");
+  const anna = await joinAs(browser, code, "Anna Becker", "Musterstadt", "Gruppe Nord");
+  const ben = await joinAs(browser, code, "Ben Yilmaz", "Beispielhausen", "Gruppe Nord");
+  await expect(anna.page.getByTestId("sync-state")).toHaveAttribute("data-state", "synced");
+  await addCard(anna.page, "ziel", "Gemeinsames Portal");
+  await expect(section(ben.page, "ziel").locator("textarea")).toHaveValue("Gemeinsames Portal");
+
+  await anna.context.setOffline(true);
+  await expect(anna.page.getByTestId("sync-state")).toHaveAttribute("data-state", "offline");
+  await addCard(anna.page, "problem", "Offline notiert");
+  const first = section(anna.page, "ziel").locator("textarea").first();
+  await first.fill("Gemeinsames Portal für drei Kommunen");
+  await first.blur();
+  await expect(anna.page.getByTestId("sync-state")).toContainText("3 Änderungen warten");
+
+  await anna.page.reload();
+  await expect(anna.page.locator("body[data-hydrated]")).toBeAttached();
+  await expect(section(anna.page, "problem").locator("textarea")).toHaveValue("Offline notiert");
+  await expect(anna.page.getByTestId("sync-state")).toHaveAttribute("data-state", "offline");
+
+  await anna.context.setOffline(false);
+  await expect(anna.page.getByTestId("sync-state")).toHaveAttribute("data-state", "synced", { timeout: 15_000 });
+  for (const p of [anna.page, ben.page]) {
+    await expect(section(p, "problem").locator("textarea")).toHaveValue("Offline notiert");
+    await expect(section(p, "ziel").locator("textarea")).toHaveValue("Gemeinsames Portal für drei Kommunen");
+  }
+  await anna.context.close();
+  await ben.context.close();
+});
