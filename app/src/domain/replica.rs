@@ -191,7 +191,7 @@ mod tests {
         #[test]
         fn replicas_converge_with_the_server(steps in proptest::collection::vec(step(), 1..60)) {
             let mut server = Server::default();
-            let mut replicas = vec![Replica::default(), Replica::default(), Replica::default()];
+            let mut replicas: [Replica; 3] = Default::default();
             let mut delivered = [0usize; 3];
             let mut next_id = 0;
             for s in steps {
