@@ -58,7 +58,9 @@ fn SectionView(sync: LiveSync, board_id: String, section: &'static Section) -> i
                 <For
                     each=move || card_ids.get()
                     key=|id| id.clone()
-                    children=move |card_id| view! { <CardView sync board_id=board.get_value() card_id /> }
+                    children=move |card_id| {
+                        view! { <CardView sync board_id=board.get_value() card_id section /> }
+                    }
                 />
             </ul>
             <button type="button" class="add-card" on:click=add>
@@ -69,7 +71,12 @@ fn SectionView(sync: LiveSync, board_id: String, section: &'static Section) -> i
 }
 
 #[component]
-fn CardView(sync: LiveSync, board_id: String, card_id: String) -> impl IntoView {
+fn CardView(
+    sync: LiveSync,
+    board_id: String,
+    card_id: String,
+    section: &'static Section,
+) -> impl IntoView {
     let i18n = use_i18n();
     let board = StoredValue::new(board_id);
     let id = StoredValue::new(card_id);
@@ -166,6 +173,108 @@ fn CardView(sync: LiveSync, board_id: String, card_id: String) -> impl IntoView 
             <Show when=conflict>
                 <p class="conflict-note">{t!(i18n, workspace.conflict)}</p>
             </Show>
+            {(!section.links_to.is_empty())
+                .then(|| view! { <LinkPicker sync board card_id=id section /> })}
+            <UsedBy sync board card_id=id />
         </li>
+    }
+}
+
+/// Checkboxes for the cards this card may draw on (TOWS → SWOT).
+#[component]
+fn LinkPicker(
+    sync: LiveSync,
+    board: StoredValue<String>,
+    card_id: StoredValue<String>,
+    section: &'static Section,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let candidates = Memo::new(move |_| {
+        sync.boards.with(|boards| {
+            let Some(b) = boards.get(&board.get_value()) else {
+                return Vec::new();
+            };
+            let linked = b
+                .find(&card_id.get_value())
+                .map(|(_, _, c)| c.links.clone())
+                .unwrap_or_default();
+            section
+                .links_to
+                .iter()
+                .flat_map(|s| b.cards(s).iter().map(move |c| (*s, c)))
+                .map(|(s, c)| {
+                    (
+                        c.id.clone(),
+                        format!("{s}: {}", c.text),
+                        linked.contains(&c.id),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    view! {
+        <fieldset class="links">
+            <legend>{t!(i18n, workspace.links)}</legend>
+            <Show when=move || !candidates.with(Vec::is_empty) fallback=move || view! {
+                <p class="hint">{t!(i18n, workspace.no_link_targets)}</p>
+            }>
+                {move || {
+                    candidates
+                        .get()
+                        .into_iter()
+                        .map(|(target, label, checked)| {
+                            let toggle = move |ev| {
+                                sync.submit(
+                                    board.get_value(),
+                                    Op::LinkCards {
+                                        card_id: card_id.get_value(),
+                                        target_id: target.clone(),
+                                        linked: event_target_checked(&ev),
+                                    },
+                                )
+                            };
+                            view! {
+                                <label class="link-choice">
+                                    <input type="checkbox" prop:checked=checked on:change=toggle />
+                                    {label}
+                                </label>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </Show>
+        </fieldset>
+    }
+}
+
+/// The other direction of a link: which strategies use this card.
+#[component]
+fn UsedBy(
+    sync: LiveSync,
+    board: StoredValue<String>,
+    card_id: StoredValue<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let users = Memo::new(move |_| {
+        sync.boards.with(|boards| {
+            boards
+                .get(&board.get_value())
+                .map(|b| {
+                    b.sections
+                        .values()
+                        .flatten()
+                        .filter(|c| c.links.contains(&card_id.get_value()))
+                        .map(|c| c.text.clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    view! {
+        <Show when=move || !users.with(Vec::is_empty)>
+            <p class="used-by">
+                {t!(i18n, workspace.used_by)} ": " {move || users.get().join(" · ")}
+            </p>
+        </Show>
     }
 }

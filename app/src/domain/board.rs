@@ -12,6 +12,8 @@ pub mod limits {
     pub const CARDS_PER_BOARD: usize = 300;
     /// Length of client-made ids (UUIDs are 36).
     pub const ID: usize = 64;
+    /// Links from one card to others.
+    pub const LINKS_PER_CARD: usize = 20;
 }
 
 /// Identifies one group's board of one template: `"<group id>:<template key>"`.
@@ -40,6 +42,9 @@ pub struct Card {
     /// the group to tidy up.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub conflict: bool,
+    /// Cards this card draws on (a TOWS strategy → the SWOT cards it uses).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<String>,
 }
 
 /// A board's content: cards per section, in display order.
@@ -70,6 +75,13 @@ pub enum Op {
     DeleteCard {
         card_id: String,
     },
+    /// Links (or unlinks) `card_id` to `target_id`, e.g. a TOWS strategy to a
+    /// SWOT card it draws on. Allowed only where the template says so.
+    LinkCards {
+        card_id: String,
+        target_id: String,
+        linked: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -87,6 +99,10 @@ pub enum OpError {
     TextTooLong { max: usize },
     #[error("more than {max} cards on the board")]
     TooManyCards { max: usize },
+    #[error("these cards cannot be linked")]
+    LinkNotAllowed,
+    #[error("more than {max} links on a card")]
+    TooManyLinks { max: usize },
 }
 
 impl BoardState {
@@ -177,6 +193,7 @@ pub fn apply(
                     text: text.clone(),
                     author: author.clone(),
                     conflict: false,
+                    links: Vec::new(),
                 });
         }
         Op::EditCard {
@@ -213,6 +230,37 @@ pub fn apply(
             let from = from.to_owned();
             if let Some(cards) = state.sections.get_mut(&from) {
                 cards.remove(at);
+            }
+            // No dangling links to a card that is gone.
+            for card in state.sections.values_mut().flatten() {
+                card.links.retain(|l| l != card_id);
+            }
+        }
+        Op::LinkCards {
+            card_id,
+            target_id,
+            linked,
+        } => {
+            let (from_section, _, _) = state.find(card_id).ok_or(OpError::UnknownCard)?;
+            let (to_section, _, _) = state.find(target_id).ok_or(OpError::UnknownCard)?;
+            let allowed = template
+                .section(from_section)
+                .is_some_and(|s| s.links_to.contains(&to_section));
+            if !allowed {
+                return Err(OpError::LinkNotAllowed);
+            }
+            let card = state.find_mut(card_id).ok_or(OpError::UnknownCard)?;
+            let present = card.links.iter().any(|l| l == target_id);
+            match (*linked, present) {
+                (true, false) if card.links.len() >= limits::LINKS_PER_CARD => {
+                    return Err(OpError::TooManyLinks {
+                        max: limits::LINKS_PER_CARD,
+                    })
+                }
+                (true, false) => card.links.push(target_id.clone()),
+                (false, true) => card.links.retain(|l| l != target_id),
+                // Linking twice or unlinking what is not linked: nothing to do.
+                _ => {}
             }
         }
     }
@@ -428,6 +476,66 @@ mod tests {
                 max: limits::CARDS_PER_BOARD
             })
         );
+    }
+
+    #[test]
+    fn tows_strategy_links_swot_cards_it_draws_on_and_links_vanish_with_the_card() {
+        use crate::domain::templates::SWOT;
+        let mut b = BoardState::default();
+        apply(
+            &mut b,
+            &SWOT,
+            &anna(),
+            &add("s1", "staerken", "Erfahrene IT"),
+        )
+        .unwrap();
+        apply(
+            &mut b,
+            &SWOT,
+            &anna(),
+            &add("w1", "schwaechen", "Wenig Personal"),
+        )
+        .unwrap();
+        apply(
+            &mut b,
+            &SWOT,
+            &anna(),
+            &add("so1", "so", "Gemeinsames Rechenzentrum"),
+        )
+        .unwrap();
+        let link = |target: &str, linked| Op::LinkCards {
+            card_id: "so1".into(),
+            target_id: target.into(),
+            linked,
+        };
+        apply(&mut b, &SWOT, &anna(), &link("s1", true)).unwrap();
+        apply(&mut b, &SWOT, &anna(), &link("s1", true)).unwrap();
+        assert_eq!(b.find("so1").unwrap().2.links, ["s1"]);
+        // SO draws on strengths and opportunities, not weaknesses.
+        assert_eq!(
+            apply(&mut b, &SWOT, &anna(), &link("w1", true)),
+            Err(OpError::LinkNotAllowed)
+        );
+        // A SWOT card cannot link to a strategy (the link has a direction).
+        let back = Op::LinkCards {
+            card_id: "s1".into(),
+            target_id: "so1".into(),
+            linked: true,
+        };
+        assert_eq!(
+            apply(&mut b, &SWOT, &anna(), &back),
+            Err(OpError::LinkNotAllowed)
+        );
+        apply(
+            &mut b,
+            &SWOT,
+            &anna(),
+            &Op::DeleteCard {
+                card_id: "s1".into(),
+            },
+        )
+        .unwrap();
+        assert!(b.find("so1").unwrap().2.links.is_empty());
     }
 
     #[test]

@@ -8,6 +8,9 @@ pub struct Section {
     pub id: &'static str,
     pub label: &'static str,
     pub prompt: &'static str,
+    /// Sections whose cards a card here may refer to (TOWS strategies draw on
+    /// SWOT cards); empty for most sections.
+    pub links_to: &'static [&'static str],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -27,7 +30,19 @@ pub enum Method {
 }
 
 const fn s(id: &'static str, label: &'static str, prompt: &'static str) -> Section {
-    Section { id, label, prompt }
+    Section {
+        id,
+        label,
+        prompt,
+        links_to: &[],
+    }
+}
+
+const fn linking(section: Section, links_to: &'static [&'static str]) -> Section {
+    Section {
+        links_to,
+        ..section
+    }
 }
 
 pub const CANVAS: Template = Template {
@@ -59,25 +74,37 @@ pub const SWOT: Template = Template {
         s("schwaechen", "Schwächen", "intern, negativ"),
         s("chancen", "Chancen", "extern, positiv"),
         s("risiken", "Risiken", "extern, negativ"),
-        s(
-            "so",
-            "SO-Strategien",
-            "Stärken nutzen, um Chancen zu ergreifen",
+        linking(
+            s(
+                "so",
+                "SO-Strategien",
+                "Stärken nutzen, um Chancen zu ergreifen",
+            ),
+            &["staerken", "chancen"],
         ),
-        s(
-            "st",
-            "ST-Strategien",
-            "Stärken nutzen, um Risiken abzuwehren",
+        linking(
+            s(
+                "st",
+                "ST-Strategien",
+                "Stärken nutzen, um Risiken abzuwehren",
+            ),
+            &["staerken", "risiken"],
         ),
-        s(
-            "wo",
-            "WO-Strategien",
-            "Schwächen abbauen, um Chancen zu nutzen",
+        linking(
+            s(
+                "wo",
+                "WO-Strategien",
+                "Schwächen abbauen, um Chancen zu nutzen",
+            ),
+            &["schwaechen", "chancen"],
         ),
-        s(
-            "wt",
-            "WT-Strategien",
-            "Schwächen und Risiken gemeinsam begrenzen",
+        linking(
+            s(
+                "wt",
+                "WT-Strategien",
+                "Schwächen und Risiken gemeinsam begrenzen",
+            ),
+            &["schwaechen", "risiken"],
         ),
     ],
 };
@@ -97,6 +124,12 @@ pub const ALL: [Template; 3] = [CANVAS, SWOT, KI];
 
 pub fn find(key: &str) -> Option<&'static Template> {
     ALL.iter().find(|t| t.key == key)
+}
+
+impl Template {
+    pub fn section(&self, id: &str) -> Option<&'static Section> {
+        self.sections.iter().find(|s| s.id == id)
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,31 @@
+import { test, expect, Page } from "@playwright/test";
+import { addGroup, createSession, joinAs } from "./helpers";
+
+const section = (p: Page, id: string) => p.locator(`.board-section[data-section="${id}"]`);
+
+async function addCard(p: Page, sectionId: string, text: string) {
+  const s = section(p, sectionId);
+  const before = await s.locator("textarea").count();
+  await s.getByRole("button", { name: "Karte hinzufügen" }).click();
+  const box = s.locator("textarea").nth(before);
+  await box.fill(text);
+  await box.blur();
+}
+
+test("a TOWS strategy links the SWOT card it draws on, visible both ways and to the group", async ({ page, browser }) => {
+  const { code } = await createSession(page);
+  await addGroup(page, "Gruppe Nord");
+  const anna = await joinAs(browser, code, "Anna Becker", "Musterstadt", "Gruppe Nord");
+  const ben = await joinAs(browser, code, "Ben Yilmaz", "Beispielhausen", "Gruppe Nord");
+  for (const p of [anna.page, ben.page]) {
+    await p.getByRole("button", { name: "SWOT-Analyse" }).click();
+  }
+  await addCard(anna.page, "staerken", "Erfahrene IT-Abteilung");
+  await addCard(anna.page, "so", "Gemeinsames Rechenzentrum");
+  await section(anna.page, "so").getByRole("checkbox", { name: /Erfahrene IT-Abteilung/ }).check();
+
+  await expect(section(ben.page, "staerken").locator(".used-by")).toHaveText("Genutzt in: Gemeinsames Rechenzentrum");
+  await expect(section(ben.page, "so").getByRole("checkbox", { name: /Erfahrene IT-Abteilung/ })).toBeChecked();
+  await anna.context.close();
+  await ben.context.close();
+});
