@@ -5,11 +5,12 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{ParticipantRecord, SessionRecord};
 use app::domain::JoinCode;
-use axum::extract::{FromRequestParts, Path};
+use axum::extract::{ConnectInfo, FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// How long a participant stays signed in (a workshop day plus follow-up).
@@ -109,5 +110,26 @@ impl FromRequestParts<AppState> for Participant {
             session,
             participant,
         })
+    }
+}
+
+/// A join attempt from some address, within that address's rate limit.
+pub struct JoinAttempt;
+
+impl FromRequestParts<AppState> for JoinAttempt {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        // Without connection info (tests through `oneshot`) all requests share one bucket.
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        state
+            .join_limiter
+            .check_key(&ip)
+            .map(|()| JoinAttempt)
+            .map_err(|_| ApiError::RateLimited)
     }
 }

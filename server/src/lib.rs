@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The IKZ-Werkstatt server: configuration, router and state. Domain rules live
 //! in the `app` crate; this crate authenticates, stores and serves.
 

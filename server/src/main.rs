@@ -27,10 +27,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let _ = tcp.set_nodelay(true);
     });
     tracing::info!("IKZ-Werkstatt listening on http://{addr}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! HTTP handlers of the JSON API. Each reads its input, calls the domain for
 //! validation and the store for data, and maps errors; nothing more.
 
-use crate::auth::{self, Moderator, Participant};
+use crate::auth::{self, JoinAttempt, Moderator, Participant};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::StoreError;
@@ -75,6 +75,7 @@ async fn create_session(
 }
 
 async fn public_session(
+    _: JoinAttempt,
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<PublicSession>, ApiError> {
@@ -89,6 +90,7 @@ async fn public_session(
 }
 
 async fn join(
+    _: JoinAttempt,
     State(state): State<AppState>,
     Path(code): Path<String>,
     jar: CookieJar,

@@ -305,3 +305,20 @@ async fn group_with_members_cannot_be_removed() {
     assert_eq!(reply.status, StatusCode::CONFLICT);
     assert_eq!(reply.json["code"], "group_not_empty");
 }
+
+#[tokio::test]
+async fn join_attempts_are_rate_limited_per_address() {
+    let api = Api::new().await;
+    let limit = server::state::JOIN_ATTEMPTS_PER_MINUTE;
+    for _ in 0..limit {
+        let reply = api.send("GET", "/api/join/XXXXXX", None, &[]).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    }
+    let reply = api.send("GET", "/api/join/XXXXXX", None, &[]).await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(reply.json["code"], "rate_limited");
+    assert_eq!(
+        reply.json["message"],
+        "Zu viele Versuche. Bitte warten Sie einen Moment."
+    );
+}
