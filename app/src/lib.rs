@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! IKZ-Werkstatt: the app crate, compiled for the server (`ssr`) and for the
 //! browser (`hydrate`). Domain rules in `domain`, API types in `api`, UI in
 //! `pages` and `components`.
