@@ -46,7 +46,11 @@ pub enum ClientMsg {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Refusal {
-    Invalid(OpError),
+    /// The domain refused the op (a struct variant: `OpError` carries its own
+    /// `kind` tag, which must not clash with this enum's).
+    Invalid {
+        error: OpError,
+    },
     /// The board belongs to another group or session.
     ForeignBoard,
     UnknownTemplate,
@@ -79,4 +83,32 @@ pub enum ServerMsg {
     Presence {
         online: Vec<PresenceEntry>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_refusal_round_trips_through_json() {
+        let msgs = [
+            Refusal::Invalid {
+                error: OpError::TextTooLong { max: 5 },
+            },
+            Refusal::ForeignBoard,
+            Refusal::RateLimited,
+        ]
+        .map(|refusal| ServerMsg::Rejected {
+            op_id: "o".into(),
+            refusal,
+        });
+        for msg in msgs {
+            let json = serde_json::to_string(&msg).unwrap();
+            assert_eq!(
+                serde_json::from_str::<ServerMsg>(&json).unwrap(),
+                msg,
+                "{json}"
+            );
+        }
+    }
 }

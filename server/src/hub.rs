@@ -113,7 +113,7 @@ impl Room {
             return Ok(Submitted::Duplicate(*seq));
         }
         let mut board = state.boards.get(&env.board).cloned().unwrap_or_default();
-        apply(&mut board, template, author, &env.op).map_err(Refusal::Invalid)?;
+        apply(&mut board, template, author, &env.op).map_err(|error| Refusal::Invalid { error })?;
         let seq = state.last_seq + 1;
         let sequenced = SequencedOp {
             seq,

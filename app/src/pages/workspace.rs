@@ -120,7 +120,7 @@ fn RefusalNotice(sync: LiveSync) -> impl IntoView {
     let i18n = use_i18n();
     let reason = move || {
         sync.refusal.get().map(|r| match r {
-            Refusal::Invalid(_) => t_string!(i18n, workspace.refused_invalid).to_string(),
+            Refusal::Invalid { .. } => t_string!(i18n, workspace.refused_invalid).to_string(),
             Refusal::ForeignBoard => t_string!(i18n, workspace.refused_foreign).to_string(),
             Refusal::RateLimited => t_string!(i18n, workspace.refused_rate).to_string(),
             _ => t_string!(i18n, workspace.refused_other).to_string(),

@@ -37,6 +37,7 @@ pub struct LiveSync {
     /// True between `Synced` and the socket closing: ops may be sent directly.
     live: RwSignal<bool>,
     attempts: RwSignal<u32>,
+    resend_scheduled: StoredValue<bool>,
 }
 
 fn storage_key(code: &str, me: &Author) -> String {
@@ -63,6 +64,7 @@ impl LiveSync {
             socket: StoredValue::new_local(None),
             live: RwSignal::new(false),
             attempts: RwSignal::new(0),
+            resend_scheduled: StoredValue::new(false),
         }
     }
 
@@ -217,8 +219,10 @@ impl LiveSync {
             }
             ServerMsg::Ack { .. } => return,
             ServerMsg::Rejected { op_id, refusal } => {
-                // Rate limits are temporary: keep the op and retry on reconnect.
-                if refusal != Refusal::RateLimited {
+                if refusal == Refusal::RateLimited {
+                    // Temporary: keep the op and resend the outbox shortly.
+                    self.resend_later();
+                } else {
                     self.replica.update_value(|r| r.refused(&op_id));
                 }
                 self.refusal.set(Some(refusal));
@@ -229,6 +233,25 @@ impl LiveSync {
             }
         }
         self.refresh();
+    }
+
+    /// One delayed resend of the outbox, however many refusals asked for it.
+    fn resend_later(self) {
+        if self.resend_scheduled.get_value() {
+            return;
+        }
+        self.resend_scheduled.set_value(true);
+        set_timeout(
+            move || {
+                self.resend_scheduled.set_value(false);
+                if self.live.get_untracked() {
+                    for env in self.replica.with_value(|r| r.outbox.clone()) {
+                        self.send(&ClientMsg::Op(env));
+                    }
+                }
+            },
+            Duration::from_secs(2),
+        );
     }
 
     fn listen_to_network(self) {

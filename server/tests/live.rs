@@ -1,0 +1,673 @@
+//! The live channel over a real socket: the server runs in-process on a
+//! loopback port, clients speak the JSON protocol through tokio-tungstenite,
+//! and what they were told is checked against what is on disk.
+
+mod common;
+
+use app::domain::session::{GroupDetails, ParticipantDetails, SessionDetails};
+use app::domain::JoinCode;
+use app::protocol::{ServerMsg, MAX_CLIENT_MESSAGE};
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use server::auth::{now, token_hash};
+use server::store::{RoomRecord, Store};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// How long a test waits for a message it expects.
+const WAIT: Duration = Duration::from_secs(5);
+
+// ---------------------------------------------------------------------------
+// Fixture: a server on a loopback port and data seeded through the store.
+// ---------------------------------------------------------------------------
+
+struct Server {
+    addr: SocketAddr,
+    db: common::TestDb,
+}
+
+/// One seeded participant: the session's join code and the raw token.
+#[derive(Clone)]
+struct Person {
+    code: String,
+    token: String,
+    group: String,
+}
+
+impl Server {
+    async fn start() -> Self {
+        let db = common::test_db().await;
+        let router = server::api_router(common::state(db.store.clone()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Self { addr, db }
+    }
+
+    fn store(&self) -> &Store {
+        &self.db.store
+    }
+
+    fn db_url(&self) -> String {
+        format!("sqlite://{}", self.db.dir.path().join("test.db").display())
+    }
+
+    /// Creates a session with the given join code; returns its id.
+    async fn session(&self, code: &str) -> String {
+        let details = SessionDetails::validate("Live-Test", "2026-11-25", "Rathaus").unwrap();
+        let code = JoinCode::parse(code).expect("valid join code");
+        self.store()
+            .create_session(
+                &details,
+                &code,
+                &token_hash(&server::auth::new_token()),
+                now(),
+            )
+            .await
+            .expect("create session")
+            .id
+    }
+
+    async fn group(&self, session_id: &str, name: &str) -> String {
+        let details = GroupDetails::validate(name, "#8ecae6").unwrap();
+        self.store()
+            .add_group(session_id, &details)
+            .await
+            .expect("add group")
+            .id
+    }
+
+    async fn person(&self, session_id: &str, code: &str, group: &str, name: &str) -> Person {
+        self.person_expiring(session_id, code, group, name, now() + 86_400)
+            .await
+    }
+
+    async fn person_expiring(
+        &self,
+        session_id: &str,
+        code: &str,
+        group: &str,
+        name: &str,
+        expires_at: i64,
+    ) -> Person {
+        let token = server::auth::new_token();
+        let details = ParticipantDetails::validate(name, "Musterstadt").unwrap();
+        self.store()
+            .add_participant(
+                session_id,
+                group,
+                &details,
+                &token_hash(&token),
+                now(),
+                expires_at,
+            )
+            .await
+            .expect("add participant");
+        Person {
+            code: code.to_owned(),
+            token,
+            group: group.to_owned(),
+        }
+    }
+
+    async fn connect(&self, who: &Person) -> Client {
+        Client::connect(self.addr, &who.code, Some(&who.token))
+            .await
+            .expect("connect")
+    }
+
+    /// The room as a second, independent connection to the database sees it.
+    async fn on_disk(&self, session_id: &str) -> RoomRecord {
+        let other = Store::open(&self.db_url()).await.expect("second store");
+        other.load_room(session_id).await.expect("load room")
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A minimal protocol client.
+// ---------------------------------------------------------------------------
+
+struct Client {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    /// Whether every message must parse as the browser parses it (`ServerMsg`).
+    strict: bool,
+    /// The text of the last message returned by `receive`.
+    last_text: String,
+}
+
+/// What arrived when a test waited.
+#[derive(Debug)]
+enum Received {
+    Msg(Value),
+    Closed,
+    Nothing,
+}
+
+fn canvas(group: &str) -> String {
+    format!("{group}:canvas")
+}
+
+fn add_card(card_id: &str, section: &str, text: &str) -> Value {
+    json!({ "type": "add_card", "card_id": card_id, "section": section, "text": text })
+}
+
+impl Client {
+    async fn connect(
+        addr: SocketAddr,
+        code: &str,
+        token: Option<&str>,
+    ) -> Result<Self, tungstenite::Error> {
+        Self::connect_with_cookie(addr, code, token.map(|t| format!("ikz_p_{code}={t}"))).await
+    }
+
+    async fn connect_with_cookie(
+        addr: SocketAddr,
+        code: &str,
+        cookie: Option<String>,
+    ) -> Result<Self, tungstenite::Error> {
+        let mut request = format!("ws://{addr}/api/sessions/{code}/live")
+            .into_client_request()
+            .expect("request");
+        if let Some(cookie) = cookie {
+            request
+                .headers_mut()
+                .insert("cookie", cookie.parse().expect("header value"));
+        }
+        let (ws, _) = tokio_tungstenite::connect_async(request).await?;
+        Ok(Self {
+            ws,
+            strict: true,
+            last_text: String::new(),
+        })
+    }
+
+    async fn send_text(&mut self, text: String) {
+        self.ws
+            .send(Message::Text(text.into()))
+            .await
+            .expect("send");
+    }
+
+    async fn send(&mut self, msg: Value) {
+        self.send_text(msg.to_string()).await;
+    }
+
+    async fn hello(&mut self, last_seq: u64) {
+        self.send(json!({ "type": "hello", "last_seq": last_seq }))
+            .await;
+    }
+
+    async fn op(&mut self, op_id: &str, board: &str, op: Value) {
+        self.send(json!({ "type": "op", "op_id": op_id, "board": board, "op": op }))
+            .await;
+    }
+
+    /// The next message that is not presence, within `wait`.
+    async fn receive(&mut self, wait: Duration) -> Received {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let next = match tokio::time::timeout_at(deadline, self.ws.next()).await {
+                Err(_) => return Received::Nothing,
+                Ok(next) => next,
+            };
+            let text = match next {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Received::Closed,
+                Some(Ok(Message::Text(text))) => text,
+                Some(Ok(_)) => continue,
+            };
+            // Every message must also be one the browser can read.
+            if let Err(e) = serde_json::from_str::<ServerMsg>(text.as_str()) {
+                assert!(
+                    !self.strict,
+                    "server sent a message the client cannot parse ({e}): {text}"
+                );
+            }
+            let value: Value = serde_json::from_str(text.as_str()).expect("JSON");
+            if value["type"] != "presence" {
+                self.last_text = text.as_str().to_owned();
+                return Received::Msg(value);
+            }
+        }
+    }
+
+    /// The next non-presence message, which must be of type `kind`.
+    async fn expect(&mut self, kind: &str) -> Value {
+        match self.receive(WAIT).await {
+            Received::Msg(msg) if msg["type"] == kind => msg,
+            other => panic!("expected a {kind} message, got {other:?}"),
+        }
+    }
+
+    /// Says hello and consumes the catch-up; returns the `synced` sequence number.
+    async fn sync(&mut self, last_seq: u64) -> u64 {
+        self.hello(last_seq).await;
+        if last_seq == 0 {
+            self.expect("snapshot").await;
+        }
+        self.expect("synced").await["last_seq"]
+            .as_u64()
+            .expect("seq")
+    }
+
+    /// Sends an op and returns the seq of its ack (panics on anything else).
+    async fn commit(&mut self, op_id: &str, board: &str, op: Value) -> u64 {
+        self.op(op_id, board, op).await;
+        let ack = self.expect("ack").await;
+        assert_eq!(ack["op_id"], op_id);
+        ack["seq"].as_u64().expect("seq")
+    }
+}
+
+fn card_texts(board_state_json: &str, section: &str) -> Vec<(String, String)> {
+    let state: Value = serde_json::from_str(board_state_json).expect("board JSON");
+    state["sections"][section]
+        .as_array()
+        .map(|cards| {
+            cards
+                .iter()
+                .map(|c| {
+                    (
+                        c["id"].as_str().unwrap_or_default().to_owned(),
+                        c["text"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn board<'a>(room: &'a RoomRecord, board_id: &str) -> Option<&'a str> {
+    room.boards
+        .iter()
+        .find(|(id, _)| id == board_id)
+        .map(|(_, json)| json.as_str())
+}
+
+fn assert_nothing_stored(room: &RoomRecord) {
+    assert_eq!(room.last_seq, 0, "{room:?}");
+    assert!(room.op_ids.is_empty(), "{room:?}");
+    assert!(room.boards.is_empty(), "{room:?}");
+}
+
+/// A session with one group and one participant.
+async fn one_person() -> (Server, String, Person) {
+    let server = Server::start().await;
+    let session = server.session("ACDEFH").await;
+    let group = server.group(&session, "Gruppe A").await;
+    let alice = server.person(&session, "ACDEFH", &group, "Alice").await;
+    (server, session, alice)
+}
+
+// ---------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn ack_comes_after_commit() {
+    let (server, session, alice) = one_person().await;
+    let mut client = server.connect(&alice).await;
+    client.sync(0).await;
+
+    let board_id = canvas(&alice.group);
+    let seq = client
+        .commit(
+            "op-1",
+            &board_id,
+            add_card("c1", "problem", "Zu viele Formulare"),
+        )
+        .await;
+
+    // The moment the ack is in hand, an independent reader sees the op.
+    let room = server.on_disk(&session).await;
+    assert_eq!(room.last_seq, seq);
+    assert_eq!(room.op_ids, vec![("op-1".to_owned(), seq)]);
+    let state = board(&room, &board_id).expect("board stored");
+    assert_eq!(
+        card_texts(state, "problem"),
+        vec![("c1".to_owned(), "Zu viele Formulare".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn op_is_broadcast_to_others_in_the_group_but_not_to_other_groups() {
+    let server = Server::start().await;
+    let session = server.session("ACDEFH").await;
+    let group_a = server.group(&session, "Gruppe A").await;
+    let group_b = server.group(&session, "Gruppe B").await;
+    let alice = server.person(&session, "ACDEFH", &group_a, "Alice").await;
+    let anton = server.person(&session, "ACDEFH", &group_a, "Anton").await;
+    let bea = server.person(&session, "ACDEFH", &group_b, "Bea").await;
+
+    let mut a1 = server.connect(&alice).await;
+    let mut a2 = server.connect(&anton).await;
+    let mut b1 = server.connect(&bea).await;
+    for c in [&mut a1, &mut a2, &mut b1] {
+        c.sync(0).await;
+    }
+
+    let board_a = canvas(&group_a);
+    let seq = a1
+        .commit("op-a", &board_a, add_card("c1", "problem", "Hallo A"))
+        .await;
+
+    // The sender and the other member of group A get the committed op.
+    for c in [&mut a1, &mut a2] {
+        let op = c.expect("op").await;
+        assert_eq!(op["seq"], seq);
+        assert_eq!(op["op_id"], "op-a");
+        assert_eq!(op["board"], board_a);
+        assert_eq!(op["author"]["name"], "Alice");
+        assert_eq!(op["op"]["text"], "Hallo A");
+    }
+
+    // Group B does not: its own next op is the first op it hears about
+    // (the room's channel is ordered, so A's op would have come first).
+    let board_b = canvas(&group_b);
+    let seq_b = b1
+        .commit("op-b", &board_b, add_card("c1", "ziel", "Hallo B"))
+        .await;
+    assert_eq!(seq_b, seq + 1);
+    let op = b1.expect("op").await;
+    assert_eq!(op["op_id"], "op-b");
+    // ...and group A does not hear about B's op either.
+    assert!(matches!(
+        a2.receive(Duration::from_millis(300)).await,
+        Received::Nothing
+    ));
+
+    // A late joiner of group B sees only group B's board in its snapshot.
+    let mut b2 = server.connect(&bea).await;
+    b2.hello(0).await;
+    let snapshot = b2.expect("snapshot").await;
+    let boards = snapshot["boards"].as_object().expect("boards");
+    assert_eq!(boards.keys().collect::<Vec<_>>(), vec![&board_b]);
+}
+
+#[tokio::test]
+async fn replay_from_last_seq_sends_only_missed_ops() {
+    let (server, _session, alice) = one_person().await;
+    let board_id = canvas(&alice.group);
+    let mut writer = server.connect(&alice).await;
+    for i in 1..=3u64 {
+        let seq = writer
+            .commit(
+                &format!("op-{i}"),
+                &board_id,
+                add_card(&format!("c{i}"), "problem", &format!("Karte {i}")),
+            )
+            .await;
+        assert_eq!(seq, i);
+    }
+
+    let mut late = server.connect(&alice).await;
+    late.hello(1).await;
+    for i in 2..=3u64 {
+        let op = late.expect("op").await;
+        assert_eq!(op["seq"], i);
+        assert_eq!(op["op_id"], format!("op-{i}"));
+        assert_eq!(op["op"]["card_id"], format!("c{i}"));
+    }
+    assert_eq!(late.expect("synced").await["last_seq"], 3);
+
+    let mut fresh = server.connect(&alice).await;
+    fresh.hello(0).await;
+    let snapshot = fresh.expect("snapshot").await;
+    assert_eq!(snapshot["last_seq"], 3);
+    let cards: Vec<&str> = snapshot["boards"][&board_id]["sections"]["problem"]
+        .as_array()
+        .expect("cards")
+        .iter()
+        .map(|c| c["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(cards, vec!["c1", "c2", "c3"]);
+    assert_eq!(fresh.expect("synced").await["last_seq"], 3);
+
+    // Up to date: nothing to replay, just synced.
+    let mut current = server.connect(&alice).await;
+    current.hello(3).await;
+    assert_eq!(current.expect("synced").await["last_seq"], 3);
+}
+
+#[tokio::test]
+async fn duplicate_op_is_acked_once_and_applied_once() {
+    let (server, session, alice) = one_person().await;
+    let board_id = canvas(&alice.group);
+    let mut client = server.connect(&alice).await;
+    client.sync(0).await;
+
+    let op = add_card("c1", "problem", "Nur einmal");
+    let first = client.commit("op-1", &board_id, op.clone()).await;
+    assert_eq!(client.expect("op").await["seq"], first);
+    // A resend (e.g. after a reconnect) gets the original seq and no broadcast.
+    let second = client.commit("op-1", &board_id, op).await;
+    assert_eq!(first, second);
+    let next = client
+        .commit("op-2", &board_id, add_card("c2", "ziel", "Danach"))
+        .await;
+    assert_eq!(next, first + 1);
+    assert_eq!(client.expect("op").await["op_id"], "op-2");
+
+    let room = server.on_disk(&session).await;
+    assert_eq!(room.last_seq, next);
+    let mut ops = room.op_ids.clone();
+    ops.sort();
+    assert_eq!(
+        ops,
+        vec![("op-1".to_owned(), first), ("op-2".to_owned(), next)]
+    );
+    let state = board(&room, &board_id).expect("board");
+    assert_eq!(card_texts(state, "problem").len(), 1);
+}
+
+#[tokio::test]
+async fn op_for_another_groups_board_is_refused() {
+    let server = Server::start().await;
+    let session = server.session("ACDEFH").await;
+    let group_a = server.group(&session, "Gruppe A").await;
+    let group_b = server.group(&session, "Gruppe B").await;
+    let alice = server.person(&session, "ACDEFH", &group_a, "Alice").await;
+    let bea = server.person(&session, "ACDEFH", &group_b, "Bea").await;
+    let mut a = server.connect(&alice).await;
+    let mut b = server.connect(&bea).await;
+    a.sync(0).await;
+    b.sync(0).await;
+
+    a.op(
+        "op-x",
+        &canvas(&group_b),
+        add_card("c1", "problem", "Fremd"),
+    )
+    .await;
+    let rejected = a.expect("rejected").await;
+    assert_eq!(rejected["op_id"], "op-x");
+    assert_eq!(rejected["refusal"]["kind"], "foreign_board");
+    assert!(matches!(
+        b.receive(Duration::from_millis(300)).await,
+        Received::Nothing
+    ));
+    assert_nothing_stored(&server.on_disk(&session).await);
+}
+
+#[tokio::test]
+async fn op_for_a_board_of_another_session_is_refused() {
+    let server = Server::start().await;
+    let session_a = server.session("ACDEFH").await;
+    let session_b = server.session("JKMNPQ").await;
+    let group_a = server.group(&session_a, "Gruppe A").await;
+    let group_b = server.group(&session_b, "Gruppe A").await;
+    let alice = server.person(&session_a, "ACDEFH", &group_a, "Alice").await;
+    let mut a = server.connect(&alice).await;
+    a.sync(0).await;
+
+    a.op(
+        "op-x",
+        &canvas(&group_b),
+        add_card("c1", "problem", "Fremd"),
+    )
+    .await;
+    let rejected = a.expect("rejected").await;
+    assert_eq!(rejected["refusal"]["kind"], "foreign_board");
+    assert_nothing_stored(&server.on_disk(&session_a).await);
+    assert_nothing_stored(&server.on_disk(&session_b).await);
+}
+
+#[tokio::test]
+async fn invalid_op_is_refused_and_writes_nothing() {
+    let (server, session, alice) = one_person().await;
+    let board_id = canvas(&alice.group);
+    let mut a = server.connect(&alice).await;
+    a.sync(0).await;
+
+    a.op("op-x", &board_id, add_card("c1", "gibt-es-nicht", "Text"))
+        .await;
+    let rejected = a.expect("rejected").await;
+    assert_eq!(rejected["op_id"], "op-x");
+    assert_eq!(rejected["refusal"]["kind"], "invalid");
+    assert_eq!(rejected["refusal"]["error"]["kind"], "unknown_section");
+
+    a.op(
+        "op-y",
+        &format!("{}:gibt-es-nicht", alice.group),
+        add_card("c1", "problem", "Text"),
+    )
+    .await;
+    let rejected = a.expect("rejected").await;
+    assert_eq!(rejected["refusal"]["kind"], "unknown_template");
+
+    a.send_text("kein JSON".to_owned()).await;
+    let rejected = a.expect("rejected").await;
+    assert_eq!(rejected["refusal"]["kind"], "malformed_message");
+
+    assert_nothing_stored(&server.on_disk(&session).await);
+    // The connection survives refusals.
+    assert_eq!(
+        a.commit("op-z", &board_id, add_card("c1", "problem", "Gültig"))
+            .await,
+        1
+    );
+}
+
+/// Every refusal must parse as the browser's `ServerMsg` (a duplicate `kind`
+/// tag once made the browser drop it and keep the op in its outbox forever).
+#[tokio::test]
+async fn invalid_refusal_is_readable_by_the_client() {
+    let (server, _session, alice) = one_person().await;
+    let mut a = server.connect(&alice).await;
+    a.sync(0).await;
+    a.op(
+        "op-x",
+        &canvas(&alice.group),
+        add_card("c1", "gibt-es-nicht", "Text"),
+    )
+    .await;
+    let rejected = a.expect("rejected").await;
+    assert_eq!(rejected["refusal"]["kind"], "invalid", "{}", a.last_text);
+}
+
+fn http_status(result: Result<Client, tungstenite::Error>) -> u16 {
+    match result {
+        Ok(_) => panic!("the upgrade must fail"),
+        Err(tungstenite::Error::Http(response)) => {
+            let body: Value =
+                serde_json::from_slice(response.body().as_deref().unwrap_or_default())
+                    .expect("JSON error body");
+            assert!(body["code"].is_string(), "{body}");
+            response.status().as_u16()
+        }
+        Err(e) => panic!("expected an HTTP refusal, got {e}"),
+    }
+}
+
+#[tokio::test]
+async fn bad_or_missing_token_cannot_connect() {
+    let (server, session, alice) = one_person().await;
+    let addr = server.addr;
+    assert_eq!(
+        http_status(Client::connect(addr, "ACDEFH", None).await),
+        401
+    );
+    assert_eq!(
+        http_status(Client::connect(addr, "ACDEFH", Some("falsch")).await),
+        401
+    );
+    let expired = server
+        .person_expiring(&session, "ACDEFH", &alice.group, "Alt", now() - 1)
+        .await;
+    assert_eq!(
+        http_status(Client::connect(addr, "ACDEFH", Some(&expired.token)).await),
+        401
+    );
+    assert_eq!(
+        http_status(Client::connect(addr, "XXXXXX", Some(&alice.token)).await),
+        404
+    );
+    // The right token still works.
+    assert!(Client::connect(addr, "ACDEFH", Some(&alice.token))
+        .await
+        .is_ok());
+}
+
+#[tokio::test]
+async fn token_of_another_session_cannot_connect() {
+    let server = Server::start().await;
+    let session_a = server.session("ACDEFH").await;
+    server.session("JKMNPQ").await;
+    let group_a = server.group(&session_a, "Gruppe A").await;
+    let alice = server.person(&session_a, "ACDEFH", &group_a, "Alice").await;
+    // Session B's cookie name and URL, session A's token.
+    let result = Client::connect(server.addr, "JKMNPQ", Some(&alice.token)).await;
+    assert_eq!(http_status(result), 403);
+    // A's cookie sent to B's URL is not B's cookie.
+    let result = Client::connect_with_cookie(
+        server.addr,
+        "JKMNPQ",
+        Some(format!("ikz_p_ACDEFH={}", alice.token)),
+    )
+    .await;
+    assert_eq!(http_status(result), 401);
+}
+
+#[tokio::test]
+async fn oversized_message_is_not_accepted() {
+    let (server, session, alice) = one_person().await;
+    let board_id = canvas(&alice.group);
+    let envelope = |op_id: &str| {
+        json!({
+            "type": "op", "op_id": op_id, "board": board_id,
+            "op": add_card(op_id, "problem", "Gepolstert"),
+        })
+        .to_string()
+    };
+    // Valid JSON padded with whitespace to a given size.
+    let padded = |op_id: &str, size: usize| {
+        let text = envelope(op_id);
+        let padding = " ".repeat(size - text.len() - 1);
+        format!("{}{padding}}}", &text[..text.len() - 1])
+    };
+
+    // Just under the limit is fine...
+    let mut a = server.connect(&alice).await;
+    a.sync(0).await;
+    a.send_text(padded("small", MAX_CLIENT_MESSAGE - 16)).await;
+    assert_eq!(a.expect("ack").await["op_id"], "small");
+
+    // ...over it is not: the server drops the connection without applying it.
+    let mut b = server.connect(&alice).await;
+    b.sync(1).await;
+    b.send_text(padded("big", MAX_CLIENT_MESSAGE + 1024)).await;
+    match b.receive(Duration::from_secs(2)).await {
+        Received::Closed => {}
+        Received::Msg(msg) => assert_ne!(msg["type"], "ack", "{msg}"),
+        Received::Nothing => panic!("the connection should have been closed"),
+    }
+    let room = server.on_disk(&session).await;
+    assert_eq!(room.op_ids, vec![("small".to_owned(), 1)]);
+}
