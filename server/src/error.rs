@@ -53,6 +53,7 @@ impl ApiError {
                 StoreError::JoinCodeTaken
                 | StoreError::Database(_)
                 | StoreError::Corrupt(_)
+                | StoreError::UnsupportedDatabase(_)
                 | StoreError::Migration(_) => plain(S::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
             },
         }

@@ -161,3 +161,9 @@ async fn data_survives_reopening_the_file() {
         Some(s)
     );
 }
+
+#[tokio::test]
+async fn a_database_url_of_another_kind_is_refused_clearly() {
+    let result = Store::open("postgres://localhost/ikz").await;
+    assert!(matches!(result, Err(StoreError::UnsupportedDatabase(ref s)) if s == "postgres"));
+}

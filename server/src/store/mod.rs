@@ -24,6 +24,8 @@ pub enum StoreError {
     DuplicateGroupName,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("database scheme `{0}` is not supported yet (use sqlite://…)")]
+    UnsupportedDatabase(String),
     #[error("stored data unreadable: {0}")]
     Corrupt(String),
     #[error("migration: {0}")]

@@ -58,6 +58,11 @@ macro_rules! participant_columns {
 impl Store {
     /// Opens (creating if needed) the database at `url` and runs the migrations.
     pub async fn open(url: &str) -> StoreResult<Self> {
+        if !url.starts_with("sqlite:") {
+            return Err(StoreError::UnsupportedDatabase(
+                url.split(':').next().unwrap_or_default().to_owned(),
+            ));
+        }
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
