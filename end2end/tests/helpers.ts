@@ -42,3 +42,16 @@ export async function joinAs(browser: Browser, code: string, name: string, kommu
   await expect(page.getByTestId("group-name")).toHaveText(group);
   return { context, page };
 }
+
+/** One section of the board shown in the workspace. */
+export const section = (p: Page, id: string) => p.locator(`.board-section[data-section="${id}"]`);
+
+/** Adds a card to a section and types its text (sent when the field is left). */
+export async function addCard(p: Page, sectionId: string, text: string) {
+  const s = section(p, sectionId);
+  const before = await s.locator("textarea").count();
+  await s.getByRole("button", { name: "Karte hinzufügen" }).click();
+  const box = s.locator("textarea").nth(before);
+  await box.fill(text);
+  await box.blur();
+}

@@ -1,16 +1,5 @@
-import { test, expect, Page } from "@playwright/test";
-import { addGroup, createSession, joinAs } from "./helpers";
-
-const section = (p: Page, id: string) => p.locator(`.board-section[data-section="${id}"]`);
-
-async function addCard(p: Page, sectionId: string, text: string) {
-  const s = section(p, sectionId);
-  const before = await s.locator("textarea").count();
-  await s.getByRole("button", { name: "Karte hinzufügen" }).click();
-  const box = s.locator("textarea").nth(before);
-  await box.fill(text);
-  await box.blur();
-}
+import { test, expect } from "@playwright/test";
+import { addCard, addGroup, createSession, joinAs, section } from "./helpers";
 
 test("a TOWS strategy links the SWOT card it draws on, visible both ways and to the group", async ({ page, browser }) => {
   const { code } = await createSession(page);

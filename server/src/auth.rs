@@ -71,13 +71,13 @@ impl FromRequestParts<AppState> for Moderator {
     }
 }
 
-/// A participant signed in to the session named by the `{code}` path segment.
-pub struct Participant {
+/// The session named by the `{code}` path segment (any case, spaces, dashes).
+pub struct SessionByCode {
+    pub code: JoinCode,
     pub session: SessionRecord,
-    pub participant: ParticipantRecord,
 }
 
-impl FromRequestParts<AppState> for Participant {
+impl FromRequestParts<AppState> for SessionByCode {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
@@ -90,6 +90,22 @@ impl FromRequestParts<AppState> for Participant {
             .session_by_code(&code)
             .await?
             .ok_or(ApiError::UnknownJoinCode)?;
+        Ok(Self { code, session })
+    }
+}
+
+/// A participant signed in to the session named by the `{code}` path segment.
+pub struct Participant {
+    pub session: SessionRecord,
+    pub participant: ParticipantRecord,
+}
+
+impl FromRequestParts<AppState> for Participant {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let SessionByCode { code, session } =
+            SessionByCode::from_request_parts(parts, state).await?;
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar
             .get(&participant_cookie_name(&code))

@@ -1,13 +1,12 @@
 //! HTTP handlers of the JSON API. Each reads its input, calls the domain for
 //! validation and the store for data, and maps errors; nothing more.
 
-use crate::auth::{self, JoinAttempt, Moderator, Participant};
+use crate::auth::{self, JoinAttempt, Moderator, Participant, SessionByCode};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::StoreError;
 use app::api::*;
 use app::domain::session::{GroupDetails, ParticipantDetails, SessionDetails};
-use app::domain::JoinCode;
 use axum::extract::{rejection::JsonRejection, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
@@ -77,14 +76,8 @@ async fn create_session(
 async fn public_session(
     _: JoinAttempt,
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    SessionByCode { session, .. }: SessionByCode,
 ) -> Result<Json<PublicSession>, ApiError> {
-    let code = JoinCode::parse(&code).map_err(|_| ApiError::UnknownJoinCode)?;
-    let session = state
-        .store
-        .session_by_code(&code)
-        .await?
-        .ok_or(ApiError::UnknownJoinCode)?;
     let groups = state.store.groups(&session.id).await?;
     Ok(Json(session.public(groups)))
 }
@@ -92,16 +85,10 @@ async fn public_session(
 async fn join(
     _: JoinAttempt,
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    SessionByCode { code, session }: SessionByCode,
     jar: CookieJar,
     payload: Result<Json<JoinRequest>, JsonRejection>,
 ) -> Result<(CookieJar, Json<Me>), ApiError> {
-    let code = JoinCode::parse(&code).map_err(|_| ApiError::UnknownJoinCode)?;
-    let session = state
-        .store
-        .session_by_code(&code)
-        .await?
-        .ok_or(ApiError::UnknownJoinCode)?;
     let req = body(payload)?;
     let details = ParticipantDetails::validate(&req.display_name, &req.kommune)?;
     let token = auth::new_token();
