@@ -18,3 +18,13 @@ test("a TOWS strategy links the SWOT card it draws on, visible both ways and to 
   await anna.context.close();
   await ben.context.close();
 });
+
+test("the KI board offers the seed's example fields as one-click idea cards", async ({ page, browser }) => {
+  const { code } = await createSession(page);
+  await addGroup(page, "Gruppe Nord");
+  const anna = await joinAs(browser, code, "Anna Becker", "Musterstadt", "Gruppe Nord");
+  await anna.page.getByRole("button", { name: "KI-Projektbewertung" }).click();
+  await section(anna.page, "ideen").getByRole("button", { name: "Prognosemodelle" }).click();
+  await expect(section(anna.page, "ideen").locator("textarea")).toHaveValue("Prognosemodelle");
+  await anna.context.close();
+});

@@ -66,6 +66,8 @@ fn SectionView(sync: LiveSync, board_id: String, section: &'static Section) -> i
             <button type="button" class="add-card" on:click=add>
                 "+ " {t!(i18n, workspace.add_card)}
             </button>
+            {(!section.starters.is_empty())
+                .then(|| view! { <Starters sync board section /> })}
         </section>
     }
 }
@@ -276,5 +278,42 @@ fn UsedBy(
                 {t!(i18n, workspace.used_by)} ": " {move || users.get().join(" · ")}
             </p>
         </Show>
+    }
+}
+
+/// One-click example cards (the seed's fields of application for KI ideas).
+#[component]
+fn Starters(
+    sync: LiveSync,
+    board: StoredValue<String>,
+    section: &'static Section,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let buttons = section
+        .starters
+        .iter()
+        .map(|text| {
+            let add = move |_| {
+                sync.submit(
+                    board.get_value(),
+                    Op::AddCard {
+                        card_id: uuid::Uuid::now_v7().to_string(),
+                        section: section.id.to_owned(),
+                        text: (*text).to_owned(),
+                    },
+                )
+            };
+            view! {
+                <button type="button" class="secondary starter" on:click=add>
+                    {*text}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="starters" role="group" aria-label=move || t_string!(i18n, workspace.starters).to_string()>
+            <p class="hint">{t!(i18n, workspace.starters)}</p>
+            {buttons}
+        </div>
     }
 }

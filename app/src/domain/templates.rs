@@ -11,6 +11,8 @@ pub struct Section {
     /// Sections whose cards a card here may refer to (TOWS strategies draw on
     /// SWOT cards); empty for most sections.
     pub links_to: &'static [&'static str],
+    /// Example texts a group can add with one click to get started.
+    pub starters: &'static [&'static str],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -35,6 +37,7 @@ const fn s(id: &'static str, label: &'static str, prompt: &'static str) -> Secti
         label,
         prompt,
         links_to: &[],
+        starters: &[],
     }
 }
 
@@ -113,11 +116,20 @@ pub const KI: Template = Template {
     key: "ki",
     version: 1,
     title: "KI-Projektbewertung",
-    sections: &[s(
-        "ideen",
-        "KI-Projektideen",
-        "Welche KI-Anwendung würde unseren Kommunen gemeinsam helfen?",
-    )],
+    sections: &[Section {
+        starters: &[
+            "Automatisierte Textgenerierung",
+            "Entscheidungsunterstützung",
+            "Prognosemodelle",
+            "Bürgerkommunikation",
+            "Ressourcensteuerung",
+        ],
+        ..s(
+            "ideen",
+            "KI-Projektideen",
+            "Welche KI-Anwendung würde unseren Kommunen gemeinsam helfen?",
+        )
+    }],
 };
 
 pub const ALL: [Template; 3] = [CANVAS, SWOT, KI];
@@ -141,6 +153,13 @@ mod tests {
         assert_eq!(CANVAS.sections.len(), 12);
         assert_eq!(CANVAS.sections[0].label, "Ausgangslage & Problem");
         assert_eq!(CANVAS.sections[11].label, "Nächste Schritte");
+    }
+
+    #[test]
+    fn ki_ideas_offer_the_five_example_fields_of_the_seed() {
+        let ideas = KI.section("ideen").map(|s| s.starters).unwrap_or_default();
+        assert_eq!(ideas.len(), 5);
+        assert!(ideas.contains(&"Bürgerkommunikation"));
     }
 
     #[test]
