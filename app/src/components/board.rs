@@ -11,6 +11,18 @@ use std::time::Duration;
 /// Typing is sent at most this often per card (and at once when leaving it).
 const EDIT_DEBOUNCE: Duration = Duration::from_millis(300);
 
+/// Adds a new card (with a fresh id) at the end of a section.
+fn add_card(sync: LiveSync, board: StoredValue<String>, section: &Section, text: String) {
+    sync.submit(
+        board.get_value(),
+        Op::AddCard {
+            card_id: uuid::Uuid::now_v7().to_string(),
+            section: section.id.to_owned(),
+            text,
+        },
+    )
+}
+
 #[component]
 pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) -> impl IntoView {
     let sections = template
@@ -38,16 +50,7 @@ fn SectionView(sync: LiveSync, board_id: String, section: &'static Section) -> i
                 .unwrap_or_default()
         })
     });
-    let add = move |_| {
-        sync.submit(
-            board.get_value(),
-            Op::AddCard {
-                card_id: uuid::Uuid::now_v7().to_string(),
-                section: section.id.to_owned(),
-                text: String::new(),
-            },
-        )
-    };
+    let add = move |_| add_card(sync, board, section, String::new());
     let heading_id = format!("section-{}", section.id);
     let labelled_by = heading_id.clone();
     view! {
@@ -293,16 +296,7 @@ fn Starters(
         .starters
         .iter()
         .map(|text| {
-            let add = move |_| {
-                sync.submit(
-                    board.get_value(),
-                    Op::AddCard {
-                        card_id: uuid::Uuid::now_v7().to_string(),
-                        section: section.id.to_owned(),
-                        text: (*text).to_owned(),
-                    },
-                )
-            };
+            let add = move |_| add_card(sync, board, section, (*text).to_owned());
             view! {
                 <button type="button" class="secondary starter" on:click=add>
                     {*text}

@@ -17,6 +17,21 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
+/// Refuses a group id that is unknown or belongs to another session.
+async fn ensure_group_in_session(
+    tx: &mut sqlx::SqliteConnection,
+    session_id: &str,
+    group_id: &str,
+) -> StoreResult<()> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM groups WHERE id = ? AND session_id = ?")
+            .bind(group_id)
+            .bind(session_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    found.map(|_| ()).ok_or(StoreError::UnknownGroup)
+}
+
 fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
@@ -233,15 +248,7 @@ impl Store {
     /// Removes an empty group; a group with members keeps its work and stays.
     pub async fn remove_group(&self, session_id: &str, group_id: &str) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        let exists: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM groups WHERE id = ? AND session_id = ?")
-                .bind(group_id)
-                .bind(session_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if exists.is_none() {
-            return Err(StoreError::UnknownGroup);
-        }
+        ensure_group_in_session(&mut tx, session_id, group_id).await?;
         let members: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM participants WHERE group_id = ?")
                 .bind(group_id)
@@ -272,15 +279,7 @@ impl Store {
         expires_at: i64,
     ) -> StoreResult<ParticipantRecord> {
         let mut tx = self.pool.begin().await?;
-        let group_ok: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM groups WHERE id = ? AND session_id = ?")
-                .bind(group_id)
-                .bind(session_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if group_ok.is_none() {
-            return Err(StoreError::UnknownGroup);
-        }
+        ensure_group_in_session(&mut tx, session_id, group_id).await?;
         let count: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM participants WHERE session_id = ?")
                 .bind(session_id)
