@@ -103,14 +103,7 @@ async fn join_sets_http_only_cookie_and_me_finds_the_participant() {
     assert!(set_cookie.contains("HttpOnly"), "{set_cookie}");
     assert!(set_cookie.contains("SameSite=Lax"), "{set_cookie}");
     let cookie = set_cookie.split(';').next().unwrap();
-    let me = api
-        .send(
-            "GET",
-            &format!("/api/sessions/{code}/me"),
-            None,
-            &[("cookie", cookie)],
-        )
-        .await;
+    let me = api.me(&code, cookie).await;
     assert_eq!(me.status, StatusCode::OK);
     assert_eq!(me.json["participant"]["display_name"], "Anna");
     assert_eq!(me.json["group"]["name"], "Nord");
@@ -156,7 +149,7 @@ async fn me_without_cookie_or_with_unknown_token_is_not_joined() {
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reply.json["code"], "not_joined");
     let forged = format!("ikz_p_{code}=deadbeef");
-    let reply = api.send("GET", &uri, None, &[("cookie", &forged)]).await;
+    let reply = api.me(&code, &forged).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
 }
 
@@ -169,14 +162,7 @@ async fn token_of_another_session_is_refused_as_foreign() {
     let cookie_a = api.join(&code_a, &group, "Anna").await;
     let value = cookie_a.split_once('=').unwrap().1;
     let smuggled = format!("ikz_p_{code_b}={value}");
-    let reply = api
-        .send(
-            "GET",
-            &format!("/api/sessions/{code_b}/me"),
-            None,
-            &[("cookie", &smuggled)],
-        )
-        .await;
+    let reply = api.me(&code_b, &smuggled).await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
     assert_eq!(reply.json["code"], "foreign_token");
 }
@@ -201,14 +187,7 @@ async fn expired_token_is_refused() {
         .await
         .unwrap();
     let cookie = format!("ikz_p_{code}=expired-token");
-    let reply = api
-        .send(
-            "GET",
-            &format!("/api/sessions/{code}/me"),
-            None,
-            &[("cookie", &cookie)],
-        )
-        .await;
+    let reply = api.me(&code, &cookie).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reply.json["code"], "token_expired");
 }

@@ -134,6 +134,12 @@ impl Api {
         reply.json["id"].as_str().expect("group id").to_owned()
     }
 
+    /// Asks who the participant behind `cookie` (`name=value`) is.
+    pub async fn me(&self, code: &str, cookie: &str) -> Reply {
+        let uri = format!("/api/sessions/{code}/me");
+        self.send("GET", &uri, None, &[("cookie", cookie)]).await
+    }
+
     /// Joins and returns the `name=value` cookie pair.
     pub async fn join(&self, code: &str, group_id: &str, name: &str) -> String {
         let reply = self
