@@ -1,6 +1,7 @@
 //! Boards: sections holding cards, the operations on them, and the one `apply`
 //! that the server (authoritatively) and the browser (optimistically) both use.
 
+use super::scoring::{Criterion, RatingValue};
 use super::templates::Template;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -14,6 +15,8 @@ pub mod limits {
     pub const ID: usize = 64;
     /// Links from one card to others.
     pub const LINKS_PER_CARD: usize = 20;
+    /// Characters per field of a Projektskizze.
+    pub const SKETCH_TEXT: usize = 2_000;
 }
 
 /// Identifies one group's board of one template: `"<group id>:<template key>"`.
@@ -45,12 +48,106 @@ pub struct Card {
     /// Cards this card draws on (a TOWS strategy → the SWOT cards it uses).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
+    /// The Projektskizze of a KI idea (the card's text is its title).
+    #[serde(default, skip_serializing_if = "Sketch::is_empty")]
+    pub sketch: Sketch,
 }
 
-/// A board's content: cards per section, in display order.
+/// Projektskizze of a KI project idea: what a funding application needs first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Sketch {
+    pub beschreibung: String,
+    pub kommunen: String,
+    pub daten: String,
+    pub naechste_schritte: String,
+    /// The idea processes personal data (GDPR applies).
+    pub personal_data: bool,
+    /// Possibly a high-risk use under the EU AI Act (Annex III).
+    pub high_risk: bool,
+}
+
+impl Sketch {
+    pub fn is_empty(&self) -> bool {
+        *self == Sketch::default()
+    }
+
+    pub fn field(&self, field: SketchField) -> &str {
+        match field {
+            SketchField::Beschreibung => &self.beschreibung,
+            SketchField::Kommunen => &self.kommunen,
+            SketchField::Daten => &self.daten,
+            SketchField::NaechsteSchritte => &self.naechste_schritte,
+        }
+    }
+
+    fn field_mut(&mut self, field: SketchField) -> &mut String {
+        match field {
+            SketchField::Beschreibung => &mut self.beschreibung,
+            SketchField::Kommunen => &mut self.kommunen,
+            SketchField::Daten => &mut self.daten,
+            SketchField::NaechsteSchritte => &mut self.naechste_schritte,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SketchField {
+    Beschreibung,
+    Kommunen,
+    Daten,
+    NaechsteSchritte,
+}
+
+impl SketchField {
+    pub const ALL: [SketchField; 4] = [
+        SketchField::Beschreibung,
+        SketchField::Kommunen,
+        SketchField::Daten,
+        SketchField::NaechsteSchritte,
+    ];
+
+    pub fn label_de(self) -> &'static str {
+        match self {
+            SketchField::Beschreibung => "Beschreibung",
+            SketchField::Kommunen => "Beteiligte Kommunen",
+            SketchField::Daten => "Daten",
+            SketchField::NaechsteSchritte => "Nächste Schritte",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdeaFlag {
+    PersonalData,
+    HighRisk,
+}
+
+/// One participant's answer on one criterion as a browser may see it: the
+/// value, or only the fact that there is one (blind rating, someone else's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RatingSlot {
+    Given(RatingValue),
+    Hidden,
+}
+
+/// One participant's ratings of one idea.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rater {
+    pub name: String,
+    pub values: BTreeMap<Criterion, RatingSlot>,
+}
+
+/// A board's content: cards per section, in display order, and the ratings of
+/// idea cards (card id → participant id → answers).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BoardState {
     pub sections: BTreeMap<String, Vec<Card>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ratings: BTreeMap<String, BTreeMap<String, Rater>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +179,27 @@ pub enum Op {
         target_id: String,
         linked: bool,
     },
+    /// Edits one field of an idea's Projektskizze; merged like `EditCard`.
+    EditSketch {
+        card_id: String,
+        field: SketchField,
+        base: String,
+        text: String,
+    },
+    SetFlag {
+        card_id: String,
+        flag: IdeaFlag,
+        value: bool,
+    },
+    /// The author's answer on one criterion of an idea (`None` withdraws it).
+    /// There is no rater field: the server fills in the author from the
+    /// token, so nobody can rate for someone else, and a second answer
+    /// replaces the first.
+    Rate {
+        card_id: String,
+        criterion: Criterion,
+        value: Option<RatingSlot>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -103,6 +221,10 @@ pub enum OpError {
     LinkNotAllowed,
     #[error("more than {max} links on a card")]
     TooManyLinks { max: usize },
+    #[error("this card is not a KI idea")]
+    NotAnIdea,
+    #[error("a rating must carry a value")]
+    HiddenRating,
 }
 
 impl BoardState {
@@ -194,6 +316,7 @@ pub fn apply(
                     author: author.clone(),
                     conflict: false,
                     links: Vec::new(),
+                    sketch: Sketch::default(),
                 });
         }
         Op::EditCard {
@@ -231,10 +354,11 @@ pub fn apply(
             if let Some(cards) = state.sections.get_mut(&from) {
                 cards.remove(at);
             }
-            // No dangling links to a card that is gone.
+            // No dangling links or ratings of a card that is gone.
             for card in state.sections.values_mut().flatten() {
                 card.links.retain(|l| l != card_id);
             }
+            state.ratings.remove(card_id);
         }
         Op::LinkCards {
             card_id,
@@ -263,8 +387,98 @@ pub fn apply(
                 _ => {}
             }
         }
+        Op::EditSketch {
+            card_id,
+            field,
+            base,
+            text,
+        } => {
+            check_sketch_text(text)?;
+            let card = idea_mut(state, template, card_id)?;
+            let merged = merge_text(base, card.sketch.field(*field), text);
+            check_sketch_text(&merged.text)?;
+            *card.sketch.field_mut(*field) = merged.text;
+            card.conflict |= merged.conflict;
+        }
+        Op::SetFlag {
+            card_id,
+            flag,
+            value,
+        } => {
+            let card = idea_mut(state, template, card_id)?;
+            match flag {
+                IdeaFlag::PersonalData => card.sketch.personal_data = *value,
+                IdeaFlag::HighRisk => card.sketch.high_risk = *value,
+            }
+        }
+        Op::Rate {
+            card_id,
+            criterion,
+            value,
+        } => {
+            idea_mut(state, template, card_id)?;
+            let raters = state.ratings.entry(card_id.clone()).or_default();
+            match value {
+                Some(slot) => {
+                    let rater = raters.entry(author.id.clone()).or_insert_with(|| Rater {
+                        name: author.name.clone(),
+                        values: BTreeMap::new(),
+                    });
+                    rater.values.insert(*criterion, *slot);
+                }
+                None => {
+                    if let Some(rater) = raters.get_mut(&author.id) {
+                        rater.values.remove(criterion);
+                        if rater.values.is_empty() {
+                            raters.remove(&author.id);
+                        }
+                    }
+                }
+            }
+            if raters.is_empty() {
+                state.ratings.remove(card_id);
+            }
+        }
     }
     Ok(())
+}
+
+impl Op {
+    /// What a browser may not send even though a replica may apply it: a
+    /// rating without its value exists only as the server's redaction of
+    /// someone else's blind rating.
+    pub fn check_from_client(&self) -> Result<(), OpError> {
+        match self {
+            Op::Rate {
+                value: Some(RatingSlot::Hidden),
+                ..
+            } => Err(OpError::HiddenRating),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn check_sketch_text(text: &str) -> Result<(), OpError> {
+    if text.chars().count() > limits::SKETCH_TEXT {
+        Err(OpError::TextTooLong {
+            max: limits::SKETCH_TEXT,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+/// The card `card_id` if it is a KI idea (in a section the template marks so).
+fn idea_mut<'s>(
+    state: &'s mut BoardState,
+    template: &Template,
+    card_id: &str,
+) -> Result<&'s mut Card, OpError> {
+    let (section, _, _) = state.find(card_id).ok_or(OpError::UnknownCard)?;
+    if !template.section(section).is_some_and(|s| s.ideas) {
+        return Err(OpError::NotAnIdea);
+    }
+    state.find_mut(card_id).ok_or(OpError::UnknownCard)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,9 +2,11 @@
 //! and by the browser (optimistic). Every rule lives here exactly once.
 
 pub mod board;
+pub mod rating;
 pub mod replica;
 pub mod scoring;
 pub mod session;
+pub mod settings;
 pub mod templates;
 
 pub use session::{JoinCode, ValidationError};

@@ -1,7 +1,7 @@
 //! Board templates: which sections a method has, with German labels and prompt
 //! questions. Versioned, so that a stored board still opens after a change.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Section {
@@ -13,6 +13,9 @@ pub struct Section {
     pub links_to: &'static [&'static str],
     /// Example texts a group can add with one click to get started.
     pub starters: &'static [&'static str],
+    /// Cards here are KI project ideas: they carry a Projektskizze and flags
+    /// and are rated on the four criteria.
+    pub ideas: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -23,14 +26,6 @@ pub struct Template {
     pub sections: &'static [Section],
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    Canvas,
-    Swot,
-    Ki,
-}
-
 const fn s(id: &'static str, label: &'static str, prompt: &'static str) -> Section {
     Section {
         id,
@@ -38,6 +33,7 @@ const fn s(id: &'static str, label: &'static str, prompt: &'static str) -> Secti
         prompt,
         links_to: &[],
         starters: &[],
+        ideas: false,
     }
 }
 
@@ -117,6 +113,7 @@ pub const KI: Template = Template {
     version: 1,
     title: "KI-Projektbewertung",
     sections: &[Section {
+        ideas: true,
         starters: &[
             "Automatisierte Textgenerierung",
             "Entscheidungsunterstützung",
