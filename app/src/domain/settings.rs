@@ -17,6 +17,8 @@ pub struct SessionSettings {
     /// Counts every hide/reveal, so a browser that missed one asks for a
     /// fresh snapshot instead of ops it could not have seen.
     pub reveal_epoch: u64,
+    /// Exports name raters "Teilnehmende 1, 2, …" instead of by name.
+    pub pseudonymous_exports: bool,
 }
 
 impl Default for SessionSettings {
@@ -26,6 +28,7 @@ impl Default for SessionSettings {
             weights: Weights::default(),
             ratings_revealed: false,
             reveal_epoch: 0,
+            pseudonymous_exports: false,
         }
     }
 }
@@ -56,6 +59,7 @@ pub struct SettingsChange {
     pub methods: Option<Vec<String>>,
     pub weights: Option<Weights>,
     pub ratings_revealed: Option<bool>,
+    pub pseudonymous_exports: Option<bool>,
 }
 
 impl SessionSettings {
@@ -91,6 +95,9 @@ impl SessionSettings {
                 next.ratings_revealed = revealed;
                 next.reveal_epoch += 1;
             }
+        }
+        if let Some(p) = change.pseudonymous_exports {
+            next.pseudonymous_exports = p;
         }
         Ok(next)
     }
