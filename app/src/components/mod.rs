@@ -1,4 +1,5 @@
 pub mod board;
 pub mod error_notice;
+pub mod exports;
 pub mod header;
 pub mod sync_badge;

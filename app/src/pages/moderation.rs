@@ -1,6 +1,7 @@
 use crate::api::{ApiErrorBody, ErrorCode, GroupRequest, GroupView, ModeratorSession};
 use crate::client;
 use crate::components::error_notice::ErrorNotice;
+use crate::components::exports::ModeratorExports;
 use crate::domain::session::{german_date, GROUP_COLOURS};
 use crate::i18n::*;
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
@@ -62,7 +63,8 @@ fn ModeratorCockpit(
             </dl>
             <p class="hint">{t!(i18n, moderation.secret_hint)}</p>
         </section>
-        <GroupsEditor groups token reload />
+        <GroupsEditor groups token=token.clone() reload />
+        <ModeratorExports token groups=public.groups.clone() />
         <section class="panel" aria-labelledby="participants-heading">
             <h2 id="participants-heading">{t!(i18n, moderation.participants)}</h2>
             {if participants.is_empty() {

@@ -99,3 +99,18 @@ pub struct CommittedOp<'a> {
     pub state_json: &'a str,
     pub created_at: i64,
 }
+
+/// A validated imported session, ready to be written in one transaction.
+#[derive(Debug, Clone)]
+pub struct ImportedSession<'a> {
+    pub details: &'a app::domain::session::SessionDetails,
+    pub groups: Vec<ImportedGroup<'a>>,
+    /// (board id, BoardState as JSON)
+    pub boards: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportedGroup<'a> {
+    pub id: &'a str,
+    pub details: &'a app::domain::session::GroupDetails,
+}

@@ -1,4 +1,7 @@
-use super::{CommittedOp, ParticipantRecord, RoomRecord, SessionRecord, StoreError, StoreResult};
+use super::{
+    CommittedOp, ImportedSession, ParticipantRecord, RoomRecord, SessionRecord, StoreError,
+    StoreResult,
+};
 use app::api::GroupView;
 use app::domain::session::{limits, GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -125,6 +128,82 @@ impl Store {
             Err(e) if is_unique_violation(&e) => Err(StoreError::JoinCodeTaken),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// Writes an imported session (session, groups, boards) in one
+    /// transaction: either all of it is stored or nothing.
+    pub async fn import_session(
+        &self,
+        import: &ImportedSession<'_>,
+        join_code: &JoinCode,
+        moderator_token_hash: &[u8],
+        now: i64,
+    ) -> StoreResult<SessionRecord> {
+        let id = new_id();
+        let mut tx = self.pool.begin().await?;
+        let inserted = sqlx::query(
+            "INSERT INTO workshop_sessions
+             (id, join_code, moderator_token_hash, title, date, place, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(join_code.as_str())
+        .bind(moderator_token_hash)
+        .bind(&import.details.title)
+        .bind(&import.details.date)
+        .bind(&import.details.place)
+        .bind(now)
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => return Err(StoreError::JoinCodeTaken),
+            Err(e) => return Err(e.into()),
+        }
+        for (position, group) in import.groups.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO groups (id, session_id, name, colour, position) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(group.id)
+            .bind(&id)
+            .bind(&group.details.name)
+            .bind(&group.details.colour)
+            .bind(position as i64)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| {
+                if is_unique_violation(&e) {
+                    StoreError::DuplicateGroupName
+                } else {
+                    e.into()
+                }
+            })?;
+        }
+        for (board_id, state_json) in &import.boards {
+            sqlx::query(
+                "INSERT INTO boards (session_id, board_id, state_json, last_seq) VALUES (?, ?, ?, 0)",
+            )
+            .bind(&id)
+            .bind(board_id)
+            .bind(state_json)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(SessionRecord {
+            id,
+            join_code: join_code.to_string(),
+            title: import.details.title.clone(),
+            date: import.details.date.clone(),
+            place: import.details.place.clone(),
+        })
+    }
+
+    /// Number of sessions stored (for tests that check nothing was written).
+    pub async fn session_count(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM workshop_sessions")
+            .fetch_one(&self.pool)
+            .await?)
     }
 
     pub async fn session_by_code(&self, code: &JoinCode) -> StoreResult<Option<SessionRecord>> {
