@@ -51,6 +51,7 @@ pub struct ModeratorSession {
     pub session_id: String,
     pub session: PublicSession,
     pub participants: Vec<ParticipantView>,
+    pub settings: crate::domain::settings::SessionSettings,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,6 +95,9 @@ pub enum ErrorCode {
     InvalidFormat,
     RateLimited,
     BadRequest,
+    /// Weights cannot change once the first rating exists.
+    WeightsFrozen,
+    InvalidSettings,
     Internal,
     /// Client side only: the server could not be reached.
     Network,

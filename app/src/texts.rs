@@ -53,6 +53,8 @@ pub fn error_message(locale: Locale, body: &ApiErrorBody) -> String {
         }
         ErrorCode::RateLimited => td_string!(locale, errors.rate_limited).to_string(),
         ErrorCode::BadRequest => td_string!(locale, errors.bad_request).to_string(),
+        ErrorCode::WeightsFrozen => td_string!(locale, errors.weights_frozen).to_string(),
+        ErrorCode::InvalidSettings => td_string!(locale, errors.invalid_settings).to_string(),
         ErrorCode::Internal => td_string!(locale, errors.internal).to_string(),
         ErrorCode::Network => td_string!(locale, errors.network).to_string(),
     }

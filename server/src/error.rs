@@ -2,8 +2,10 @@
 //! status and a typed body with a German message. Internal causes are logged,
 //! never shown.
 
+use crate::hub::SettingsChangeError;
 use crate::store::StoreError;
 use app::api::{ApiErrorBody, ErrorCode};
+use app::domain::settings::SettingsError;
 use app::domain::ValidationError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -27,8 +29,19 @@ pub enum ApiError {
     RateLimited,
     #[error("malformed request body")]
     BadRequest,
+    #[error("settings refused: {0}")]
+    Settings(#[from] SettingsError),
     #[error("store: {0}")]
     Store(#[from] StoreError),
+}
+
+impl From<SettingsChangeError> for ApiError {
+    fn from(e: SettingsChangeError) -> Self {
+        match e {
+            SettingsChangeError::Refused(e) => Self::Settings(e),
+            SettingsChangeError::Store(e) => Self::Store(e),
+        }
+    }
 }
 
 impl ApiError {
@@ -44,6 +57,10 @@ impl ApiError {
             Self::ModeratorOnly => plain(S::FORBIDDEN, ErrorCode::ModeratorOnly),
             Self::RateLimited => plain(S::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             Self::BadRequest => plain(S::BAD_REQUEST, ErrorCode::BadRequest),
+            Self::Settings(SettingsError::WeightsFrozen) => {
+                plain(S::CONFLICT, ErrorCode::WeightsFrozen)
+            }
+            Self::Settings(_) => plain(S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidSettings),
             Self::Store(e) => match e {
                 StoreError::UnknownGroup => plain(S::NOT_FOUND, ErrorCode::UnknownGroup),
                 StoreError::GroupNotEmpty => plain(S::CONFLICT, ErrorCode::GroupNotEmpty),

@@ -7,9 +7,10 @@ use crate::state::AppState;
 use crate::store::StoreError;
 use app::api::*;
 use app::domain::session::{GroupDetails, ParticipantDetails, SessionDetails};
+use app::domain::settings::{SessionSettings, SettingsChange};
 use axum::extract::{rejection::JsonRejection, Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
+use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
@@ -22,6 +23,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/api/sessions/{code}/me", get(me))
         .route("/api/sessions/{code}/live", get(crate::live::live))
         .route("/api/moderation/session", get(moderator_session))
+        .route("/api/moderation/settings", patch(change_settings))
         .route("/api/moderation/groups", post(add_group))
         .route(
             "/api/moderation/groups/{id}",
@@ -143,11 +145,24 @@ async fn moderator_session(
 ) -> Result<Json<ModeratorSession>, ApiError> {
     let groups = state.store.groups(&session.id).await?;
     let participants = state.store.participants(&session.id).await?;
+    let settings = state.hub.room(&session.id).await?.settings();
     Ok(Json(ModeratorSession {
         session_id: session.id.clone(),
         session: session.public(groups),
         participants: participants.iter().map(|p| p.view()).collect(),
+        settings,
     }))
+}
+
+/// Methods, weights, blind rating: changed by the moderator, announced live.
+async fn change_settings(
+    State(state): State<AppState>,
+    Moderator(session): Moderator,
+    payload: Result<Json<SettingsChange>, JsonRejection>,
+) -> Result<Json<SessionSettings>, ApiError> {
+    let change = body(payload)?;
+    let room = state.hub.room(&session.id).await?;
+    Ok(Json(room.change_settings(&state.store, &change).await?))
 }
 
 async fn add_group(

@@ -84,6 +84,8 @@ pub struct RoomRecord {
     pub boards: Vec<(String, String)>,
     /// (op id, seq) of every committed op
     pub op_ids: Vec<(String, u64)>,
+    /// The moderator's settings (JSON)
+    pub settings: String,
 }
 
 /// One op to commit, with the board state it produced.

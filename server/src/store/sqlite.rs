@@ -347,8 +347,8 @@ impl Store {
     /// Everything the live hub needs to serve a session: its last sequence
     /// number, each board's state, and the ids of committed ops (for dedupe).
     pub async fn load_room(&self, session_id: &str) -> StoreResult<RoomRecord> {
-        let last_seq: i64 =
-            sqlx::query_scalar("SELECT last_seq FROM workshop_sessions WHERE id = ?")
+        let (last_seq, settings): (i64, String) =
+            sqlx::query_as("SELECT last_seq, settings_json FROM workshop_sessions WHERE id = ?")
                 .bind(session_id)
                 .fetch_one(&self.pool)
                 .await?;
@@ -369,7 +369,18 @@ impl Store {
                 .into_iter()
                 .map(|(id, seq)| (id, seq as u64))
                 .collect(),
+            settings,
         })
+    }
+
+    /// Stores the moderator's settings (JSON) of a session.
+    pub async fn save_settings(&self, session_id: &str, settings_json: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE workshop_sessions SET settings_json = ? WHERE id = ?")
+            .bind(settings_json)
+            .bind(session_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Commits one op and the board state it produced, atomically. Returns only
