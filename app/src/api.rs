@@ -52,6 +52,8 @@ pub struct ModeratorSession {
     pub session: PublicSession,
     pub participants: Vec<ParticipantView>,
     pub settings: crate::domain::settings::SessionSettings,
+    /// Whether any idea is rated already (the weights are frozen then).
+    pub rated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -212,6 +212,11 @@ impl Room {
         }
     }
 
+    /// Whether any idea of the session has a rating.
+    pub async fn rated(&self) -> bool {
+        rating::any_rating(self.state.lock().await.boards.values())
+    }
+
     pub fn settings(&self) -> SessionSettings {
         self.settings.borrow().clone()
     }

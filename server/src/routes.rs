@@ -145,12 +145,13 @@ async fn moderator_session(
 ) -> Result<Json<ModeratorSession>, ApiError> {
     let groups = state.store.groups(&session.id).await?;
     let participants = state.store.participants(&session.id).await?;
-    let settings = state.hub.room(&session.id).await?.settings();
+    let room = state.hub.room(&session.id).await?;
     Ok(Json(ModeratorSession {
         session_id: session.id.clone(),
         session: session.public(groups),
         participants: participants.iter().map(|p| p.view()).collect(),
-        settings,
+        settings: room.settings(),
+        rated: room.rated().await,
     }))
 }
 

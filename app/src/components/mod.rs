@@ -1,4 +1,6 @@
 pub mod board;
+pub mod editable;
 pub mod error_notice;
 pub mod header;
+pub mod ideas;
 pub mod sync_badge;

@@ -82,6 +82,11 @@ impl LiveSync {
         self.connect();
     }
 
+    /// The participant this browser is signed in as.
+    pub fn me(&self) -> Author {
+        self.me.get_value()
+    }
+
     fn key(&self) -> String {
         storage_key(&self.code.get_value(), &self.me.get_value())
     }
