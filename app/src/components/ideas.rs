@@ -295,6 +295,13 @@ fn RankingTable(rows: Memo<Vec<IdeaRow>>) -> impl IntoView {
         }
     };
     view! {
+        // Scrolls sideways on narrow screens; focusable so keyboards can scroll it.
+        <div
+            class="table-scroll"
+            tabindex="0"
+            role="region"
+            aria-label=move || t_string!(i18n, ideas.ranking_caption).to_string()
+        >
         <table class="ranking" data-testid="ranking">
             <caption>{t!(i18n, ideas.ranking_caption)}</caption>
             <thead>
@@ -319,6 +326,7 @@ fn RankingTable(rows: Memo<Vec<IdeaRow>>) -> impl IntoView {
                 }}
             </tbody>
         </table>
+        </div>
     }
 }
 
