@@ -51,6 +51,9 @@ pub struct ModeratorSession {
     pub session_id: String,
     pub session: PublicSession,
     pub participants: Vec<ParticipantView>,
+    pub settings: crate::domain::settings::SessionSettings,
+    /// Whether any idea is rated already (the weights are frozen then).
+    pub rated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,6 +103,9 @@ pub enum ErrorCode {
     ImportMalformed,
     ImportVersion,
     ImportInvalid,
+    /// Weights cannot change once the first rating exists.
+    WeightsFrozen,
+    InvalidSettings,
     Internal,
     /// Client side only: the server could not be reached.
     Network,

@@ -3,6 +3,7 @@
 //! called: resources that use it are `LocalResource`s and event handlers.
 
 use crate::api::*;
+use crate::domain::settings::{SessionSettings, SettingsChange};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_storage::{LocalStorage, Storage};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
@@ -82,6 +83,14 @@ pub async fn add_group(token: &str, req: &GroupRequest) -> ApiResult<GroupView> 
 pub async fn update_group(token: &str, id: &str, req: &GroupRequest) -> ApiResult<GroupView> {
     let url = format!("/api/moderation/groups/{id}");
     call(moderator(Request::put(&url), token), Some(req)).await
+}
+
+pub async fn change_settings(token: &str, change: &SettingsChange) -> ApiResult<SessionSettings> {
+    call(
+        moderator(Request::patch("/api/moderation/settings"), token),
+        Some(change),
+    )
+    .await
 }
 
 pub async fn remove_group(token: &str, id: &str) -> ApiResult<()> {

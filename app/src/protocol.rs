@@ -1,6 +1,7 @@
 //! Messages of the live channel (WebSocket, JSON text frames).
 
 use crate::domain::board::{Author, BoardState, Op, OpError};
+use crate::domain::settings::SessionSettings;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -38,6 +39,10 @@ pub enum ClientMsg {
     /// First message after connecting: the last sequence number this browser has.
     Hello {
         last_seq: u64,
+        /// The reveal epoch the browser's copy was built under; a different
+        /// one means it may hold redacted ratings and needs a snapshot.
+        #[serde(default)]
+        epoch: u64,
     },
     Op(OpEnvelope),
 }
@@ -59,13 +64,19 @@ pub enum Refusal {
     Internal,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
     /// Full state of the boards this client may see (when it is new or far behind).
     Snapshot {
         last_seq: u64,
         boards: BTreeMap<String, BoardState>,
+        #[serde(default)]
+        epoch: u64,
+    },
+    /// The moderator's settings; sent before catch-up and on every change.
+    Settings {
+        settings: SessionSettings,
     },
     /// Catch-up after `Hello` is complete; live ops follow.
     Synced {

@@ -22,6 +22,11 @@ pub fn field_label(locale: Locale, field: Field) -> String {
 
 /// The sentence shown for an API error, in `locale`. The server uses it with
 /// German for the `message` of every error response, the UI with the user's locale.
+/// A number the German way: `decimal(3.75, 1)` is "3,8".
+pub fn decimal(x: f64, places: usize) -> String {
+    format!("{x:.places$}").replace('.', ",")
+}
+
 pub fn error_message(locale: Locale, body: &ApiErrorBody) -> String {
     let field = body
         .field
@@ -61,6 +66,8 @@ pub fn error_message(locale: Locale, body: &ApiErrorBody) -> String {
         ErrorCode::ImportMalformed => td_string!(locale, errors.import_malformed).to_string(),
         ErrorCode::ImportVersion => td_string!(locale, errors.import_version).to_string(),
         ErrorCode::ImportInvalid => td_string!(locale, errors.import_invalid).to_string(),
+        ErrorCode::WeightsFrozen => td_string!(locale, errors.weights_frozen).to_string(),
+        ErrorCode::InvalidSettings => td_string!(locale, errors.invalid_settings).to_string(),
         ErrorCode::Internal => td_string!(locale, errors.internal).to_string(),
         ErrorCode::Network => td_string!(locale, errors.network).to_string(),
     }
@@ -69,6 +76,13 @@ pub fn error_message(locale: Locale, body: &ApiErrorBody) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_use_a_comma() {
+        assert_eq!(decimal(3.75, 1), "3,8");
+        assert_eq!(decimal(75.0, 0), "75");
+        assert_eq!(decimal(2.0 / 3.0, 2), "0,67");
+    }
 
     #[test]
     fn error_messages_are_german_by_default_with_field_and_limit() {

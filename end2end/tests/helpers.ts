@@ -1,4 +1,25 @@
 import { expect, Page, Browser } from "@playwright/test";
+import { readFileSync } from "fs";
+import { join } from "path";
+
+const AXE_SOURCE = readFileSync(join(__dirname, "..", "node_modules", "axe-core", "axe.min.js"), "utf8");
+
+/**
+ * Runs axe-core (WCAG 2.0/2.1 A and AA rules) in the page and fails on any
+ * serious or critical violation. Injected through evaluate, which the page's
+ * CSP (script-src 'self') does not govern.
+ */
+export async function expectAccessible(page: Page, what: string) {
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    // @ts-ignore injected above
+    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return result.violations
+      .filter((v: any) => v.impact === "serious" || v.impact === "critical")
+      .map((v: any) => `${v.id} (${v.impact}): ${v.help} – ${v.nodes.slice(0, 3).map((n: any) => n.target.join(" ")).join(", ")}`);
+  });
+  expect(violations, `accessibility of ${what}`).toEqual([]);
+}
 
 /** Opens a page and waits until the wasm app has hydrated (no fixed sleeps). */
 export async function open(page: Page, url: string) {
@@ -49,9 +70,9 @@ export const section = (p: Page, id: string) => p.locator(`.board-section[data-s
 /** Adds a card to a section and types its text (sent when the field is left). */
 export async function addCard(p: Page, sectionId: string, text: string) {
   const s = section(p, sectionId);
-  const before = await s.locator("textarea").count();
+  const before = await s.locator("li.card > textarea").count();
   await s.getByRole("button", { name: "Karte hinzufügen" }).click();
-  const box = s.locator("textarea").nth(before);
+  const box = s.locator("li.card > textarea").nth(before);
   await box.fill(text);
   await box.blur();
 }

@@ -25,6 +25,6 @@ test("the KI board offers the seed's example fields as one-click idea cards", as
   const anna = await joinAs(browser, code, "Anna Becker", "Musterstadt", "Gruppe Nord");
   await anna.page.getByRole("button", { name: "KI-Projektbewertung" }).click();
   await section(anna.page, "ideen").getByRole("button", { name: "Prognosemodelle" }).click();
-  await expect(section(anna.page, "ideen").locator("textarea")).toHaveValue("Prognosemodelle");
+  await expect(section(anna.page, "ideen").locator("li.card > textarea")).toHaveValue("Prognosemodelle");
   await anna.context.close();
 });

@@ -4,8 +4,10 @@
 
 use crate::export::json::ImportError;
 use crate::export::ExportError;
+use crate::hub::SettingsChangeError;
 use crate::store::StoreError;
 use app::api::{ApiErrorBody, ErrorCode};
+use app::domain::settings::SettingsError;
 use app::domain::ValidationError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -29,6 +31,8 @@ pub enum ApiError {
     RateLimited,
     #[error("malformed request body")]
     BadRequest,
+    #[error("settings refused: {0}")]
+    Settings(#[from] SettingsError),
     #[error("store: {0}")]
     Store(#[from] StoreError),
     #[error("unknown export format")]
@@ -39,6 +43,15 @@ pub enum ApiError {
     Import(#[from] ImportError),
     #[error("background task failed")]
     TaskFailed,
+}
+
+impl From<SettingsChangeError> for ApiError {
+    fn from(e: SettingsChangeError) -> Self {
+        match e {
+            SettingsChangeError::Refused(e) => Self::Settings(e),
+            SettingsChangeError::Store(e) => Self::Store(e),
+        }
+    }
 }
 
 impl ApiError {
@@ -81,6 +94,10 @@ impl ApiError {
                     plain(S::UNPROCESSABLE_ENTITY, ErrorCode::ImportInvalid)
                 }
             },
+            Self::Settings(SettingsError::WeightsFrozen) => {
+                plain(S::CONFLICT, ErrorCode::WeightsFrozen)
+            }
+            Self::Settings(_) => plain(S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidSettings),
             Self::Store(e) => match e {
                 StoreError::UnknownGroup => plain(S::NOT_FOUND, ErrorCode::UnknownGroup),
                 StoreError::GroupNotEmpty => plain(S::CONFLICT, ErrorCode::GroupNotEmpty),

@@ -6,6 +6,8 @@
 use crate::auth::now;
 use crate::store::{CommittedOp, Store, StoreError};
 use app::domain::board::{apply, split_board_id, Author, BoardState};
+use app::domain::rating;
+use app::domain::settings::{SessionSettings, SettingsChange, SettingsError};
 use app::domain::templates;
 use app::protocol::{OpEnvelope, PresenceEntry, Refusal, SequencedOp};
 use std::collections::{BTreeMap, HashMap};
@@ -27,9 +29,27 @@ struct RoomState {
     op_seqs: HashMap<String, u64>,
 }
 
+/// What a participant's browser may see of its group's boards right now.
+pub struct View {
+    pub last_seq: u64,
+    pub boards: BTreeMap<String, BoardState>,
+    pub settings: SessionSettings,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsChangeError {
+    #[error(transparent)]
+    Refused(#[from] SettingsError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
 pub struct Room {
     session_id: String,
     state: Mutex<RoomState>,
+    /// The moderator's settings; changed only under the `state` lock, so a
+    /// view (boards + settings) is always consistent.
+    settings: watch::Sender<SessionSettings>,
     ops: broadcast::Sender<Arc<SequencedOp>>,
     online: StdMutex<BTreeMap<String, (PresenceEntry, String, usize)>>,
     presence: watch::Sender<u64>,
@@ -68,6 +88,8 @@ impl Hub {
             })?;
             boards.insert(id, state);
         }
+        let settings: SessionSettings = serde_json::from_str(&record.settings)
+            .map_err(|e| StoreError::Corrupt(format!("settings of session {session_id}: {e}")))?;
         let room = Arc::new(Room {
             session_id: session_id.to_owned(),
             state: Mutex::new(RoomState {
@@ -75,6 +97,7 @@ impl Hub {
                 boards,
                 op_seqs: record.op_ids.into_iter().collect(),
             }),
+            settings: watch::channel(settings).0,
             ops: broadcast::channel(ROOM_CHANNEL).0,
             online: StdMutex::new(BTreeMap::new()),
             presence: watch::channel(0).0,
@@ -112,8 +135,10 @@ impl Room {
         if let Some(seq) = state.op_seqs.get(&env.op_id) {
             return Ok(Submitted::Duplicate(*seq));
         }
+        let invalid = |error| Refusal::Invalid { error };
+        env.op.check_from_client().map_err(invalid)?;
         let mut board = state.boards.get(&env.board).cloned().unwrap_or_default();
-        apply(&mut board, template, author, &env.op).map_err(|error| Refusal::Invalid { error })?;
+        apply(&mut board, template, author, &env.op).map_err(invalid)?;
         let seq = state.last_seq + 1;
         let sequenced = SequencedOp {
             seq,
@@ -149,7 +174,8 @@ impl Room {
         Ok(Submitted::Committed(seq))
     }
 
-    /// Current sequence number and the boards whose id starts with `prefix`.
+    /// Current sequence number and the boards whose id starts with `prefix`,
+    /// unredacted (for exports and the moderator).
     pub async fn snapshot(&self, prefix: &str) -> (u64, BTreeMap<String, BoardState>) {
         let state = self.state.lock().await;
         let boards = state
@@ -159,6 +185,62 @@ impl Room {
             .map(|(id, b)| (id.clone(), b.clone()))
             .collect();
         (state.last_seq, boards)
+    }
+
+    /// The boards starting with `prefix` as participant `viewer` may see them:
+    /// while ratings are hidden, everyone else's values are redacted.
+    pub async fn view_for(&self, prefix: &str, viewer: &str) -> View {
+        let state = self.state.lock().await;
+        let settings = self.settings.borrow().clone();
+        let boards = state
+            .boards
+            .iter()
+            .filter(|(id, _)| id.starts_with(prefix))
+            .map(|(id, b)| {
+                let seen = if settings.ratings_revealed {
+                    b.clone()
+                } else {
+                    rating::redact_board(b, viewer)
+                };
+                (id.clone(), seen)
+            })
+            .collect();
+        View {
+            last_seq: state.last_seq,
+            boards,
+            settings,
+        }
+    }
+
+    /// Whether any idea of the session has a rating.
+    pub async fn rated(&self) -> bool {
+        rating::any_rating(self.state.lock().await.boards.values())
+    }
+
+    pub fn settings(&self) -> SessionSettings {
+        self.settings.borrow().clone()
+    }
+
+    pub fn watch_settings(&self) -> watch::Receiver<SessionSettings> {
+        self.settings.subscribe()
+    }
+
+    /// Applies a moderator's change: checked by the domain (weights freeze
+    /// once any idea of the session is rated), stored, then announced.
+    pub async fn change_settings(
+        &self,
+        store: &Store,
+        change: &SettingsChange,
+    ) -> Result<SessionSettings, SettingsChangeError> {
+        let state = self.state.lock().await;
+        let rated = rating::any_rating(state.boards.values());
+        let next = self.settings.borrow().changed(change, rated)?;
+        let json = serde_json::to_string(&next)
+            .map_err(|e| StoreError::Corrupt(format!("settings: {e}")))?;
+        store.save_settings(&self.session_id, &json).await?;
+        self.settings.send_replace(next.clone());
+        drop(state);
+        Ok(next)
     }
 
     /// Marks a participant online until the returned guard is dropped.

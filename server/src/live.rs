@@ -6,6 +6,7 @@ use crate::auth::Participant;
 use crate::hub::{Room, Submitted};
 use crate::state::AppState;
 use app::domain::board::{split_board_id, Author};
+use app::domain::rating;
 use app::protocol::{
     ClientMsg, OpEnvelope, PresenceEntry, Refusal, SequencedOp, ServerMsg, MAX_CLIENT_MESSAGE,
 };
@@ -89,6 +90,9 @@ impl Connection {
         // Subscribe before catching up, so nothing committed in between is missed.
         let mut ops = self.room.subscribe();
         let mut presence = self.room.watch_presence();
+        let mut settings = self.room.watch_settings();
+        settings.mark_unchanged();
+        let mut epoch = settings.borrow().reveal_epoch;
         let _online = self
             .room
             .enter(self.presence.clone(), self.group_id.clone());
@@ -104,8 +108,9 @@ impl Connection {
                         _ => continue,
                     };
                     let keep_going = match serde_json::from_str::<ClientMsg>(text.as_str()) {
-                        Ok(ClientMsg::Hello { last_seq }) => match self.catch_up(&mut socket, last_seq).await {
-                            Some(upto) => {
+                        Ok(ClientMsg::Hello { last_seq, epoch: client_epoch }) => match self.catch_up(&mut socket, last_seq, client_epoch).await {
+                            Some((upto, now_epoch)) => {
+                                epoch = now_epoch;
                                 sent_upto = Some(upto);
                                 let online = self.room.online_in(&self.group_id);
                                 send(&mut socket, &ServerMsg::Presence { online }).await
@@ -129,7 +134,7 @@ impl Connection {
                         if op.seq <= upto { continue; }
                         sent_upto = Some(op.seq);
                         if op.board.starts_with(&self.group_prefix)
-                            && !send(&mut socket, &ServerMsg::Op((*op).clone())).await
+                            && !send(&mut socket, &ServerMsg::Op(self.visible(&op))).await
                         {
                             break;
                         }
@@ -137,6 +142,20 @@ impl Connection {
                     // Too slow to keep up: close; the client reconnects and catches up.
                     Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => break,
                 },
+                changed = settings.changed() => {
+                    if changed.is_err() { break; }
+                    if sent_upto.is_none() { continue; }
+                    let now = settings.borrow_and_update().clone();
+                    if !send(&mut socket, &ServerMsg::Settings { settings: now.clone() }).await { break; }
+                    // Hidden ↔ revealed: the browser's copy is out of date as a
+                    // whole, so it gets a fresh (re-redacted) snapshot.
+                    if now.reveal_epoch != epoch {
+                        match self.send_snapshot(&mut socket).await {
+                            Some((upto, e)) => { sent_upto = Some(upto); epoch = e; }
+                            None => break,
+                        }
+                    }
+                }
                 changed = presence.changed() => {
                     if changed.is_err() { break; }
                     if sent_upto.is_some() {
@@ -174,11 +193,58 @@ impl Connection {
         }
     }
 
+    /// A committed op as this participant may see it: while ratings are
+    /// hidden, someone else's rating arrives without its value.
+    fn visible(&self, op: &SequencedOp) -> SequencedOp {
+        let mut op = op.clone();
+        if !self.room.settings().ratings_revealed {
+            op.op = rating::redact_op(&op.op, &op.author.id, &self.author.id);
+        }
+        op
+    }
+
+    /// Sends the settings and a snapshot of the group's boards; returns the
+    /// sequence number and reveal epoch it reflects.
+    async fn send_snapshot(&self, socket: &mut WebSocket) -> Option<(u64, u64)> {
+        let view = self
+            .room
+            .view_for(&self.group_prefix, &self.author.id)
+            .await;
+        let epoch = view.settings.reveal_epoch;
+        let snapshot = ServerMsg::Snapshot {
+            last_seq: view.last_seq,
+            boards: view.boards,
+            epoch,
+        };
+        (send(
+            socket,
+            &ServerMsg::Settings {
+                settings: view.settings,
+            },
+        )
+        .await
+            && send(socket, &snapshot).await)
+            .then_some((view.last_seq, epoch))
+    }
+
     /// Sends what the client missed since `last_seq`; returns the sequence
-    /// number it is now at, or `None` if the socket failed.
-    async fn catch_up(&self, socket: &mut WebSocket, last_seq: u64) -> Option<u64> {
-        let (current, boards) = self.room.snapshot(&self.group_prefix).await;
-        let far_behind = last_seq == 0 || last_seq > current || current - last_seq > REPLAY_LIMIT;
+    /// number and reveal epoch it is now at, or `None` if the socket failed.
+    async fn catch_up(
+        &self,
+        socket: &mut WebSocket,
+        last_seq: u64,
+        client_epoch: u64,
+    ) -> Option<(u64, u64)> {
+        let view = self
+            .room
+            .view_for(&self.group_prefix, &self.author.id)
+            .await;
+        let current = view.last_seq;
+        let epoch = view.settings.reveal_epoch;
+        let far_behind = last_seq == 0
+            || last_seq > current
+            || current - last_seq > REPLAY_LIMIT
+            || client_epoch != epoch;
         let replay = if far_behind {
             None
         } else {
@@ -189,12 +255,22 @@ impl Connection {
                 .await
                 .ok()
         };
+        let settings = ServerMsg::Settings {
+            settings: view.settings.clone(),
+        };
+        if !send(socket, &settings).await {
+            return None;
+        }
         match replay {
             Some(ops) => {
                 for json in ops {
                     let Ok(op) = serde_json::from_str::<SequencedOp>(&json) else {
                         continue;
                     };
+                    let mut op = op;
+                    if !view.settings.ratings_revealed {
+                        op.op = rating::redact_op(&op.op, &op.author.id, &self.author.id);
+                    }
                     if !send(socket, &ServerMsg::Op(op)).await {
                         return None;
                     }
@@ -203,7 +279,8 @@ impl Connection {
             None => {
                 let snapshot = ServerMsg::Snapshot {
                     last_seq: current,
-                    boards,
+                    boards: view.boards,
+                    epoch,
                 };
                 if !send(socket, &snapshot).await {
                     return None;
@@ -212,6 +289,6 @@ impl Connection {
         }
         send(socket, &ServerMsg::Synced { last_seq: current })
             .await
-            .then_some(current)
+            .then_some((current, epoch))
     }
 }

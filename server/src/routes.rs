@@ -16,8 +16,9 @@ use axum::extract::rejection::BytesRejection;
 use axum::extract::{rejection::JsonRejection, DefaultBodyLimit, Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use app::domain::settings::{SessionSettings, SettingsChange};
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
+use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use axum_extra::extract::CookieJar;
@@ -30,6 +31,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/api/sessions/{code}/me", get(me))
         .route("/api/sessions/{code}/live", get(crate::live::live))
         .route("/api/moderation/session", get(moderator_session))
+        .route("/api/moderation/settings", patch(change_settings))
         .route("/api/moderation/groups", post(add_group))
         .route(
             "/api/moderation/groups/{id}",
@@ -158,11 +160,25 @@ async fn moderator_session(
 ) -> Result<Json<ModeratorSession>, ApiError> {
     let groups = state.store.groups(&session.id).await?;
     let participants = state.store.participants(&session.id).await?;
+    let room = state.hub.room(&session.id).await?;
     Ok(Json(ModeratorSession {
         session_id: session.id.clone(),
         session: session.public(groups),
         participants: participants.iter().map(|p| p.view()).collect(),
+        settings: room.settings(),
+        rated: room.rated().await,
     }))
+}
+
+/// Methods, weights, blind rating: changed by the moderator, announced live.
+async fn change_settings(
+    State(state): State<AppState>,
+    Moderator(session): Moderator,
+    payload: Result<Json<SettingsChange>, JsonRejection>,
+) -> Result<Json<SessionSettings>, ApiError> {
+    let change = body(payload)?;
+    let room = state.hub.room(&session.id).await?;
+    Ok(Json(room.change_settings(&state.store, &change).await?))
 }
 
 async fn add_group(
@@ -273,8 +289,11 @@ async fn import_session(
             boards.push((app::domain::board::board_id(&group.id, key), state_json));
         }
     }
+    let settings_json = serde_json::to_string(&plan.settings)
+        .map_err(|e| ApiError::Export(crate::export::ExportError::Json(e)))?;
     let import = ImportedSession {
         details: &plan.details,
+        settings_json,
         groups: plan
             .groups
             .iter()

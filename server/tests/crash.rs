@@ -173,13 +173,13 @@ async fn connect(addr: SocketAddr, token: &str) -> Ws {
         .0
 }
 
-/// The next message that is not presence; `None` once the connection is gone.
+/// The next message that is not presence or settings; `None` once the connection is gone.
 async fn next(ws: &mut Ws) -> Option<Value> {
     loop {
         match tokio::time::timeout(Duration::from_secs(10), ws.next()).await {
             Ok(Some(Ok(Message::Text(text)))) => {
                 let value: Value = serde_json::from_str(text.as_str()).expect("JSON");
-                if value["type"] != "presence" {
+                if value["type"] != "presence" && value["type"] != "settings" {
                     return Some(value);
                 }
             }

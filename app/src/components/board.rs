@@ -1,15 +1,13 @@
 //! One template engine for every method: a board is the template's sections,
 //! each with its cards, all live through [`LiveSync`].
 
+use super::editable::EditableText;
+use super::ideas::{Evaluation, IdeaPanel};
 use crate::domain::board::{Card, Op};
 use crate::domain::templates::{Section, Template};
 use crate::i18n::*;
 use crate::sync::LiveSync;
 use leptos::prelude::*;
-use std::time::Duration;
-
-/// Typing is sent at most this often per card (and at once when leaving it).
-const EDIT_DEBOUNCE: Duration = Duration::from_millis(300);
 
 /// Adds a new card (with a fresh id) at the end of a section.
 fn add_card(sync: LiveSync, board: StoredValue<String>, section: &Section, text: String) {
@@ -30,7 +28,12 @@ pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) 
         .iter()
         .map(|section| view! { <SectionView sync board_id=board_id.clone() section /> })
         .collect_view();
-    view! { <div class=format!("board board-{}", template.key)>{sections}</div> }
+    let rated = template.sections.iter().any(|s| s.ideas);
+    let board = StoredValue::new(board_id);
+    view! {
+        <div class=format!("board board-{}", template.key)>{sections}</div>
+        {rated.then(|| view! { <Evaluation sync board template /> })}
+    }
 }
 
 #[component]
@@ -92,52 +95,19 @@ fn CardView(
                 .and_then(|b| b.find(&id.get_value()).map(|(_, _, c)| c.clone()))
         })
     });
-    let text = move || card.with(|c| c.as_ref().map(|c| c.text.clone()).unwrap_or_default());
-    // While the textarea has focus it shows the draft, so remote updates do not
-    // move the cursor; the edit is sent relative to what was last sent (`base`).
-    let draft = RwSignal::new(None::<String>);
-    let base = StoredValue::new(String::new());
-    let scheduled = StoredValue::new(false);
-    let flush = move || {
-        let Some(now) = draft.get_untracked() else {
-            return;
-        };
-        let from = base.get_value();
-        if now != from {
-            base.set_value(now.clone());
-            sync.submit(
-                board.get_value(),
-                Op::EditCard {
-                    card_id: id.get_value(),
-                    base: from,
-                    text: now,
-                },
-            );
-        }
-    };
-    let on_focus = move |_| {
-        let current =
-            card.with_untracked(|c| c.as_ref().map(|c| c.text.clone()).unwrap_or_default());
-        base.set_value(current.clone());
-        draft.set(Some(current));
-    };
-    let on_input = move |ev| {
-        draft.set(Some(event_target_value(&ev)));
-        if !scheduled.get_value() {
-            scheduled.set_value(true);
-            set_timeout(
-                move || {
-                    scheduled.set_value(false);
-                    flush();
-                },
-                EDIT_DEBOUNCE,
-            );
-        }
-    };
-    let on_blur = move |_| {
-        flush();
-        draft.set(None);
-    };
+    let text = Signal::derive(move || {
+        card.with(|c| c.as_ref().map(|c| c.text.clone()).unwrap_or_default())
+    });
+    let on_edit = Callback::new(move |(base, text): (String, String)| {
+        sync.submit(
+            board.get_value(),
+            Op::EditCard {
+                card_id: id.get_value(),
+                base,
+                text,
+            },
+        )
+    });
     let delete = move |_| {
         sync.submit(
             board.get_value(),
@@ -156,14 +126,11 @@ fn CardView(
     let conflict = move || card.with(|c| c.as_ref().is_some_and(|c| c.conflict));
     view! {
         <li class="card" class:conflict=conflict data-card=id.get_value()>
-            <textarea
-                rows="3"
-                aria-label=move || t_string!(i18n, workspace.card_text).to_string()
-                prop:value=move || draft.get().unwrap_or_else(text)
-                on:focus=on_focus
-                on:input=on_input
-                on:blur=on_blur
-            ></textarea>
+            <EditableText
+                value=text
+                on_edit
+                label=Signal::derive(move || t_string!(i18n, workspace.card_text).to_string())
+            />
             <div class="card-meta">
                 <span class="author">{t!(i18n, workspace.by)} " " {author}</span>
                 <button
@@ -181,6 +148,7 @@ fn CardView(
             {(!section.links_to.is_empty())
                 .then(|| view! { <LinkPicker sync board card_id=id section /> })}
             <UsedBy sync board card_id=id />
+            {section.ideas.then(|| view! { <IdeaPanel sync board card_id=id /> })}
         </li>
     }
 }

@@ -16,11 +16,15 @@ pub fn Header() -> impl IntoView {
         <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
         <header class="topbar">
             <a class="brand" href="/">{t!(i18n, app_name)}</a>
+            // The visible word is the accessible name, in its own language.
             <button
                 type="button"
                 class="lang-switch"
                 on:click=switch
-                aria-label=move || t_string!(i18n, language).to_string()
+                lang=move || match i18n.get_locale() {
+                    Locale::de => "en",
+                    Locale::en => "de",
+                }
             >
                 {move || match i18n.get_locale() {
                     Locale::de => "English",

@@ -121,6 +121,34 @@ pub fn idea_rows(
     Ok(rows)
 }
 
+/// Ranks ideas by score, best first: equal scores share a rank, ideas
+/// without a score (nobody rated them yet) come last without a rank.
+pub fn ranked(rows: &[IdeaRow]) -> Vec<(Option<usize>, IdeaRow)> {
+    let mut sorted: Vec<IdeaRow> = rows.to_vec();
+    sorted.sort_by(|a, b| match (a.score.score, b.score.score) {
+        (Some(x), Some(y)) => y.total_cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    let mut out: Vec<(Option<usize>, IdeaRow)> = Vec::with_capacity(sorted.len());
+    for (i, row) in sorted.into_iter().enumerate() {
+        let rank = row.score.score.map(|s| match out.last() {
+            Some((Some(prev_rank), prev))
+                if prev
+                    .score
+                    .score
+                    .is_some_and(|p| (p - s).abs() < super::scoring::RANK_TIE_EPSILON) =>
+            {
+                *prev_rank
+            }
+            _ => i + 1,
+        });
+        out.push((rank, row));
+    }
+    out
+}
+
 /// A group's ideas as input for the joint ranking across groups.
 pub fn group_results(group_id: &str, rows: &[IdeaRow]) -> Vec<GroupIdeaResult> {
     rows.iter()
@@ -295,6 +323,38 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn ranking_puts_the_best_first_shares_ties_and_leaves_unrated_unranked() {
+        let mut board = BoardState::default();
+        for (id, title) in [("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")] {
+            let add = Op::AddCard {
+                card_id: id.into(),
+                section: "ideen".into(),
+                text: title.into(),
+            };
+            apply(&mut board, &KI, &person(1), &add).unwrap();
+        }
+        for (id, v) in [("a", 2), ("b", 5), ("c", 5)] {
+            for c in Criterion::ALL {
+                apply(&mut board, &KI, &person(1), &rate(id, c, v)).unwrap();
+            }
+        }
+        let rows = idea_rows(&board, &KI, &Weights::default()).unwrap();
+        let ranks: Vec<_> = ranked(&rows)
+            .into_iter()
+            .map(|(rank, row)| (rank, row.title))
+            .collect();
+        assert_eq!(
+            ranks,
+            [
+                (Some(1), "B".to_owned()),
+                (Some(1), "C".to_owned()),
+                (Some(3), "A".to_owned()),
+                (None, "D".to_owned())
+            ]
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! convergence rules are tested without a browser.
 
 use super::board::{apply, split_board_id, Author, BoardState};
+use super::settings::SessionSettings;
 use super::templates;
 use crate::protocol::{OpEnvelope, SequencedOp};
 use serde::{Deserialize, Serialize};
@@ -15,6 +16,12 @@ pub struct Replica {
     pub last_seq: u64,
     /// Own ops sent or waiting to be sent, oldest first.
     pub outbox: Vec<OpEnvelope>,
+    /// The reveal epoch `confirmed` was built under (see `ClientMsg::Hello`).
+    #[serde(default)]
+    pub epoch: u64,
+    /// The moderator's settings as last heard.
+    #[serde(default)]
+    pub settings: SessionSettings,
 }
 
 /// Applies an op to a board map; returns whether it was applied (unknown
@@ -63,9 +70,10 @@ impl Replica {
     }
 
     /// Replaces the confirmed state (the outbox stays and is replayed on top).
-    pub fn snapshot(&mut self, boards: BTreeMap<String, BoardState>, last_seq: u64) {
+    pub fn snapshot(&mut self, boards: BTreeMap<String, BoardState>, last_seq: u64, epoch: u64) {
         self.confirmed = boards;
         self.last_seq = last_seq;
+        self.epoch = epoch;
     }
 
     /// What the user sees: confirmed state plus own pending edits.

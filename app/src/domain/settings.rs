@@ -122,8 +122,10 @@ mod tests {
     #[test]
     fn weights_freeze_after_the_first_rating() {
         let s = SessionSettings::default();
-        let mut w = Weights::default();
-        w.nutzen = 2.0;
+        let w = Weights {
+            nutzen: 2.0,
+            ..Weights::default()
+        };
         let change = SettingsChange {
             weights: Some(w),
             ..Default::default()

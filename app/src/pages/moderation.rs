@@ -2,7 +2,10 @@ use crate::api::{ApiErrorBody, ErrorCode, GroupRequest, GroupView, ModeratorSess
 use crate::client;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::exports::ModeratorExports;
+use crate::domain::scoring::{Criterion, Weights};
 use crate::domain::session::{german_date, GROUP_COLOURS};
+use crate::domain::settings::{SessionSettings, SettingsChange};
+use crate::domain::templates;
 use crate::i18n::*;
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
@@ -64,6 +67,7 @@ fn ModeratorCockpit(
             <p class="hint">{t!(i18n, moderation.secret_hint)}</p>
         </section>
         <GroupsEditor groups token=token.clone() reload />
+        <SettingsPanel settings=session.settings rated=session.rated token=token.clone() />
         <ModeratorExports token groups=public.groups.clone() />
         <section class="panel" aria-labelledby="participants-heading">
             <h2 id="participants-heading">{t!(i18n, moderation.participants)}</h2>
@@ -218,5 +222,141 @@ fn GroupRow(group: GroupView, token: String, reload: Callback<()>) -> impl IntoV
             </Show>
             <ErrorNotice error=error />
         </li>
+    }
+}
+
+/// Methods, KI weights and blind rating. Weights are frozen by the server
+/// once the first rating exists; the panel says so.
+#[component]
+fn SettingsPanel(settings: SessionSettings, rated: bool, token: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = RwSignal::new(settings);
+    let error = RwSignal::new(None::<ApiErrorBody>);
+    let saved = RwSignal::new(false);
+    let token = StoredValue::new(token);
+    let weights =
+        Criterion::ALL.map(|c| RwSignal::new(current.get_untracked().weights.get(c).to_string()));
+    let send = move |change: SettingsChange| {
+        saved.set(false);
+        spawn_local(async move {
+            match client::change_settings(&token.get_value(), &change).await {
+                Ok(next) => {
+                    current.set(next);
+                    error.set(None);
+                    saved.set(true);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let save_weights = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let mut w = Weights::default();
+        for (c, value) in Criterion::ALL.into_iter().zip(weights) {
+            // Unparsable input becomes NaN, which the server refuses with a message.
+            w.set(
+                c,
+                value
+                    .get_untracked()
+                    .replace(',', ".")
+                    .trim()
+                    .parse()
+                    .unwrap_or(f64::NAN),
+            );
+        }
+        if w.validate().is_err() {
+            error.set(Some(ApiErrorBody::new(ErrorCode::InvalidSettings)));
+            return;
+        }
+        send(SettingsChange {
+            weights: Some(w),
+            ..Default::default()
+        });
+    };
+    let toggle_method = move |key: &'static str, on: bool| {
+        let mut methods: Vec<String> = current.get_untracked().methods;
+        if on {
+            methods.push(key.to_owned());
+        } else {
+            methods.retain(|m| m != key);
+        }
+        // Keep the template order.
+        let ordered = templates::ALL
+            .iter()
+            .map(|t| t.key.to_owned())
+            .filter(|k| methods.contains(k))
+            .collect();
+        send(SettingsChange {
+            methods: Some(ordered),
+            ..Default::default()
+        });
+    };
+    let revealed = move || current.with(|s| s.ratings_revealed);
+    let toggle_reveal = move |_| {
+        send(SettingsChange {
+            ratings_revealed: Some(!revealed()),
+            ..Default::default()
+        })
+    };
+    view! {
+        <section class="panel" aria-labelledby="settings-heading">
+            <h2 id="settings-heading">{t!(i18n, moderation.settings)}</h2>
+            <fieldset>
+                <legend>{t!(i18n, moderation.methods)}</legend>
+                {templates::ALL
+                    .iter()
+                    .map(|t| {
+                        let key = t.key;
+                        view! {
+                            <label class="link-choice">
+                                <input
+                                    type="checkbox"
+                                    prop:checked=move || current.with(|s| s.uses(key))
+                                    on:change=move |ev| toggle_method(key, event_target_checked(&ev))
+                                />
+                                {t.title}
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+            </fieldset>
+            <form class="inline-form weights" on:submit=save_weights novalidate>
+                <fieldset>
+                    <legend>{t!(i18n, moderation.weights)}</legend>
+                    {Criterion::ALL
+                        .into_iter()
+                        .zip(weights)
+                        .map(|(c, value)| {
+                            let id = format!("weight-{}", c.key());
+                            view! {
+                                <label for=id.clone()>{c.label_de()}</label>
+                                <input id=id type="number" min="0" step="0.5" inputmode="decimal" bind:value=value disabled=rated />
+                            }
+                        })
+                        .collect_view()}
+                </fieldset>
+                {if rated {
+                    view! { <p class="hint">{t!(i18n, moderation.weights_frozen)}</p> }.into_any()
+                } else {
+                    view! { <button type="submit">{t!(i18n, moderation.save_weights)}</button> }.into_any()
+                }}
+            </form>
+            <p data-testid="reveal-state">
+                {move || if revealed() {
+                    t_string!(i18n, moderation.ratings_revealed).to_string()
+                } else {
+                    t_string!(i18n, moderation.ratings_hidden).to_string()
+                }}
+            </p>
+            <button type="button" on:click=toggle_reveal>
+                {move || if revealed() {
+                    t_string!(i18n, moderation.hide_ratings).to_string()
+                } else {
+                    t_string!(i18n, moderation.reveal_ratings).to_string()
+                }}
+            </button>
+            <p class="ok" role="status">{move || saved.get().then(|| t_string!(i18n, moderation.saved).to_string())}</p>
+            <ErrorNotice error=error />
+        </section>
     }
 }

@@ -90,8 +90,9 @@ fn GroupWorkspace(me: Me) -> impl IntoView {
             <Presence sync />
             <RefusalNotice sync />
             <nav class="board-tabs" aria-label=move || t_string!(i18n, workspace.boards).to_string()>
-                {templates::ALL
+                {move || templates::ALL
                     .iter()
+                    .filter(|t| sync.settings.with(|s| s.uses(t.key)))
                     .map(|t| {
                         view! {
                             <button
@@ -107,7 +108,11 @@ fn GroupWorkspace(me: Me) -> impl IntoView {
                     .collect_view()}
             </nav>
             {move || {
-                let template: &'static Template = templates::find(selected.get()).unwrap_or(&templates::CANVAS);
+                // A method the moderator switched off falls back to the first one used.
+                let key = sync.settings.with(|s| {
+                    if s.uses(selected.get()) { selected.get() } else { s.methods.first().map_or("canvas", |m| templates::find(m).map_or("canvas", |t| t.key)) }
+                });
+                let template: &'static Template = templates::find(key).unwrap_or(&templates::CANVAS);
                 view! {
                     <BoardView sync board_id=board_id(&group_id.get_value(), template.key) template />
                 }

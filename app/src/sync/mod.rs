@@ -4,6 +4,7 @@
 
 use crate::domain::board::{Author, BoardState, Op};
 use crate::domain::replica::Replica;
+use crate::domain::settings::SessionSettings;
 use crate::protocol::{ClientMsg, OpEnvelope, PresenceEntry, Refusal, ServerMsg};
 use gloo_storage::{LocalStorage as BrowserStorage, Storage};
 use leptos::prelude::*;
@@ -28,6 +29,7 @@ pub struct LiveSync {
     pub status: RwSignal<SyncStatus>,
     pub pending: RwSignal<usize>,
     pub online: RwSignal<Vec<PresenceEntry>>,
+    pub settings: RwSignal<SessionSettings>,
     /// The last op the server refused, for a visible notice.
     pub refusal: RwSignal<Option<Refusal>>,
     replica: StoredValue<Replica>,
@@ -57,6 +59,7 @@ impl LiveSync {
             status: RwSignal::new(SyncStatus::Connecting),
             pending: RwSignal::new(0),
             online: RwSignal::new(Vec::new()),
+            settings: RwSignal::new(SessionSettings::default()),
             refusal: RwSignal::new(None),
             replica: StoredValue::new(Replica::default()),
             me: StoredValue::new(me),
@@ -79,6 +82,11 @@ impl LiveSync {
         self.connect();
     }
 
+    /// The participant this browser is signed in as.
+    pub fn me(&self) -> Author {
+        self.me.get_value()
+    }
+
     fn key(&self) -> String {
         storage_key(&self.code.get_value(), &self.me.get_value())
     }
@@ -90,6 +98,9 @@ impl LiveSync {
         let _ = BrowserStorage::set(self.key(), &replica);
         self.pending.set(replica.outbox.len());
         self.boards.set(replica.view(&self.me.get_value()));
+        if self.settings.with_untracked(|s| *s != replica.settings) {
+            self.settings.set(replica.settings.clone());
+        }
         let status = match (self.live.get_untracked(), replica.outbox.is_empty()) {
             // Before the first connection attempt failed, we are still connecting.
             (false, _) if browser_online() && self.attempts.get_untracked() == 0 => {
@@ -156,8 +167,8 @@ impl LiveSync {
         };
         let this = self;
         let on_open = Closure::<dyn FnMut()>::new(move || {
-            let last_seq = this.replica.with_value(|r| r.last_seq);
-            this.send(&ClientMsg::Hello { last_seq });
+            let (last_seq, epoch) = this.replica.with_value(|r| (r.last_seq, r.epoch));
+            this.send(&ClientMsg::Hello { last_seq, epoch });
         });
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             if let Some(text) = event.data().as_string() {
@@ -206,8 +217,16 @@ impl LiveSync {
 
     fn handle(&self, msg: ServerMsg) {
         match msg {
-            ServerMsg::Snapshot { last_seq, boards } => {
-                self.replica.update_value(|r| r.snapshot(boards, last_seq));
+            ServerMsg::Snapshot {
+                last_seq,
+                boards,
+                epoch,
+            } => {
+                self.replica
+                    .update_value(|r| r.snapshot(boards, last_seq, epoch));
+            }
+            ServerMsg::Settings { settings } => {
+                self.replica.update_value(|r| r.settings = settings);
             }
             ServerMsg::Op(op) => self.replica.update_value(|r| r.receive(&op)),
             ServerMsg::Synced { .. } => {

@@ -6,8 +6,6 @@ use super::{ExportData, Format, SessionFacts};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{SessionRecord, StoreError};
-use app::domain::rating::redact_board;
-use app::domain::settings::SessionSettings;
 
 /// Who asks for an export: the moderator sees everything; a participant
 /// only their own group, and while ratings are hidden only their own ratings.
@@ -23,32 +21,24 @@ pub struct Download {
     pub bytes: Vec<u8>,
 }
 
-/// The session's settings. Until settings are persisted this is the default
-/// (all methods, equal weights, hidden ratings, names).
-pub async fn settings(_state: &AppState, _session: &SessionRecord) -> SessionSettings {
-    SessionSettings::default()
-}
-
 pub async fn export(
     state: &AppState,
     session: &SessionRecord,
     format: Format,
     requester: Requester<'_>,
 ) -> Result<Download, ApiError> {
-    let settings = settings(state, session).await;
     let groups = state.store.groups(&session.id).await?;
     let room = state.hub.room(&session.id).await?;
-    let (_, mut boards) = room.snapshot("").await;
-    let (only_group, hidden) = match requester {
-        Requester::Moderator { group } => (group, false),
+    let (only_group, hidden, settings, boards) = match requester {
+        Requester::Moderator { group } => {
+            let (_, boards) = room.snapshot("").await;
+            (group, false, room.settings(), boards)
+        }
         Requester::Participant { id, group } => {
-            let hidden = !settings.ratings_revealed;
-            if hidden {
-                for board in boards.values_mut() {
-                    *board = redact_board(board, id);
-                }
-            }
-            (Some(group), hidden)
+            // The same redaction the live channel applies to this participant.
+            let view = room.view_for("", id).await;
+            let hidden = !view.settings.ratings_revealed;
+            (Some(group), hidden, view.settings, view.boards)
         }
     };
     if let Some(g) = only_group {

@@ -84,6 +84,8 @@ pub struct RoomRecord {
     pub boards: Vec<(String, String)>,
     /// (op id, seq) of every committed op
     pub op_ids: Vec<(String, u64)>,
+    /// The moderator's settings (JSON)
+    pub settings: String,
 }
 
 /// One op to commit, with the board state it produced.
@@ -104,6 +106,8 @@ pub struct CommittedOp<'a> {
 #[derive(Debug, Clone)]
 pub struct ImportedSession<'a> {
     pub details: &'a app::domain::session::SessionDetails,
+    /// The session's settings as JSON (as `save_settings` stores them).
+    pub settings_json: String,
     pub groups: Vec<ImportedGroup<'a>>,
     /// (board id, BoardState as JSON)
     pub boards: Vec<(String, String)>,

@@ -130,7 +130,7 @@ impl Store {
         }
     }
 
-    /// Writes an imported session (session, groups, boards) in one
+    /// Writes an imported session (session, settings, groups, boards) in one
     /// transaction: either all of it is stored or nothing.
     pub async fn import_session(
         &self,
@@ -143,8 +143,8 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let inserted = sqlx::query(
             "INSERT INTO workshop_sessions
-             (id, join_code, moderator_token_hash, title, date, place, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+             (id, join_code, moderator_token_hash, title, date, place, created_at, settings_json)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&id)
         .bind(join_code.as_str())
@@ -153,6 +153,7 @@ impl Store {
         .bind(&import.details.date)
         .bind(&import.details.place)
         .bind(now)
+        .bind(&import.settings_json)
         .execute(&mut *tx)
         .await;
         match inserted {
@@ -426,8 +427,8 @@ impl Store {
     /// Everything the live hub needs to serve a session: its last sequence
     /// number, each board's state, and the ids of committed ops (for dedupe).
     pub async fn load_room(&self, session_id: &str) -> StoreResult<RoomRecord> {
-        let last_seq: i64 =
-            sqlx::query_scalar("SELECT last_seq FROM workshop_sessions WHERE id = ?")
+        let (last_seq, settings): (i64, String) =
+            sqlx::query_as("SELECT last_seq, settings_json FROM workshop_sessions WHERE id = ?")
                 .bind(session_id)
                 .fetch_one(&self.pool)
                 .await?;
@@ -448,7 +449,18 @@ impl Store {
                 .into_iter()
                 .map(|(id, seq)| (id, seq as u64))
                 .collect(),
+            settings,
         })
+    }
+
+    /// Stores the moderator's settings (JSON) of a session.
+    pub async fn save_settings(&self, session_id: &str, settings_json: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE workshop_sessions SET settings_json = ? WHERE id = ?")
+            .bind(settings_json)
+            .bind(session_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// Commits one op and the board state it produced, atomically. Returns only

@@ -2,6 +2,8 @@
 //! temporary directory, and the router on top of it.
 #![allow(dead_code)]
 
+pub mod live;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
