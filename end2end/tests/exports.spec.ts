@@ -44,7 +44,7 @@ test("the moderator downloads every format, per session and per group, and impor
   }
   // One group's PDF: the group's name is in the file name.
   const groupPdf = await downloadFrom(page, () =>
-    exports.getByRole("button", { name: "PDF herunterladen: Gruppe Gruppe Süd" }).click(),
+    exports.getByRole("button", { name: "PDF herunterladen: Gruppe Süd" }).click(),
   );
   expect(groupPdf.suggestedFilename()).toBe("IKZ-Workshop-Digitalisierung_2026-11-25_Gruppe-Sued.pdf");
 

@@ -68,7 +68,9 @@ impl ApiError {
             Self::RateLimited => plain(S::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             Self::BadRequest => plain(S::BAD_REQUEST, ErrorCode::BadRequest),
             Self::UnknownFormat => plain(S::NOT_FOUND, ErrorCode::UnknownFormat),
-            Self::Export(_) | Self::TaskFailed => plain(S::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
+            Self::Export(_) | Self::TaskFailed => {
+                plain(S::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
+            }
             Self::Import(e) => match e {
                 ImportError::TooLarge { max } => (
                     S::PAYLOAD_TOO_LARGE,

@@ -3,21 +3,21 @@
 
 use crate::auth::{self, JoinAttempt, Moderator, Participant, SessionByCode};
 use crate::error::ApiError;
-use crate::state::AppState;
-use crate::store::StoreError;
-use app::api::*;
-use app::domain::session::{GroupDetails, ParticipantDetails, SessionDetails};
 use crate::export::gather::{self, Download, Requester};
 use crate::export::json::{self, ImportError};
 use crate::export::Format;
+use crate::state::AppState;
+use crate::store::StoreError;
 use crate::store::{ImportedGroup, ImportedSession};
+use app::api::*;
+use app::domain::session::{GroupDetails, ParticipantDetails, SessionDetails};
+use app::domain::settings::{SessionSettings, SettingsChange};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{rejection::JsonRejection, DefaultBodyLimit, Path, Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use app::domain::settings::{SessionSettings, SettingsChange};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use axum_extra::extract::cookie::{Cookie, SameSite};
@@ -38,7 +38,10 @@ pub fn api_router() -> Router<AppState> {
             put(update_group).delete(remove_group),
         )
         .route("/api/moderation/export/{format}", get(moderator_export))
-        .route("/api/sessions/{code}/export/{format}", get(participant_export))
+        .route(
+            "/api/sessions/{code}/export/{format}",
+            get(participant_export),
+        )
         .route(
             "/api/import",
             // One byte over the limit is enough to tell "too large".
@@ -276,11 +279,16 @@ async fn import_session(
             ApiError::BadRequest
         }
     })?;
+    let slot = gather::RENDER_SLOTS
+        .acquire()
+        .await
+        .map_err(|_| ApiError::TaskFailed)?;
     let plan = tokio::task::spawn_blocking(move || {
         json::parse(&bytes, || uuid::Uuid::now_v7().to_string())
     })
     .await
     .map_err(|_| ApiError::TaskFailed)??;
+    drop(slot);
     let mut boards = Vec::new();
     for group in &plan.groups {
         for (key, board) in &group.boards {

@@ -29,9 +29,15 @@ fn long_text(seed: &str, chars: usize) -> String {
     let mut i = 0;
     while out.chars().count() < chars {
         i += 1;
-        out.push_str(&format!("{seed} Satz {i} über Zuständigkeiten und Fristen. "));
+        out.push_str(&format!(
+            "{seed} Satz {i} über Zuständigkeiten und Fristen. "
+        ));
     }
-    out.chars().take(chars).collect::<String>().trim().to_owned()
+    out.chars()
+        .take(chars)
+        .collect::<String>()
+        .trim()
+        .to_owned()
 }
 
 // ---------------------------------------------------------------------------
@@ -150,9 +156,19 @@ impl Fixture {
         let cards = [
             (&canvas, "c1", "problem", UMLAUTS.to_owned()),
             (&canvas, "c2", "ziel", long_card),
-            (&canvas, "c3", "schritte", "Straßenmeisterei fragen".to_owned()),
+            (
+                &canvas,
+                "c3",
+                "schritte",
+                "Straßenmeisterei fragen".to_owned(),
+            ),
             (&swot, "s1", "staerken", "Erfahrene IT-Abteilung".to_owned()),
-            (&swot, "s2", "chancen", "Förderprogramm des Landes".to_owned()),
+            (
+                &swot,
+                "s2",
+                "chancen",
+                "Förderprogramm des Landes".to_owned(),
+            ),
             (&swot, "so1", "so", "Gemeinsames Rechenzentrum".to_owned()),
             (&ki, "i1", "ideen", "Chatbot für das Bürgeramt".to_owned()),
             (&ki, "i2", "ideen", FORMULA.to_owned()),
@@ -357,7 +373,13 @@ fn soffice(path: &Path, filter: &str) -> Vec<PathBuf> {
             "-env:UserInstallation=file://{}",
             profile.path().display()
         ))
-        .args(["--headless", "--norestore", "--convert-to", filter, "--outdir"])
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            filter,
+            "--outdir",
+        ])
         .arg(&out_dir)
         .arg(path)
         .output()
@@ -400,7 +422,12 @@ fn assert_contains_all(haystack: &str, needles: &[String], what: &str) {
 async fn pdf_is_a4_with_header_page_numbers_and_every_card_text() {
     let f = Fixture::start().await;
     let (status, headers, bytes) = f.moderator_get("/api/moderation/export/pdf").await;
-    assert_eq!(status, StatusCode::OK, "{}", String::from_utf8_lossy(&bytes));
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
     assert_eq!(headers["content-type"], "application/pdf");
     assert_eq!(
         headers["content-disposition"],
@@ -409,10 +436,6 @@ async fn pdf_is_a4_with_header_page_numbers_and_every_card_text() {
     assert!(bytes.starts_with(b"%PDF-"));
     let dir = tempfile::tempdir().expect("dir");
     let path = write_temp(dir.path(), "session.pdf", &bytes);
-    // For the README's example page: IKZ_EXPORT_SAMPLE_DIR=docs keeps a copy.
-    if let Ok(keep) = std::env::var("IKZ_EXPORT_SAMPLE_DIR") {
-        std::fs::write(Path::new(&keep).join("export-sample.pdf"), &bytes).expect("keep sample");
-    }
     let info = pdfinfo(&path);
     assert!(info.contains("595.276 x 841.89 pts (A4)"), "{info}");
     let pages: usize = info
@@ -425,11 +448,15 @@ async fn pdf_is_a4_with_header_page_numbers_and_every_card_text() {
     let text = pdftotext(&path);
     assert!(text.contains("25. November 2026"), "German date in header");
     assert!(text.contains("Rathaus Musterstadt"));
-    assert!(text.contains(&format!("Seite 1 von {pages}")), "page numbers");
+    assert!(
+        text.contains(&format!("Seite 1 von {pages}")),
+        "page numbers"
+    );
     assert!(text.contains(&format!("Seite {pages} von {pages}")));
     // A long text may run over a page break: then the page header and
     // footer and the repeated table header ("Feld Inhalt") fall inside it.
-    let header = "IKZ-Workshop Digitalisierung · Gesamte Sitzung 25. November 2026 · Rathaus Musterstadt";
+    let header =
+        "IKZ-Workshop Digitalisierung · Gesamte Sitzung 25. November 2026 · Rathaus Musterstadt";
     let mut body = flat(&text)
         .replace(&format!("{header} Feld Inhalt"), " ")
         .replace(header, " ");
@@ -453,6 +480,26 @@ async fn pdf_is_a4_with_header_page_numbers_and_every_card_text() {
     ] {
         assert!(flat(&body).contains(heading), "PDF lacks {heading}");
     }
+
+    // One group's PDF: its name in the header, no other group's cards.
+    let (status, headers, group_pdf) = f
+        .moderator_get(&format!("/api/moderation/export/pdf?group={}", f.sued))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["content-disposition"]
+        .to_str()
+        .expect("ascii")
+        .ends_with("_Gruppe-Sued.pdf\""));
+    let group_path = write_temp(dir.path(), "group.pdf", &group_pdf);
+    let group_text = flat(&pdftotext(&group_path));
+    assert!(group_text.contains("IKZ-Workshop Digitalisierung · Gruppe Süd"));
+    assert!(group_text.contains("Straßenmeisterei fragen"));
+    assert!(!group_text.contains(NORD_CARD));
+    // For the README's example page: IKZ_EXPORT_SAMPLE_DIR=docs keeps a copy.
+    if let Ok(keep) = std::env::var("IKZ_EXPORT_SAMPLE_DIR") {
+        std::fs::write(Path::new(&keep).join("export-sample.pdf"), &group_pdf)
+            .expect("keep sample");
+    }
 }
 
 #[tokio::test]
@@ -466,7 +513,9 @@ async fn docx_and_odt_open_in_libreoffice_with_every_card_text() {
         assert_eq!(status, StatusCode::OK);
         assert_eq!(
             headers["content-type"],
-            export::Format::parse(format).expect("format").content_type()
+            export::Format::parse(format)
+                .expect("format")
+                .content_type()
         );
         let path = write_temp(dir.path(), &format!("session.{format}"), &bytes);
         let text = soffice_text(&path);
@@ -505,7 +554,10 @@ async fn xlsx_has_raw_ratings_and_numeric_aggregates() {
             .collect()
     };
     let raw = sheet("Bewertungen");
-    assert_eq!(raw[0], ["Gruppe", "Idee", "Kriterium", "Teilnehmende", "Wert"]);
+    assert_eq!(
+        raw[0],
+        ["Gruppe", "Idee", "Kriterium", "Teilnehmende", "Wert"]
+    );
     assert!(raw.contains(
         &[
             "Gruppe Süd",
@@ -518,9 +570,15 @@ async fn xlsx_has_raw_ratings_and_numeric_aggregates() {
         .to_vec()
     ));
     assert!(raw.contains(
-        &["Gruppe Süd", "Chatbot für das Bürgeramt", "Nutzen", "Anna Müller", "5"]
-            .map(String::from)
-            .to_vec()
+        &[
+            "Gruppe Süd",
+            "Chatbot für das Bürgeramt",
+            "Nutzen",
+            "Anna Müller",
+            "5"
+        ]
+        .map(String::from)
+        .to_vec()
     ));
     // The formula card is text, not a formula (LibreOffice would print its result).
     assert!(raw.iter().any(|r| r[1] == FORMULA), "{raw:?}");
@@ -534,12 +592,19 @@ async fn xlsx_has_raw_ratings_and_numeric_aggregates() {
     assert_eq!(row[6], "2");
     let machbarkeit = agg
         .iter()
-        .find(|r| r[2] == "Chatbot für das Bürgeramt" && r[4] == "Machbarkeit" && r[0] == "Gruppe Süd")
+        .find(|r| {
+            r[2] == "Chatbot für das Bürgeramt" && r[4] == "Machbarkeit" && r[0] == "Gruppe Süd"
+        })
         .expect("aggregate row");
     assert_eq!(machbarkeit[7], "1", "one \"weiß nicht\"");
     let cards = sheet("Karten");
     assert_contains_all(
-        &cards.iter().flatten().cloned().collect::<Vec<_>>().join(" "),
+        &cards
+            .iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" "),
         &f.texts[..8],
         "XLSX cards",
     );
@@ -587,7 +652,9 @@ async fn csv_is_for_german_excel_and_neutralises_formulas() {
     assert_eq!(nutzen[16], "Anna Müller: 5 | Jörg Weiß: 4");
     let machbarkeit = rows
         .iter()
-        .find(|r| r[0] == "Gruppe Süd" && r[2] == "Chatbot für das Bürgeramt" && r[4] == "Machbarkeit")
+        .find(|r| {
+            r[0] == "Gruppe Süd" && r[2] == "Chatbot für das Bürgeramt" && r[4] == "Machbarkeit"
+        })
         .expect("row");
     assert_eq!(machbarkeit[7], "1");
     assert!(machbarkeit[16].contains("Jörg Weiß: weiß nicht"));
@@ -615,7 +682,10 @@ async fn markdown_of_a_group_is_escaped_and_has_only_that_group() {
         "attachment; filename=\"IKZ-Workshop-Digitalisierung_2026-11-25_Gruppe-Sued.md\""
     );
     let md = String::from_utf8(bytes).expect("UTF-8");
-    assert!(md.starts_with("# IKZ-Workshop Digitalisierung – Gruppe Süd"), "{md}");
+    assert!(
+        md.starts_with("# IKZ-Workshop Digitalisierung – Gruppe Süd"),
+        "{md}"
+    );
     assert!(md.contains("Straßenmeisterei fragen"));
     assert!(md.contains(r#"\=HYPERLINK("http://x";"y")"#), "{md}");
     assert!(!md.contains(NORD_CARD));
@@ -636,7 +706,11 @@ fn canonical(mut file: Value) -> Value {
         group["id"] = json!(format!("G{i}"));
         let boards = group["boards"].as_object_mut().expect("boards");
         for board in boards.values_mut() {
-            for cards in board["sections"].as_object_mut().expect("sections").values_mut() {
+            for cards in board["sections"]
+                .as_object_mut()
+                .expect("sections")
+                .values_mut()
+            {
                 for card in cards.as_array_mut().expect("cards") {
                     let id = card["author"]["id"].as_str().expect("author").to_owned();
                     card["author"]["id"] = json!(name(&id));
@@ -683,11 +757,20 @@ async fn json_export_import_export_round_trip_keeps_everything_but_ids() {
     assert_eq!(status, StatusCode::OK);
     let second_json: Value = serde_json::from_slice(&second).expect("JSON");
     // New ids for groups and people...
-    assert_ne!(second_json["groups"][0]["id"], first_json["groups"][0]["id"]);
+    assert_ne!(
+        second_json["groups"][0]["id"],
+        first_json["groups"][0]["id"]
+    );
     // ...and otherwise the same session: every card, link, sketch, rating, setting.
-    assert_eq!(canonical(second_json.clone()), canonical(first_json.clone()));
+    assert_eq!(
+        canonical(second_json.clone()),
+        canonical(first_json.clone())
+    );
     assert_eq!(second_json["settings"]["ratings_revealed"], true);
-    assert_eq!(second_json["settings"]["methods"], json!(["ki", "canvas", "swot"]));
+    assert_eq!(
+        second_json["settings"]["methods"],
+        json!(["ki", "canvas", "swot"])
+    );
     assert_eq!(
         second_json["groups"][0]["boards"]["ki"]["ratings"]["i1"]
             .as_object()
@@ -731,7 +814,12 @@ async fn hostile_imports_are_refused_with_a_typed_error_and_write_nothing() {
         serde_json::to_vec(&v).expect("bytes")
     };
     let cases: Vec<(&str, Vec<u8>, StatusCode, &str)> = vec![
-        ("not JSON", b"{nope".to_vec(), StatusCode::UNPROCESSABLE_ENTITY, "import_malformed"),
+        (
+            "not JSON",
+            b"{nope".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_malformed",
+        ),
         (
             "other schema",
             variant(&|v| v["schema"] = json!("miro/board")),
@@ -744,8 +832,18 @@ async fn hostile_imports_are_refused_with_a_typed_error_and_write_nothing() {
             StatusCode::UNPROCESSABLE_ENTITY,
             "import_version",
         ),
-        ("too large", huge, StatusCode::PAYLOAD_TOO_LARGE, "import_too_large"),
-        ("too deep", deep, StatusCode::UNPROCESSABLE_ENTITY, "import_too_deep"),
+        (
+            "too large",
+            huge,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "import_too_large",
+        ),
+        (
+            "too deep",
+            deep,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_too_deep",
+        ),
         (
             "duplicate group ids",
             variant(&|v| {
@@ -783,7 +881,13 @@ async fn hostile_imports_are_refused_with_a_typed_error_and_write_nothing() {
             "score out of range",
             variant(&|v| {
                 let r = &mut v["groups"][0]["boards"]["ki"]["ratings"]["i1"];
-                let key = r.as_object().expect("raters").keys().next().expect("rater").clone();
+                let key = r
+                    .as_object()
+                    .expect("raters")
+                    .keys()
+                    .next()
+                    .expect("rater")
+                    .clone();
                 r[&key]["values"]["nutzen"] = json!({ "given": { "Score": 9 } });
             }),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -793,7 +897,13 @@ async fn hostile_imports_are_refused_with_a_typed_error_and_write_nothing() {
             "hidden rating",
             variant(&|v| {
                 let r = &mut v["groups"][0]["boards"]["ki"]["ratings"]["i1"];
-                let key = r.as_object().expect("raters").keys().next().expect("rater").clone();
+                let key = r
+                    .as_object()
+                    .expect("raters")
+                    .keys()
+                    .next()
+                    .expect("rater")
+                    .clone();
                 r[&key]["values"]["nutzen"] = json!("hidden");
             }),
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -882,8 +992,14 @@ async fn participants_download_only_their_own_group_and_no_hidden_ratings() {
     assert!(md.contains("Straßenmeisterei fragen"));
     assert!(!md.contains("Nordkarte"), "another group's card leaked");
     // Ratings are still hidden (blind rating): only his own values are there.
-    assert!(md.contains("| Jörg Weiß | 4 | weiß nicht | 2 | 4 |"), "{md}");
-    assert!(!md.contains("Anna Müller |"), "a hidden rating leaked: {md}");
+    assert!(
+        md.contains("| Jörg Weiß | 4 | weiß nicht | 2 | 4 |"),
+        "{md}"
+    );
+    assert!(
+        !md.contains("Anna Müller |"),
+        "a hidden rating leaked: {md}"
+    );
     let (_, _, json_bytes) = raw_get(&f.api, &path("json"), &[("cookie", &f.joerg)]).await;
     let json_text = String::from_utf8(json_bytes).expect("UTF-8");
     assert!(!json_text.contains("\"Score\": 5"), "Anna's 5 leaked");
@@ -892,8 +1008,12 @@ async fn participants_download_only_their_own_group_and_no_hidden_ratings() {
     // Without a cookie, with a foreign one, or on the moderator's route: refused.
     let (status, _, _) = raw_get(&f.api, &path("pdf"), &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    let (status, _, _) =
-        raw_get(&f.api, "/api/moderation/export/pdf", &[("cookie", &f.joerg)]).await;
+    let (status, _, _) = raw_get(
+        &f.api,
+        "/api/moderation/export/pdf",
+        &[("cookie", &f.joerg)],
+    )
+    .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _, _) = raw_get(
         &f.api,

@@ -71,7 +71,10 @@ pub fn ModeratorExports(token: String, groups: Vec<GroupView>) -> impl IntoView 
         if busy() {
             return;
         }
-        progress.set(Progress::Busy(format!("{} – {scope}", format_label(i18n.get_locale(), key))));
+        progress.set(Progress::Busy(format!(
+            "{} – {scope}",
+            format_label(i18n.get_locale(), key)
+        )));
         spawn_local(async move {
             let query = group.map(|g| format!("?group={g}")).unwrap_or_default();
             let url = format!("/api/moderation/export/{key}{query}");
@@ -83,7 +86,7 @@ pub fn ModeratorExports(token: String, groups: Vec<GroupView>) -> impl IntoView 
     };
     let row = move |group: Option<GroupView>| {
         let scope = match &group {
-            Some(g) => t_string!(i18n, exports.group_heading, name = g.name.clone()).to_string(),
+            Some(g) => g.name.clone(),
             None => t_string!(i18n, exports.session_heading).to_string(),
         };
         let id = group.map(|g| g.id);

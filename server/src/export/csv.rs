@@ -53,7 +53,8 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
                         .ratings
                         .iter()
                         .filter_map(|r| {
-                            r.values[c.index()].map(|v| format!("{}: {}", r.label, rating_text(Some(v))))
+                            r.values[c.index()]
+                                .map(|v| format!("{}: {}", r.label, rating_text(Some(v))))
                         })
                         .collect::<Vec<_>>()
                         .join(" | ");
@@ -71,7 +72,10 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
                         a.min.map_or_else(String::new, |v| v.to_string()),
                         a.max.map_or_else(String::new, |v| v.to_string()),
                         de_opt(a.std_dev, 2),
-                        a.consensus.map(|k| k.label_de()).unwrap_or_default().to_owned(),
+                        a.consensus
+                            .map(|k| k.label_de())
+                            .unwrap_or_default()
+                            .to_owned(),
                         yes_no(idea.sketch.personal_data),
                         yes_no(idea.sketch.high_risk),
                         singles,

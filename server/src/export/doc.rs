@@ -356,7 +356,11 @@ fn ki(data: &ExportData, group: &GroupData, out: &mut Vec<Block>) {
                 let text = idea.sketch.field(*f);
                 vec![
                     f.label_de().to_owned(),
-                    if text.is_empty() { "–".into() } else { text.into() },
+                    if text.is_empty() {
+                        "–".into()
+                    } else {
+                        text.into()
+                    },
                 ]
             })
             .collect();

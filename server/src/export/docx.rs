@@ -128,9 +128,12 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
             }
             Block::List { items } => {
                 for item in items {
-                    docx = docx.add_paragraph(
-                        para(&format!("•\u{a0}{item}")).indent(Some(360), None, None, None),
-                    );
+                    docx = docx.add_paragraph(para(&format!("•\u{a0}{item}")).indent(
+                        Some(360),
+                        None,
+                        None,
+                        None,
+                    ));
                 }
             }
             Block::Table {
@@ -182,8 +185,7 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
                     .collect();
                 docx = docx
                     .add_table(table(
-                        &["Nr.", "Idee", "Machbarkeit Ø", "Nutzen Ø", "Quadrant"]
-                            .map(String::from),
+                        &["Nr.", "Idee", "Machbarkeit Ø", "Nutzen Ø", "Quadrant"].map(String::from),
                         &rows,
                         &[6, 40, 14, 14, 26],
                     ))

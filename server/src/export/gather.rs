@@ -7,6 +7,11 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{SessionRecord, StoreError};
 
+/// Exports typeset at the same time; more wait their turn, so a burst of
+/// downloads (or a refresh-happy browser) cannot starve the live channel of
+/// the machine's two cores.
+pub static RENDER_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// Who asks for an export: the moderator sees everything; a participant
 /// only their own group, and while ratings are hidden only their own ratings.
 pub enum Requester<'a> {
@@ -54,6 +59,10 @@ pub async fn export(
     let data = ExportData::build(facts, &settings, &groups, &boards, only_group, hidden)?;
     let file_name = data.file_name(format);
     // Typesetting is CPU-bound: never on the async workers.
+    let _slot = RENDER_SLOTS
+        .acquire()
+        .await
+        .map_err(|_| ApiError::TaskFailed)?;
     let bytes = tokio::task::spawn_blocking(move || format.render(&data))
         .await
         .map_err(|_| ApiError::TaskFailed)??;

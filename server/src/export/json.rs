@@ -298,15 +298,10 @@ fn person_ids(
     Ok(out)
 }
 
-fn person(
-    key: &str,
-    name: &str,
-    people: &BTreeMap<String, String>,
-) -> Result<Author, ImportError> {
+fn person(key: &str, name: &str, people: &BTreeMap<String, String>) -> Result<Author, ImportError> {
     let invalid = || ImportError::InvalidPerson(key.chars().take(80).collect());
     let id = people.get(key).cloned().ok_or_else(invalid)?;
-    let name =
-        clean_text(name, Field::DisplayName, limits::DISPLAY_NAME).map_err(|_| invalid())?;
+    let name = clean_text(name, Field::DisplayName, limits::DISPLAY_NAME).map_err(|_| invalid())?;
     Ok(Author { id, name })
 }
 

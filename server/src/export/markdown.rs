@@ -37,7 +37,11 @@ fn table(out: &mut String, header: &[String], rows: &[Vec<String>]) {
     let line = |cells: &[String]| {
         format!(
             "| {} |\n",
-            cells.iter().map(|c| esc_cell(c)).collect::<Vec<_>>().join(" | ")
+            cells
+                .iter()
+                .map(|c| esc_cell(c))
+                .collect::<Vec<_>>()
+                .join(" | ")
         )
     };
     out.push_str(&line(header));
@@ -79,10 +83,7 @@ pub fn render(data: &ExportData) -> String {
                         out.push_str("_(keine Karten)_\n\n");
                     } else {
                         for item in &cell.items {
-                            out.push_str(&format!(
-                                "- {}\n",
-                                esc_block(item).replace('\n', "\n  ")
-                            ));
+                            out.push_str(&format!("- {}\n", esc_block(item).replace('\n', "\n  ")));
                         }
                         out.push('\n');
                     }

@@ -61,11 +61,15 @@ fn table(
         styles.push_str(&format!(
             "<style:style style:name=\"T{n}C{i}\" style:family=\"table-column\"><style:table-column-properties style:column-width=\"{cm:.2}cm\"/></style:style>"
         ));
-        out.push_str(&format!("<table:table-column table:style-name=\"T{n}C{i}\"/>"));
+        out.push_str(&format!(
+            "<table:table-column table:style-name=\"T{n}C{i}\"/>"
+        ));
     }
     out.push_str("<table:table-header-rows><table:table-row>");
     for h in header {
-        out.push_str("<table:table-cell table:style-name=\"HeadCell\" office:value-type=\"string\">");
+        out.push_str(
+            "<table:table-cell table:style-name=\"HeadCell\" office:value-type=\"string\">",
+        );
         out.push_str(&p("TableHead", h));
         out.push_str("</table:table-cell>");
     }
@@ -73,7 +77,9 @@ fn table(
     for row in rows {
         out.push_str("<table:table-row>");
         for c in row {
-            out.push_str("<table:table-cell table:style-name=\"Cell\" office:value-type=\"string\">");
+            out.push_str(
+                "<table:table-cell table:style-name=\"Cell\" office:value-type=\"string\">",
+            );
             out.push_str(&p("TableText", c));
             out.push_str("</table:table-cell>");
         }
@@ -195,7 +201,10 @@ fn content(data: &ExportData) -> String {
 
 fn styles(data: &ExportData) -> String {
     let m = meta(data);
-    let header = xml(&format!("{} · {} — {} · {}", m.title, m.scope, m.date, m.place));
+    let header = xml(&format!(
+        "{} · {} — {} · {}",
+        m.title, m.scope, m.date, m.place
+    ));
     let heading = |n: u8, size: &str, colour: &str| {
         format!(
             r##"<style:style style:name="Heading_20_{n}" style:display-name="Heading {n}" style:family="paragraph" style:parent-style-name="Heading" style:next-style-name="Text_20_body" style:default-outline-level="{n}" style:class="text"><style:paragraph-properties fo:margin-top="0.35cm" fo:margin-bottom="0.2cm" fo:keep-with-next="always"/><style:text-properties fo:font-size="{size}" fo:font-weight="bold" fo:color="{colour}"/></style:style>"##

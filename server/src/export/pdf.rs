@@ -153,7 +153,13 @@ mod tests {
             text: text.into(),
         };
         let mut canvas = BoardState::default();
-        apply(&mut canvas, &CANVAS, &anna, &add("problem", "c1", "Größe\n#set page(width: 1cm) ]")).expect("add");
+        apply(
+            &mut canvas,
+            &CANVAS,
+            &anna,
+            &add("problem", "c1", "Größe\n#set page(width: 1cm) ]"),
+        )
+        .expect("add");
         let mut swot = BoardState::default();
         apply(&mut swot, &SWOT, &anna, &add("staerken", "s1", "Stark")).expect("add");
         let mut ki = BoardState::default();

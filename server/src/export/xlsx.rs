@@ -83,7 +83,9 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
             "Standardabweichung",
             "Konsens",
         ],
-        &[18.0, 6.0, 36.0, 8.0, 20.0, 8.0, 5.0, 10.0, 11.0, 8.0, 5.0, 5.0, 18.0, 10.0],
+        &[
+            18.0, 6.0, 36.0, 8.0, 20.0, 8.0, 5.0, 10.0, 11.0, 8.0, 5.0, 5.0, 18.0, 10.0,
+        ],
     )?;
     let mut row = 1u32;
     for group in &data.groups {
@@ -115,7 +117,14 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
     cards.set_name("Karten")?;
     header(
         cards,
-        &["Gruppe", "Methode", "Bereich", "Text", "Autor:in", "Bezieht sich auf"],
+        &[
+            "Gruppe",
+            "Methode",
+            "Bereich",
+            "Text",
+            "Autor:in",
+            "Bezieht sich auf",
+        ],
         &[18.0, 22.0, 26.0, 60.0, 20.0, 40.0],
     )?;
     let mut row = 1u32;
