@@ -7,6 +7,7 @@ pub mod config;
 pub mod error;
 pub mod hub;
 pub mod live;
+pub mod qr;
 pub mod routes;
 pub mod state;
 pub mod store;

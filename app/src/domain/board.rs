@@ -148,6 +148,9 @@ pub struct BoardState {
     pub sections: BTreeMap<String, Vec<Card>>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub ratings: BTreeMap<String, BTreeMap<String, Rater>>,
+    /// Dot votes: card id → participant id → dots given to that card.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dots: BTreeMap<String, BTreeMap<String, u8>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,6 +203,13 @@ pub enum Op {
         criterion: Criterion,
         value: Option<RatingSlot>,
     },
+    /// Gives (or takes back) one of the author's dots on a card. How many
+    /// dots a person has is the moderator's setting, checked by
+    /// `settings::admit` on the server.
+    Dot {
+        card_id: String,
+        add: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -225,6 +235,12 @@ pub enum OpError {
     NotAnIdea,
     #[error("a rating must carry a value")]
     HiddenRating,
+    #[error("the board is locked")]
+    Locked,
+    #[error("dot voting is off")]
+    DotsOff,
+    #[error("all {max} dots are used")]
+    NoDotsLeft { max: u8 },
 }
 
 impl BoardState {
@@ -359,6 +375,7 @@ pub fn apply(
                 card.links.retain(|l| l != card_id);
             }
             state.ratings.remove(card_id);
+            state.dots.remove(card_id);
         }
         Op::LinkCards {
             card_id,
@@ -437,6 +454,22 @@ pub fn apply(
             }
             if raters.is_empty() {
                 state.ratings.remove(card_id);
+            }
+        }
+        Op::Dot { card_id, add } => {
+            state.find(card_id).ok_or(OpError::UnknownCard)?;
+            let voters = state.dots.entry(card_id.clone()).or_default();
+            let mine = voters.entry(author.id.clone()).or_default();
+            *mine = if *add {
+                mine.saturating_add(1)
+            } else {
+                mine.saturating_sub(1)
+            };
+            if *mine == 0 {
+                voters.remove(&author.id);
+            }
+            if voters.is_empty() {
+                state.dots.remove(card_id);
             }
         }
     }
