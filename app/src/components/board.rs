@@ -3,6 +3,7 @@
 
 use super::editable::EditableText;
 use super::ideas::{Evaluation, IdeaPanel};
+use super::steering::{DotControl, LockBanner};
 use crate::domain::board::{Card, Op};
 use crate::domain::templates::{Section, Template};
 use crate::i18n::*;
@@ -30,8 +31,15 @@ pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) 
         .collect_view();
     let rated = template.sections.iter().any(|s| s.ideas);
     let board = StoredValue::new(board_id);
+    let locked = Signal::derive(move || sync.settings.with(|s| s.is_locked(template.key)));
     view! {
-        <div class=format!("board board-{}", template.key)>{sections}</div>
+        <LockBanner locked />
+        // A disabled fieldset disables every control inside: a locked board
+        // is read-only here, and the server refuses edits anyway.
+        <fieldset class="board-lock" disabled=move || locked.get()>
+            <legend class="visually-hidden">{template.title}</legend>
+            <div class=format!("board board-{}", template.key)>{sections}</div>
+        </fieldset>
         {rated.then(|| view! { <Evaluation sync board template /> })}
     }
 }
@@ -148,6 +156,7 @@ fn CardView(
             {(!section.links_to.is_empty())
                 .then(|| view! { <LinkPicker sync board card_id=id section /> })}
             <UsedBy sync board card_id=id />
+            <DotControl sync board card_id=id />
             {section.ideas.then(|| view! { <IdeaPanel sync board card_id=id /> })}
         </li>
     }
