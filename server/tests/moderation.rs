@@ -598,7 +598,7 @@ async fn dots_per_person_limits_a_participants_dots() {
     assert_eq!(status, 200, "{settings}");
     assert_eq!(settings["dots_per_person"], 2);
 
-    for (op_id, seq) in [("dot-1", 2), ("dot-2", 3), ("dot-x", 4)] {
+    for (op_id, seq) in [("dot-1", 2), ("dot-2", 3)] {
         assert_eq!(a.commit(op_id, &board_id, dot("c1")).await, seq);
         a.expect("op").await;
     }
@@ -665,7 +665,7 @@ async fn started_timer_reaches_every_participant() {
         .unwrap_or_else(|| panic!("a started timer has running_since: {settings}"));
 
     for c in [&mut a, &mut b] {
-        let seen = settings_where(c, "a running timer", |s| { s["timer"]["duration_ms"] == 1 &&
+        let seen = settings_where(c, "a running timer", |s| {
             !s["timer"]["running_since"].is_null()
         })
         .await;
