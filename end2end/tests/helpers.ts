@@ -81,3 +81,11 @@ export async function addCard(p: Page, sectionId: string, text: string) {
   await box.fill(text);
   await box.blur();
 }
+
+/** With IKZ_SCREENSHOTS=1 the run also refreshes the README's pictures in docs/. */
+export async function picture(p: Page, name: string) {
+  if (process.env.IKZ_SCREENSHOTS) {
+    await p.setViewportSize({ width: 1280, height: 900 });
+    await p.screenshot({ path: `../docs/${name}.png`, fullPage: false });
+  }
+}

@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { addCard, addGroup, createSession, expectAccessible, hydrated, joinAs, section } from "./helpers";
+import { addCard, addGroup, createSession, expectAccessible, hydrated, joinAs, picture, section } from "./helpers";
 
 /** The timer's "mm:ss" on a page, in seconds. */
 async function timerSeconds(p: Page): Promise<number> {
@@ -38,6 +38,7 @@ test("the moderator steers: projector follows, timer in sync, locked board refus
   await expect(projector.getByTestId("stage")).toHaveAttribute("data-stage", "all_groups");
   await expect(projector.locator(".group-board", { hasText: "Gruppe Nord" })).toContainText("Zu viele Papieranträge");
   await expect(projector.locator(".group-board", { hasText: "Gruppe Süd" })).toBeVisible();
+  await picture(projector, "projector-groups");
 
   // Timer: set 5 minutes and start; every screen shows the same seconds (±1).
   await page.getByLabel("Timer (Minuten)").fill("5");
@@ -52,6 +53,9 @@ test("the moderator steers: projector follows, timer in sync, locked board refus
   const seconds = await Promise.all([anna.page, ben.page, projector, page].map(timerSeconds));
   expect(Math.max(...seconds) - Math.min(...seconds), `timer seconds ${seconds}`).toBeLessThanOrEqual(1);
   await expectAccessible(projector, "projector (timer)");
+  await picture(projector, "projector-timer");
+  await page.getByRole("heading", { name: "Live-Steuerung" }).scrollIntoViewIfNeeded();
+  await picture(page, "cockpit");
 
   // Lock: Anna edits while her WiFi is gone; meanwhile the moderator locks
   // the canvas. When she is back, the server refuses her edit with a notice.
