@@ -151,6 +151,11 @@ pub struct BoardState {
     /// Dot votes: card id → participant id → dots given to that card.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub dots: BTreeMap<String, BTreeMap<String, u8>>,
+    /// Version of the template the board was started with (0: before
+    /// versions were recorded). Sections a later version dropped keep their
+    /// cards; see [`BoardState::orphans`].
+    #[serde(default)]
+    pub template_version: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -264,6 +269,16 @@ impl BoardState {
             .find(|c| c.id == card_id)
     }
 
+    /// Cards in sections the template no longer has (the board was started
+    /// with an older version): nothing stored is ever hidden or lost.
+    pub fn orphans<'a>(&'a self, template: &Template) -> Vec<(&'a str, &'a [Card])> {
+        self.sections
+            .iter()
+            .filter(|(id, cards)| !cards.is_empty() && template.section(id).is_none())
+            .map(|(id, cards)| (id.as_str(), cards.as_slice()))
+            .collect()
+    }
+
     pub fn cards(&self, section: &str) -> &[Card] {
         self.sections.get(section).map(Vec::as_slice).unwrap_or(&[])
     }
@@ -300,6 +315,20 @@ fn check_section(template: &Template, section: &str) -> Result<(), OpError> {
 
 /// Applies `op` to `state`, or leaves `state` untouched and says why not.
 pub fn apply(
+    state: &mut BoardState,
+    template: &Template,
+    author: &Author,
+    op: &Op,
+) -> Result<(), OpError> {
+    let fresh = state.template_version == 0 && state.card_count() == 0;
+    apply_op(state, template, author, op)?;
+    if fresh {
+        state.template_version = template.version;
+    }
+    Ok(())
+}
+
+fn apply_op(
     state: &mut BoardState,
     template: &Template,
     author: &Author,
@@ -815,5 +844,35 @@ mod tests {
         let m = merge_text("alt", "alt", "neu");
         assert_eq!(m.text, "neu");
         assert!(!m.conflict);
+    }
+
+    #[test]
+    fn a_board_from_an_older_template_version_still_opens_with_every_card() {
+        // Stored when the canvas had a section "vision" that a later version dropped.
+        let stored = r#"{"sections":{"vision":[{"id":"v1","text":"Alte Karte","author":{"id":"p1","name":"Anna"}}],
+            "problem":[{"id":"c1","text":"Formulare","author":{"id":"p1","name":"Anna"}}]},"template_version":0}"#;
+        let mut board: BoardState = serde_json::from_str(stored).unwrap();
+        let orphans = board.orphans(&CANVAS);
+        assert_eq!(orphans.len(), 1);
+        assert_eq!(
+            (orphans[0].0, orphans[0].1[0].text.as_str()),
+            ("vision", "Alte Karte")
+        );
+        // The group can carry on and move the old card into a current section.
+        let to_ziel = Op::MoveCard {
+            card_id: "v1".into(),
+            section: "ziel".into(),
+            index: 0,
+        };
+        apply(&mut board, &CANVAS, &anna(), &to_ziel).unwrap();
+        assert!(board.orphans(&CANVAS).is_empty());
+        assert_eq!(board.cards("ziel")[0].text, "Alte Karte");
+    }
+
+    #[test]
+    fn a_new_board_records_its_template_version() {
+        let mut board = BoardState::default();
+        apply(&mut board, &CANVAS, &anna(), &add("c1", "problem", "x")).unwrap();
+        assert_eq!(board.template_version, CANVAS.version);
     }
 }
