@@ -56,6 +56,12 @@ pub struct ModeratorSession {
     pub rated: bool,
 }
 
+/// Moves a participant to another group (moderator).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MoveRequest {
+    pub group_id: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupRequest {
     pub name: String,
@@ -83,6 +89,7 @@ pub struct Me {
 pub enum ErrorCode {
     UnknownJoinCode,
     UnknownGroup,
+    UnknownParticipant,
     NotJoined,
     TokenExpired,
     ForeignToken,

@@ -93,6 +93,11 @@ pub async fn change_settings(token: &str, change: &SettingsChange) -> ApiResult<
     .await
 }
 
+pub async fn move_participant(token: &str, id: &str, req: &MoveRequest) -> ApiResult<()> {
+    let url = format!("/api/moderation/participants/{id}/group");
+    call(moderator(Request::put(&url), token), Some(req)).await
+}
+
 pub async fn remove_group(token: &str, id: &str) -> ApiResult<()> {
     let url = format!("/api/moderation/groups/{id}");
     call(moderator(Request::delete(&url), token), NO_BODY).await

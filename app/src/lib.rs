@@ -24,7 +24,7 @@ use leptos_router::{
 };
 use pages::{
     home::HomePage, join::JoinPage, moderation::ModerationPage, not_found::NotFound,
-    workspace::WorkspacePage,
+    projector::ProjectorPage, workspace::WorkspacePage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=NotFound>
                         <Route path=path!("/") view=HomePage />
                         <Route path=path!("/moderation") view=ModerationPage />
+                        <Route path=path!("/projector") view=ProjectorPage />
                         <Route path=path!("/join/:code") view=JoinPage />
                         <Route path=path!("/s/:code") view=WorkspacePage />
                     </Routes>

@@ -31,6 +31,8 @@ pub struct PresenceEntry {
     pub participant_id: String,
     pub name: String,
     pub kommune: String,
+    #[serde(default)]
+    pub group_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +40,10 @@ pub struct PresenceEntry {
 pub enum ClientMsg {
     /// First message after connecting: the last sequence number this browser has.
     Hello {
+        /// The moderator's secret, on the moderator's channel only (browsers
+        /// cannot set headers on a WebSocket).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        moderator: Option<String>,
         last_seq: u64,
         /// The reveal epoch the browser's copy was built under; a different
         /// one means it may hold redacted ratings and needs a snapshot.
@@ -77,6 +83,16 @@ pub enum ServerMsg {
     /// The moderator's settings; sent before catch-up and on every change.
     Settings {
         settings: SessionSettings,
+        /// Server time (ms) when sent, so browsers count the timer down by
+        /// the server's clock rather than their own.
+        #[serde(default)]
+        now_ms: i64,
+    },
+    /// The moderator moved this participant to another group: reload.
+    Moved,
+    /// For the moderator: last activity (unix seconds) per group id.
+    Activity {
+        last: BTreeMap<String, i64>,
     },
     /// Catch-up after `Hello` is complete; live ops follow.
     Synced {

@@ -36,6 +36,7 @@ pub fn error_message(locale: Locale, body: &ApiErrorBody) -> String {
     match body.code {
         ErrorCode::UnknownJoinCode => td_string!(locale, errors.unknown_join_code).to_string(),
         ErrorCode::UnknownGroup => td_string!(locale, errors.unknown_group).to_string(),
+        ErrorCode::UnknownParticipant => td_string!(locale, errors.unknown_participant).to_string(),
         ErrorCode::NotJoined => td_string!(locale, errors.not_joined).to_string(),
         ErrorCode::TokenExpired => td_string!(locale, errors.token_expired).to_string(),
         ErrorCode::ForeignToken => td_string!(locale, errors.foreign_token).to_string(),

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { addGroup, createSession, joinAs, open } from "./helpers";
+import { addGroup, createSession, joinAs, open, hydrated } from "./helpers";
 
 test("moderator creates a session with two groups; participants join by code and stay in their group", async ({ page, browser }) => {
   const { moderatorUrl, code } = await createSession(page);
@@ -14,14 +14,14 @@ test("moderator creates a session with two groups; participants join by code and
     [ben.page, "Gruppe Süd", "Ben Yilmaz"],
   ] as const) {
     await p.reload();
-    await expect(p.locator("body[data-hydrated]")).toBeAttached();
+    await hydrated(p);
     await expect(p.getByTestId("group-name")).toHaveText(group);
     await expect(p.getByTestId("me")).toContainText(name);
   }
 
   // The moderator sees both participants with their groups.
   await page.reload();
-  await expect(page.locator("body[data-hydrated]")).toBeAttached();
+  await hydrated(page);
   expect(page.url()).toBe(moderatorUrl);
   await expect(page.locator(".participants")).toContainText("Anna Becker");
   await expect(page.locator(".participants")).toContainText("Ben Yilmaz (Beispielhausen) · Gruppe Süd");

@@ -24,7 +24,12 @@ export async function expectAccessible(page: Page, what: string) {
 /** Opens a page and waits until the wasm app has hydrated (no fixed sleeps). */
 export async function open(page: Page, url: string) {
   await page.goto(url);
-  await expect(page.locator("body[data-hydrated]")).toBeAttached();
+  await hydrated(page);
+}
+
+/** Waits for hydration; the debug wasm of the test build takes a while on a busy 2-core machine. */
+export async function hydrated(page: Page) {
+  await expect(page.locator("body[data-hydrated]")).toBeAttached({ timeout: 30_000 });
 }
 
 /** Creates a session from the start page; returns the moderator page's URL and the join code. */
@@ -35,7 +40,7 @@ export async function createSession(page: Page, title = "IKZ-Workshop Digitalisi
   await page.getByLabel("Ort").fill("Rathaus Musterstadt");
   await page.getByRole("button", { name: "Sitzung anlegen" }).click();
   await expect(page).toHaveURL(/\/moderation#[0-9a-f]{64}$/);
-  await expect(page.locator("body[data-hydrated]")).toBeAttached();
+  await hydrated(page);
   const code = (await page.getByTestId("join-code").textContent())!.trim();
   expect(code).toMatch(/^[A-Z0-9]{6}$/);
   return { moderatorUrl: page.url(), code };
@@ -75,4 +80,12 @@ export async function addCard(p: Page, sectionId: string, text: string) {
   const box = s.locator("li.card > textarea").nth(before);
   await box.fill(text);
   await box.blur();
+}
+
+/** With IKZ_SCREENSHOTS=1 the run also refreshes the README's pictures in docs/. */
+export async function picture(p: Page, name: string) {
+  if (process.env.IKZ_SCREENSHOTS) {
+    await p.setViewportSize({ width: 1280, height: 900 });
+    await p.screenshot({ path: `../docs/${name}.png`, fullPage: false });
+  }
 }

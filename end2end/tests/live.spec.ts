@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { addCard, addGroup, createSession, joinAs, section } from "./helpers";
+import { addCard, addGroup, createSession, joinAs, section, hydrated } from "./helpers";
 
 test("two participants in one group see each other's new card in under a second", async ({ page, browser }) => {
   const { code } = await createSession(page);
@@ -38,7 +38,7 @@ test("offline edits survive a reload and sync when back online", async ({ page, 
   await expect(anna.page.getByTestId("sync-state")).toContainText("3 Änderungen warten");
 
   await anna.page.reload();
-  await expect(anna.page.locator("body[data-hydrated]")).toBeAttached();
+  await hydrated(anna.page);
   await expect(section(anna.page, "problem").locator("textarea")).toHaveValue("Offline notiert");
   await expect(anna.page.getByTestId("sync-state")).toHaveAttribute("data-state", "offline");
 

@@ -1,13 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { addCard, addGroup, createSession, expectAccessible, joinAs, open, section } from "./helpers";
-
-/** With IKZ_SCREENSHOTS=1 the run also refreshes the README's pictures in docs/. */
-async function picture(p: Page, name: string) {
-  if (process.env.IKZ_SCREENSHOTS) {
-    await p.setViewportSize({ width: 1280, height: 900 });
-    await p.screenshot({ path: `../docs/${name}.png`, fullPage: false });
-  }
-}
+import { addCard, addGroup, createSession, expectAccessible, joinAs, open, picture, section, hydrated } from "./helpers";
 
 /** Opens the rating of an idea and answers each criterion (1–5, or 0 = "weiß nicht"). */
 async function rate(p: Page, idea: string, values: [number, number, number, number]) {
@@ -101,7 +93,7 @@ test("three participants fill a canvas, a SWOT with a linked TOWS card, and rate
   // The moderator reveals; weights are frozen now.
   await page.goto(moderatorUrl);
   await page.reload();
-  await expect(page.locator("body[data-hydrated]")).toBeAttached();
+  await hydrated(page);
   await expect(page.getByText("Die Gewichte sind eingefroren")).toBeVisible();
   await page.getByRole("button", { name: "Bewertungen aufdecken" }).click();
   await expect(page.getByTestId("reveal-state")).toContainText("aufgedeckt");

@@ -99,9 +99,15 @@ impl ApiError {
             Self::Settings(SettingsError::WeightsFrozen) => {
                 plain(S::CONFLICT, ErrorCode::WeightsFrozen)
             }
+            Self::Settings(SettingsError::UnknownGroup) => {
+                plain(S::NOT_FOUND, ErrorCode::UnknownGroup)
+            }
             Self::Settings(_) => plain(S::UNPROCESSABLE_ENTITY, ErrorCode::InvalidSettings),
             Self::Store(e) => match e {
                 StoreError::UnknownGroup => plain(S::NOT_FOUND, ErrorCode::UnknownGroup),
+                StoreError::UnknownParticipant => {
+                    plain(S::NOT_FOUND, ErrorCode::UnknownParticipant)
+                }
                 StoreError::GroupNotEmpty => plain(S::CONFLICT, ErrorCode::GroupNotEmpty),
                 StoreError::TooManyGroups => plain(S::CONFLICT, ErrorCode::TooManyGroups),
                 StoreError::SessionFull => plain(S::CONFLICT, ErrorCode::SessionFull),

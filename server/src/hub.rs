@@ -3,11 +3,11 @@
 //! Ops of a session are applied one at a time (the room's lock), committed to
 //! the store, and only then acknowledged and broadcast.
 
-use crate::auth::now;
+use crate::auth::{now, now_ms};
 use crate::store::{CommittedOp, Store, StoreError};
 use app::domain::board::{apply, split_board_id, Author, BoardState};
 use app::domain::rating;
-use app::domain::settings::{SessionSettings, SettingsChange, SettingsError};
+use app::domain::settings::{admit, ChangeContext, SessionSettings, SettingsChange, SettingsError};
 use app::domain::templates;
 use app::protocol::{OpEnvelope, PresenceEntry, Refusal, SequencedOp};
 use std::collections::{BTreeMap, HashMap};
@@ -51,8 +51,12 @@ pub struct Room {
     /// view (boards + settings) is always consistent.
     settings: watch::Sender<SessionSettings>,
     ops: broadcast::Sender<Arc<SequencedOp>>,
-    online: StdMutex<BTreeMap<String, (PresenceEntry, String, usize)>>,
+    online: StdMutex<BTreeMap<String, (PresenceEntry, usize)>>,
     presence: watch::Sender<u64>,
+    /// Participants the moderator moved; their connections close.
+    moved: broadcast::Sender<String>,
+    /// Last committed op per group (unix seconds), for the moderator.
+    activity: StdMutex<BTreeMap<String, i64>>,
 }
 
 /// The result of submitting an op.
@@ -98,6 +102,8 @@ impl Hub {
                 op_seqs: record.op_ids.into_iter().collect(),
             }),
             settings: watch::channel(settings).0,
+            moved: broadcast::channel(16).0,
+            activity: StdMutex::new(record.activity.into_iter().collect()),
             ops: broadcast::channel(ROOM_CHANNEL).0,
             online: StdMutex::new(BTreeMap::new()),
             presence: watch::channel(0).0,
@@ -136,8 +142,15 @@ impl Room {
             return Ok(Submitted::Duplicate(*seq));
         }
         let invalid = |error| Refusal::Invalid { error };
-        env.op.check_from_client().map_err(invalid)?;
         let mut board = state.boards.get(&env.board).cloned().unwrap_or_default();
+        admit(
+            &self.settings.borrow(),
+            template.key,
+            &board,
+            &author.id,
+            &env.op,
+        )
+        .map_err(invalid)?;
         apply(&mut board, template, author, &env.op).map_err(invalid)?;
         let seq = state.last_seq + 1;
         let sequenced = SequencedOp {
@@ -169,6 +182,9 @@ impl Room {
         state.last_seq = seq;
         state.boards.insert(env.board.clone(), board);
         state.op_seqs.insert(env.op_id.clone(), seq);
+        if let Ok(mut activity) = self.activity.lock() {
+            activity.insert(group_id.to_owned(), now());
+        }
         // Sent under the lock, so every receiver sees ops in sequence order.
         let _ = self.ops.send(Arc::new(sequenced));
         Ok(Submitted::Committed(seq))
@@ -231,10 +247,15 @@ impl Room {
         &self,
         store: &Store,
         change: &SettingsChange,
+        groups: &[String],
     ) -> Result<SessionSettings, SettingsChangeError> {
         let state = self.state.lock().await;
-        let rated = rating::any_rating(state.boards.values());
-        let next = self.settings.borrow().changed(change, rated)?;
+        let ctx = ChangeContext {
+            rated: rating::any_rating(state.boards.values()),
+            now_ms: now_ms(),
+            groups,
+        };
+        let next = self.settings.borrow().changed(change, &ctx)?;
         let json = serde_json::to_string(&next)
             .map_err(|e| StoreError::Corrupt(format!("settings: {e}")))?;
         store.save_settings(&self.session_id, &json).await?;
@@ -244,10 +265,10 @@ impl Room {
     }
 
     /// Marks a participant online until the returned guard is dropped.
-    pub fn enter(self: &Arc<Self>, entry: PresenceEntry, group_id: String) -> PresenceGuard {
+    pub fn enter(self: &Arc<Self>, entry: PresenceEntry) -> PresenceGuard {
         let id = entry.participant_id.clone();
         if let Ok(mut online) = self.online.lock() {
-            online.entry(id.clone()).or_insert((entry, group_id, 0)).2 += 1;
+            online.entry(id.clone()).or_insert((entry, 0)).1 += 1;
         }
         self.presence.send_modify(|v| *v += 1);
         PresenceGuard {
@@ -256,18 +277,32 @@ impl Room {
         }
     }
 
-    /// Who is online in a group, by name.
-    pub fn online_in(&self, group_id: &str) -> Vec<PresenceEntry> {
+    /// Who is online in a group (`None`: in the whole session), by name.
+    pub fn online_in(&self, group_id: Option<&str>) -> Vec<PresenceEntry> {
         self.online
             .lock()
             .map(|online| {
                 online
                     .values()
-                    .filter(|(_, g, _)| g == group_id)
-                    .map(|(e, _, _)| e.clone())
+                    .filter(|(e, _)| group_id.is_none_or(|g| e.group_id == g))
+                    .map(|(e, _)| e.clone())
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// Last activity per group (unix seconds).
+    pub fn activity(&self) -> BTreeMap<String, i64> {
+        self.activity.lock().map(|a| a.clone()).unwrap_or_default()
+    }
+
+    pub fn watch_moves(&self) -> broadcast::Receiver<String> {
+        self.moved.subscribe()
+    }
+
+    /// Closes the live connections of a participant who changed group.
+    pub fn moved(&self, participant_id: &str) {
+        let _ = self.moved.send(participant_id.to_owned());
     }
 }
 
@@ -280,8 +315,8 @@ impl Drop for PresenceGuard {
     fn drop(&mut self) {
         if let Ok(mut online) = self.room.online.lock() {
             if let Some(entry) = online.get_mut(&self.participant_id) {
-                entry.2 -= 1;
-                if entry.2 == 0 {
+                entry.1 -= 1;
+                if entry.1 == 0 {
                     online.remove(&self.participant_id);
                 }
             }

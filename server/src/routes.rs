@@ -32,6 +32,12 @@ pub fn api_router() -> Router<AppState> {
         .route("/api/sessions/{code}/live", get(crate::live::live))
         .route("/api/moderation/session", get(moderator_session))
         .route("/api/moderation/settings", patch(change_settings))
+        .route("/api/moderation/live", get(crate::live::moderator_live))
+        .route(
+            "/api/moderation/participants/{id}/group",
+            put(move_participant),
+        )
+        .route("/api/join/{code}/qr.svg", get(join_qr))
         .route("/api/moderation/groups", post(add_group))
         .route(
             "/api/moderation/groups/{id}",
@@ -180,8 +186,59 @@ async fn change_settings(
     payload: Result<Json<SettingsChange>, JsonRejection>,
 ) -> Result<Json<SessionSettings>, ApiError> {
     let change = body(payload)?;
+    let groups: Vec<String> = state
+        .store
+        .groups(&session.id)
+        .await?
+        .into_iter()
+        .map(|g| g.id)
+        .collect();
     let room = state.hub.room(&session.id).await?;
-    Ok(Json(room.change_settings(&state.store, &change).await?))
+    Ok(Json(
+        room.change_settings(&state.store, &change, &groups).await?,
+    ))
+}
+
+/// Moves a participant; their open workspace is told to reload.
+async fn move_participant(
+    State(state): State<AppState>,
+    Moderator(session): Moderator,
+    Path(participant_id): Path<String>,
+    payload: Result<Json<MoveRequest>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let req = body(payload)?;
+    state
+        .store
+        .move_participant(&session.id, &participant_id, &req.group_id)
+        .await?;
+    state.hub.room(&session.id).await?.moved(&participant_id);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The participant link of a session as a QR code (SVG, made here: no
+/// external service sees the code).
+async fn join_qr(
+    SessionByCode { code, .. }: SessionByCode,
+    headers: axum::http::HeaderMap,
+) -> Result<impl axum::response::IntoResponse, ApiError> {
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .filter(|p| *p == "https")
+        .unwrap_or("http");
+    let link = format!("{scheme}://{host}/join/{code}");
+    let svg = crate::qr::svg(&link).ok_or(ApiError::BadRequest)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/svg+xml"),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        svg,
+    ))
 }
 
 async fn add_group(

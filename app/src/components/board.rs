@@ -3,6 +3,7 @@
 
 use super::editable::EditableText;
 use super::ideas::{Evaluation, IdeaPanel};
+use super::steering::{DotControl, LockBanner};
 use crate::domain::board::{Card, Op};
 use crate::domain::templates::{Section, Template};
 use crate::i18n::*;
@@ -30,8 +31,16 @@ pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) 
         .collect_view();
     let rated = template.sections.iter().any(|s| s.ideas);
     let board = StoredValue::new(board_id);
+    let locked = Signal::derive(move || sync.settings.with(|s| s.is_locked(template.key)));
     view! {
-        <div class=format!("board board-{}", template.key)>{sections}</div>
+        <LockBanner locked />
+        // A disabled fieldset disables every control inside: a locked board
+        // is read-only here, and the server refuses edits anyway.
+        <fieldset class="board-lock" disabled=move || locked.get()>
+            <legend class="visually-hidden">{template.title}</legend>
+            <div class=format!("board board-{}", template.key)>{sections}</div>
+        </fieldset>
+        <OrphanCards sync board template />
         {rated.then(|| view! { <Evaluation sync board template /> })}
     }
 }
@@ -148,6 +157,7 @@ fn CardView(
             {(!section.links_to.is_empty())
                 .then(|| view! { <LinkPicker sync board card_id=id section /> })}
             <UsedBy sync board card_id=id />
+            <DotControl sync board card_id=id />
             {section.ideas.then(|| view! { <IdeaPanel sync board card_id=id /> })}
         </li>
     }
@@ -277,5 +287,52 @@ fn Starters(
             <p class="hint">{t!(i18n, workspace.starters)}</p>
             {buttons}
         </div>
+    }
+}
+
+/// Cards in sections an older version of the template had: shown, never lost.
+#[component]
+fn OrphanCards(
+    sync: LiveSync,
+    board: StoredValue<String>,
+    template: &'static Template,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let orphans = Memo::new(move |_| {
+        sync.boards.with(|boards| {
+            boards
+                .get(&board.get_value())
+                .map(|b| {
+                    b.orphans(template)
+                        .into_iter()
+                        .map(|(section, cards)| {
+                            (
+                                section.to_owned(),
+                                cards.iter().map(|c| c.text.clone()).collect::<Vec<_>>(),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    view! {
+        <Show when=move || !orphans.with(Vec::is_empty)>
+            <section class="panel orphans" aria-labelledby="orphans-heading">
+                <h2 id="orphans-heading">{t!(i18n, workspace.orphans)}</h2>
+                {move || {
+                    orphans
+                        .get()
+                        .into_iter()
+                        .map(|(section, texts)| {
+                            view! {
+                                <h3>{section}</h3>
+                                <ul>{texts.into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </section>
+        </Show>
     }
 }

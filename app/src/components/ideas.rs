@@ -212,7 +212,7 @@ pub fn Evaluation(
                 fallback=move || view! { <RatingProgress rows /> }
             >
                 <RankingTable rows />
-                <Portfolio rows />
+                <Portfolio points=Signal::derive(move || points_of(&rows.get())) />
                 <p class="hint">
                     {t!(i18n, ideas.consensus_rule, sd = decimal(DISSENS_STD_DEV, 1), range = DISSENS_RANGE)}
                 </p>
@@ -407,11 +407,31 @@ fn axis(v: f64) -> f64 {
     PAD + (v - 1.0) / 4.0 * (SIZE - 2.0 * PAD)
 }
 
+/// One bubble of the portfolio: an idea with its rank and criterion means
+/// (in [`Criterion::ALL`] order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PortfolioPoint {
+    pub title: String,
+    pub rank: Option<usize>,
+    pub means: [Option<f64>; 4],
+}
+
+fn points_of(rows: &[IdeaRow]) -> Vec<PortfolioPoint> {
+    rating::ranked(rows)
+        .into_iter()
+        .map(|(rank, row)| PortfolioPoint {
+            means: Criterion::ALL.map(|c| mean_of(&row, c)),
+            title: row.title,
+            rank,
+        })
+        .collect()
+}
+
 /// Portfolio: x = Machbarkeit, y = Nutzen, size = Datenverfügbarkeit,
-/// colour = Kooperationsform. Drawn by the app; the table above is its text
-/// alternative.
+/// colour = Kooperationsform. Drawn by the app; the ranking table is its
+/// text alternative.
 #[component]
-fn Portfolio(rows: Memo<Vec<IdeaRow>>) -> impl IntoView {
+pub fn Portfolio(#[prop(into)] points: Signal<Vec<PortfolioPoint>>) -> impl IntoView {
     let i18n = use_i18n();
     let mid = axis(3.0);
     let lo = axis(1.0);
@@ -420,20 +440,23 @@ fn Portfolio(rows: Memo<Vec<IdeaRow>>) -> impl IntoView {
         view! { <text x=x y=y class="quadrant-label" text-anchor="middle">{text}</text> }
     };
     let bubbles = move || {
-        rating::ranked(&rows.get())
+        points
+            .get()
             .into_iter()
-            .filter_map(|(rank, row)| {
-                let x = axis(mean_of(&row, Criterion::Machbarkeit)?);
-                let y = SIZE - axis(mean_of(&row, Criterion::Nutzen)?);
-                let data = mean_of(&row, Criterion::Datenverfuegbarkeit);
+            .filter_map(|point| {
+                let mean = |c: Criterion| point.means[c.index()];
+                let (rank, title) = (point.rank, point.title.clone());
+                let x = axis(mean(Criterion::Machbarkeit)?);
+                let y = SIZE - axis(mean(Criterion::Nutzen)?);
+                let data = mean(Criterion::Datenverfuegbarkeit);
                 let r = 8.0 + 4.0 * (data.unwrap_or(1.0) - 1.0);
-                let colour = mean_of(&row, Criterion::Kooperationsform)
+                let colour = mean(Criterion::Kooperationsform)
                     .map(|k| COOPERATION_COLOURS[(k.round() as usize).clamp(1, 5) - 1])
                     .unwrap_or("#ffffff");
                 let label = rank.map(|r| r.to_string()).unwrap_or_default();
                 Some(view! {
                     <g class="bubble">
-                        <title>{row.title.clone()}</title>
+                        <title>{title}</title>
                         <circle cx=x cy=y r=r fill=colour stroke="#1a1a1a" stroke-width="1.5" />
                         <text x=x y=y + 4.0 text-anchor="middle" class="bubble-label">{label}</text>
                     </g>

@@ -1,7 +1,10 @@
 pub mod board;
+pub mod cockpit;
 pub mod editable;
 pub mod error_notice;
 pub mod exports;
 pub mod header;
 pub mod ideas;
+pub mod projector;
+pub mod steering;
 pub mod sync_badge;

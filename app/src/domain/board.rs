@@ -148,6 +148,14 @@ pub struct BoardState {
     pub sections: BTreeMap<String, Vec<Card>>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub ratings: BTreeMap<String, BTreeMap<String, Rater>>,
+    /// Dot votes: card id → participant id → dots given to that card.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dots: BTreeMap<String, BTreeMap<String, u8>>,
+    /// Version of the template the board was started with (0: before
+    /// versions were recorded). Sections a later version dropped keep their
+    /// cards; see [`BoardState::orphans`].
+    #[serde(default)]
+    pub template_version: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,6 +208,13 @@ pub enum Op {
         criterion: Criterion,
         value: Option<RatingSlot>,
     },
+    /// Gives (or takes back) one of the author's dots on a card. How many
+    /// dots a person has is the moderator's setting, checked by
+    /// `settings::admit` on the server.
+    Dot {
+        card_id: String,
+        add: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -225,6 +240,12 @@ pub enum OpError {
     NotAnIdea,
     #[error("a rating must carry a value")]
     HiddenRating,
+    #[error("the board is locked")]
+    Locked,
+    #[error("dot voting is off")]
+    DotsOff,
+    #[error("all {max} dots are used")]
+    NoDotsLeft { max: u8 },
 }
 
 impl BoardState {
@@ -246,6 +267,16 @@ impl BoardState {
             .values_mut()
             .flat_map(|cards| cards.iter_mut())
             .find(|c| c.id == card_id)
+    }
+
+    /// Cards in sections the template no longer has (the board was started
+    /// with an older version): nothing stored is ever hidden or lost.
+    pub fn orphans<'a>(&'a self, template: &Template) -> Vec<(&'a str, &'a [Card])> {
+        self.sections
+            .iter()
+            .filter(|(id, cards)| !cards.is_empty() && template.section(id).is_none())
+            .map(|(id, cards)| (id.as_str(), cards.as_slice()))
+            .collect()
     }
 
     pub fn cards(&self, section: &str) -> &[Card] {
@@ -284,6 +315,20 @@ fn check_section(template: &Template, section: &str) -> Result<(), OpError> {
 
 /// Applies `op` to `state`, or leaves `state` untouched and says why not.
 pub fn apply(
+    state: &mut BoardState,
+    template: &Template,
+    author: &Author,
+    op: &Op,
+) -> Result<(), OpError> {
+    let fresh = state.template_version == 0 && state.card_count() == 0;
+    apply_op(state, template, author, op)?;
+    if fresh {
+        state.template_version = template.version;
+    }
+    Ok(())
+}
+
+fn apply_op(
     state: &mut BoardState,
     template: &Template,
     author: &Author,
@@ -359,6 +404,7 @@ pub fn apply(
                 card.links.retain(|l| l != card_id);
             }
             state.ratings.remove(card_id);
+            state.dots.remove(card_id);
         }
         Op::LinkCards {
             card_id,
@@ -437,6 +483,22 @@ pub fn apply(
             }
             if raters.is_empty() {
                 state.ratings.remove(card_id);
+            }
+        }
+        Op::Dot { card_id, add } => {
+            state.find(card_id).ok_or(OpError::UnknownCard)?;
+            let voters = state.dots.entry(card_id.clone()).or_default();
+            let mine = voters.entry(author.id.clone()).or_default();
+            *mine = if *add {
+                mine.saturating_add(1)
+            } else {
+                mine.saturating_sub(1)
+            };
+            if *mine == 0 {
+                voters.remove(&author.id);
+            }
+            if voters.is_empty() {
+                state.dots.remove(card_id);
             }
         }
     }
@@ -782,5 +844,35 @@ mod tests {
         let m = merge_text("alt", "alt", "neu");
         assert_eq!(m.text, "neu");
         assert!(!m.conflict);
+    }
+
+    #[test]
+    fn a_board_from_an_older_template_version_still_opens_with_every_card() {
+        // Stored when the canvas had a section "vision" that a later version dropped.
+        let stored = r#"{"sections":{"vision":[{"id":"v1","text":"Alte Karte","author":{"id":"p1","name":"Anna"}}],
+            "problem":[{"id":"c1","text":"Formulare","author":{"id":"p1","name":"Anna"}}]},"template_version":0}"#;
+        let mut board: BoardState = serde_json::from_str(stored).unwrap();
+        let orphans = board.orphans(&CANVAS);
+        assert_eq!(orphans.len(), 1);
+        assert_eq!(
+            (orphans[0].0, orphans[0].1[0].text.as_str()),
+            ("vision", "Alte Karte")
+        );
+        // The group can carry on and move the old card into a current section.
+        let to_ziel = Op::MoveCard {
+            card_id: "v1".into(),
+            section: "ziel".into(),
+            index: 0,
+        };
+        apply(&mut board, &CANVAS, &anna(), &to_ziel).unwrap();
+        assert!(board.orphans(&CANVAS).is_empty());
+        assert_eq!(board.cards("ziel")[0].text, "Alte Karte");
+    }
+
+    #[test]
+    fn a_new_board_records_its_template_version() {
+        let mut board = BoardState::default();
+        apply(&mut board, &CANVAS, &anna(), &add("c1", "problem", "x")).unwrap();
+        assert_eq!(board.template_version, CANVAS.version);
     }
 }

@@ -7,6 +7,7 @@ pub mod replica;
 pub mod scoring;
 pub mod session;
 pub mod settings;
+pub mod steering;
 pub mod templates;
 
 pub use session::{JoinCode, ValidationError};

@@ -56,10 +56,32 @@ pub fn any_rating<'a>(boards: impl IntoIterator<Item = &'a BoardState>) -> bool 
     boards.into_iter().any(|b| !b.ratings.is_empty())
 }
 
+/// Dots `who` has given on a board.
+pub fn dots_used(board: &BoardState, who: &str) -> u8 {
+    board
+        .dots
+        .values()
+        .filter_map(|voters| voters.get(who))
+        .fold(0u8, |sum, n| sum.saturating_add(*n))
+}
+
+/// Dots on a card: everyone's (as far as visible) and the viewer's own.
+pub fn dots_on(board: &BoardState, card_id: &str, viewer: &str) -> (u32, u8) {
+    let voters = board.dots.get(card_id);
+    let total = voters.map_or(0, |v| v.values().map(|n| u32::from(*n)).sum());
+    let own = voters.and_then(|v| v.get(viewer)).copied().unwrap_or(0);
+    (total, own)
+}
+
 /// The board as `viewer` may see it while ratings are hidden: everyone
-/// else's values are replaced by `Hidden`, so only the count remains.
+/// else's values are replaced by `Hidden`, so only the count remains, and
+/// only the viewer's own dots are left.
 pub fn redact_board(board: &BoardState, viewer: &str) -> BoardState {
     let mut out = board.clone();
+    for voters in out.dots.values_mut() {
+        voters.retain(|participant, _| participant == viewer);
+    }
+    out.dots.retain(|_, voters| !voters.is_empty());
     for raters in out.ratings.values_mut() {
         for (participant, rater) in raters.iter_mut() {
             if participant != viewer {
@@ -72,20 +94,25 @@ pub fn redact_board(board: &BoardState, viewer: &str) -> BoardState {
     out
 }
 
-/// An op as `viewer` may see it while ratings are hidden.
-pub fn redact_op(op: &Op, author_id: &str, viewer: &str) -> Op {
-    match op {
+/// An op as `viewer` may see it while ratings are hidden; `None` when it
+/// must not be sent at all (someone else's dot).
+pub fn redact_op(op: &Op, author_id: &str, viewer: &str) -> Option<Op> {
+    if author_id == viewer {
+        return Some(op.clone());
+    }
+    Some(match op {
+        Op::Dot { .. } => return None,
         Op::Rate {
             card_id,
             criterion,
             value: Some(RatingSlot::Given(_)),
-        } if author_id != viewer => Op::Rate {
+        } => Op::Rate {
             card_id: card_id.clone(),
             criterion: *criterion,
             value: Some(RatingSlot::Hidden),
         },
         other => other.clone(),
-    }
+    })
 }
 
 /// One idea of a group's board with its aggregates and flags.
@@ -315,14 +342,43 @@ mod tests {
         assert!(!json.contains("score"), "{json}");
 
         let op = rate("i1", Criterion::Nutzen, 1);
-        assert_eq!(redact_op(&op, "p2", "p2"), op);
+        assert_eq!(redact_op(&op, "p2", "p2"), Some(op.clone()));
         assert!(matches!(
             redact_op(&op, "p2", "p1"),
-            Op::Rate {
+            Some(Op::Rate {
                 value: Some(RatingSlot::Hidden),
                 ..
-            }
+            })
         ));
+        let dot = Op::Dot {
+            card_id: "i1".into(),
+            add: true,
+        };
+        assert_eq!(redact_op(&dot, "p2", "p1"), None);
+        assert_eq!(redact_op(&dot, "p1", "p1"), Some(dot));
+    }
+
+    #[test]
+    fn dots_count_per_person_and_hide_like_ratings() {
+        let mut board = board_with_idea();
+        let dot = |add| Op::Dot {
+            card_id: "i1".into(),
+            add,
+        };
+        apply(&mut board, &KI, &person(1), &dot(true)).unwrap();
+        apply(&mut board, &KI, &person(1), &dot(true)).unwrap();
+        apply(&mut board, &KI, &person(2), &dot(true)).unwrap();
+        apply(&mut board, &KI, &person(2), &dot(false)).unwrap();
+        apply(&mut board, &KI, &person(3), &dot(true)).unwrap();
+        assert_eq!(dots_used(&board, "p1"), 2);
+        assert_eq!(dots_used(&board, "p2"), 0);
+        assert_eq!(dots_on(&board, "i1", "p1"), (3, 2));
+        assert_eq!(dots_on(&redact_board(&board, "p1"), "i1", "p1"), (2, 2));
+        let delete = Op::DeleteCard {
+            card_id: "i1".into(),
+        };
+        apply(&mut board, &KI, &person(1), &delete).unwrap();
+        assert!(board.dots.is_empty());
     }
 
     #[test]

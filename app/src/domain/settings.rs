@@ -1,7 +1,10 @@
 //! Session settings the moderator controls: which methods the groups get,
 //! the criteria weights of the KI scoring, and whether ratings are visible.
 
+use super::board::{BoardState, Op, OpError};
+use super::rating;
 use super::scoring::{ScoringError, Weights};
+use super::steering::{Stage, Timer, TimerAction};
 use super::templates;
 use serde::{Deserialize, Serialize};
 
@@ -19,7 +22,17 @@ pub struct SessionSettings {
     pub reveal_epoch: u64,
     /// Exports name raters "Teilnehmende 1, 2, …" instead of by name.
     pub pseudonymous_exports: bool,
+    /// Template keys of methods whose boards are read-only for participants.
+    pub locked: Vec<String>,
+    /// Dots each participant may give per board (0: no dot voting).
+    pub dots_per_person: u8,
+    /// What the projector shows.
+    pub stage: Stage,
+    pub timer: Timer,
 }
+
+/// Most dots a moderator can hand out per person and board.
+pub const MAX_DOTS: u8 = 20;
 
 impl Default for SessionSettings {
     fn default() -> Self {
@@ -29,6 +42,10 @@ impl Default for SessionSettings {
             ratings_revealed: false,
             reveal_epoch: 0,
             pseudonymous_exports: false,
+            locked: Vec::new(),
+            dots_per_person: 0,
+            stage: Stage::default(),
+            timer: Timer::default(),
         }
     }
 }
@@ -44,6 +61,12 @@ pub enum SettingsError {
     InvalidWeights,
     #[error("weights are frozen once the first rating exists")]
     WeightsFrozen,
+    #[error("too many dots")]
+    TooManyDots,
+    #[error("unknown group")]
+    UnknownGroup,
+    #[error("invalid timer")]
+    InvalidTimer,
 }
 
 impl From<ScoringError> for SettingsError {
@@ -60,13 +83,41 @@ pub struct SettingsChange {
     pub weights: Option<Weights>,
     pub ratings_revealed: Option<bool>,
     pub pseudonymous_exports: Option<bool>,
+    pub locked: Option<Vec<String>>,
+    pub dots_per_person: Option<u8>,
+    pub stage: Option<Stage>,
+    pub timer: Option<TimerAction>,
+}
+
+/// What a settings change is checked against, besides the settings.
+#[derive(Debug, Clone, Copy)]
+pub struct ChangeContext<'a> {
+    /// Whether any idea of the session is rated (weights freeze then).
+    pub rated: bool,
+    /// Server time in milliseconds (for the timer).
+    pub now_ms: i64,
+    /// The session's group ids (a stage may show one group).
+    pub groups: &'a [String],
+}
+
+fn check_templates(keys: &[String]) -> Result<(), SettingsError> {
+    if keys.iter().all(|k| templates::find(k).is_some()) {
+        Ok(())
+    } else {
+        Err(SettingsError::UnknownMethod)
+    }
 }
 
 impl SessionSettings {
     /// The settings after `change`, or why not. `rated` says whether any idea
     /// of the session has a rating: weights are frozen from then on, so a
     /// ranking never silently changes under the group's hands.
-    pub fn changed(&self, change: &SettingsChange, rated: bool) -> Result<Self, SettingsError> {
+    pub fn changed(
+        &self,
+        change: &SettingsChange,
+        ctx: &ChangeContext<'_>,
+    ) -> Result<Self, SettingsError> {
+        let rated = ctx.rated;
         let mut next = self.clone();
         if let Some(methods) = &change.methods {
             if methods.is_empty() {
@@ -99,7 +150,40 @@ impl SessionSettings {
         if let Some(p) = change.pseudonymous_exports {
             next.pseudonymous_exports = p;
         }
+        if let Some(locked) = &change.locked {
+            check_templates(locked)?;
+            next.locked = locked.clone();
+        }
+        if let Some(dots) = change.dots_per_person {
+            if dots > MAX_DOTS {
+                return Err(SettingsError::TooManyDots);
+            }
+            next.dots_per_person = dots;
+        }
+        if let Some(stage) = &change.stage {
+            match stage {
+                Stage::Board { group_id, template } => {
+                    check_templates(std::slice::from_ref(template))?;
+                    if !ctx.groups.contains(group_id) {
+                        return Err(SettingsError::UnknownGroup);
+                    }
+                }
+                Stage::AllGroups { template } => check_templates(std::slice::from_ref(template))?,
+                Stage::Join | Stage::JointRanking | Stage::Timer => {}
+            }
+            next.stage = stage.clone();
+        }
+        if let Some(action) = change.timer {
+            next.timer = self
+                .timer
+                .after(action, ctx.now_ms)
+                .ok_or(SettingsError::InvalidTimer)?;
+        }
         Ok(next)
+    }
+
+    pub fn is_locked(&self, template: &str) -> bool {
+        self.locked.iter().any(|t| t == template)
     }
 
     pub fn uses(&self, template: &str) -> bool {
@@ -107,9 +191,46 @@ impl SessionSettings {
     }
 }
 
+/// Whether the server takes `op` from participant `author_id` on `board`
+/// (of method `template`) under these settings: not a forged hidden rating,
+/// not on a locked board, not beyond the dots the moderator handed out.
+pub fn admit(
+    settings: &SessionSettings,
+    template: &str,
+    board: &BoardState,
+    author_id: &str,
+    op: &Op,
+) -> Result<(), OpError> {
+    op.check_from_client()?;
+    if settings.is_locked(template) {
+        return Err(OpError::Locked);
+    }
+    if let Op::Dot { add: true, .. } = op {
+        let max = settings.dots_per_person;
+        if max == 0 {
+            return Err(OpError::DotsOff);
+        }
+        if rating::dots_used(board, author_id) >= max {
+            return Err(OpError::NoDotsLeft { max });
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const NO_GROUPS: ChangeContext<'static> = ChangeContext {
+        rated: false,
+        now_ms: 0,
+        groups: &[],
+    };
+    const RATED: ChangeContext<'static> = ChangeContext {
+        rated: true,
+        now_ms: 0,
+        groups: &[],
+    };
 
     #[test]
     fn defaults_use_all_methods_equal_weights_and_blind_rating() {
@@ -130,14 +251,17 @@ mod tests {
             weights: Some(w),
             ..Default::default()
         };
-        assert_eq!(s.changed(&change, false).unwrap().weights.nutzen, 2.0);
-        assert_eq!(s.changed(&change, true), Err(SettingsError::WeightsFrozen));
+        assert_eq!(s.changed(&change, &NO_GROUPS).unwrap().weights.nutzen, 2.0);
+        assert_eq!(
+            s.changed(&change, &RATED),
+            Err(SettingsError::WeightsFrozen)
+        );
         // Re-sending the same weights is not a change.
         let same = SettingsChange {
             weights: Some(Weights::default()),
             ..Default::default()
         };
-        assert!(s.changed(&same, true).is_ok());
+        assert!(s.changed(&same, &RATED).is_ok());
     }
 
     #[test]
@@ -147,10 +271,10 @@ mod tests {
             ratings_revealed: Some(true),
             ..Default::default()
         };
-        let r = s.changed(&reveal, true).unwrap();
+        let r = s.changed(&reveal, &RATED).unwrap();
         assert!(r.ratings_revealed);
         assert_eq!(r.reveal_epoch, 1);
-        assert_eq!(r.changed(&reveal, true).unwrap().reveal_epoch, 1);
+        assert_eq!(r.changed(&reveal, &RATED).unwrap().reveal_epoch, 1);
     }
 
     #[test]
@@ -160,12 +284,17 @@ mod tests {
             methods: Some(m.into_iter().map(String::from).collect()),
             ..Default::default()
         };
-        assert_eq!(s.changed(&bad(vec![]), false), Err(SettingsError::NoMethod));
         assert_eq!(
-            s.changed(&bad(vec!["miro"]), false),
+            s.changed(&bad(vec![]), &NO_GROUPS),
+            Err(SettingsError::NoMethod)
+        );
+        assert_eq!(
+            s.changed(&bad(vec!["miro"]), &NO_GROUPS),
             Err(SettingsError::UnknownMethod)
         );
-        let ok = s.changed(&bad(vec!["ki", "swot", "ki"]), false).unwrap();
+        let ok = s
+            .changed(&bad(vec!["ki", "swot", "ki"]), &NO_GROUPS)
+            .unwrap();
         assert_eq!(ok.methods, ["ki", "swot"]);
         assert!(ok.uses("ki") && !ok.uses("canvas"));
         let zero = SettingsChange {
@@ -177,6 +306,94 @@ mod tests {
             }),
             ..Default::default()
         };
-        assert_eq!(s.changed(&zero, false), Err(SettingsError::InvalidWeights));
+        assert_eq!(
+            s.changed(&zero, &NO_GROUPS),
+            Err(SettingsError::InvalidWeights)
+        );
+    }
+
+    #[test]
+    fn locks_dots_and_stage_are_checked() {
+        let s = SessionSettings::default();
+        let lock = SettingsChange {
+            locked: Some(vec!["swot".into()]),
+            dots_per_person: Some(3),
+            ..Default::default()
+        };
+        let locked = s.changed(&lock, &NO_GROUPS).unwrap();
+        assert!(locked.is_locked("swot") && !locked.is_locked("canvas"));
+        let too_many = SettingsChange {
+            dots_per_person: Some(MAX_DOTS + 1),
+            ..Default::default()
+        };
+        assert_eq!(
+            s.changed(&too_many, &NO_GROUPS),
+            Err(SettingsError::TooManyDots)
+        );
+        let stage = |group: &str| SettingsChange {
+            stage: Some(Stage::Board {
+                group_id: group.into(),
+                template: "canvas".into(),
+            }),
+            ..Default::default()
+        };
+        let groups = ["g1".to_owned()];
+        let ctx = ChangeContext {
+            groups: &groups,
+            ..NO_GROUPS
+        };
+        assert!(s.changed(&stage("g1"), &ctx).is_ok());
+        assert_eq!(
+            s.changed(&stage("g2"), &ctx),
+            Err(SettingsError::UnknownGroup)
+        );
+    }
+
+    #[test]
+    fn admit_enforces_lock_and_dot_limit() {
+        use crate::domain::board::{apply, Author};
+        use crate::domain::templates::CANVAS;
+        let mut settings = SessionSettings::default();
+        let anna = Author {
+            id: "p1".into(),
+            name: "Anna".into(),
+        };
+        let mut board = BoardState::default();
+        let add = Op::AddCard {
+            card_id: "c1".into(),
+            section: "problem".into(),
+            text: "x".into(),
+        };
+        apply(&mut board, &CANVAS, &anna, &add).unwrap();
+        let dot = Op::Dot {
+            card_id: "c1".into(),
+            add: true,
+        };
+        assert_eq!(
+            admit(&settings, "canvas", &board, "p1", &dot),
+            Err(OpError::DotsOff)
+        );
+        settings.dots_per_person = 2;
+        for _ in 0..2 {
+            admit(&settings, "canvas", &board, "p1", &dot).unwrap();
+            apply(&mut board, &CANVAS, &anna, &dot).unwrap();
+        }
+        assert_eq!(
+            admit(&settings, "canvas", &board, "p1", &dot),
+            Err(OpError::NoDotsLeft { max: 2 })
+        );
+        // Taking a dot back is always possible; others still have theirs.
+        let undo = Op::Dot {
+            card_id: "c1".into(),
+            add: false,
+        };
+        assert!(admit(&settings, "canvas", &board, "p1", &undo).is_ok());
+        assert!(admit(&settings, "canvas", &board, "p2", &dot).is_ok());
+        settings.locked = vec!["canvas".into()];
+        assert_eq!(
+            admit(&settings, "canvas", &board, "p2", &add),
+            Err(OpError::Locked)
+        );
+        assert!(admit(&settings, "swot", &board, "p2", &add).is_ok());
     }
 }

@@ -1,5 +1,6 @@
 use crate::api::{ApiErrorBody, ErrorCode, GroupRequest, GroupView, ModeratorSession};
 use crate::client;
+use crate::components::cockpit::{LiveCockpit, ParticipantsPanel};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::exports::ModeratorExports;
 use crate::domain::scoring::{Criterion, Weights};
@@ -68,33 +69,17 @@ fn ModeratorCockpit(
         </section>
         <GroupsEditor groups token=token.clone() reload />
         <SettingsPanel settings=session.settings rated=session.rated token=token.clone() />
-        <ModeratorExports token groups=public.groups.clone() />
+        <ModeratorExports token=token.clone() groups=public.groups.clone() />
         <section class="panel" aria-labelledby="participants-heading">
             <h2 id="participants-heading">{t!(i18n, moderation.participants)}</h2>
             {if participants.is_empty() {
                 view! { <p class="hint">{t!(i18n, moderation.no_participants)}</p> }.into_any()
             } else {
-                let names = public.groups;
-                view! {
-                    <ul class="participants">
-                        {participants
-                            .into_iter()
-                            .map(|p| {
-                                let group = names
-                                    .iter()
-                                    .find(|g| g.id == p.group_id)
-                                    .map(|g| g.name.clone())
-                                    .unwrap_or_default();
-                                view! {
-                                    <li>{p.display_name} " (" {p.kommune} ") · " {group}</li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                }
+                view! { <ParticipantsPanel participants groups=public.groups.clone() token=token.clone() reload /> }
                     .into_any()
             }}
         </section>
+        <LiveCockpit code=public.join_code.clone() token=token.clone() groups=public.groups.clone() />
     }
 }
 

@@ -3,8 +3,9 @@ use crate::client;
 use crate::components::board::BoardView;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::exports::GroupExports;
+use crate::components::steering::TimerDisplay;
 use crate::components::sync_badge::{Presence, SyncBadge};
-use crate::domain::board::{board_id, Author};
+use crate::domain::board::{board_id, Author, OpError};
 use crate::domain::templates::{self, Template};
 use crate::i18n::*;
 use crate::protocol::Refusal;
@@ -82,6 +83,7 @@ fn GroupWorkspace(me: Me) -> impl IntoView {
                     {me.session.title.clone()} " · "
                     <span data-testid="group-name">{me.group.name.clone()}</span>
                 </h1>
+                <TimerDisplay sync />
                 <SyncBadge sync />
             </div>
             <p data-testid="me">
@@ -127,6 +129,15 @@ fn RefusalNotice(sync: LiveSync) -> impl IntoView {
     let i18n = use_i18n();
     let reason = move || {
         sync.refusal.get().map(|r| match r {
+            Refusal::Invalid {
+                error: OpError::Locked,
+            } => t_string!(i18n, workspace.refused_locked).to_string(),
+            Refusal::Invalid {
+                error: OpError::NoDotsLeft { max },
+            } => t_string!(i18n, workspace.refused_dots, max = max).to_string(),
+            Refusal::Invalid {
+                error: OpError::DotsOff,
+            } => t_string!(i18n, workspace.refused_dots_off).to_string(),
             Refusal::Invalid { .. } => t_string!(i18n, workspace.refused_invalid).to_string(),
             Refusal::ForeignBoard => t_string!(i18n, workspace.refused_foreign).to_string(),
             Refusal::RateLimited => t_string!(i18n, workspace.refused_rate).to_string(),

@@ -30,6 +30,12 @@ pub struct LiveSync {
     pub pending: RwSignal<usize>,
     pub online: RwSignal<Vec<PresenceEntry>>,
     pub settings: RwSignal<SessionSettings>,
+    /// Server clock minus this browser's clock (ms), from the last settings.
+    pub clock_offset: RwSignal<i64>,
+    /// For the moderator: last activity (unix seconds) per group.
+    pub activity: RwSignal<BTreeMap<String, i64>>,
+    /// The moderator's secret when this is a moderator screen.
+    moderator: StoredValue<Option<String>>,
     /// The last op the server refused, for a visible notice.
     pub refusal: RwSignal<Option<Refusal>>,
     replica: StoredValue<Replica>,
@@ -60,6 +66,9 @@ impl LiveSync {
             pending: RwSignal::new(0),
             online: RwSignal::new(Vec::new()),
             settings: RwSignal::new(SessionSettings::default()),
+            clock_offset: RwSignal::new(0),
+            activity: RwSignal::new(BTreeMap::new()),
+            moderator: StoredValue::new(None),
             refusal: RwSignal::new(None),
             replica: StoredValue::new(Replica::default()),
             me: StoredValue::new(me),
@@ -69,6 +78,23 @@ impl LiveSync {
             attempts: RwSignal::new(0),
             resend_scheduled: StoredValue::new(false),
         }
+    }
+
+    /// The moderator's screens (cockpit, projector): every group's boards,
+    /// read-only, authenticated by the secret in the first message.
+    pub fn for_moderator(code: String, token: String) -> Self {
+        let me = Author {
+            id: String::new(),
+            name: String::new(),
+        };
+        let sync = Self::new(code, me);
+        sync.moderator.set_value(Some(token));
+        sync
+    }
+
+    /// Server time now (ms), by this browser's clock corrected by the offset.
+    pub fn server_now(&self) -> i64 {
+        js_sys::Date::now() as i64 + self.clock_offset.get_untracked()
     }
 
     /// Browser only: restore from localStorage, listen to online/offline, connect.
@@ -88,7 +114,10 @@ impl LiveSync {
     }
 
     fn key(&self) -> String {
-        storage_key(&self.code.get_value(), &self.me.get_value())
+        match self.moderator.get_value() {
+            Some(_) => format!("ikz.replica.{}.moderator", self.code.get_value()),
+            None => storage_key(&self.code.get_value(), &self.me.get_value()),
+        }
     }
 
     /// Persists the replica and recomputes what the UI shows.
@@ -147,10 +176,13 @@ impl LiveSync {
             "ws"
         };
         let host = location.host().ok()?;
-        Some(format!(
-            "{scheme}://{host}/api/sessions/{}/live",
-            self.code.get_value()
-        ))
+        Some(match self.moderator.get_value() {
+            Some(_) => format!("{scheme}://{host}/api/moderation/live"),
+            None => format!(
+                "{scheme}://{host}/api/sessions/{}/live",
+                self.code.get_value()
+            ),
+        })
     }
 
     /// Opens the WebSocket (closing an old one) and wires its events.
@@ -168,7 +200,11 @@ impl LiveSync {
         let this = self;
         let on_open = Closure::<dyn FnMut()>::new(move || {
             let (last_seq, epoch) = this.replica.with_value(|r| (r.last_seq, r.epoch));
-            this.send(&ClientMsg::Hello { last_seq, epoch });
+            this.send(&ClientMsg::Hello {
+                moderator: this.moderator.get_value(),
+                last_seq,
+                epoch,
+            });
         });
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             if let Some(text) = event.data().as_string() {
@@ -225,8 +261,23 @@ impl LiveSync {
                 self.replica
                     .update_value(|r| r.snapshot(boards, last_seq, epoch));
             }
-            ServerMsg::Settings { settings } => {
+            ServerMsg::Settings { settings, now_ms } => {
+                if now_ms > 0 {
+                    self.clock_offset.set(now_ms - js_sys::Date::now() as i64);
+                }
                 self.replica.update_value(|r| r.settings = settings);
+            }
+            ServerMsg::Moved => {
+                // The group changed: start over with the new group's boards.
+                BrowserStorage::delete(self.key());
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().reload();
+                }
+                return;
+            }
+            ServerMsg::Activity { last } => {
+                self.activity.set(last);
+                return;
             }
             ServerMsg::Op(op) => self.replica.update_value(|r| r.receive(&op)),
             ServerMsg::Synced { .. } => {

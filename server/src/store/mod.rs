@@ -14,6 +14,8 @@ pub enum StoreError {
     JoinCodeTaken,
     #[error("unknown group")]
     UnknownGroup,
+    #[error("unknown participant")]
+    UnknownParticipant,
     #[error("group has members")]
     GroupNotEmpty,
     #[error("group limit reached")]
@@ -86,6 +88,8 @@ pub struct RoomRecord {
     pub op_ids: Vec<(String, u64)>,
     /// The moderator's settings (JSON)
     pub settings: String,
+    /// (group id, unix seconds of its last committed op)
+    pub activity: Vec<(String, i64)>,
 }
 
 /// One op to commit, with the board state it produced.

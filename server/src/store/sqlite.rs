@@ -349,6 +349,29 @@ impl Store {
         Ok(())
     }
 
+    /// Moves a participant to another group of the same session.
+    pub async fn move_participant(
+        &self,
+        session_id: &str,
+        participant_id: &str,
+        group_id: &str,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        ensure_group_in_session(&mut tx, session_id, group_id).await?;
+        let done =
+            sqlx::query("UPDATE participants SET group_id = ? WHERE id = ? AND session_id = ?")
+                .bind(group_id)
+                .bind(participant_id)
+                .bind(session_id)
+                .execute(&mut *tx)
+                .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::UnknownParticipant);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn add_participant(
         &self,
         session_id: &str,
@@ -442,7 +465,14 @@ impl Store {
                 .bind(session_id)
                 .fetch_all(&self.pool)
                 .await?;
+        let activity: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT group_id, MAX(created_at) FROM op_log WHERE session_id = ? GROUP BY group_id",
+        )
+        .bind(session_id)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(RoomRecord {
+            activity,
             last_seq: last_seq as u64,
             boards,
             op_ids: op_ids
@@ -501,19 +531,22 @@ impl Store {
         Ok(())
     }
 
-    /// One group's ops after `after_seq` up to `upto_seq`, in order (JSON).
+    /// One group's (`None`: every group's) ops after `after_seq` up to
+    /// `upto_seq`, in order (JSON).
     pub async fn ops_since(
         &self,
         session_id: &str,
-        group_id: &str,
+        group_id: Option<&str>,
         after_seq: u64,
         upto_seq: u64,
     ) -> StoreResult<Vec<String>> {
         Ok(sqlx::query_scalar(
             "SELECT op_json FROM op_log
-             WHERE session_id = ? AND group_id = ? AND seq > ? AND seq <= ? ORDER BY seq",
+             WHERE session_id = ? AND (? IS NULL OR group_id = ?) AND seq > ? AND seq <= ?
+             ORDER BY seq",
         )
         .bind(session_id)
+        .bind(group_id)
         .bind(group_id)
         .bind(after_seq as i64)
         .bind(upto_seq as i64)

@@ -1,0 +1,381 @@
+//! The moderator's live cockpit: what the projector shows, the timer, locks
+//! and dot voting, an overview of all groups, and moving participants.
+
+use super::error_notice::ErrorNotice;
+use super::steering::TimerDisplay;
+use crate::api::{ApiErrorBody, GroupView, MoveRequest, ParticipantView};
+use crate::client;
+use crate::domain::board::board_id;
+use crate::domain::rating;
+use crate::domain::settings::{SettingsChange, MAX_DOTS};
+use crate::domain::steering::{Stage, TimerAction};
+use crate::domain::templates;
+use crate::i18n::*;
+use crate::sync::LiveSync;
+use leptos::{prelude::*, task::spawn_local};
+
+/// Sends a settings change; errors land in `error`.
+fn change(
+    token: StoredValue<String>,
+    error: RwSignal<Option<ApiErrorBody>>,
+    change: SettingsChange,
+) {
+    spawn_local(async move {
+        match client::change_settings(&token.get_value(), &change).await {
+            Ok(_) => error.set(None),
+            Err(e) => error.set(Some(e)),
+        }
+    });
+}
+
+#[component]
+pub fn LiveCockpit(code: String, token: String, groups: Vec<GroupView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = LiveSync::for_moderator(code, token.clone());
+    Effect::new(move |_| sync.start());
+    on_cleanup(move || sync.stop());
+    let projector = format!("/projector#{token}");
+    let token = StoredValue::new(token);
+    let error = RwSignal::new(None::<ApiErrorBody>);
+    let groups = StoredValue::new(groups);
+    view! {
+        <section class="panel cockpit" aria-labelledby="cockpit-heading">
+            <h2 id="cockpit-heading">{t!(i18n, cockpit.heading)}</h2>
+            <p>
+                <a href=projector target="_blank" rel="noopener" data-testid="projector-link">
+                    {t!(i18n, cockpit.open_projector)}
+                </a>
+            </p>
+            <StageChooser sync token error groups=groups.get_value() />
+            <TimerControls sync token error />
+            <BoardRules sync token error />
+            <ErrorNotice error />
+            <Overview sync groups=groups.get_value() />
+        </section>
+    }
+}
+
+#[component]
+fn StageChooser(
+    sync: LiveSync,
+    token: StoredValue<String>,
+    error: RwSignal<Option<ApiErrorBody>>,
+    groups: Vec<GroupView>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let show = move |stage: Stage| {
+        change(
+            token,
+            error,
+            SettingsChange {
+                stage: Some(stage),
+                ..Default::default()
+            },
+        )
+    };
+    let current = Memo::new(move |_| sync.settings.with(|s| s.stage.clone()));
+    let button = move |label: String, stage: Stage| {
+        let target = stage.clone();
+        view! {
+            <button
+                type="button"
+                class="secondary"
+                aria-pressed=move || (current.get() == target).to_string()
+                on:click=move |_| show(stage.clone())
+            >
+                {label}
+            </button>
+        }
+    };
+    let per_method = templates::ALL
+        .iter()
+        .map(|t| {
+            button(
+                t_string!(i18n, cockpit.all_groups, method = t.title).to_string(),
+                Stage::AllGroups {
+                    template: t.key.to_owned(),
+                },
+            )
+        })
+        .collect_view();
+    let per_group = groups
+        .iter()
+        .flat_map(|g| {
+            templates::ALL.iter().map(move |t| {
+                button(
+                    format!("{} · {}", g.name, t.title),
+                    Stage::Board {
+                        group_id: g.id.clone(),
+                        template: t.key.to_owned(),
+                    },
+                )
+            })
+        })
+        .collect_view();
+    view! {
+        <fieldset class="stage-chooser">
+            <legend>{t!(i18n, cockpit.projector_shows)}</legend>
+            <div class="button-row">
+                {button(t_string!(i18n, cockpit.stage_join).to_string(), Stage::Join)}
+                {button(t_string!(i18n, cockpit.stage_timer).to_string(), Stage::Timer)}
+                {button(t_string!(i18n, cockpit.stage_ranking).to_string(), Stage::JointRanking)}
+            </div>
+            <div class="button-row">{per_method}</div>
+            <details>
+                <summary>{t!(i18n, cockpit.one_group)}</summary>
+                <div class="button-row">{per_group}</div>
+            </details>
+        </fieldset>
+    }
+}
+
+#[component]
+fn TimerControls(
+    sync: LiveSync,
+    token: StoredValue<String>,
+    error: RwSignal<Option<ApiErrorBody>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let minutes = RwSignal::new("10".to_owned());
+    let act = move |action: TimerAction| {
+        change(
+            token,
+            error,
+            SettingsChange {
+                timer: Some(action),
+                ..Default::default()
+            },
+        )
+    };
+    let set = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let value = minutes.get_untracked().replace(',', ".");
+        let seconds = value
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|m| m.is_finite() && *m > 0.0)
+            .map(|m| (m * 60.0).round() as u32);
+        // An unreadable entry goes to the server as 0 s, which it refuses with a message.
+        act(TimerAction::Set {
+            seconds: seconds.unwrap_or(0),
+        });
+    };
+    view! {
+        <form class="inline-form timer-controls" on:submit=set novalidate>
+            <label for="timer-minutes">{t!(i18n, cockpit.timer_minutes)}</label>
+            <input id="timer-minutes" type="number" min="1" step="1" inputmode="numeric" bind:value=minutes />
+            <button type="submit">{t!(i18n, cockpit.timer_set)}</button>
+            <button type="button" on:click=move |_| act(TimerAction::Start)>{t!(i18n, cockpit.timer_start)}</button>
+            <button type="button" class="secondary" on:click=move |_| act(TimerAction::Pause)>{t!(i18n, cockpit.timer_pause)}</button>
+            <button type="button" class="secondary" on:click=move |_| act(TimerAction::Stop)>{t!(i18n, cockpit.timer_stop)}</button>
+            <TimerDisplay sync />
+        </form>
+    }
+}
+
+#[component]
+fn BoardRules(
+    sync: LiveSync,
+    token: StoredValue<String>,
+    error: RwSignal<Option<ApiErrorBody>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let toggle_lock = move |key: &'static str, on: bool| {
+        let mut locked = sync.settings.with_untracked(|s| s.locked.clone());
+        locked.retain(|k| k != key);
+        if on {
+            locked.push(key.to_owned());
+        }
+        change(
+            token,
+            error,
+            SettingsChange {
+                locked: Some(locked),
+                ..Default::default()
+            },
+        );
+    };
+    let dots = RwSignal::new(String::new());
+    Effect::new(move |_| dots.set(sync.settings.with(|s| s.dots_per_person).to_string()));
+    let save_dots = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        // Out of range or unreadable: sent as MAX_DOTS + 1, refused with a message.
+        let n = dots
+            .get_untracked()
+            .trim()
+            .parse::<u8>()
+            .unwrap_or(MAX_DOTS.saturating_add(1));
+        change(
+            token,
+            error,
+            SettingsChange {
+                dots_per_person: Some(n),
+                ..Default::default()
+            },
+        );
+    };
+    view! {
+        <fieldset>
+            <legend>{t!(i18n, cockpit.locks)}</legend>
+            {templates::ALL
+                .iter()
+                .map(|t| {
+                    let key = t.key;
+                    view! {
+                        <label class="link-choice">
+                            <input
+                                type="checkbox"
+                                prop:checked=move || sync.settings.with(|s| s.is_locked(key))
+                                on:change=move |ev| toggle_lock(key, event_target_checked(&ev))
+                            />
+                            {t_string!(i18n, cockpit.lock_method, method = t.title).to_string()}
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
+        <form class="inline-form" on:submit=save_dots novalidate>
+            <label for="dots-per-person">{t!(i18n, cockpit.dots)}</label>
+            <input id="dots-per-person" type="number" min="0" max=MAX_DOTS.to_string() bind:value=dots />
+            <button type="submit">{t!(i18n, cockpit.dots_save)}</button>
+        </form>
+    }
+}
+
+/// Per group: who is online, cards per board, raters per idea, last activity.
+#[component]
+fn Overview(sync: LiveSync, groups: Vec<GroupView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = groups
+        .into_iter()
+        .map(|g| {
+            let id = StoredValue::new(g.id.clone());
+            let online = move || {
+                sync.online.with(|o| {
+                    o.iter()
+                        .filter(|p| p.group_id == id.get_value())
+                        .map(|p| p.name.clone())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+            };
+            let cards = move || {
+                sync.boards.with(|boards| {
+                    templates::ALL
+                        .iter()
+                        .map(|t| {
+                            let n = boards
+                                .get(&board_id(&id.get_value(), t.key))
+                                .map_or(0, |b| b.card_count());
+                            format!("{}: {n}", t.title)
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                })
+            };
+            let ratings = move || {
+                sync.boards.with(|boards| {
+                    let Some(b) = boards.get(&board_id(&id.get_value(), templates::KI.key)) else {
+                        return String::new();
+                    };
+                    b.cards("ideen")
+                        .iter()
+                        .map(|c| format!("{}: {}", c.text, rating::rater_count(b, &c.id)))
+                        .collect::<Vec<_>>()
+                        .join(" · ")
+                })
+            };
+            let last = move || {
+                sync.activity.with(|a| {
+                    a.get(&id.get_value())
+                        .map(|t| {
+                            let secs = (sync.server_now() / 1000 - t).max(0);
+                            t_string!(i18n, cockpit.ago, minutes = secs / 60).to_string()
+                        })
+                        .unwrap_or_else(|| "–".to_owned())
+                })
+            };
+            view! {
+                <tr data-group=g.name.clone()>
+                    <th scope="row">{g.name.clone()}</th>
+                    <td data-testid="online">{online}</td>
+                    <td>{cards}</td>
+                    <td>{ratings}</td>
+                    <td>{last}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="overview-caption">
+            <table class="ranking overview" data-testid="overview">
+                <caption id="overview-caption">{t!(i18n, cockpit.overview)}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, cockpit.group)}</th>
+                        <th scope="col">{t!(i18n, cockpit.online)}</th>
+                        <th scope="col">{t!(i18n, cockpit.cards)}</th>
+                        <th scope="col">{t!(i18n, cockpit.raters)}</th>
+                        <th scope="col">{t!(i18n, cockpit.last_activity)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Participants with their group; the moderator can move someone (their
+/// open workspace reloads into the new group).
+#[component]
+pub fn ParticipantsPanel(
+    participants: Vec<ParticipantView>,
+    groups: Vec<GroupView>,
+    token: String,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let token = StoredValue::new(token);
+    let error = RwSignal::new(None::<ApiErrorBody>);
+    let groups = StoredValue::new(groups);
+    let items = participants
+        .into_iter()
+        .map(|p| {
+            let select_id = format!("move-{}", p.id);
+            let pid = StoredValue::new(p.id.clone());
+            let choice = RwSignal::new(p.group_id.clone());
+            let current = groups.with_value(|gs| gs.iter().find(|g| g.id == p.group_id).map(|g| g.name.clone()).unwrap_or_default());
+            let submit = move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                let req = MoveRequest { group_id: choice.get_untracked() };
+                spawn_local(async move {
+                    match client::move_participant(&token.get_value(), &pid.get_value(), &req).await {
+                        Ok(()) => reload.run(()),
+                        Err(e) => error.set(Some(e)),
+                    }
+                });
+            };
+            let options = groups.with_value(|gs| {
+                gs.iter()
+                    .map(|g| view! { <option value=g.id.clone() selected=g.id == p.group_id>{g.name.clone()}</option> })
+                    .collect_view()
+            });
+            let label = t_string!(i18n, cockpit.move_to, name = p.display_name.clone()).to_string();
+            view! {
+                <li>
+                    <form class="inline-form" on:submit=submit>
+                        <span>{p.display_name.clone()} " (" {p.kommune.clone()} ") · " {current}</span>
+                        <label class="visually-hidden" for=select_id.clone()>{label}</label>
+                        <select id=select_id bind:value=choice>{options}</select>
+                        <button type="submit" class="secondary">{t!(i18n, cockpit.move_button)}</button>
+                    </form>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <ul class="participants">{items}</ul>
+        <ErrorNotice error />
+    }
+}

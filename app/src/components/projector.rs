@@ -1,0 +1,225 @@
+//! What the projector shows: the join screen, one group's board, all groups
+//! side by side, the joint ranking, or the timer — whatever the moderator
+//! chose (`SessionSettings::stage`), live over the moderator's channel.
+
+use super::ideas::{Portfolio, PortfolioPoint};
+use super::steering::TimerDisplay;
+use crate::api::{GroupView, PublicSession};
+use crate::domain::board::{board_id, BoardState};
+use crate::domain::rating;
+use crate::domain::scoring::{joint_ranking, Criterion, JointRankingRow};
+use crate::domain::steering::Stage;
+use crate::domain::templates::{self, Template};
+use crate::i18n::*;
+use crate::sync::LiveSync;
+use crate::texts::decimal;
+use leptos::prelude::*;
+
+/// The projected screen: follows the moderator's stage; the timer is shown
+/// in a corner whenever one is set.
+#[component]
+pub fn StageView(sync: LiveSync, session: PublicSession) -> impl IntoView {
+    let session = StoredValue::new(session);
+    let stage = Memo::new(move |_| sync.settings.with(|s| s.stage.clone()));
+    view! {
+        <div class="stage" data-testid="stage" data-stage=move || stage_kind(&stage.get())>
+            {move || match stage.get() {
+                Stage::Join => view! { <JoinScreen session=session.get_value() /> }.into_any(),
+                Stage::Board { group_id, template } => {
+                    let group = session.with_value(|s| s.groups.iter().find(|g| g.id == group_id).cloned());
+                    match (group, templates::find(&template)) {
+                        (Some(group), Some(template)) => {
+                            view! { <GroupBoard sync group template /> }.into_any()
+                        }
+                        _ => view! { <JoinScreen session=session.get_value() /> }.into_any(),
+                    }
+                }
+                Stage::AllGroups { template } => match templates::find(&template) {
+                    Some(template) => {
+                        let groups = session.with_value(|s| s.groups.clone());
+                        view! {
+                            <h1>{template.title}</h1>
+                            <div class="all-groups">
+                                {groups
+                                    .into_iter()
+                                    .map(|group| view! { <GroupBoard sync group template /> })
+                                    .collect_view()}
+                            </div>
+                        }
+                        .into_any()
+                    }
+                    None => view! { <JoinScreen session=session.get_value() /> }.into_any(),
+                },
+                Stage::JointRanking => {
+                    view! { <JointRanking sync groups=session.with_value(|s| s.groups.clone()) /> }.into_any()
+                }
+                Stage::Timer => view! { <div class="stage-timer"><TimerDisplay sync large=true /></div> }.into_any(),
+            }}
+            <Show when=move || !matches!(stage.get(), Stage::Timer)>
+                <div class="corner-timer"><TimerDisplay sync /></div>
+            </Show>
+        </div>
+    }
+}
+
+fn stage_kind(stage: &Stage) -> &'static str {
+    match stage {
+        Stage::Join => "join",
+        Stage::Board { .. } => "board",
+        Stage::AllGroups { .. } => "all_groups",
+        Stage::JointRanking => "joint_ranking",
+        Stage::Timer => "timer",
+    }
+}
+
+/// Join code in very large type, the link and a QR code made by the server.
+#[component]
+pub fn JoinScreen(session: PublicSession) -> impl IntoView {
+    let i18n = use_i18n();
+    let link = format!("{}/join/{}", crate::client::origin(), session.join_code);
+    let qr = format!("/api/join/{}/qr.svg", session.join_code);
+    let spaced = session
+        .join_code
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i == 3 {
+                format!(" {c}")
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>();
+    view! {
+        <div class="join-screen">
+            <h1>{session.title.clone()}</h1>
+            <p class="join-how">{t!(i18n, projector.join_how)}</p>
+            <p class="join-big" data-testid="projector-code">{spaced}</p>
+            <p class="join-link">{link.clone()}</p>
+            <img class="qr" src=qr alt=t_string!(i18n, projector.qr_alt, link = link).to_string() width="280" height="280" />
+        </div>
+    }
+}
+
+fn board_of(sync: LiveSync, id: String) -> Signal<BoardState> {
+    Signal::derive(move || {
+        sync.boards
+            .with(|boards| boards.get(&id).cloned().unwrap_or_default())
+    })
+}
+
+/// One group's board, read-only and in large type.
+#[component]
+fn GroupBoard(sync: LiveSync, group: GroupView, template: &'static Template) -> impl IntoView {
+    let board = board_of(sync, board_id(&group.id, template.key));
+    view! {
+        <section class="group-board" style=format!("--group-colour: {}", group.colour)>
+            <h2>{group.name.clone()}</h2>
+            <StaticBoard board template />
+        </section>
+    }
+}
+
+/// A board's sections with their cards' texts, nothing to click.
+#[component]
+pub fn StaticBoard(board: Signal<BoardState>, template: &'static Template) -> impl IntoView {
+    view! {
+        <div class=format!("static-board static-{}", template.key)>
+            {template
+                .sections
+                .iter()
+                .map(|section| {
+                    let cards = move || {
+                        board.with(|b| b.cards(section.id).iter().map(|c| c.text.clone()).collect::<Vec<_>>())
+                    };
+                    view! {
+                        <div class="static-section">
+                            <h3>{section.label}</h3>
+                            <ul>{move || cards().into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+/// All groups' ideas in one ranking (each group counts once per idea, see
+/// `scoring::joint_ranking`) and one portfolio.
+#[component]
+pub fn JointRanking(sync: LiveSync, groups: Vec<GroupView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let groups = StoredValue::new(groups);
+    let rows = Memo::new(move |_| {
+        let weights = sync.settings.with(|s| s.weights);
+        let results = sync.boards.with(|boards| {
+            groups.with_value(|groups| {
+                groups
+                    .iter()
+                    .filter_map(|g| {
+                        let board = boards.get(&board_id(&g.id, templates::KI.key))?;
+                        let rows = rating::idea_rows(board, &templates::KI, &weights).ok()?;
+                        Some(rating::group_results(&g.id, &rows))
+                    })
+                    .flatten()
+                    .collect::<Vec<_>>()
+            })
+        });
+        joint_ranking(&results, &weights).unwrap_or_default()
+    });
+    let group_names = move |ids: &[String]| {
+        groups.with_value(|groups| {
+            ids.iter()
+                .filter_map(|id| groups.iter().find(|g| &g.id == id).map(|g| g.name.clone()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+    };
+    let points = Signal::derive(move || {
+        rows.get()
+            .into_iter()
+            .map(|r| PortfolioPoint {
+                title: r.title,
+                rank: r.score.map(|_| r.rank),
+                means: r.criterion_means,
+            })
+            .collect::<Vec<_>>()
+    });
+    let revealed = move || sync.settings.with(|s| s.ratings_revealed);
+    view! {
+        <h1>{t!(i18n, projector.joint_ranking)}</h1>
+        <Show when=revealed fallback=move || view! { <p class="stage-note">{t!(i18n, projector.hidden)}</p> }>
+            <div class="joint">
+                <table class="ranking" data-testid="joint-ranking">
+                    <caption class="visually-hidden">{t!(i18n, projector.joint_ranking)}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t!(i18n, ideas.rank)}</th>
+                            <th scope="col">{t!(i18n, ideas.idea)}</th>
+                            <th scope="col">{t!(i18n, projector.groups)}</th>
+                            <th scope="col">{t!(i18n, ideas.score)}</th>
+                            {Criterion::ALL.into_iter().map(|c| view! { <th scope="col">{c.label_de()}</th> }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || rows.get().into_iter().map(|r: JointRankingRow| {
+                            view! {
+                                <tr>
+                                    <td>{r.score.map(|_| r.rank.to_string()).unwrap_or_else(|| "–".into())}</td>
+                                    <th scope="row">{r.title.clone()}</th>
+                                    <td>{group_names(&r.groups)}</td>
+                                    <td class="num">{r.score.map(|s| decimal(s, 0)).unwrap_or_else(|| "–".into())}</td>
+                                    {r.criterion_means.into_iter().map(|m| view! {
+                                        <td class="num">{m.map(|m| decimal(m, 1)).unwrap_or_else(|| "–".into())}</td>
+                                    }).collect_view()}
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                <Portfolio points />
+            </div>
+            <p class="hint">{t!(i18n, projector.joint_rule)}</p>
+        </Show>
+    }
+}
