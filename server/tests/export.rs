@@ -181,6 +181,12 @@ impl Fixture {
             .await;
             self.texts.push(text.clone());
         }
+        // Dot votes (the moderator hands out three per person).
+        self.settings(json!({ "dots_per_person": 3 })).await;
+        let dot = json!({ "type": "dot", "card_id": "c3", "add": true });
+        anna.op(&canvas, dot.clone()).await;
+        anna.op(&canvas, dot.clone()).await;
+        joerg.op(&canvas, dot).await;
         for target in ["s1", "s2"] {
             anna.op(
                 &swot,
@@ -476,6 +482,7 @@ async fn pdf_is_a4_with_header_page_numbers_and_every_card_text() {
         "Umsetzen (Pilot)",
         "Projektskizzen",
         "Gemeinsame Rangfolge aller Gruppen",
+        "Straßenmeisterei fragen (3 Punkte)",
         "weiß nicht",
     ] {
         assert!(flat(&body).contains(heading), "PDF lacks {heading}");
@@ -716,6 +723,14 @@ fn canonical(mut file: Value) -> Value {
                     card["author"]["id"] = json!(name(&id));
                 }
             }
+            if let Some(dots) = board.get_mut("dots").and_then(Value::as_object_mut) {
+                for voters in dots.values_mut() {
+                    let old = voters.as_object().expect("voters").clone();
+                    let renamed: serde_json::Map<String, Value> =
+                        old.into_iter().map(|(k, v)| (name(&k), v)).collect();
+                    *voters = Value::Object(renamed);
+                }
+            }
             if let Some(ratings) = board.get_mut("ratings").and_then(Value::as_object_mut) {
                 for raters in ratings.values_mut() {
                     let old = raters.as_object().expect("raters").clone();
@@ -767,6 +782,16 @@ async fn json_export_import_export_round_trip_keeps_everything_but_ids() {
         canonical(first_json.clone())
     );
     assert_eq!(second_json["settings"]["ratings_revealed"], true);
+    assert_eq!(second_json["settings"]["dots_per_person"], 3);
+    assert_eq!(
+        second_json["groups"][0]["boards"]["canvas"]["dots"]["c3"]
+            .as_object()
+            .expect("dots")
+            .values()
+            .map(|n| n.as_u64().expect("n"))
+            .sum::<u64>(),
+        3
+    );
     assert_eq!(
         second_json["settings"]["methods"],
         json!(["ki", "canvas", "swot"])
@@ -933,6 +958,22 @@ async fn hostile_imports_are_refused_with_a_typed_error_and_write_nothing() {
             variant(&|v| {
                 v["groups"][0]["boards"]["swot"]["sections"]["staerken"][0]["links"] =
                     json!(["so1"]);
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_invalid",
+        ),
+        (
+            "more dots than anyone can have",
+            variant(&|v| {
+                v["groups"][0]["boards"]["canvas"]["dots"] = json!({ "c3": { "x": 25 } });
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_invalid",
+        ),
+        (
+            "dots on a card that does not exist",
+            variant(&|v| {
+                v["groups"][0]["boards"]["canvas"]["dots"] = json!({ "nope": { "x": 1 } });
             }),
             StatusCode::UNPROCESSABLE_ENTITY,
             "import_invalid",

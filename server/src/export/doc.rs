@@ -140,8 +140,21 @@ fn items(board: &BoardState, section: &str) -> Vec<String> {
     board
         .cards(section)
         .iter()
-        .map(|c| super::clean(&c.text))
+        .map(|c| with_dots(board, &c.id, super::clean(&c.text)))
         .collect()
+}
+
+/// The card text with its dot votes, if any: "Text (3 Punkte)".
+fn with_dots(board: &BoardState, card_id: &str, text: String) -> String {
+    let n: u32 = board
+        .dots
+        .get(card_id)
+        .map_or(0, |v| v.values().map(|d| u32::from(*d)).sum());
+    match n {
+        0 => text,
+        1 => format!("{text} (1 Punkt)"),
+        n => format!("{text} ({n} Punkte)"),
+    }
 }
 
 fn canvas(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
@@ -185,14 +198,11 @@ fn swot(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
                     .iter()
                     .filter_map(|l| board.find(l).map(|(_, _, t)| super::clean(&t.text)))
                     .collect();
+                let text = with_dots(board, &c.id, super::clean(&c.text));
                 if sources.is_empty() {
-                    super::clean(&c.text)
+                    text
                 } else {
-                    format!(
-                        "{} (bezieht sich auf: {})",
-                        super::clean(&c.text),
-                        sources.join("; ")
-                    )
+                    format!("{text} (bezieht sich auf: {})", sources.join("; "))
                 }
             })
             .collect()

@@ -33,7 +33,9 @@ use app::domain::scoring::Weights;
 use app::domain::session::{
     clean_text, limits, Field, GroupDetails, SessionDetails, ValidationError,
 };
-use app::domain::settings::{SessionSettings, SettingsChange, SettingsError};
+use app::domain::settings::{
+    ChangeContext, SessionSettings, SettingsChange, SettingsError, MAX_DOTS,
+};
 use app::domain::templates;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -63,7 +65,8 @@ pub struct SessionPart {
     pub place: String,
 }
 
-/// The lasting settings (not the reveal counter, which only syncs browsers).
+/// The lasting settings (not the reveal counter, which only syncs browsers,
+/// nor the projector stage and timer of the workshop day).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsPart {
@@ -71,6 +74,12 @@ pub struct SettingsPart {
     pub weights: Weights,
     pub ratings_revealed: bool,
     pub pseudonymous_exports: bool,
+    /// Template keys of locked (read-only) boards.
+    #[serde(default)]
+    pub locked: Vec<String>,
+    /// Dots per person for dot voting (0: off).
+    #[serde(default)]
+    pub dots_per_person: u8,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -96,6 +105,8 @@ pub fn file(data: &ExportData) -> SessionFile {
             weights: data.settings.weights,
             ratings_revealed: data.settings.ratings_revealed,
             pseudonymous_exports: data.settings.pseudonymous_exports,
+            locked: data.settings.locked.clone(),
+            dots_per_person: data.settings.dots_per_person,
         },
         groups: data
             .groups
@@ -229,8 +240,16 @@ fn plan(file: &SessionFile, new_id: &mut dyn FnMut() -> String) -> Result<Import
         weights: Some(file.settings.weights),
         ratings_revealed: Some(file.settings.ratings_revealed),
         pseudonymous_exports: Some(file.settings.pseudonymous_exports),
+        locked: Some(file.settings.locked.clone()),
+        dots_per_person: Some(file.settings.dots_per_person),
+        ..SettingsChange::default()
     };
-    let mut settings = SessionSettings::default().changed(&change, false)?;
+    let context = ChangeContext {
+        rated: false,
+        now_ms: 0,
+        groups: &[],
+    };
+    let mut settings = SessionSettings::default().changed(&change, &context)?;
     settings.reveal_epoch = 0;
     if file.groups.len() > limits::GROUPS_PER_SESSION {
         return Err(ImportError::TooManyGroups {
@@ -284,6 +303,9 @@ fn person_ids(
         }
         for raters in board.ratings.values() {
             keys.extend(raters.keys().map(String::as_str));
+        }
+        for voters in board.dots.values() {
+            keys.extend(voters.keys().map(String::as_str));
         }
     }
     let mut fresh: Vec<String> = keys.iter().map(|_| new_id()).collect();
@@ -369,6 +391,32 @@ fn rebuild(
         }
         for op in &ops {
             apply(&mut board, template, &author, op).map_err(fail)?;
+        }
+    }
+    // Dot votes: at most MAX_DOTS per person and board.
+    let mut used: BTreeMap<&str, u32> = BTreeMap::new();
+    for (card_id, voters) in &file.dots {
+        for (key, n) in voters {
+            let total = used.entry(key.as_str()).or_default();
+            *total += u32::from(*n);
+            if *total > u32::from(MAX_DOTS) {
+                return Err(fail(OpError::NoDotsLeft { max: MAX_DOTS }));
+            }
+            let id = people
+                .get(key)
+                .cloned()
+                .ok_or_else(|| ImportError::InvalidPerson(key.chars().take(80).collect()))?;
+            let voter = Author {
+                id,
+                name: String::new(),
+            };
+            for _ in 0..*n {
+                let op = Op::Dot {
+                    card_id: card_id.clone(),
+                    add: true,
+                };
+                apply(&mut board, template, &voter, &op).map_err(fail)?;
+            }
         }
     }
     for (card_id, raters) in &file.ratings {
