@@ -1,6 +1,6 @@
 import { test, expect, Download, Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { addCard, addGroup, createSession, joinAs, open } from "./helpers";
+import { addCard, addGroup, createSession, expectAccessible, joinAs, open } from "./helpers";
 
 const FORMATS: [string, string, RegExp][] = [
   ["PDF", "pdf", /^%PDF-/],
@@ -47,6 +47,7 @@ test("the moderator downloads every format, per session and per group, and impor
     exports.getByRole("button", { name: "PDF herunterladen: Gruppe Süd" }).click(),
   );
   expect(groupPdf.suggestedFilename()).toBe("IKZ-Workshop-Digitalisierung_2026-11-25_Gruppe-Sued.pdf");
+  await expectAccessible(page, "moderation page with the export panel");
 
   // The participant downloads their own group's results by plain links.
   const md = await downloadFrom(anna.page, () => anna.page.getByRole("link", { name: "Markdown" }).click());
@@ -57,6 +58,7 @@ test("the moderator downloads every format, per session and per group, and impor
   // Import the session file as a new session from the start page.
   await open(page, "/");
   await page.getByLabel("Sitzungsdatei (JSON) auswählen").setInputFiles(jsonPath);
+  await expectAccessible(page, "start page with the import form");
   await page.getByRole("button", { name: "Importieren" }).click();
   await expect(page).toHaveURL(/\/moderation#[0-9a-f]{64}$/);
   await expect(page.locator(".group-name", { hasText: "Gruppe Süd" })).toBeVisible();
