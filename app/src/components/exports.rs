@@ -250,7 +250,9 @@ pub fn ImportSession() -> impl IntoView {
         });
     };
     view! {
-        <section class="panel" aria-labelledby="import-heading">
+        // No accessible name on the section: "importieren" contains "Ort",
+        // and a named region would make the start page's "Ort" label ambiguous.
+        <section class="panel import-session">
             <h2 id="import-heading">{t!(i18n, home.import_heading)}</h2>
             <form on:submit=submit novalidate>
                 <label for="import-file">{t!(i18n, home.import_label)}</label>
