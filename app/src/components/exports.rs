@@ -134,7 +134,7 @@ pub fn ModeratorExports(token: String, groups: Vec<GroupView>) -> impl IntoView 
             <h2 id="exports-heading">{t!(i18n, exports.heading)}</h2>
             {row(None)}
             {group_rows}
-            <div role="status" aria-live="polite" class="export-status" data-testid="export-status">
+            <div aria-live="polite" class="export-status" data-testid="export-status">
                 {move || match progress.get() {
                     Progress::Busy(what) => {
                         view! {
