@@ -127,6 +127,70 @@ impl Store {
         }
     }
 
+    /// A new session prepared like `source`: the same groups (names, colours,
+    /// order) and settings (`settings_json`, already reset by the caller), no
+    /// participants and no content. One transaction: all or nothing.
+    pub async fn duplicate_session(
+        &self,
+        source_id: &str,
+        details: &SessionDetails,
+        join_code: &JoinCode,
+        moderator_token_hash: &[u8],
+        settings_json: &str,
+        now: i64,
+    ) -> StoreResult<SessionRecord> {
+        let mut tx = self.pool.begin().await?;
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO workshop_sessions
+             (id, join_code, moderator_token_hash, title, date, place, created_at, settings_json)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(join_code.as_str())
+        .bind(moderator_token_hash)
+        .bind(&details.title)
+        .bind(&details.date)
+        .bind(&details.place)
+        .bind(now)
+        .bind(settings_json)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::JoinCodeTaken
+            } else {
+                e.into()
+            }
+        })?;
+        let groups: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT name, colour, position FROM groups WHERE session_id = ? ORDER BY position",
+        )
+        .bind(source_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (name, colour, position) in groups {
+            sqlx::query(
+                "INSERT INTO groups (id, session_id, name, colour, position) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(new_id())
+            .bind(&id)
+            .bind(name)
+            .bind(colour)
+            .bind(position)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(SessionRecord {
+            id,
+            join_code: join_code.to_string(),
+            title: details.title.clone(),
+            date: details.date.clone(),
+            place: details.place.clone(),
+        })
+    }
+
     pub async fn session_by_code(&self, code: &JoinCode) -> StoreResult<Option<SessionRecord>> {
         let sql = concat!(
             "SELECT ",
