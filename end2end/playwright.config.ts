@@ -10,7 +10,8 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   use: {
-    baseURL: "http://127.0.0.1:3000",
+    // IKZ_E2E_BASE_URL lets a second server (another port) run the suite.
+    baseURL: process.env.IKZ_E2E_BASE_URL ?? "http://127.0.0.1:3000",
     locale: "de-DE",
     trace: "retain-on-failure",
     launchOptions: {

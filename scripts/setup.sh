@@ -46,6 +46,8 @@ fi
 if [ "$with_test" = "--test" ]; then
   command -v chromium >/dev/null || apt_install chromium
   command -v pdftotext >/dev/null || apt_install poppler-utils
+  # LibreOffice headless opens every export in the tests (DOCX, ODT, XLSX, CSV).
+  command -v soffice >/dev/null || apt_install libreoffice-writer-nogui libreoffice-calc-nogui
 
 fi
 log "ready"

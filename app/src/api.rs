@@ -104,6 +104,12 @@ pub enum ErrorCode {
     InvalidFormat,
     RateLimited,
     BadRequest,
+    UnknownFormat,
+    ImportTooLarge,
+    ImportTooDeep,
+    ImportMalformed,
+    ImportVersion,
+    ImportInvalid,
     /// Weights cannot change once the first rating exists.
     WeightsFrozen,
     InvalidSettings,
@@ -153,6 +159,14 @@ impl ApiErrorBody {
             max: None,
             message: String::new(),
         };
+        body.message = crate::texts::error_message(crate::i18n::Locale::de, &body);
+        body
+    }
+
+    /// An error with an upper bound (`max`) in its message.
+    pub fn with_max(code: ErrorCode, max: usize) -> Self {
+        let mut body = ApiErrorBody::new(code);
+        body.max = Some(max);
         body.message = crate::texts::error_message(crate::i18n::Locale::de, &body);
         body
     }

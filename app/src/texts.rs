@@ -59,6 +59,14 @@ pub fn error_message(locale: Locale, body: &ApiErrorBody) -> String {
         }
         ErrorCode::RateLimited => td_string!(locale, errors.rate_limited).to_string(),
         ErrorCode::BadRequest => td_string!(locale, errors.bad_request).to_string(),
+        ErrorCode::UnknownFormat => td_string!(locale, errors.unknown_format).to_string(),
+        ErrorCode::ImportTooLarge => {
+            td_string!(locale, errors.import_too_large, max = max / (1024 * 1024)).to_string()
+        }
+        ErrorCode::ImportTooDeep => td_string!(locale, errors.import_too_deep).to_string(),
+        ErrorCode::ImportMalformed => td_string!(locale, errors.import_malformed).to_string(),
+        ErrorCode::ImportVersion => td_string!(locale, errors.import_version).to_string(),
+        ErrorCode::ImportInvalid => td_string!(locale, errors.import_invalid).to_string(),
         ErrorCode::WeightsFrozen => td_string!(locale, errors.weights_frozen).to_string(),
         ErrorCode::InvalidSettings => td_string!(locale, errors.invalid_settings).to_string(),
         ErrorCode::Internal => td_string!(locale, errors.internal).to_string(),

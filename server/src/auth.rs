@@ -89,10 +89,13 @@ impl FromRequestParts<AppState> for SessionByCode {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Path(code) = Path::<String>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| ApiError::UnknownJoinCode)?;
-        let code = JoinCode::parse(&code).map_err(|_| ApiError::UnknownJoinCode)?;
+        // By name, so routes with further segments (`/export/{format}`) work too.
+        let Path(params) =
+            Path::<std::collections::HashMap<String, String>>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| ApiError::UnknownJoinCode)?;
+        let code = params.get("code").ok_or(ApiError::UnknownJoinCode)?;
+        let code = JoinCode::parse(code).map_err(|_| ApiError::UnknownJoinCode)?;
         let session = state
             .store
             .session_by_code(&code)

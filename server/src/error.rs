@@ -2,6 +2,8 @@
 //! status and a typed body with a German message. Internal causes are logged,
 //! never shown.
 
+use crate::export::json::ImportError;
+use crate::export::ExportError;
 use crate::hub::SettingsChangeError;
 use crate::store::StoreError;
 use app::api::{ApiErrorBody, ErrorCode};
@@ -33,6 +35,14 @@ pub enum ApiError {
     Settings(#[from] SettingsError),
     #[error("store: {0}")]
     Store(#[from] StoreError),
+    #[error("unknown export format")]
+    UnknownFormat,
+    #[error("export: {0}")]
+    Export(#[from] ExportError),
+    #[error("import refused: {0}")]
+    Import(#[from] ImportError),
+    #[error("background task failed")]
+    TaskFailed,
 }
 
 impl From<SettingsChangeError> for ApiError {
@@ -57,6 +67,35 @@ impl ApiError {
             Self::ModeratorOnly => plain(S::FORBIDDEN, ErrorCode::ModeratorOnly),
             Self::RateLimited => plain(S::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             Self::BadRequest => plain(S::BAD_REQUEST, ErrorCode::BadRequest),
+            Self::UnknownFormat => plain(S::NOT_FOUND, ErrorCode::UnknownFormat),
+            Self::Export(_) | Self::TaskFailed => {
+                plain(S::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
+            }
+            Self::Import(e) => match e {
+                ImportError::TooLarge { max } => (
+                    S::PAYLOAD_TOO_LARGE,
+                    ApiErrorBody::with_max(ErrorCode::ImportTooLarge, *max),
+                ),
+                ImportError::TooDeep { .. } => {
+                    plain(S::UNPROCESSABLE_ENTITY, ErrorCode::ImportTooDeep)
+                }
+                ImportError::Malformed(_) | ImportError::WrongSchema => {
+                    plain(S::UNPROCESSABLE_ENTITY, ErrorCode::ImportMalformed)
+                }
+                ImportError::UnsupportedVersion { .. } => {
+                    plain(S::UNPROCESSABLE_ENTITY, ErrorCode::ImportVersion)
+                }
+                ImportError::Invalid(_)
+                | ImportError::Settings(_)
+                | ImportError::TooManyGroups { .. }
+                | ImportError::DuplicateGroupId(_)
+                | ImportError::DuplicateGroupName
+                | ImportError::UnknownTemplate(_)
+                | ImportError::InvalidPerson(_)
+                | ImportError::Board { .. } => {
+                    plain(S::UNPROCESSABLE_ENTITY, ErrorCode::ImportInvalid)
+                }
+            },
             Self::Settings(SettingsError::WeightsFrozen) => {
                 plain(S::CONFLICT, ErrorCode::WeightsFrozen)
             }

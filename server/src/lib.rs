@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod export;
 pub mod hub;
 pub mod live;
 pub mod qr;

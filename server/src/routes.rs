@@ -3,13 +3,21 @@
 
 use crate::auth::{self, JoinAttempt, Moderator, Participant, SessionByCode};
 use crate::error::ApiError;
+use crate::export::gather::{self, Download, Requester};
+use crate::export::json::{self, ImportError};
+use crate::export::Format;
 use crate::state::AppState;
 use crate::store::StoreError;
+use crate::store::{ImportedGroup, ImportedSession};
 use app::api::*;
 use app::domain::session::{GroupDetails, ParticipantDetails, SessionDetails};
 use app::domain::settings::{SessionSettings, SettingsChange};
-use axum::extract::{rejection::JsonRejection, Path, State};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{rejection::JsonRejection, DefaultBodyLimit, Path, Query, State};
+use axum::http::header;
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use axum_extra::extract::cookie::{Cookie, SameSite};
@@ -35,6 +43,16 @@ pub fn api_router() -> Router<AppState> {
         .route(
             "/api/moderation/groups/{id}",
             put(update_group).delete(remove_group),
+        )
+        .route("/api/moderation/export/{format}", get(moderator_export))
+        .route(
+            "/api/sessions/{code}/export/{format}",
+            get(participant_export),
+        )
+        .route(
+            "/api/import",
+            // One byte over the limit is enough to tell "too large".
+            post(import_session).layer(DefaultBodyLimit::max(json::MAX_BYTES + 1)),
         )
 }
 
@@ -294,4 +312,126 @@ async fn remove_group(
 ) -> Result<StatusCode, ApiError> {
     state.store.remove_group(&session.id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct ExportQuery {
+    group: Option<String>,
+}
+
+impl IntoResponse for Download {
+    fn into_response(self) -> Response {
+        let disposition = format!("attachment; filename=\"{}\"", self.file_name);
+        (
+            [
+                (header::CONTENT_TYPE, self.content_type.to_owned()),
+                (header::CONTENT_DISPOSITION, disposition),
+                (header::CACHE_CONTROL, "no-store".to_owned()),
+            ],
+            self.bytes,
+        )
+            .into_response()
+    }
+}
+
+/// The moderator's download: one group (`?group=<id>`) or the whole session.
+async fn moderator_export(
+    State(state): State<AppState>,
+    Moderator(session): Moderator,
+    Path(format): Path<String>,
+    Query(query): Query<ExportQuery>,
+) -> Result<Download, ApiError> {
+    let format = Format::parse(&format).ok_or(ApiError::UnknownFormat)?;
+    let requester = Requester::Moderator {
+        group: query.group.as_deref(),
+    };
+    gather::export(&state, &session, format, requester).await
+}
+
+/// A participant's download of their own group's results.
+async fn participant_export(
+    State(state): State<AppState>,
+    who: Participant,
+    Path((_, format)): Path<(String, String)>,
+) -> Result<Download, ApiError> {
+    let format = Format::parse(&format).ok_or(ApiError::UnknownFormat)?;
+    let requester = Requester::Participant {
+        id: &who.participant.id,
+        group: &who.participant.group_id,
+    };
+    gather::export(&state, &who.session, format, requester).await
+}
+
+/// Imports a session file as a new session; answers like session creation.
+async fn import_session(
+    State(state): State<AppState>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<CreatedSession>), ApiError> {
+    let bytes = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::Import(ImportError::TooLarge {
+                max: json::MAX_BYTES,
+            })
+        } else {
+            ApiError::BadRequest
+        }
+    })?;
+    let slot = gather::RENDER_SLOTS
+        .acquire()
+        .await
+        .map_err(|_| ApiError::TaskFailed)?;
+    let plan = tokio::task::spawn_blocking(move || {
+        json::parse(&bytes, || uuid::Uuid::now_v7().to_string())
+    })
+    .await
+    .map_err(|_| ApiError::TaskFailed)??;
+    drop(slot);
+    let mut boards = Vec::new();
+    for group in &plan.groups {
+        for (key, board) in &group.boards {
+            let state_json = serde_json::to_string(board)
+                .map_err(|e| ApiError::Export(crate::export::ExportError::Json(e)))?;
+            boards.push((app::domain::board::board_id(&group.id, key), state_json));
+        }
+    }
+    let settings_json = serde_json::to_string(&plan.settings)
+        .map_err(|e| ApiError::Export(crate::export::ExportError::Json(e)))?;
+    let import = ImportedSession {
+        details: &plan.details,
+        settings_json,
+        groups: plan
+            .groups
+            .iter()
+            .map(|g| ImportedGroup {
+                id: &g.id,
+                details: &g.details,
+            })
+            .collect(),
+        boards,
+    };
+    let token = auth::new_token();
+    let hash = auth::token_hash(&token);
+    for _ in 0..5 {
+        let code = auth::random_join_code();
+        match state
+            .store
+            .import_session(&import, &code, &hash, auth::now())
+            .await
+        {
+            Ok(session) => {
+                tracing::info!(session = %session.id, "session imported");
+                return Ok((
+                    StatusCode::CREATED,
+                    Json(CreatedSession {
+                        session_id: session.id,
+                        join_code: session.join_code,
+                        moderator_token: token,
+                    }),
+                ));
+            }
+            Err(StoreError::JoinCodeTaken) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(StoreError::JoinCodeTaken.into())
 }

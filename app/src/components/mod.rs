@@ -2,6 +2,7 @@ pub mod board;
 pub mod cockpit;
 pub mod editable;
 pub mod error_notice;
+pub mod exports;
 pub mod header;
 pub mod ideas;
 pub mod projector;

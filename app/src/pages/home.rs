@@ -1,6 +1,7 @@
 use crate::api::{ApiErrorBody, CreateSessionRequest};
 use crate::client::{self, KnownSession};
 use crate::components::error_notice::ErrorNotice;
+use crate::components::exports::ImportSession;
 use crate::domain::session::{german_date, JoinCode};
 use crate::i18n::*;
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
@@ -16,6 +17,7 @@ pub fn HomePage() -> impl IntoView {
         <div class="home-grid">
             <JoinByCode />
             <CreateSession />
+            <ImportSession />
         </div>
         <KnownSessions />
     }

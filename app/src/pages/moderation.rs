@@ -2,6 +2,7 @@ use crate::api::{ApiErrorBody, ErrorCode, GroupRequest, GroupView, ModeratorSess
 use crate::client;
 use crate::components::cockpit::{LiveCockpit, ParticipantsPanel};
 use crate::components::error_notice::ErrorNotice;
+use crate::components::exports::ModeratorExports;
 use crate::domain::scoring::{Criterion, Weights};
 use crate::domain::session::{german_date, GROUP_COLOURS};
 use crate::domain::settings::{SessionSettings, SettingsChange};
@@ -69,6 +70,7 @@ fn ModeratorCockpit(
         </section>
         <GroupsEditor groups token=token.clone() reload />
         <SettingsPanel settings=session.settings rated=session.rated token=token.clone() />
+        <ModeratorExports token=token.clone() groups=public.groups.clone() />
         <section class="panel" aria-labelledby="participants-heading">
             <h2 id="participants-heading">{t!(i18n, moderation.participants)}</h2>
             {if participants.is_empty() {

@@ -2,6 +2,7 @@ use crate::api::{ErrorCode, Me};
 use crate::client;
 use crate::components::board::BoardView;
 use crate::components::error_notice::ErrorNotice;
+use crate::components::exports::GroupExports;
 use crate::components::steering::TimerDisplay;
 use crate::components::sync_badge::{Presence, SyncBadge};
 use crate::domain::board::{board_id, Author, OpError};
@@ -118,6 +119,7 @@ fn GroupWorkspace(me: Me) -> impl IntoView {
                     <BoardView sync board_id=board_id(&group_id.get_value(), template.key) template />
                 }
             }}
+            <GroupExports code=me.session.join_code.clone() />
         </div>
     }
 }

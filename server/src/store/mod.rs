@@ -105,3 +105,20 @@ pub struct CommittedOp<'a> {
     pub state_json: &'a str,
     pub created_at: i64,
 }
+
+/// A validated imported session, ready to be written in one transaction.
+#[derive(Debug, Clone)]
+pub struct ImportedSession<'a> {
+    pub details: &'a app::domain::session::SessionDetails,
+    /// The session's settings as JSON (as `save_settings` stores them).
+    pub settings_json: String,
+    pub groups: Vec<ImportedGroup<'a>>,
+    /// (board id, BoardState as JSON)
+    pub boards: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportedGroup<'a> {
+    pub id: &'a str,
+    pub details: &'a app::domain::session::GroupDetails,
+}

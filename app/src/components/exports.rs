@@ -1,0 +1,300 @@
+//! Download links for the exports and the import of a session file.
+//!
+//! Participants download with their session cookie, so plain links do. The
+//! moderator's secret goes in an `Authorization` header, which a link cannot
+//! carry: the moderator's buttons fetch the file and hand it to the browser
+//! as a download, with a progress notice while the server typesets.
+
+use crate::api::{ApiErrorBody, CreatedSession, ErrorCode, GroupView};
+use crate::client;
+use crate::components::error_notice::ErrorNotice;
+use crate::i18n::*;
+use leptos::{ev::SubmitEvent, html, prelude::*, task::spawn_local};
+
+/// Format keys, as in the export URLs, in the order they are offered.
+const FORMATS: [&str; 7] = ["pdf", "docx", "odt", "xlsx", "csv", "md", "json"];
+
+fn format_label(locale: Locale, key: &str) -> String {
+    match key {
+        "pdf" => td_string!(locale, exports.pdf),
+        "docx" => td_string!(locale, exports.docx),
+        "odt" => td_string!(locale, exports.odt),
+        "xlsx" => td_string!(locale, exports.xlsx),
+        "csv" => td_string!(locale, exports.csv),
+        "md" => td_string!(locale, exports.md),
+        _ => td_string!(locale, exports.json),
+    }
+    .to_string()
+}
+
+/// A participant's downloads of their own group's results.
+#[component]
+pub fn GroupExports(code: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let links = FORMATS
+        .iter()
+        .map(|key| {
+            let href = format!("/api/sessions/{code}/export/{key}");
+            view! {
+                <li>
+                    <a href=href download="" rel="external" data-format=*key>
+                        {move || format_label(i18n.get_locale(), key)}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel exports" aria-labelledby="exports-heading">
+            <h2 id="exports-heading">{t!(i18n, exports.own_group)}</h2>
+            <ul class="export-links">{links}</ul>
+        </section>
+    }
+}
+
+#[derive(Clone, PartialEq)]
+enum Progress {
+    Idle,
+    Busy(String),
+    Done(String),
+    Failed(ApiErrorBody),
+}
+
+/// The moderator's downloads: the whole session and each group.
+#[component]
+pub fn ModeratorExports(token: String, groups: Vec<GroupView>) -> impl IntoView {
+    let i18n = use_i18n();
+    let token = StoredValue::new(token);
+    let progress = RwSignal::new(Progress::Idle);
+    let busy = move || matches!(progress.get(), Progress::Busy(_));
+    let start = move |key: &'static str, group: Option<String>, scope: String| {
+        if busy() {
+            return;
+        }
+        progress.set(Progress::Busy(format!(
+            "{} – {scope}",
+            format_label(i18n.get_locale(), key)
+        )));
+        spawn_local(async move {
+            let query = group.map(|g| format!("?group={g}")).unwrap_or_default();
+            let url = format!("/api/moderation/export/{key}{query}");
+            match download(&url, &token.get_value()).await {
+                Ok(name) => progress.set(Progress::Done(name)),
+                Err(e) => progress.set(Progress::Failed(e)),
+            }
+        });
+    };
+    let row = move |group: Option<GroupView>| {
+        let scope = match &group {
+            Some(g) => g.name.clone(),
+            None => t_string!(i18n, exports.session_heading).to_string(),
+        };
+        let id = group.map(|g| g.id);
+        let buttons = FORMATS
+            .iter()
+            .map(|key| {
+                let scope = scope.clone();
+                let id = id.clone();
+                let label = {
+                    let scope = scope.clone();
+                    move || {
+                        t_string!(
+                            i18n,
+                            exports.download_label,
+                            format = format_label(i18n.get_locale(), key),
+                            scope = scope.clone()
+                        )
+                        .to_string()
+                    }
+                };
+                view! {
+                    <button
+                        type="button"
+                        class="secondary"
+                        data-format=*key
+                        aria-label=label
+                        disabled=busy
+                        on:click=move |_| start(key, id.clone(), scope.clone())
+                    >
+                        {move || format_label(i18n.get_locale(), key)}
+                    </button>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="export-row" role="group" aria-label=scope.clone()>
+                <span class="export-scope">{scope.clone()}</span>
+                {buttons}
+            </div>
+        }
+    };
+    let group_rows = groups.into_iter().map(|g| row(Some(g))).collect_view();
+    view! {
+        <section class="panel exports" aria-labelledby="exports-heading">
+            <h2 id="exports-heading">{t!(i18n, exports.heading)}</h2>
+            {row(None)}
+            {group_rows}
+            <div role="status" aria-live="polite" class="export-status" data-testid="export-status">
+                {move || match progress.get() {
+                    Progress::Busy(what) => {
+                        view! {
+                            <progress aria-label=t_string!(i18n, exports.preparing).to_string()></progress>
+                            " "
+                            {t!(i18n, exports.preparing)}
+                            " "
+                            {what}
+                        }
+                            .into_any()
+                    }
+                    Progress::Done(name) => {
+                        view! { <span>{t!(i18n, exports.done, name = name.clone())}</span> }.into_any()
+                    }
+                    _ => ().into_any(),
+                }}
+            </div>
+            <ErrorNotice error=Signal::derive(move || match progress.get() {
+                Progress::Failed(e) => Some(e),
+                _ => None,
+            }) />
+        </section>
+    }
+}
+
+/// Fetches `url` with the moderator secret and saves the answer as a file;
+/// returns the file name the server gave.
+async fn download(url: &str, token: &str) -> Result<String, ApiErrorBody> {
+    use gloo_net::http::Request;
+    let network = || ApiErrorBody::new(ErrorCode::Network);
+    let response = Request::get(url)
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|_| network())?;
+    if !response.ok() {
+        return Err(response
+            .json::<ApiErrorBody>()
+            .await
+            .unwrap_or_else(|_| ApiErrorBody::new(ErrorCode::Internal)));
+    }
+    let name = response
+        .headers()
+        .get("content-disposition")
+        .and_then(|d| {
+            d.split("filename=\"")
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| "export".to_owned());
+    let content_type = response.headers().get("content-type").unwrap_or_default();
+    let bytes = response.binary().await.map_err(|_| network())?;
+    save(&bytes, &content_type, &name).ok_or_else(|| ApiErrorBody::new(ErrorCode::Internal))?;
+    Ok(name)
+}
+
+/// Hands bytes to the browser as a download (a temporary blob URL).
+fn save(bytes: &[u8], content_type: &str, name: &str) -> Option<()> {
+    use wasm_bindgen::JsCast;
+    let parts = js_sys::Array::new();
+    parts.push(&js_sys::Uint8Array::from(bytes).into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(content_type);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let document = web_sys::window()?.document()?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Some(())
+}
+
+/// Start page: import a session file (JSON) as a new session.
+#[component]
+pub fn ImportSession() -> impl IntoView {
+    let i18n = use_i18n();
+    let input = NodeRef::<html::Input>::new();
+    let error = RwSignal::new(None::<ApiErrorBody>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let file = input
+            .get_untracked()
+            .and_then(|i| i.files())
+            .and_then(|files| files.get(0));
+        let Some(file) = file else {
+            error.set(Some(ApiErrorBody::new(ErrorCode::ImportMalformed)));
+            return;
+        };
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match upload(file).await {
+                Ok(created) => {
+                    if let Ok(s) = client::moderator_session(&created.moderator_token).await {
+                        client::remember_session(client::KnownSession {
+                            title: s.session.title,
+                            date: s.session.date,
+                            join_code: created.join_code,
+                            moderator_token: created.moderator_token.clone(),
+                        });
+                    }
+                    client::go_to(&format!("/moderation#{}", created.moderator_token));
+                }
+                Err(e) => {
+                    error.set(Some(e));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <section class="panel" aria-labelledby="import-heading">
+            <h2 id="import-heading">{t!(i18n, home.import_heading)}</h2>
+            <form on:submit=submit novalidate>
+                <label for="import-file">{t!(i18n, home.import_label)}</label>
+                <input
+                    id="import-file"
+                    name="file"
+                    type="file"
+                    accept="application/json,.json"
+                    aria-describedby="import-hint"
+                    node_ref=input
+                />
+                <p id="import-hint" class="hint">{t!(i18n, home.import_hint)}</p>
+                <ErrorNotice error=error />
+                <button type="submit" disabled=move || busy.get()>
+                    {move || if busy.get() {
+                        t_string!(i18n, home.importing).to_string()
+                    } else {
+                        t_string!(i18n, home.import_button).to_string()
+                    }}
+                </button>
+            </form>
+        </section>
+    }
+}
+
+async fn upload(file: web_sys::File) -> Result<CreatedSession, ApiErrorBody> {
+    use gloo_net::http::Request;
+    let request = Request::post("/api/import")
+        .header("Content-Type", "application/json")
+        .body(file)
+        .map_err(|_| ApiErrorBody::new(ErrorCode::BadRequest))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|_| ApiErrorBody::new(ErrorCode::Network))?;
+    if response.ok() {
+        response
+            .json::<CreatedSession>()
+            .await
+            .map_err(|_| ApiErrorBody::new(ErrorCode::Internal))
+    } else {
+        Err(response
+            .json::<ApiErrorBody>()
+            .await
+            .unwrap_or_else(|_| ApiErrorBody::new(ErrorCode::Internal)))
+    }
+}

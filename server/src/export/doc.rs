@@ -1,0 +1,475 @@
+//! The document model shared by PDF, DOCX, ODT and Markdown: headings,
+//! paragraphs, lists, tables, boxed grids (canvas, SWOT) and the portfolio
+//! chart. Built once from [`ExportData`], so every format says the same.
+
+use super::{de_number, de_opt, german_long_date, rating_text, ExportData, GroupData, Idea};
+use app::domain::board::{BoardState, SketchField};
+use app::domain::scoring::{quadrant, Criterion, GroupIdeaResult};
+use app::domain::templates::{self, Template};
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    Heading {
+        level: u8,
+        text: String,
+    },
+    Paragraph {
+        text: String,
+    },
+    /// A smaller hint line (prompt questions, notes on the numbers).
+    Note {
+        text: String,
+    },
+    List {
+        items: Vec<String>,
+    },
+    Table {
+        header: Vec<String>,
+        rows: Vec<Vec<String>>,
+        /// Relative column widths (sum does not matter).
+        widths: Vec<u32>,
+    },
+    /// Labelled boxes of items, `columns` per row (a canvas, the SWOT grid).
+    Grid {
+        columns: u8,
+        cells: Vec<GridCell>,
+    },
+    /// The KI portfolio: x = Machbarkeit, y = Nutzen, size = Datenverfügbarkeit,
+    /// colour = Kooperationsform (all means on 1..5).
+    Portfolio {
+        points: Vec<PortfolioPoint>,
+    },
+    PageBreak,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GridCell {
+    pub title: String,
+    pub hint: String,
+    pub items: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PortfolioPoint {
+    /// The number shown in the bubble (the idea's position in the ranking table).
+    pub label: String,
+    pub title: String,
+    pub machbarkeit: f64,
+    pub nutzen: f64,
+    pub datenverfuegbarkeit: Option<f64>,
+    pub kooperationsform: Option<f64>,
+    pub quadrant: String,
+}
+
+/// Facts for page headers and the title.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Meta {
+    pub title: String,
+    pub date: String,
+    pub place: String,
+    pub scope: String,
+}
+
+pub fn meta(data: &ExportData) -> Meta {
+    Meta {
+        title: data.title.clone(),
+        date: german_long_date(&data.date),
+        place: data.place.clone(),
+        scope: data.scope_label(),
+    }
+}
+
+const EMPTY: &str = "(keine Karten)";
+
+pub fn document(data: &ExportData) -> Vec<Block> {
+    let mut out = Vec::new();
+    let m = meta(data);
+    out.push(Block::Heading {
+        level: 1,
+        text: format!("{} – {}", m.title, m.scope),
+    });
+    out.push(Block::Paragraph {
+        text: format!("{} · {}", m.date, m.place),
+    });
+    if data.ratings_hidden {
+        out.push(Block::Note {
+            text: "Die Bewertungen sind noch verdeckt: dieses Dokument enthält nur Ihre eigenen Bewertungen.".into(),
+        });
+    }
+    if data.whole_session && data.groups.len() > 1 {
+        joint_ranking(data, &mut out);
+    }
+    for (i, group) in data.groups.iter().enumerate() {
+        if i > 0 || (data.whole_session && data.groups.len() > 1) {
+            out.push(Block::PageBreak);
+        }
+        if data.whole_session {
+            out.push(Block::Heading {
+                level: 1,
+                text: format!("Arbeitsgruppe {}", group.name),
+            });
+        }
+        for method in &data.settings.methods {
+            let Some(template) = templates::find(method) else {
+                continue;
+            };
+            let board = group.boards.get(template.key).cloned().unwrap_or_default();
+            match template.key {
+                "canvas" => canvas(template, &board, &mut out),
+                "swot" => swot(template, &board, &mut out),
+                "ki" => ki(data, group, &mut out),
+                _ => generic(template, &board, &mut out),
+            }
+        }
+    }
+    out
+}
+
+fn cell(template: &Template, board: &BoardState, section: &str) -> GridCell {
+    let s = template.section(section);
+    GridCell {
+        title: s.map(|s| s.label).unwrap_or(section).to_owned(),
+        hint: s.map(|s| s.prompt).unwrap_or_default().to_owned(),
+        items: items(board, section),
+    }
+}
+
+fn items(board: &BoardState, section: &str) -> Vec<String> {
+    board
+        .cards(section)
+        .iter()
+        .map(|c| with_dots(board, &c.id, super::clean(&c.text)))
+        .collect()
+}
+
+/// The card text with its dot votes, if any: "Text (3 Punkte)".
+fn with_dots(board: &BoardState, card_id: &str, text: String) -> String {
+    let n: u32 = board
+        .dots
+        .get(card_id)
+        .map_or(0, |v| v.values().map(|d| u32::from(*d)).sum());
+    match n {
+        0 => text,
+        1 => format!("{text} (1 Punkt)"),
+        n => format!("{text} ({n} Punkte)"),
+    }
+}
+
+fn canvas(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
+    out.push(Block::Heading {
+        level: 2,
+        text: template.title.to_owned(),
+    });
+    out.push(Block::Grid {
+        columns: 2,
+        cells: template
+            .sections
+            .iter()
+            .map(|s| cell(template, board, s.id))
+            .collect(),
+    });
+}
+
+fn swot(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
+    out.push(Block::Heading {
+        level: 2,
+        text: template.title.to_owned(),
+    });
+    out.push(Block::Grid {
+        columns: 2,
+        cells: ["staerken", "schwaechen", "chancen", "risiken"]
+            .iter()
+            .map(|s| cell(template, board, s))
+            .collect(),
+    });
+    out.push(Block::Heading {
+        level: 3,
+        text: "TOWS-Strategien".into(),
+    });
+    let linked = |section: &str| -> Vec<String> {
+        board
+            .cards(section)
+            .iter()
+            .map(|c| {
+                let sources: Vec<String> = c
+                    .links
+                    .iter()
+                    .filter_map(|l| board.find(l).map(|(_, _, t)| super::clean(&t.text)))
+                    .collect();
+                let text = with_dots(board, &c.id, super::clean(&c.text));
+                if sources.is_empty() {
+                    text
+                } else {
+                    format!("{text} (bezieht sich auf: {})", sources.join("; "))
+                }
+            })
+            .collect()
+    };
+    out.push(Block::Grid {
+        columns: 2,
+        cells: ["so", "st", "wo", "wt"]
+            .iter()
+            .map(|s| GridCell {
+                items: linked(s),
+                ..cell(template, board, s)
+            })
+            .collect(),
+    });
+}
+
+fn generic(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
+    out.push(Block::Heading {
+        level: 2,
+        text: template.title.to_owned(),
+    });
+    for s in template.sections {
+        out.push(Block::Heading {
+            level: 3,
+            text: s.label.to_owned(),
+        });
+        out.push(list_or_empty(items(board, s.id)));
+    }
+}
+
+fn list_or_empty(items: Vec<String>) -> Block {
+    if items.is_empty() {
+        Block::Note { text: EMPTY.into() }
+    } else {
+        Block::List { items }
+    }
+}
+
+fn flags(idea: &Idea) -> String {
+    let mut f = Vec::new();
+    if idea.sketch.personal_data {
+        f.push("personenbezogene Daten");
+    }
+    if idea.sketch.high_risk {
+        f.push("möglicher Hochrisiko-Einsatz (EU AI Act)");
+    }
+    f.join(", ")
+}
+
+fn ki(data: &ExportData, group: &GroupData, out: &mut Vec<Block>) {
+    out.push(Block::Heading {
+        level: 2,
+        text: templates::KI.title.to_owned(),
+    });
+    if group.ideas.is_empty() {
+        out.push(Block::Note {
+            text: "(keine Ideen)".into(),
+        });
+        return;
+    }
+    let w = data.settings.weights;
+    out.push(Block::Note {
+        text: format!(
+            "Score 0–100 = Σ Gewicht × (Mittelwert − 1) / 4 × 100. Gewichte: {}. \
+             „weiß nicht“ wird gezählt, aber nicht gewertet. Dissens: Standardabweichung über {} \
+             oder Spannweite ab {} Punkten.",
+            Criterion::ALL
+                .map(|c| format!("{} {}", c.label_de(), de_number(w.get(c), 1)))
+                .join(", "),
+            de_number(app::domain::scoring::DISSENS_STD_DEV, 1),
+            app::domain::scoring::DISSENS_RANGE
+        ),
+    });
+    out.push(Block::Heading {
+        level: 3,
+        text: "Rangfolge".into(),
+    });
+    let mut header = vec!["Rang".to_owned(), "Idee".to_owned(), "Score".to_owned()];
+    header.extend(Criterion::ALL.map(|c| format!("{} Ø", c.label_de())));
+    header.push("Bewertende".into());
+    header.push("Hinweise".into());
+    out.push(Block::Table {
+        header,
+        rows: group
+            .ideas
+            .iter()
+            .map(|idea| {
+                let mut row = vec![
+                    idea.rank.to_string(),
+                    idea.title.clone(),
+                    de_opt(idea.score.score, 1),
+                ];
+                row.extend(Criterion::ALL.map(|c| de_opt(idea.score.criterion(c).mean, 2)));
+                row.push(idea.raters.to_string());
+                row.push(flags(idea));
+                row
+            })
+            .collect(),
+        widths: vec![5, 24, 8, 9, 11, 11, 11, 9, 12],
+    });
+    out.push(Block::Heading {
+        level: 3,
+        text: "Portfolio".into(),
+    });
+    out.push(Block::Portfolio {
+        points: portfolio(&group.ideas),
+    });
+    out.push(Block::Heading {
+        level: 3,
+        text: "Kennzahlen je Kriterium".into(),
+    });
+    let mut rows = Vec::new();
+    for idea in &group.ideas {
+        for c in Criterion::ALL {
+            let a = idea.score.criterion(c);
+            rows.push(vec![
+                idea.title.clone(),
+                c.label_de().to_owned(),
+                a.n.to_string(),
+                a.dont_know.to_string(),
+                de_opt(a.mean, 2),
+                de_opt(a.median, 1),
+                match (a.min, a.max) {
+                    (Some(lo), Some(hi)) => format!("{lo}–{hi}"),
+                    _ => "–".into(),
+                },
+                de_opt(a.std_dev, 2),
+                a.consensus.map(|c| c.label_de()).unwrap_or("–").to_owned(),
+            ]);
+        }
+    }
+    out.push(Block::Table {
+        header: [
+            "Idee",
+            "Kriterium",
+            "n",
+            "weiß nicht",
+            "Mittelwert",
+            "Median",
+            "Min–Max",
+            "Std.-Abw.",
+            "Konsens",
+        ]
+        .map(String::from)
+        .to_vec(),
+        rows,
+        widths: vec![24, 16, 5, 8, 9, 8, 8, 8, 10],
+    });
+    out.push(Block::Heading {
+        level: 3,
+        text: "Projektskizzen".into(),
+    });
+    for idea in &group.ideas {
+        out.push(Block::Heading {
+            level: 4,
+            text: format!("{}. {}", idea.rank, idea.title),
+        });
+        let mut rows: Vec<Vec<String>> = SketchField::ALL
+            .iter()
+            .map(|f| {
+                let text = idea.sketch.field(*f);
+                vec![
+                    f.label_de().to_owned(),
+                    if text.is_empty() {
+                        "–".into()
+                    } else {
+                        text.into()
+                    },
+                ]
+            })
+            .collect();
+        let yes_no = |b: bool| if b { "ja" } else { "nein" }.to_owned();
+        rows.push(vec![
+            "Personenbezogene Daten".into(),
+            yes_no(idea.sketch.personal_data),
+        ]);
+        rows.push(vec![
+            "Möglicher Hochrisiko-Einsatz (EU AI Act)".into(),
+            yes_no(idea.sketch.high_risk),
+        ]);
+        rows.push(vec!["Score".into(), de_opt(idea.score.score, 1)]);
+        out.push(Block::Table {
+            header: vec!["Feld".into(), "Inhalt".into()],
+            rows,
+            widths: vec![28, 72],
+        });
+        if !idea.ratings.is_empty() {
+            let mut header = vec!["Bewertung von".to_owned()];
+            header.extend(Criterion::ALL.map(|c| c.label_de().to_owned()));
+            out.push(Block::Table {
+                header,
+                rows: idea
+                    .ratings
+                    .iter()
+                    .map(|r| {
+                        let mut row = vec![r.label.clone()];
+                        row.extend(r.values.map(rating_text));
+                        row
+                    })
+                    .collect(),
+                widths: vec![28, 18, 18, 18, 18],
+            });
+        }
+    }
+}
+
+fn portfolio(ideas: &[Idea]) -> Vec<PortfolioPoint> {
+    ideas
+        .iter()
+        .filter_map(|idea| {
+            let mean = |c: Criterion| idea.score.criterion(c).mean;
+            let (x, y) = (mean(Criterion::Machbarkeit)?, mean(Criterion::Nutzen)?);
+            Some(PortfolioPoint {
+                label: idea.rank.to_string(),
+                title: idea.title.clone(),
+                machbarkeit: x,
+                nutzen: y,
+                datenverfuegbarkeit: mean(Criterion::Datenverfuegbarkeit),
+                kooperationsform: mean(Criterion::Kooperationsform),
+                quadrant: quadrant(y, x).label_de().to_owned(),
+            })
+        })
+        .collect()
+}
+
+fn joint_ranking(data: &ExportData, out: &mut Vec<Block>) {
+    let results: Vec<GroupIdeaResult> = data
+        .groups
+        .iter()
+        .flat_map(|g| {
+            g.ideas.iter().map(|i| GroupIdeaResult {
+                group_id: g.name.clone(),
+                idea_id: i.card_id.clone(),
+                idea_key: app::domain::scoring::idea_key(&i.title),
+                title: i.title.clone(),
+                score: i.score.clone(),
+            })
+        })
+        .collect();
+    let Ok(rows) = app::domain::scoring::joint_ranking(&results, &data.settings.weights) else {
+        return;
+    };
+    if rows.is_empty() {
+        return;
+    }
+    out.push(Block::Heading {
+        level: 2,
+        text: "Gemeinsame Rangfolge aller Gruppen".into(),
+    });
+    out.push(Block::Note {
+        text: "Jede Gruppe zählt gleich: je Kriterium der Mittelwert der Gruppenmittelwerte."
+            .into(),
+    });
+    let mut header = vec!["Rang".to_owned(), "Idee".to_owned(), "Score".to_owned()];
+    header.extend(Criterion::ALL.map(|c| format!("{} Ø", c.label_de())));
+    header.push("Gruppen".into());
+    out.push(Block::Table {
+        header,
+        rows: rows
+            .iter()
+            .map(|r| {
+                let mut row = vec![r.rank.to_string(), r.title.clone(), de_opt(r.score, 1)];
+                row.extend(r.criterion_means.map(|m| de_opt(m, 2)));
+                row.push(r.groups.join(", "));
+                row
+            })
+            .collect(),
+        widths: vec![5, 24, 8, 9, 11, 11, 11, 15],
+    });
+}

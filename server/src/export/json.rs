@@ -1,0 +1,488 @@
+//! JSON of a whole session (schema `ikz-werkstatt/session`, version 1) and
+//! its import as a new session.
+//!
+//! # Schema, version 1
+//! ```text
+//! { "schema": "ikz-werkstatt/session", "version": 1,
+//!   "session":  { "title", "date" (YYYY-MM-DD), "place" },
+//!   "settings": { "methods": [template keys], "weights": {nutzen, machbarkeit,
+//!                 datenverfuegbarkeit, kooperationsform}, "ratings_revealed",
+//!                 "pseudonymous_exports" },
+//!   "groups": [ { "id", "name", "colour", "boards": { "<template key>": BoardState } } ] }
+//! ```
+//! A `BoardState` is the board as the app stores it: `sections` (section id →
+//! cards with `id`, `text`, `author {id, name}`, `links`, `sketch`,
+//! `conflict`) and `ratings` (idea card id → rater key → `{name, values}`).
+//!
+//! **Raters.** A rating names its rater by a key, the same key that the
+//! rater's cards carry as `author.id` (in an export: the participant id).
+//! Import replaces every key by a fresh id, the same one for the same key
+//! throughout the file, so a person's cards and ratings stay together and
+//! keep their order. Participants are *not* imported as accounts: nobody can
+//! sign in as an imported rater, and the new session starts with no members.
+//!
+//! **Validation.** Nothing in the file is trusted: each board is rebuilt by
+//! replaying it as ops through the domain's `apply` (ids, lengths, card and
+//! link limits, template sections and link rules, idea-only sketches and
+//! ratings, scores 1..5). Session, group and setting fields go through the
+//! same validators as the API. Any error refuses the whole file.
+
+use super::{ExportData, ExportError};
+use app::domain::board::{apply, Author, BoardState, IdeaFlag, Op, OpError, RatingSlot};
+use app::domain::scoring::Weights;
+use app::domain::session::{
+    clean_text, limits, Field, GroupDetails, SessionDetails, ValidationError,
+};
+use app::domain::settings::{
+    ChangeContext, SessionSettings, SettingsChange, SettingsError, MAX_DOTS,
+};
+use app::domain::templates;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub const SCHEMA: &str = "ikz-werkstatt/session";
+pub const VERSION: u64 = 1;
+/// Largest accepted file: a full workshop day is well under 1 MB.
+pub const MAX_BYTES: usize = 8 * 1024 * 1024;
+/// Deepest accepted nesting of arrays/objects (the schema needs 11).
+pub const MAX_DEPTH: usize = 16;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionFile {
+    pub schema: String,
+    pub version: u64,
+    pub session: SessionPart,
+    pub settings: SettingsPart,
+    pub groups: Vec<GroupPart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionPart {
+    pub title: String,
+    pub date: String,
+    pub place: String,
+}
+
+/// The lasting settings (not the reveal counter, which only syncs browsers,
+/// nor the projector stage and timer of the workshop day).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsPart {
+    pub methods: Vec<String>,
+    pub weights: Weights,
+    pub ratings_revealed: bool,
+    pub pseudonymous_exports: bool,
+    /// Template keys of locked (read-only) boards.
+    #[serde(default)]
+    pub locked: Vec<String>,
+    /// Dots per person for dot voting (0: off).
+    #[serde(default)]
+    pub dots_per_person: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GroupPart {
+    pub id: String,
+    pub name: String,
+    pub colour: String,
+    pub boards: BTreeMap<String, BoardState>,
+}
+
+pub fn file(data: &ExportData) -> SessionFile {
+    SessionFile {
+        schema: SCHEMA.to_owned(),
+        version: VERSION,
+        session: SessionPart {
+            title: data.title.clone(),
+            date: data.date.clone(),
+            place: data.place.clone(),
+        },
+        settings: SettingsPart {
+            methods: data.settings.methods.clone(),
+            weights: data.settings.weights,
+            ratings_revealed: data.settings.ratings_revealed,
+            pseudonymous_exports: data.settings.pseudonymous_exports,
+            locked: data.settings.locked.clone(),
+            dots_per_person: data.settings.dots_per_person,
+        },
+        groups: data
+            .groups
+            .iter()
+            .map(|g| GroupPart {
+                id: g.id.clone(),
+                name: g.name.clone(),
+                colour: g.colour.clone(),
+                boards: g.boards.clone(),
+            })
+            .collect(),
+    }
+}
+
+pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
+    Ok(serde_json::to_vec_pretty(&file(data))?)
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ImportError {
+    #[error("file larger than {max} bytes")]
+    TooLarge { max: usize },
+    #[error("nesting deeper than {max}")]
+    TooDeep { max: usize },
+    #[error("not JSON of the expected shape: {0}")]
+    Malformed(String),
+    #[error("not an IKZ-Werkstatt session file")]
+    WrongSchema,
+    #[error("schema version {found} is not supported")]
+    UnsupportedVersion { found: u64 },
+    #[error("invalid field: {0}")]
+    Invalid(#[from] ValidationError),
+    #[error("invalid settings: {0}")]
+    Settings(#[from] SettingsError),
+    #[error("more than {max} groups")]
+    TooManyGroups { max: usize },
+    #[error("group id `{0}` used twice")]
+    DuplicateGroupId(String),
+    #[error("group name used twice")]
+    DuplicateGroupName,
+    #[error("unknown method `{0}`")]
+    UnknownTemplate(String),
+    #[error("invalid rater or author: {0}")]
+    InvalidPerson(String),
+    #[error("board {board}: {error}")]
+    Board { board: String, error: OpError },
+}
+
+/// A validated import, ready to be written in one transaction.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportPlan {
+    pub details: SessionDetails,
+    pub settings: SessionSettings,
+    pub groups: Vec<ImportGroup>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportGroup {
+    /// A fresh id for the new session.
+    pub id: String,
+    pub details: GroupDetails,
+    /// Template key → rebuilt board.
+    pub boards: BTreeMap<String, BoardState>,
+}
+
+/// Deepest nesting of `[`/`{` outside strings; stops counting past `limit`.
+pub fn nesting_depth(bytes: &[u8], limit: usize) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let (mut in_string, mut escaped) = (false, false);
+    for &b in bytes {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                max = max.max(depth);
+                if max > limit {
+                    return max;
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+#[derive(Deserialize)]
+struct Head {
+    schema: Option<String>,
+    version: Option<u64>,
+}
+
+/// Parses and validates a session file; `new_id` makes the fresh ids.
+pub fn parse(bytes: &[u8], mut new_id: impl FnMut() -> String) -> Result<ImportPlan, ImportError> {
+    if bytes.len() > MAX_BYTES {
+        return Err(ImportError::TooLarge { max: MAX_BYTES });
+    }
+    if nesting_depth(bytes, MAX_DEPTH) > MAX_DEPTH {
+        return Err(ImportError::TooDeep { max: MAX_DEPTH });
+    }
+    let head: Head =
+        serde_json::from_slice(bytes).map_err(|e| ImportError::Malformed(e.to_string()))?;
+    if head.schema.as_deref() != Some(SCHEMA) {
+        return Err(ImportError::WrongSchema);
+    }
+    match head.version {
+        Some(VERSION) => {}
+        Some(found) => return Err(ImportError::UnsupportedVersion { found }),
+        None => return Err(ImportError::WrongSchema),
+    }
+    let file: SessionFile =
+        serde_json::from_slice(bytes).map_err(|e| ImportError::Malformed(e.to_string()))?;
+    plan(&file, &mut new_id)
+}
+
+fn plan(file: &SessionFile, new_id: &mut dyn FnMut() -> String) -> Result<ImportPlan, ImportError> {
+    let details =
+        SessionDetails::validate(&file.session.title, &file.session.date, &file.session.place)?;
+    let change = SettingsChange {
+        methods: Some(file.settings.methods.clone()),
+        weights: Some(file.settings.weights),
+        ratings_revealed: Some(file.settings.ratings_revealed),
+        pseudonymous_exports: Some(file.settings.pseudonymous_exports),
+        locked: Some(file.settings.locked.clone()),
+        dots_per_person: Some(file.settings.dots_per_person),
+        ..SettingsChange::default()
+    };
+    let context = ChangeContext {
+        rated: false,
+        now_ms: 0,
+        groups: &[],
+    };
+    let mut settings = SessionSettings::default().changed(&change, &context)?;
+    settings.reveal_epoch = 0;
+    if file.groups.len() > limits::GROUPS_PER_SESSION {
+        return Err(ImportError::TooManyGroups {
+            max: limits::GROUPS_PER_SESSION,
+        });
+    }
+    let mut group_ids = BTreeSet::new();
+    let mut group_names = BTreeSet::new();
+    for g in &file.groups {
+        if !group_ids.insert(g.id.as_str()) {
+            return Err(ImportError::DuplicateGroupId(g.id.clone()));
+        }
+    }
+    let people = person_ids(file, new_id)?;
+    let mut groups = Vec::new();
+    for g in &file.groups {
+        let group = GroupDetails::validate(&g.name, &g.colour)?;
+        if !group_names.insert(group.name.to_lowercase()) {
+            return Err(ImportError::DuplicateGroupName);
+        }
+        let mut boards = BTreeMap::new();
+        for (key, board) in &g.boards {
+            let template =
+                templates::find(key).ok_or_else(|| ImportError::UnknownTemplate(key.clone()))?;
+            let label = format!("{}:{key}", g.id.chars().take(80).collect::<String>());
+            let rebuilt = rebuild(template, board, &people, &label)?;
+            boards.insert(key.clone(), rebuilt);
+        }
+        groups.push(ImportGroup {
+            id: new_id(),
+            details: group,
+            boards,
+        });
+    }
+    Ok(ImportPlan {
+        details,
+        settings,
+        groups,
+    })
+}
+
+/// Old person key → fresh id, assigned in key order so orders survive.
+fn person_ids(
+    file: &SessionFile,
+    new_id: &mut dyn FnMut() -> String,
+) -> Result<BTreeMap<String, String>, ImportError> {
+    let mut keys = BTreeSet::new();
+    for board in file.groups.iter().flat_map(|g| g.boards.values()) {
+        for card in board.sections.values().flatten() {
+            keys.insert(card.author.id.as_str());
+        }
+        for raters in board.ratings.values() {
+            keys.extend(raters.keys().map(String::as_str));
+        }
+        for voters in board.dots.values() {
+            keys.extend(voters.keys().map(String::as_str));
+        }
+    }
+    let mut fresh: Vec<String> = keys.iter().map(|_| new_id()).collect();
+    fresh.sort();
+    let mut out = BTreeMap::new();
+    for (key, id) in keys.into_iter().zip(fresh) {
+        if key.is_empty() || key.len() > app::domain::board::limits::ID {
+            return Err(ImportError::InvalidPerson(key.chars().take(80).collect()));
+        }
+        out.insert(key.to_owned(), id);
+    }
+    Ok(out)
+}
+
+fn person(key: &str, name: &str, people: &BTreeMap<String, String>) -> Result<Author, ImportError> {
+    let invalid = || ImportError::InvalidPerson(key.chars().take(80).collect());
+    let id = people.get(key).cloned().ok_or_else(invalid)?;
+    let name = clean_text(name, Field::DisplayName, limits::DISPLAY_NAME).map_err(|_| invalid())?;
+    Ok(Author { id, name })
+}
+
+/// The board rebuilt op by op through the domain's `apply`.
+fn rebuild(
+    template: &templates::Template,
+    file: &BoardState,
+    people: &BTreeMap<String, String>,
+    label: &str,
+) -> Result<BoardState, ImportError> {
+    let fail = |error: OpError| ImportError::Board {
+        board: label.to_owned(),
+        error,
+    };
+    if file.sections.keys().any(|s| template.section(s).is_none()) {
+        return Err(fail(OpError::UnknownSection));
+    }
+    let mut board = BoardState::default();
+    let cards: Vec<_> = template
+        .sections
+        .iter()
+        .flat_map(|s| file.cards(s.id).iter().map(move |c| (s.id, c)))
+        .collect();
+    for (section, card) in &cards {
+        let author = person(&card.author.id, &card.author.name, people)?;
+        let op = Op::AddCard {
+            card_id: card.id.clone(),
+            section: (*section).to_owned(),
+            text: card.text.clone(),
+        };
+        apply(&mut board, template, &author, &op).map_err(fail)?;
+    }
+    for (_, card) in &cards {
+        let author = person(&card.author.id, &card.author.name, people)?;
+        let mut ops = Vec::new();
+        for field in app::domain::board::SketchField::ALL {
+            let text = card.sketch.field(field);
+            if !text.is_empty() {
+                ops.push(Op::EditSketch {
+                    card_id: card.id.clone(),
+                    field,
+                    base: String::new(),
+                    text: text.to_owned(),
+                });
+            }
+        }
+        for (flag, on) in [
+            (IdeaFlag::PersonalData, card.sketch.personal_data),
+            (IdeaFlag::HighRisk, card.sketch.high_risk),
+        ] {
+            if on {
+                ops.push(Op::SetFlag {
+                    card_id: card.id.clone(),
+                    flag,
+                    value: true,
+                });
+            }
+        }
+        for target in &card.links {
+            ops.push(Op::LinkCards {
+                card_id: card.id.clone(),
+                target_id: target.clone(),
+                linked: true,
+            });
+        }
+        for op in &ops {
+            apply(&mut board, template, &author, op).map_err(fail)?;
+        }
+    }
+    // Dot votes: at most MAX_DOTS per person and board.
+    let mut used: BTreeMap<&str, u32> = BTreeMap::new();
+    for (card_id, voters) in &file.dots {
+        for (key, n) in voters {
+            let total = used.entry(key.as_str()).or_default();
+            *total += u32::from(*n);
+            if *total > u32::from(MAX_DOTS) {
+                return Err(fail(OpError::NoDotsLeft { max: MAX_DOTS }));
+            }
+            let id = people
+                .get(key)
+                .cloned()
+                .ok_or_else(|| ImportError::InvalidPerson(key.chars().take(80).collect()))?;
+            let voter = Author {
+                id,
+                name: String::new(),
+            };
+            for _ in 0..*n {
+                let op = Op::Dot {
+                    card_id: card_id.clone(),
+                    add: true,
+                };
+                apply(&mut board, template, &voter, &op).map_err(fail)?;
+            }
+        }
+    }
+    for (card_id, raters) in &file.ratings {
+        for (key, rater) in raters {
+            let author = person(key, &rater.name, people)?;
+            for (criterion, slot) in &rater.values {
+                let op = Op::Rate {
+                    card_id: card_id.clone(),
+                    criterion: *criterion,
+                    value: Some(*slot),
+                };
+                op.check_from_client().map_err(fail)?;
+                apply(&mut board, template, &author, &op).map_err(fail)?;
+            }
+        }
+    }
+    // The conflict mark only asks the group to tidy up; keep it.
+    for (_, card) in cards.iter().filter(|(_, c)| c.conflict) {
+        if let Some(c) = board
+            .sections
+            .values_mut()
+            .flatten()
+            .find(|c| c.id == card.id)
+        {
+            c.conflict = true;
+        }
+    }
+    Ok(board)
+}
+
+/// Keeps only given ratings (drops the `Hidden` markers of a blind board).
+pub fn without_hidden(board: &mut BoardState) {
+    for raters in board.ratings.values_mut() {
+        for rater in raters.values_mut() {
+            rater
+                .values
+                .retain(|_, slot| matches!(slot, RatingSlot::Given(_)));
+        }
+        raters.retain(|_, r| !r.values.is_empty());
+    }
+    board.ratings.retain(|_, r| !r.is_empty());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nesting_depth_ignores_brackets_in_strings() {
+        assert_eq!(nesting_depth(br#"{"a":[1,{"b":"[[[{{{"}]}"#, 99), 3);
+        assert_eq!(nesting_depth(br#"{"a":"\"[[["}"#, 99), 1);
+        let deep = "[".repeat(10_000);
+        assert_eq!(nesting_depth(deep.as_bytes(), MAX_DEPTH), MAX_DEPTH + 1);
+    }
+
+    #[test]
+    fn wrong_schema_and_version_are_refused() {
+        let id = || "x".to_owned();
+        assert_eq!(
+            parse(br#"{"schema":"other","version":1}"#, id),
+            Err(ImportError::WrongSchema)
+        );
+        assert_eq!(
+            parse(br#"{"schema":"ikz-werkstatt/session","version":2}"#, id),
+            Err(ImportError::UnsupportedVersion { found: 2 })
+        );
+        assert!(matches!(parse(b"[", id), Err(ImportError::Malformed(_))));
+    }
+}

@@ -1,0 +1,475 @@
+//! Exports of workshop results for a municipal office: PDF, DOCX, ODT, XLSX,
+//! CSV, Markdown and JSON (which can be imported again).
+//!
+//! [`ExportData`] is gathered once from committed data; each format is a pure
+//! function of it. PDF, DOCX, ODT and Markdown all render the same document
+//! model ([`doc::document`]), so they carry the same content.
+
+pub mod csv;
+pub mod doc;
+pub mod docx;
+pub mod gather;
+pub mod json;
+pub mod markdown;
+pub mod odt;
+pub mod pdf;
+pub mod xlsx;
+
+use app::api::GroupView;
+use app::domain::board::{BoardState, Sketch};
+use app::domain::rating::idea_rows;
+use app::domain::scoring::{IdeaScore, RatingValue, ScoringError};
+use app::domain::settings::SessionSettings;
+use app::domain::templates;
+use std::collections::BTreeMap;
+
+/// Every file format the app can produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Pdf,
+    Docx,
+    Odt,
+    Xlsx,
+    Csv,
+    Markdown,
+    Json,
+}
+
+impl Format {
+    pub const ALL: [Format; 7] = [
+        Format::Pdf,
+        Format::Docx,
+        Format::Odt,
+        Format::Xlsx,
+        Format::Csv,
+        Format::Markdown,
+        Format::Json,
+    ];
+
+    /// The path segment naming the format (`/export/{format}`).
+    pub fn parse(key: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.key() == key)
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+            Format::Odt => "odt",
+            Format::Xlsx => "xlsx",
+            Format::Csv => "csv",
+            Format::Markdown => "md",
+            Format::Json => "json",
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        self.key()
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Format::Pdf => "application/pdf",
+            Format::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            Format::Odt => "application/vnd.oasis.opendocument.text",
+            Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Format::Csv => "text/csv; charset=utf-8",
+            Format::Markdown => "text/markdown; charset=utf-8",
+            Format::Json => "application/json",
+        }
+    }
+
+    /// Renders `data` in this format. CPU-bound: call it off the async runtime.
+    pub fn render(self, data: &ExportData) -> Result<Vec<u8>, ExportError> {
+        match self {
+            Format::Pdf => pdf::render(data),
+            Format::Docx => docx::render(data),
+            Format::Odt => odt::render(data),
+            Format::Xlsx => xlsx::render(data),
+            Format::Csv => csv::render(data),
+            Format::Markdown => Ok(markdown::render(data).into_bytes()),
+            Format::Json => json::render(data),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("scoring: {0}")]
+    Scoring(#[from] ScoringError),
+    #[error("typesetting failed: {0}")]
+    Typst(String),
+    #[error("DOCX: {0}")]
+    Docx(String),
+    #[error("XLSX: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("CSV: {0}")]
+    Csv(#[from] ::csv::Error),
+    #[error("ZIP: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    #[error("I/O: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// One rater's answers on one idea, as the export names them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RaterRow {
+    /// Display name, or "Teilnehmende n" when the session exports pseudonymously.
+    pub label: String,
+    /// In `Criterion::ALL` order; `None` where this rater gave no answer.
+    pub values: [Option<RatingValue>; 4],
+}
+
+/// A KI idea with its aggregates, rank within its group and sketch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Idea {
+    pub card_id: String,
+    pub title: String,
+    /// Competition rank by score within the group (1, 1, 3); ideas without
+    /// a score share the last rank.
+    pub rank: usize,
+    pub score: IdeaScore,
+    pub raters: usize,
+    pub sketch: Sketch,
+    pub ratings: Vec<RaterRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupData {
+    pub id: String,
+    pub name: String,
+    pub colour: String,
+    /// Template key → board, for the methods the session uses.
+    pub boards: BTreeMap<String, BoardState>,
+    /// Ideas ordered by rank (then board order).
+    pub ideas: Vec<Idea>,
+}
+
+/// Everything an export shows, gathered once from committed data.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportData {
+    pub title: String,
+    /// `YYYY-MM-DD`
+    pub date: String,
+    pub place: String,
+    pub settings: SessionSettings,
+    pub groups: Vec<GroupData>,
+    /// The whole session (rather than one group).
+    pub whole_session: bool,
+    /// Others' ratings were withheld (blind rating, exported by a participant).
+    pub ratings_hidden: bool,
+}
+
+/// The session's facts as the store has them.
+pub struct SessionFacts<'a> {
+    pub title: &'a str,
+    pub date: &'a str,
+    pub place: &'a str,
+}
+
+impl ExportData {
+    /// Builds the export of `only_group` (or of every group) from all boards
+    /// of the session (`"<group>:<template>"` → state).
+    ///
+    /// Pseudonyms ("Teilnehmende 1, 2, …") are numbered over the whole
+    /// session in id order, so a group's export and the session's export
+    /// give a person the same number.
+    pub fn build(
+        facts: SessionFacts<'_>,
+        settings: &SessionSettings,
+        groups: &[GroupView],
+        boards: &BTreeMap<String, BoardState>,
+        only_group: Option<&str>,
+        ratings_hidden: bool,
+    ) -> Result<Self, ExportError> {
+        let pseudonyms = settings
+            .pseudonymous_exports
+            .then(|| pseudonyms(boards.values()));
+        let mut out = Vec::new();
+        for group in groups {
+            if only_group.is_some_and(|g| g != group.id) {
+                continue;
+            }
+            let mut group_boards = BTreeMap::new();
+            for method in &settings.methods {
+                let Some(template) = templates::find(method) else {
+                    continue;
+                };
+                let id = app::domain::board::board_id(&group.id, template.key);
+                let mut board = boards.get(&id).cloned().unwrap_or_default();
+                if ratings_hidden {
+                    json::without_hidden(&mut board);
+                }
+                if let Some(names) = &pseudonyms {
+                    rename(&mut board, names);
+                }
+                group_boards.insert(template.key.to_owned(), board);
+            }
+            let ideas = ideas(&group_boards, settings)?;
+            out.push(GroupData {
+                id: group.id.clone(),
+                name: clean(&group.name),
+                colour: group.colour.clone(),
+                boards: group_boards,
+                ideas,
+            });
+        }
+        Ok(ExportData {
+            title: clean(facts.title),
+            date: facts.date.to_owned(),
+            place: clean(facts.place),
+            settings: settings.clone(),
+            groups: out,
+            whole_session: only_group.is_none(),
+            ratings_hidden,
+        })
+    }
+
+    /// Group name, or "Gesamte Sitzung", for headings and file names.
+    pub fn scope_label(&self) -> String {
+        match (self.whole_session, self.groups.first()) {
+            (false, Some(g)) => g.name.clone(),
+            _ => "Gesamte Sitzung".to_owned(),
+        }
+    }
+
+    /// A file name from the session title, the date and (for a group) the
+    /// group name, in safe characters only: `IKZ-Workshop_2026-11-25_Gruppe-A.pdf`.
+    pub fn file_name(&self, format: Format) -> String {
+        let mut stem = safe_file_part(&self.title);
+        if stem.is_empty() {
+            stem = "IKZ-Werkstatt".to_owned();
+        }
+        stem.push('_');
+        stem.push_str(&safe_file_part(&self.date));
+        if !self.whole_session {
+            let group = safe_file_part(&self.scope_label());
+            if !group.is_empty() {
+                stem.push('_');
+                stem.push_str(&group);
+            }
+        }
+        format!("{stem}.{}", format.extension())
+    }
+}
+
+/// Ideas of the KI board with aggregates under the session's weights, best first.
+fn ideas(
+    boards: &BTreeMap<String, BoardState>,
+    settings: &SessionSettings,
+) -> Result<Vec<Idea>, ExportError> {
+    let Some(board) = boards.get(templates::KI.key) else {
+        return Ok(Vec::new());
+    };
+    let rows = idea_rows(board, &templates::KI, &settings.weights)?;
+    let mut ideas: Vec<Idea> = rows
+        .into_iter()
+        .map(|row| {
+            let sketch = board
+                .find(&row.card_id)
+                .map(|(_, _, c)| c.sketch.clone())
+                .unwrap_or_default();
+            let ratings = board
+                .ratings
+                .get(&row.card_id)
+                .map(|raters| {
+                    raters
+                        .values()
+                        .map(|r| RaterRow {
+                            label: clean(&r.name),
+                            values: app::domain::scoring::Criterion::ALL.map(|c| {
+                                match r.values.get(&c) {
+                                    Some(app::domain::board::RatingSlot::Given(v)) => Some(*v),
+                                    _ => None,
+                                }
+                            }),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            Idea {
+                card_id: row.card_id,
+                title: clean(&row.title),
+                rank: 0,
+                score: row.score,
+                raters: row.raters,
+                sketch: Sketch {
+                    beschreibung: clean(&sketch.beschreibung),
+                    kommunen: clean(&sketch.kommunen),
+                    daten: clean(&sketch.daten),
+                    naechste_schritte: clean(&sketch.naechste_schritte),
+                    ..sketch
+                },
+                ratings,
+            }
+        })
+        .collect();
+    // Stable: equal scores keep board order.
+    ideas.sort_by(|a, b| match (a.score.score, b.score.score) {
+        (Some(x), Some(y)) => y.total_cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    let mut lead: Option<(Option<f64>, usize)> = None;
+    for (i, idea) in ideas.iter_mut().enumerate() {
+        let tied = match lead {
+            Some((Some(l), _)) => idea
+                .score
+                .score
+                .is_some_and(|s| (l - s).abs() <= app::domain::scoring::RANK_TIE_EPSILON),
+            Some((None, _)) => idea.score.score.is_none(),
+            None => false,
+        };
+        if !tied {
+            lead = Some((idea.score.score, i + 1));
+        }
+        idea.rank = lead.map_or(i + 1, |(_, r)| r);
+    }
+    Ok(ideas)
+}
+
+/// Participant id → "Teilnehmende n", numbered in id order over all boards.
+fn pseudonyms<'a>(boards: impl Iterator<Item = &'a BoardState>) -> BTreeMap<String, String> {
+    let mut ids = std::collections::BTreeSet::new();
+    for board in boards {
+        for card in board.sections.values().flatten() {
+            ids.insert(card.author.id.clone());
+        }
+        for raters in board.ratings.values() {
+            ids.extend(raters.keys().cloned());
+        }
+    }
+    ids.into_iter()
+        .enumerate()
+        .map(|(i, id)| (id, format!("Teilnehmende {}", i + 1)))
+        .collect()
+}
+
+fn rename(board: &mut BoardState, names: &BTreeMap<String, String>) {
+    for card in board.sections.values_mut().flatten() {
+        if let Some(name) = names.get(&card.author.id) {
+            card.author.name = name.clone();
+        }
+    }
+    for raters in board.ratings.values_mut() {
+        for (id, rater) in raters.iter_mut() {
+            if let Some(name) = names.get(id) {
+                rater.name = name.clone();
+            }
+        }
+    }
+}
+
+/// Removes characters that XML 1.0 (DOCX, ODT, XLSX) cannot hold: control
+/// characters other than tab and line feed; a carriage return becomes a
+/// line break.
+pub fn clean(text: &str) -> String {
+    text.replace("\r\n", "\n")
+        .chars()
+        .map(|c| if c == '\r' { '\n' } else { c })
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect()
+}
+
+/// Letters, digits (umlauts transliterated), `-`; everything else becomes `-`,
+/// runs collapsed, at most 60 characters.
+pub fn safe_file_part(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        let piece: &str = match c {
+            'ä' => "ae",
+            'ö' => "oe",
+            'ü' => "ue",
+            'Ä' => "Ae",
+            'Ö' => "Oe",
+            'Ü' => "Ue",
+            'ß' => "ss",
+            _ => "",
+        };
+        if !piece.is_empty() {
+            out.push_str(piece);
+        } else if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed: String = out.trim_matches('-').chars().take(60).collect();
+    trimmed.trim_end_matches('-').to_owned()
+}
+
+const MONTHS: [&str; 12] = [
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
+    "November",
+    "Dezember",
+];
+
+/// `2026-11-25` → `25. November 2026`; anything else unchanged.
+pub fn german_long_date(iso: &str) -> String {
+    let parts: Vec<&str> = iso.split('-').collect();
+    if let [y, m, d] = parts.as_slice() {
+        if let (Ok(m), Ok(d)) = (m.parse::<usize>(), d.parse::<u32>()) {
+            if let Some(month) = m.checked_sub(1).and_then(|i| MONTHS.get(i)) {
+                return format!("{d}. {month} {y}");
+            }
+        }
+    }
+    iso.to_owned()
+}
+
+/// A number the German way: `3,5`, with `decimals` places (trailing zeros kept).
+pub fn de_number(value: f64, decimals: usize) -> String {
+    format!("{value:.decimals$}").replace('.', ",")
+}
+
+/// An optional mean etc.: the number, or "–".
+pub fn de_opt(value: Option<f64>, decimals: usize) -> String {
+    value.map_or_else(|| "–".to_owned(), |v| de_number(v, decimals))
+}
+
+/// "4", "weiß nicht" or "–".
+pub fn rating_text(value: Option<RatingValue>) -> String {
+    match value {
+        Some(RatingValue::DontKnow) => "weiß nicht".to_owned(),
+        Some(v) => v.score().map_or_else(|| "–".to_owned(), |s| s.to_string()),
+        None => "–".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_numbers_and_file_names_are_german_and_safe() {
+        assert_eq!(german_long_date("2026-11-25"), "25. November 2026");
+        assert_eq!(german_long_date("2026-03-01"), "1. März 2026");
+        assert_eq!(german_long_date("kaputt"), "kaputt");
+        assert_eq!(de_number(3.456, 2), "3,46");
+        assert_eq!(de_opt(None, 1), "–");
+        assert_eq!(
+            safe_file_part("Workshop: Größe/../\"Bürgerbüro\" 2026"),
+            "Workshop-Groesse-Buergerbuero-2026"
+        );
+        assert_eq!(safe_file_part("../.."), "");
+    }
+
+    #[test]
+    fn clean_drops_control_characters_but_keeps_line_breaks() {
+        assert_eq!(clean("a\u{0}b\r\nc\u{b}d\te"), "ab\ncd\te");
+    }
+}

@@ -1,0 +1,225 @@
+//! PDF through typst as a library. The layout is a fixed typst template
+//! (`report.typ`); the content comes in as a virtual JSON file that the
+//! template reads with `json(...)`, so user text is data and never markup
+//! (no injection, no escaping to get wrong). Fonts are embedded in the binary
+//! (typst-assets: Libertinus Serif, OFL), so the server reads no files.
+
+use super::doc::{document, meta, Block, Meta};
+use super::{ExportData, ExportError};
+use serde::Serialize;
+use std::sync::LazyLock;
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+const TEMPLATE: &str = include_str!("report.typ");
+
+struct Fonts {
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+}
+
+/// Parsed once per process (a few ms), shared by every export.
+static FONTS: LazyLock<Fonts> = LazyLock::new(|| {
+    let fonts: Vec<Font> = typst_assets::fonts()
+        .flat_map(|data| Font::iter(Bytes::new(data)))
+        .collect();
+    Fonts {
+        book: LazyHash::new(FontBook::from_fonts(&fonts)),
+        fonts,
+    }
+});
+
+static LIBRARY: LazyLock<LazyHash<Library>> = LazyLock::new(|| LazyHash::new(Library::default()));
+
+fn file_id(path: &str) -> Option<FileId> {
+    VirtualPath::new(path)
+        .ok()
+        .map(|p| RootedPath::new(VirtualRoot::Project, p).intern())
+}
+
+struct ReportWorld {
+    main: FileId,
+    data_id: Option<FileId>,
+    source: Source,
+    data: Bytes,
+}
+
+impl World for ReportWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &LIBRARY
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &FONTS.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main {
+            Ok(self.source.clone())
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if Some(id) == self.data_id {
+            Ok(self.data.clone())
+        } else if id == self.main {
+            Ok(Bytes::from_string(self.source.clone()))
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        FONTS.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        None
+    }
+}
+
+#[derive(Serialize)]
+struct Input<'a> {
+    meta: Meta,
+    blocks: &'a [Block],
+}
+
+pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
+    let blocks = document(data);
+    let input = serde_json::to_vec(&Input {
+        meta: meta(data),
+        blocks: &blocks,
+    })?;
+    let main = file_id("/report.typ").ok_or_else(|| ExportError::Typst("path".into()))?;
+    let world = ReportWorld {
+        main,
+        data_id: file_id("/data.json"),
+        source: Source::new(main, TEMPLATE.to_owned()),
+        data: Bytes::new(input),
+    };
+    let compiled = typst::compile(&world).output;
+    // Drop memoised results of older compilations, so memory stays bounded.
+    typst::comemo::evict(10);
+    let document = compiled.map_err(|errors| {
+        ExportError::Typst(
+            errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
+    let options = typst_pdf::PdfOptions::default();
+    typst_pdf::pdf(&document, &options).map_err(|errors| {
+        ExportError::Typst(
+            errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::settings::SessionSettings;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn a_session_with_cards_ideas_and_ratings_typesets() {
+        use app::api::GroupView;
+        use app::domain::board::{apply, Author, BoardState, Op, RatingSlot};
+        use app::domain::scoring::{Criterion, RatingValue};
+        use app::domain::templates::{CANVAS, KI, SWOT};
+        let anna = Author {
+            id: "p1".into(),
+            name: "Anna".into(),
+        };
+        let add = |section: &str, id: &str, text: &str| Op::AddCard {
+            card_id: id.into(),
+            section: section.into(),
+            text: text.into(),
+        };
+        let mut canvas = BoardState::default();
+        apply(
+            &mut canvas,
+            &CANVAS,
+            &anna,
+            &add("problem", "c1", "Größe\n#set page(width: 1cm) ]"),
+        )
+        .expect("add");
+        let mut swot = BoardState::default();
+        apply(&mut swot, &SWOT, &anna, &add("staerken", "s1", "Stark")).expect("add");
+        let mut ki = BoardState::default();
+        apply(&mut ki, &KI, &anna, &add("ideen", "i1", "Chatbot")).expect("add");
+        for c in Criterion::ALL {
+            let op = Op::Rate {
+                card_id: "i1".into(),
+                criterion: c,
+                value: Some(RatingSlot::Given(RatingValue::Score(4))),
+            };
+            apply(&mut ki, &KI, &anna, &op).expect("rate");
+        }
+        let boards = BTreeMap::from([
+            ("g:canvas".to_owned(), canvas),
+            ("g:swot".to_owned(), swot),
+            ("g:ki".to_owned(), ki),
+        ]);
+        let groups = [GroupView {
+            id: "g".into(),
+            name: "Gruppe".into(),
+            colour: "#8ecae6".into(),
+            member_count: 1,
+        }];
+        let data = ExportData::build(
+            super::super::SessionFacts {
+                title: "Voll",
+                date: "2026-11-25",
+                place: "Rathaus",
+            },
+            &SessionSettings::default(),
+            &groups,
+            &boards,
+            None,
+            false,
+        )
+        .expect("data");
+        match render(&data) {
+            Ok(pdf) => assert!(pdf.starts_with(b"%PDF-")),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn an_empty_session_typesets() {
+        let data = ExportData::build(
+            super::super::SessionFacts {
+                title: "Leer",
+                date: "2026-11-25",
+                place: "Rathaus",
+            },
+            &SessionSettings::default(),
+            &[],
+            &BTreeMap::new(),
+            None,
+            false,
+        )
+        .expect("data");
+        match render(&data) {
+            Ok(pdf) => assert!(pdf.starts_with(b"%PDF-")),
+            Err(e) => panic!("{e}"),
+        }
+    }
+}

@@ -1,0 +1,180 @@
+//! XLSX with rust_xlsxwriter: the raw ratings, the aggregates as real
+//! numbers, and the cards and sketches. Text is always written with
+//! `write_string`, so a card like `=HYPERLINK(…)` stays text.
+
+use super::{ExportData, ExportError};
+use app::domain::board::SketchField;
+use app::domain::scoring::{Criterion, RatingValue};
+use app::domain::templates;
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+
+fn header(sheet: &mut Worksheet, names: &[&str], widths: &[f64]) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    for (col, name) in (0u16..).zip(names) {
+        sheet.write_string_with_format(0, col, *name, &bold)?;
+        if let Some(w) = widths.get(usize::from(col)) {
+            sheet.set_column_width(col, *w)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+fn opt_number(sheet: &mut Worksheet, row: u32, col: u16, v: Option<f64>) -> Result<(), XlsxError> {
+    if let Some(v) = v.filter(|v| v.is_finite()) {
+        sheet.write_number(row, col, v)?;
+    }
+    Ok(())
+}
+
+pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
+    let mut book = Workbook::new();
+    let wrap = Format::new().set_text_wrap();
+
+    let raw = book.add_worksheet();
+    raw.set_name("Bewertungen")?;
+    header(
+        raw,
+        &["Gruppe", "Idee", "Kriterium", "Teilnehmende", "Wert"],
+        &[18.0, 36.0, 20.0, 22.0, 12.0],
+    )?;
+    let mut row = 1u32;
+    for group in &data.groups {
+        for idea in &group.ideas {
+            for rater in &idea.ratings {
+                for c in Criterion::ALL {
+                    let Some(value) = rater.values[c.index()] else {
+                        continue;
+                    };
+                    raw.write_string(row, 0, &group.name)?;
+                    raw.write_string(row, 1, &idea.title)?;
+                    raw.write_string(row, 2, c.label_de())?;
+                    raw.write_string(row, 3, &rater.label)?;
+                    match value {
+                        RatingValue::DontKnow => raw.write_string(row, 4, "weiß nicht")?,
+                        v => match v.score() {
+                            Some(s) => raw.write_number(row, 4, f64::from(s))?,
+                            None => raw.write_string(row, 4, "–")?,
+                        },
+                    };
+                    row += 1;
+                }
+            }
+        }
+    }
+
+    let agg = book.add_worksheet();
+    agg.set_name("Auswertung")?;
+    header(
+        agg,
+        &[
+            "Gruppe",
+            "Rang",
+            "Idee",
+            "Score",
+            "Kriterium",
+            "Gewicht",
+            "n",
+            "weiß nicht",
+            "Mittelwert",
+            "Median",
+            "Min",
+            "Max",
+            "Standardabweichung",
+            "Konsens",
+        ],
+        &[
+            18.0, 6.0, 36.0, 8.0, 20.0, 8.0, 5.0, 10.0, 11.0, 8.0, 5.0, 5.0, 18.0, 10.0,
+        ],
+    )?;
+    let mut row = 1u32;
+    for group in &data.groups {
+        for idea in &group.ideas {
+            for c in Criterion::ALL {
+                let a = idea.score.criterion(c);
+                agg.write_string(row, 0, &group.name)?;
+                agg.write_number(row, 1, idea.rank as f64)?;
+                agg.write_string(row, 2, &idea.title)?;
+                opt_number(agg, row, 3, idea.score.score)?;
+                agg.write_string(row, 4, c.label_de())?;
+                agg.write_number(row, 5, data.settings.weights.get(c))?;
+                agg.write_number(row, 6, f64::from(a.n))?;
+                agg.write_number(row, 7, f64::from(a.dont_know))?;
+                opt_number(agg, row, 8, a.mean)?;
+                opt_number(agg, row, 9, a.median)?;
+                opt_number(agg, row, 10, a.min.map(f64::from))?;
+                opt_number(agg, row, 11, a.max.map(f64::from))?;
+                opt_number(agg, row, 12, a.std_dev)?;
+                if let Some(k) = a.consensus {
+                    agg.write_string(row, 13, k.label_de())?;
+                }
+                row += 1;
+            }
+        }
+    }
+
+    let cards = book.add_worksheet();
+    cards.set_name("Karten")?;
+    header(
+        cards,
+        &[
+            "Gruppe",
+            "Methode",
+            "Bereich",
+            "Text",
+            "Autor:in",
+            "Bezieht sich auf",
+        ],
+        &[18.0, 22.0, 26.0, 60.0, 20.0, 40.0],
+    )?;
+    let mut row = 1u32;
+    for group in &data.groups {
+        for (key, board) in &group.boards {
+            let Some(template) = templates::find(key) else {
+                continue;
+            };
+            for section in template.sections {
+                for card in board.cards(section.id) {
+                    cards.write_string(row, 0, &group.name)?;
+                    cards.write_string(row, 1, template.title)?;
+                    cards.write_string(row, 2, section.label)?;
+                    cards.write_string_with_format(row, 3, super::clean(&card.text), &wrap)?;
+                    cards.write_string(row, 4, super::clean(&card.author.name))?;
+                    let links: Vec<String> = card
+                        .links
+                        .iter()
+                        .filter_map(|l| board.find(l).map(|(_, _, t)| super::clean(&t.text)))
+                        .collect();
+                    cards.write_string(row, 5, links.join("; "))?;
+                    row += 1;
+                }
+            }
+        }
+    }
+
+    let sketches = book.add_worksheet();
+    sketches.set_name("Projektskizzen")?;
+    let mut names = vec!["Gruppe", "Idee"];
+    names.extend(SketchField::ALL.map(|f| f.label_de()));
+    names.extend(["Personenbezogene Daten", "Möglicher Hochrisiko-Einsatz"]);
+    header(
+        sketches,
+        &names,
+        &[18.0, 30.0, 50.0, 30.0, 30.0, 40.0, 14.0, 14.0],
+    )?;
+    let mut row = 1u32;
+    for group in &data.groups {
+        for idea in &group.ideas {
+            sketches.write_string(row, 0, &group.name)?;
+            sketches.write_string(row, 1, &idea.title)?;
+            for (col, f) in (2u16..).zip(SketchField::ALL) {
+                sketches.write_string_with_format(row, col, idea.sketch.field(f), &wrap)?;
+            }
+            let yes_no = |b: bool| if b { "ja" } else { "nein" };
+            sketches.write_string(row, 6, yes_no(idea.sketch.personal_data))?;
+            sketches.write_string(row, 7, yes_no(idea.sketch.high_risk))?;
+            row += 1;
+        }
+    }
+    Ok(book.save_to_buffer()?)
+}

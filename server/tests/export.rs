@@ -1,0 +1,1165 @@
+//! Exports and import against a real server on a loopback port. The session
+//! is seeded the way browsers fill it (ops over the live WebSocket), the
+//! files are fetched over HTTP and read back by independent readers:
+//! `pdftotext`/`pdfinfo` (poppler) for the PDF, LibreOffice headless for
+//! DOCX, ODT and XLSX, the `csv` crate for the CSV.
+
+mod common;
+
+use axum::http::StatusCode;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Value};
+use server::export::{self, ExportData, SessionFacts};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+const FORMULA: &str = r#"=HYPERLINK("http://x";"y")"#;
+const UMLAUTS: &str = "Lange Wartezeiten im Bürgerbüro – Öffnungszeiten, Größe & Maß";
+const NORD_CARD: &str = "Nordkarte: Gemeinsame Ökologie-Daten";
+
+fn long_text(seed: &str, chars: usize) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while out.chars().count() < chars {
+        i += 1;
+        out.push_str(&format!(
+            "{seed} Satz {i} über Zuständigkeiten und Fristen. "
+        ));
+    }
+    out.chars()
+        .take(chars)
+        .collect::<String>()
+        .trim()
+        .to_owned()
+}
+
+// ---------------------------------------------------------------------------
+// Fixture
+// ---------------------------------------------------------------------------
+
+struct Fixture {
+    api: common::Api,
+    addr: SocketAddr,
+    code: String,
+    token: String,
+    sued: String,
+    nord: String,
+    anna: String,
+    joerg: String,
+    bea: String,
+    /// Every card text seeded, for "the file contains all card texts".
+    texts: Vec<String>,
+}
+
+struct Ws {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    n: u32,
+}
+
+impl Ws {
+    async fn connect(addr: SocketAddr, code: &str, cookie: &str) -> Self {
+        let mut request = format!("ws://{addr}/api/sessions/{code}/live")
+            .into_client_request()
+            .expect("request");
+        request
+            .headers_mut()
+            .insert("cookie", cookie.parse().expect("cookie"));
+        let (ws, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("connect");
+        Self { ws, n: 0 }
+    }
+
+    /// Sends one op and waits for its ack (panics on a refusal).
+    async fn op(&mut self, board: &str, op: Value) {
+        self.n += 1;
+        let op_id = format!("op-{}-{}", self.n, uuid::Uuid::now_v7());
+        let msg = json!({ "type": "op", "op_id": op_id, "board": board, "op": op });
+        self.ws
+            .send(Message::Text(msg.to_string().into()))
+            .await
+            .expect("send");
+        loop {
+            let next = tokio::time::timeout(Duration::from_secs(5), self.ws.next())
+                .await
+                .expect("answer in time")
+                .expect("open")
+                .expect("message");
+            let Message::Text(text) = next else { continue };
+            let v: Value = serde_json::from_str(text.as_str()).expect("JSON");
+            match v["type"].as_str() {
+                Some("ack") if v["op_id"] == op_id => return,
+                Some("rejected") if v["op_id"] == op_id => panic!("op refused: {v}"),
+                _ => {}
+            }
+        }
+    }
+}
+
+fn rate(card: &str, criterion: &str, value: Value) -> Value {
+    json!({ "type": "rate", "card_id": card, "criterion": criterion, "value": { "given": value } })
+}
+
+impl Fixture {
+    async fn start() -> Self {
+        let db = common::test_db().await;
+        let router = server::api_router(common::state(db.store.clone()));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let served = router.clone();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, served).await;
+        });
+        let api = common::Api { router, db };
+        let (code, token) = api.create_session().await;
+        let sued = api.add_group(&token, "Gruppe Süd").await;
+        let nord = api.add_group(&token, "Gruppe Nord").await;
+        let anna = api.join(&code, &sued, "Anna Müller").await;
+        let joerg = api.join(&code, &sued, "Jörg Weiß").await;
+        let bea = api.join(&code, &nord, "Bea Nordmann").await;
+        let mut f = Fixture {
+            api,
+            addr,
+            code,
+            token,
+            sued,
+            nord,
+            anna,
+            joerg,
+            bea,
+            texts: Vec::new(),
+        };
+        f.seed().await;
+        f
+    }
+
+    async fn ws(&self, cookie: &str) -> Ws {
+        Ws::connect(self.addr, &self.code, cookie).await
+    }
+
+    async fn seed(&mut self) {
+        let canvas = format!("{}:canvas", self.sued);
+        let swot = format!("{}:swot", self.sued);
+        let ki = format!("{}:ki", self.sued);
+        let mut anna = self.ws(&self.anna.clone()).await;
+        let mut joerg = self.ws(&self.joerg.clone()).await;
+        let long_card = long_text("Ziel", 950);
+        let cards = [
+            (&canvas, "c1", "problem", UMLAUTS.to_owned()),
+            (&canvas, "c2", "ziel", long_card),
+            (
+                &canvas,
+                "c3",
+                "schritte",
+                "Straßenmeisterei fragen".to_owned(),
+            ),
+            (&swot, "s1", "staerken", "Erfahrene IT-Abteilung".to_owned()),
+            (
+                &swot,
+                "s2",
+                "chancen",
+                "Förderprogramm des Landes".to_owned(),
+            ),
+            (&swot, "so1", "so", "Gemeinsames Rechenzentrum".to_owned()),
+            (&ki, "i1", "ideen", "Chatbot für das Bürgeramt".to_owned()),
+            (&ki, "i2", "ideen", FORMULA.to_owned()),
+        ];
+        for (board, id, section, text) in &cards {
+            anna.op(
+                board,
+                json!({ "type": "add_card", "card_id": id, "section": section, "text": text }),
+            )
+            .await;
+            self.texts.push(text.clone());
+        }
+        // Dot votes (the moderator hands out three per person).
+        self.settings(json!({ "dots_per_person": 3 })).await;
+        let dot = json!({ "type": "dot", "card_id": "c3", "add": true });
+        anna.op(&canvas, dot.clone()).await;
+        anna.op(&canvas, dot.clone()).await;
+        joerg.op(&canvas, dot).await;
+        for target in ["s1", "s2"] {
+            anna.op(
+                &swot,
+                json!({ "type": "link_cards", "card_id": "so1", "target_id": target, "linked": true }),
+            )
+            .await;
+        }
+        let sketch = [
+            ("beschreibung", long_text("Beschreibung", 1500)),
+            ("kommunen", "Musterstadt, Übungsdorf".to_owned()),
+            ("daten", "Anliegen-Statistik der Bürgerämter".to_owned()),
+            ("naechste_schritte", "Pilot bis März klären".to_owned()),
+        ];
+        for (field, text) in &sketch {
+            anna.op(
+                &ki,
+                json!({ "type": "edit_sketch", "card_id": "i1", "field": field, "base": "", "text": text }),
+            )
+            .await;
+            self.texts.push(text.clone());
+        }
+        anna.op(
+            &ki,
+            json!({ "type": "set_flag", "card_id": "i1", "flag": "personal_data", "value": true }),
+        )
+        .await;
+        for (c, v) in [
+            ("nutzen", 5),
+            ("machbarkeit", 4),
+            ("datenverfuegbarkeit", 3),
+            ("kooperationsform", 5),
+        ] {
+            anna.op(&ki, rate("i1", c, json!({ "Score": v }))).await;
+        }
+        for (c, v) in [
+            ("nutzen", json!({ "Score": 4 })),
+            ("machbarkeit", json!("DontKnow")),
+            ("datenverfuegbarkeit", json!({ "Score": 2 })),
+            ("kooperationsform", json!({ "Score": 4 })),
+        ] {
+            joerg.op(&ki, rate("i1", c, v)).await;
+        }
+        anna.op(&ki, rate("i2", "nutzen", json!({ "Score": 2 })))
+            .await;
+        joerg
+            .op(&ki, rate("i2", "machbarkeit", json!({ "Score": 1 })))
+            .await;
+
+        let mut bea = self.ws(&self.bea.clone()).await;
+        let nord_canvas = format!("{}:canvas", self.nord);
+        let nord_ki = format!("{}:ki", self.nord);
+        bea.op(
+            &nord_canvas,
+            json!({ "type": "add_card", "card_id": "n1", "section": "problem", "text": NORD_CARD }),
+        )
+        .await;
+        bea.op(
+            &nord_ki,
+            json!({ "type": "add_card", "card_id": "n2", "section": "ideen", "text": "Chatbot für das Bürgeramt" }),
+        )
+        .await;
+        bea.op(&nord_ki, rate("n2", "nutzen", json!({ "Score": 3 })))
+            .await;
+        self.texts.push(NORD_CARD.to_owned());
+    }
+
+    fn bearer(&self) -> String {
+        format!("Bearer {}", self.token)
+    }
+
+    /// The moderator changes settings (PATCH /api/moderation/settings).
+    async fn settings(&self, change: Value) -> Value {
+        let reply = self
+            .api
+            .send(
+                "PATCH",
+                "/api/moderation/settings",
+                Some(change),
+                &[("authorization", &self.bearer())],
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.json);
+        reply.json
+    }
+
+    /// GET as the moderator; returns status, headers and raw bytes.
+    async fn moderator_get(&self, path: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        raw_get(&self.api, path, &[("authorization", &self.bearer())]).await
+    }
+}
+
+async fn raw_get(
+    api: &common::Api,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let mut builder = axum::http::Request::builder().method("GET").uri(path);
+    for (k, v) in headers {
+        builder = builder.header(*k, *v);
+    }
+    let response = api
+        .router
+        .clone()
+        .oneshot(builder.body(axum::body::Body::empty()).expect("request"))
+        .await
+        .expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    (status, headers, bytes)
+}
+
+async fn post_raw(api: &common::Api, path: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body))
+        .expect("request");
+    let response = api.router.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Independent readers
+// ---------------------------------------------------------------------------
+
+/// Collapses all whitespace (line breaks from wrapping included) to one space.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn write_temp(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write file");
+    path
+}
+
+fn pdftotext(path: &Path) -> String {
+    let out = Command::new("pdftotext")
+        .arg("-raw")
+        .arg("-enc")
+        .arg("UTF-8")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext installed (poppler-utils)");
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+fn pdfinfo(path: &Path) -> String {
+    let out = Command::new("pdfinfo")
+        .arg(path)
+        .output()
+        .expect("pdfinfo installed");
+    assert!(out.status.success(), "pdfinfo failed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Converts with LibreOffice headless (own profile, so tests run in parallel);
+/// returns the paths of the files it wrote.
+fn soffice(path: &Path, filter: &str) -> Vec<PathBuf> {
+    let dir = path.parent().expect("dir");
+    let profile = tempfile::tempdir().expect("profile dir");
+    let out_dir = dir.join(format!("out-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&out_dir).expect("out dir");
+    let status = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            filter,
+            "--outdir",
+        ])
+        .arg(&out_dir)
+        .arg(path)
+        .output()
+        .expect("LibreOffice installed (scripts/setup.sh --test)");
+    assert!(
+        status.status.success(),
+        "soffice failed: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&out_dir)
+        .expect("read out dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "LibreOffice wrote nothing for {path:?}");
+    files
+}
+
+fn soffice_text(path: &Path) -> String {
+    let files = soffice(path, "txt:Text (encoded):UTF8");
+    std::fs::read_to_string(&files[0]).expect("text")
+}
+
+fn assert_contains_all(haystack: &str, needles: &[String], what: &str) {
+    let flat_hay = flat(haystack);
+    for needle in needles {
+        assert!(
+            flat_hay.contains(&flat(needle)),
+            "{what} lacks {:?}…",
+            needle.chars().take(60).collect::<String>()
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn pdf_is_a4_with_header_page_numbers_and_every_card_text() {
+    let f = Fixture::start().await;
+    let (status, headers, bytes) = f.moderator_get("/api/moderation/export/pdf").await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    assert_eq!(headers["content-type"], "application/pdf");
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"IKZ-Workshop-Digitalisierung_2026-11-25.pdf\""
+    );
+    assert!(bytes.starts_with(b"%PDF-"));
+    let dir = tempfile::tempdir().expect("dir");
+    let path = write_temp(dir.path(), "session.pdf", &bytes);
+    let info = pdfinfo(&path);
+    assert!(info.contains("595.276 x 841.89 pts (A4)"), "{info}");
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("page count");
+    assert!(pages >= 3, "{pages} pages");
+
+    let text = pdftotext(&path);
+    assert!(text.contains("25. November 2026"), "German date in header");
+    assert!(text.contains("Rathaus Musterstadt"));
+    assert!(
+        text.contains(&format!("Seite 1 von {pages}")),
+        "page numbers"
+    );
+    assert!(text.contains(&format!("Seite {pages} von {pages}")));
+    // A long text may run over a page break: then the page header and
+    // footer and the repeated table header ("Feld Inhalt") fall inside it.
+    let header =
+        "IKZ-Workshop Digitalisierung · Gesamte Sitzung 25. November 2026 · Rathaus Musterstadt";
+    let mut body = flat(&text)
+        .replace(&format!("{header} Feld Inhalt"), " ")
+        .replace(header, " ");
+    for n in 1..=pages {
+        body = body.replace(&format!("Seite {n} von {pages}"), " ");
+    }
+    assert_contains_all(&body, &f.texts, "PDF");
+    // Canvas, SWOT with TOWS, ranking, portfolio and sketches are there.
+    for heading in [
+        "IKZ-Projekt-Canvas",
+        "Ausgangslage & Problem",
+        "SWOT-Analyse",
+        "TOWS-Strategien",
+        "bezieht sich auf: Erfahrene IT-Abteilung; Förderprogramm des Landes",
+        "Rangfolge",
+        "Portfolio",
+        "Umsetzen (Pilot)",
+        "Projektskizzen",
+        "Gemeinsame Rangfolge aller Gruppen",
+        "Straßenmeisterei fragen (3 Punkte)",
+        "weiß nicht",
+    ] {
+        assert!(flat(&body).contains(heading), "PDF lacks {heading}");
+    }
+
+    // One group's PDF: its name in the header, no other group's cards.
+    let (status, headers, group_pdf) = f
+        .moderator_get(&format!("/api/moderation/export/pdf?group={}", f.sued))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["content-disposition"]
+        .to_str()
+        .expect("ascii")
+        .ends_with("_Gruppe-Sued.pdf\""));
+    let group_path = write_temp(dir.path(), "group.pdf", &group_pdf);
+    let group_text = flat(&pdftotext(&group_path));
+    assert!(group_text.contains("IKZ-Workshop Digitalisierung · Gruppe Süd"));
+    assert!(group_text.contains("Straßenmeisterei fragen"));
+    assert!(!group_text.contains(NORD_CARD));
+    // For the README's example page: IKZ_EXPORT_SAMPLE_DIR=docs keeps a copy.
+    if let Ok(keep) = std::env::var("IKZ_EXPORT_SAMPLE_DIR") {
+        std::fs::write(Path::new(&keep).join("export-sample.pdf"), &group_pdf)
+            .expect("keep sample");
+    }
+}
+
+#[tokio::test]
+async fn docx_and_odt_open_in_libreoffice_with_every_card_text() {
+    let f = Fixture::start().await;
+    let dir = tempfile::tempdir().expect("dir");
+    for format in ["docx", "odt"] {
+        let (status, headers, bytes) = f
+            .moderator_get(&format!("/api/moderation/export/{format}"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            headers["content-type"],
+            export::Format::parse(format)
+                .expect("format")
+                .content_type()
+        );
+        let path = write_temp(dir.path(), &format!("session.{format}"), &bytes);
+        let text = soffice_text(&path);
+        assert_contains_all(&text, &f.texts, format);
+        for heading in ["IKZ-Projekt-Canvas", "TOWS-Strategien", "Projektskizzen"] {
+            assert!(text.contains(heading), "{format} lacks {heading}");
+        }
+        assert!(text.contains("weiß nicht"), "{format}");
+    }
+}
+
+#[tokio::test]
+async fn xlsx_has_raw_ratings_and_numeric_aggregates() {
+    let f = Fixture::start().await;
+    let (status, _, bytes) = f.moderator_get("/api/moderation/export/xlsx").await;
+    assert_eq!(status, StatusCode::OK);
+    let dir = tempfile::tempdir().expect("dir");
+    let path = write_temp(dir.path(), "session.xlsx", &bytes);
+    // Every sheet to its own CSV (UTF-8, comma separated, all sheets: -1).
+    let files = soffice(
+        &path,
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+    );
+    let sheet = |name: &str| -> Vec<Vec<String>> {
+        let file = files
+            .iter()
+            .find(|p| p.to_string_lossy().contains(name))
+            .unwrap_or_else(|| panic!("sheet {name} in {files:?}"));
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_path(file)
+            .expect("csv");
+        reader
+            .records()
+            .map(|r| r.expect("row").iter().map(str::to_owned).collect())
+            .collect()
+    };
+    let raw = sheet("Bewertungen");
+    assert_eq!(
+        raw[0],
+        ["Gruppe", "Idee", "Kriterium", "Teilnehmende", "Wert"]
+    );
+    assert!(raw.contains(
+        &[
+            "Gruppe Süd",
+            "Chatbot für das Bürgeramt",
+            "Machbarkeit",
+            "Jörg Weiß",
+            "weiß nicht"
+        ]
+        .map(String::from)
+        .to_vec()
+    ));
+    assert!(raw.contains(
+        &[
+            "Gruppe Süd",
+            "Chatbot für das Bürgeramt",
+            "Nutzen",
+            "Anna Müller",
+            "5"
+        ]
+        .map(String::from)
+        .to_vec()
+    ));
+    // The formula card is text, not a formula (LibreOffice would print its result).
+    assert!(raw.iter().any(|r| r[1] == FORMULA), "{raw:?}");
+    let agg = sheet("Auswertung");
+    let row = agg
+        .iter()
+        .find(|r| r[2] == "Chatbot für das Bürgeramt" && r[4] == "Nutzen" && r[0] == "Gruppe Süd")
+        .expect("aggregate row");
+    // Mean of 5 and 4, a real number (exported by LibreOffice unformatted).
+    assert_eq!(row[8], "4.5");
+    assert_eq!(row[6], "2");
+    let machbarkeit = agg
+        .iter()
+        .find(|r| {
+            r[2] == "Chatbot für das Bürgeramt" && r[4] == "Machbarkeit" && r[0] == "Gruppe Süd"
+        })
+        .expect("aggregate row");
+    assert_eq!(machbarkeit[7], "1", "one \"weiß nicht\"");
+    let cards = sheet("Karten");
+    assert_contains_all(
+        &cards
+            .iter()
+            .flatten()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" "),
+        &f.texts[..8],
+        "XLSX cards",
+    );
+}
+
+#[tokio::test]
+async fn csv_is_for_german_excel_and_neutralises_formulas() {
+    let f = Fixture::start().await;
+    let (status, headers, bytes) = f.moderator_get("/api/moderation/export/csv").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "BOM");
+    let text = std::str::from_utf8(&bytes[3..]).expect("UTF-8");
+    assert!(text.contains("\r\n"));
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(header, export::csv::HEADER);
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.expect("row").iter().map(str::to_owned).collect())
+        .collect();
+    // 3 ideas × 4 criteria.
+    assert_eq!(rows.len(), 12);
+    for row in &rows {
+        for cell in row {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "live formula cell {cell:?}"
+            );
+        }
+    }
+    assert!(rows.iter().any(|r| r[2] == format!("'{FORMULA}")));
+    let nutzen = rows
+        .iter()
+        .find(|r| r[0] == "Gruppe Süd" && r[2] == "Chatbot für das Bürgeramt" && r[4] == "Nutzen")
+        .expect("row");
+    assert_eq!(nutzen[8], "4,50", "decimal comma");
+    assert_eq!(nutzen[16], "Anna Müller: 5 | Jörg Weiß: 4");
+    let machbarkeit = rows
+        .iter()
+        .find(|r| {
+            r[0] == "Gruppe Süd" && r[2] == "Chatbot für das Bürgeramt" && r[4] == "Machbarkeit"
+        })
+        .expect("row");
+    assert_eq!(machbarkeit[7], "1");
+    assert!(machbarkeit[16].contains("Jörg Weiß: weiß nicht"));
+
+    // LibreOffice reads it as text too, not as a formula.
+    let dir = tempfile::tempdir().expect("dir");
+    let path = write_temp(dir.path(), "ratings.csv", &bytes);
+    let files = soffice(
+        &path,
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false",
+    );
+    let round = std::fs::read_to_string(&files[0]).expect("csv");
+    assert!(round.contains("HYPERLINK"), "{round}");
+}
+
+#[tokio::test]
+async fn markdown_of_a_group_is_escaped_and_has_only_that_group() {
+    let f = Fixture::start().await;
+    let (status, headers, bytes) = f
+        .moderator_get(&format!("/api/moderation/export/md?group={}", f.sued))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"IKZ-Workshop-Digitalisierung_2026-11-25_Gruppe-Sued.md\""
+    );
+    let md = String::from_utf8(bytes).expect("UTF-8");
+    assert!(
+        md.starts_with("# IKZ-Workshop Digitalisierung – Gruppe Süd"),
+        "{md}"
+    );
+    assert!(md.contains("Straßenmeisterei fragen"));
+    assert!(md.contains(r#"\=HYPERLINK("http://x";"y")"#), "{md}");
+    assert!(!md.contains(NORD_CARD));
+}
+
+/// Replaces ids that an import renews (groups, people) by stable names.
+fn canonical(mut file: Value) -> Value {
+    let mut people: BTreeMap<String, String> = BTreeMap::new();
+    let mut name = |id: &str| -> String {
+        let n = people.len();
+        people
+            .entry(id.to_owned())
+            .or_insert_with(|| format!("P{n}"))
+            .clone()
+    };
+    let groups = file["groups"].as_array_mut().expect("groups");
+    for (i, group) in groups.iter_mut().enumerate() {
+        group["id"] = json!(format!("G{i}"));
+        let boards = group["boards"].as_object_mut().expect("boards");
+        for board in boards.values_mut() {
+            for cards in board["sections"]
+                .as_object_mut()
+                .expect("sections")
+                .values_mut()
+            {
+                for card in cards.as_array_mut().expect("cards") {
+                    let id = card["author"]["id"].as_str().expect("author").to_owned();
+                    card["author"]["id"] = json!(name(&id));
+                }
+            }
+            if let Some(dots) = board.get_mut("dots").and_then(Value::as_object_mut) {
+                for voters in dots.values_mut() {
+                    let old = voters.as_object().expect("voters").clone();
+                    let renamed: serde_json::Map<String, Value> =
+                        old.into_iter().map(|(k, v)| (name(&k), v)).collect();
+                    *voters = Value::Object(renamed);
+                }
+            }
+            if let Some(ratings) = board.get_mut("ratings").and_then(Value::as_object_mut) {
+                for raters in ratings.values_mut() {
+                    let old = raters.as_object().expect("raters").clone();
+                    let renamed: serde_json::Map<String, Value> =
+                        old.into_iter().map(|(k, v)| (name(&k), v)).collect();
+                    *raters = Value::Object(renamed);
+                }
+            }
+        }
+    }
+    file
+}
+
+#[tokio::test]
+async fn json_export_import_export_round_trip_keeps_everything_but_ids() {
+    let f = Fixture::start().await;
+    // Settings other than the defaults, so the round trip has to carry them.
+    f.settings(json!({ "ratings_revealed": true, "methods": ["ki", "canvas", "swot"] }))
+        .await;
+    let (status, headers, first) = f.moderator_get("/api/moderation/export/json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "application/json");
+    let first_json: Value = serde_json::from_slice(&first).expect("JSON");
+    assert_eq!(first_json["schema"], "ikz-werkstatt/session");
+    assert_eq!(first_json["version"], 1);
+
+    let (status, created) = post_raw(&f.api, "/api/import", first.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let new_token = created["moderator_token"].as_str().expect("token");
+    let new_code = created["join_code"].as_str().expect("code");
+    assert_ne!(new_code, f.code);
+    assert_eq!(new_token.len(), 64);
+    let (status, _, second) = raw_get(
+        &f.api,
+        "/api/moderation/export/json",
+        &[("authorization", &format!("Bearer {new_token}"))],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let second_json: Value = serde_json::from_slice(&second).expect("JSON");
+    // New ids for groups and people...
+    assert_ne!(
+        second_json["groups"][0]["id"],
+        first_json["groups"][0]["id"]
+    );
+    // ...and otherwise the same session: every card, link, sketch, rating, setting.
+    assert_eq!(
+        canonical(second_json.clone()),
+        canonical(first_json.clone())
+    );
+    assert_eq!(second_json["settings"]["ratings_revealed"], true);
+    assert_eq!(second_json["settings"]["dots_per_person"], 3);
+    assert_eq!(
+        second_json["groups"][0]["boards"]["canvas"]["dots"]["c3"]
+            .as_object()
+            .expect("dots")
+            .values()
+            .map(|n| n.as_u64().expect("n"))
+            .sum::<u64>(),
+        3
+    );
+    assert_eq!(
+        second_json["settings"]["methods"],
+        json!(["ki", "canvas", "swot"])
+    );
+    assert_eq!(
+        second_json["groups"][0]["boards"]["ki"]["ratings"]["i1"]
+            .as_object()
+            .expect("raters")
+            .len(),
+        2
+    );
+
+    // The imported session works like any other: a participant can join it.
+    let groups = f
+        .api
+        .send("GET", &format!("/api/join/{new_code}"), None, &[])
+        .await;
+    assert_eq!(groups.json["groups"][0]["name"], "Gruppe Süd");
+    assert_eq!(f.api.db.store.session_count().await.expect("count"), 2);
+}
+
+#[tokio::test]
+async fn hostile_imports_are_refused_with_a_typed_error_and_write_nothing() {
+    let f = Fixture::start().await;
+    let (_, _, bytes) = f.moderator_get("/api/moderation/export/json").await;
+    let good: Value = serde_json::from_slice(&bytes).expect("JSON");
+    let sessions = || async { f.api.db.store.session_count().await.expect("count") };
+    assert_eq!(sessions().await, 1);
+
+    let variant = |edit: &dyn Fn(&mut Value)| {
+        let mut v = good.clone();
+        edit(&mut v);
+        serde_json::to_vec(&v).expect("bytes")
+    };
+    let deep = {
+        let mut s = String::from(r#"{"schema":"ikz-werkstatt/session","version":1,"x":"#);
+        s.push_str(&"[".repeat(200));
+        s.push_str(&"]".repeat(200));
+        s.push('}');
+        s.into_bytes()
+    };
+    let huge = {
+        let mut v = good.clone();
+        v["session"]["title"] = json!("x".repeat(export::json::MAX_BYTES));
+        serde_json::to_vec(&v).expect("bytes")
+    };
+    let cases: Vec<(&str, Vec<u8>, StatusCode, &str)> = vec![
+        (
+            "not JSON",
+            b"{nope".to_vec(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_malformed",
+        ),
+        (
+            "other schema",
+            variant(&|v| v["schema"] = json!("miro/board")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_malformed",
+        ),
+        (
+            "wrong version",
+            variant(&|v| v["version"] = json!(2)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_version",
+        ),
+        (
+            "too large",
+            huge,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "import_too_large",
+        ),
+        (
+            "too deep",
+            deep,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_too_deep",
+        ),
+        (
+            "duplicate group ids",
+            variant(&|v| {
+                let id = v["groups"][0]["id"].clone();
+                v["groups"][1]["id"] = id;
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_invalid",
+        ),
+        (
+            "duplicate card ids",
+            variant(&|v| {
+                v["groups"][0]["boards"]["canvas"]["sections"]["ziel"][0]["id"] = json!("c1");
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_invalid",
+        ),
+        (
+            "unknown template",
+            variant(&|v| {
+                v["groups"][0]["boards"]["miro"] = json!({ "sections": {} });
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_invalid",
+        ),
+        (
+            "unknown section",
+            variant(&|v| {
+                v["groups"][0]["boards"]["canvas"]["sections"]["hacks"] = json!([]);
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_invalid",
+        ),
+        (
+            "score out of range",
+            variant(&|v| {
+                let r = &mut v["groups"][0]["boards"]["ki"]["ratings"]["i1"];
+                let key = r
+                    .as_object()
+                    .expect("raters")
+                    .keys()
+                    .next()
+                    .expect("rater")
+                    .clone();
+                r[&key]["values"]["nutzen"] = json!({ "given": { "Score": 9 } });
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_malformed",
+        ),
+        (
+            "hidden rating",
+            variant(&|v| {
+                let r = &mut v["groups"][0]["boards"]["ki"]["ratings"]["i1"];
+                let key = r
+                    .as_object()
+                    .expect("raters")
+                    .keys()
+                    .next()
+                    .expect("rater")
+                    .clone();
+                r[&key]["values"]["nutzen"] = json!("hidden");
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_invalid",
+        ),
+        (
+            "rating of a canvas card",
+            variant(&|v| {
+                v["groups"][0]["boards"]["canvas"]["ratings"] = json!({
+                    "c1": { "x": { "name": "Eve", "values": { "nutzen": { "given": { "Score": 5 } } } } }
+                });
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_invalid",
+        ),
+        (
+            "card text over the limit",
+            variant(&|v| {
+                v["groups"][0]["boards"]["canvas"]["sections"]["problem"][0]["text"] =
+                    json!("ä".repeat(1001));
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_invalid",
+        ),
+        (
+            "link the template forbids",
+            variant(&|v| {
+                v["groups"][0]["boards"]["swot"]["sections"]["staerken"][0]["links"] =
+                    json!(["so1"]);
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_invalid",
+        ),
+        (
+            "more dots than anyone can have",
+            variant(&|v| {
+                v["groups"][0]["boards"]["canvas"]["dots"] = json!({ "c3": { "x": 25 } });
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_invalid",
+        ),
+        (
+            "dots on a card that does not exist",
+            variant(&|v| {
+                v["groups"][0]["boards"]["canvas"]["dots"] = json!({ "nope": { "x": 1 } });
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_invalid",
+        ),
+        (
+            "unknown method",
+            variant(&|v| v["settings"]["methods"] = json!(["miro"])),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_invalid",
+        ),
+        (
+            "unknown field",
+            variant(&|v| v["admin"] = json!(true)),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_malformed",
+        ),
+        (
+            "too many groups",
+            variant(&|v| {
+                let g = v["groups"][0].clone();
+                let groups = v["groups"].as_array_mut().expect("groups");
+                for i in 0..25 {
+                    let mut g = g.clone();
+                    g["id"] = json!(format!("g{i}"));
+                    g["name"] = json!(format!("Gruppe {i}"));
+                    groups.push(g);
+                }
+            }),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "import_invalid",
+        ),
+    ];
+    for (what, body, status, code) in cases {
+        let (got, reply) = post_raw(&f.api, "/api/import", body).await;
+        assert_eq!(got, status, "{what}: {reply}");
+        assert_eq!(reply["code"], code, "{what}: {reply}");
+        assert!(
+            reply["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{what}: German message"
+        );
+        assert_eq!(sessions().await, 1, "{what} wrote something");
+    }
+}
+
+#[tokio::test]
+async fn participants_download_only_their_own_group_and_no_hidden_ratings() {
+    let f = Fixture::start().await;
+    let path = |fmt: &str| format!("/api/sessions/{}/export/{fmt}", f.code);
+    // Jörg (Gruppe Süd) with his cookie: his group's results only.
+    let (status, headers, bytes) = raw_get(&f.api, &path("md"), &[("cookie", &f.joerg)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers["content-disposition"]
+        .to_str()
+        .expect("ascii")
+        .contains("_Gruppe-Sued.md"));
+    let md = String::from_utf8(bytes).expect("UTF-8");
+    assert!(md.contains("Straßenmeisterei fragen"));
+    assert!(!md.contains("Nordkarte"), "another group's card leaked");
+    // Ratings are still hidden (blind rating): only his own values are there.
+    assert!(
+        md.contains("| Jörg Weiß | 4 | weiß nicht | 2 | 4 |"),
+        "{md}"
+    );
+    assert!(
+        !md.contains("Anna Müller |"),
+        "a hidden rating leaked: {md}"
+    );
+    let (_, _, json_bytes) = raw_get(&f.api, &path("json"), &[("cookie", &f.joerg)]).await;
+    let json_text = String::from_utf8(json_bytes).expect("UTF-8");
+    assert!(!json_text.contains("\"Score\": 5"), "Anna's 5 leaked");
+    assert!(!json_text.contains("hidden"));
+
+    // Without a cookie, with a foreign one, or on the moderator's route: refused.
+    let (status, _, _) = raw_get(&f.api, &path("pdf"), &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, _, _) = raw_get(
+        &f.api,
+        "/api/moderation/export/pdf",
+        &[("cookie", &f.joerg)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, _) = raw_get(
+        &f.api,
+        "/api/moderation/export/pdf",
+        &[("authorization", &format!("Bearer {}", "0".repeat(64)))],
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Unknown format or group: typed 404s.
+    let (status, _, body) = raw_get(&f.api, &path("exe"), &[("cookie", &f.joerg)]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(String::from_utf8_lossy(&body).contains("unknown_format"));
+    let (status, _, _) = f
+        .moderator_get("/api/moderation/export/pdf?group=not-a-group")
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The moderator sees both groups and all ratings.
+    let (_, _, md) = f.moderator_get("/api/moderation/export/md").await;
+    let md = String::from_utf8(md).expect("UTF-8");
+    assert!(md.contains("Nordkarte") && md.contains("| Anna Müller | 5 | 4 | 3 | 5 |"));
+}
+
+#[tokio::test]
+async fn with_pseudonymous_exports_no_file_names_a_participant() {
+    let f = Fixture::start().await;
+    f.settings(json!({ "pseudonymous_exports": true })).await;
+    for format in ["md", "csv", "json"] {
+        let (status, _, bytes) = f
+            .moderator_get(&format!("/api/moderation/export/{format}"))
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        for name in ["Anna", "Müller", "Jörg", "Bea"] {
+            assert!(!text.contains(name), "{format} names {name}");
+        }
+        assert!(text.contains("Teilnehmende 1"), "{format}");
+    }
+    // Binary formats, read by LibreOffice.
+    let dir = tempfile::tempdir().expect("dir");
+    let (_, _, docx) = f.moderator_get("/api/moderation/export/docx").await;
+    let text = soffice_text(&write_temp(dir.path(), "p.docx", &docx));
+    assert!(!text.contains("Anna") && text.contains("Teilnehmende 2"));
+}
+
+#[test]
+fn pseudonymous_exports_name_nobody() {
+    use app::api::GroupView;
+    use app::domain::board::{apply, Author, BoardState, Op, RatingSlot};
+    use app::domain::scoring::{Criterion, RatingValue};
+    use app::domain::settings::SessionSettings;
+    use app::domain::templates::KI;
+    let mut board = BoardState::default();
+    let anna = Author {
+        id: "p2".into(),
+        name: "Anna Müller".into(),
+    };
+    let bob = Author {
+        id: "p1".into(),
+        name: "Bob Becker".into(),
+    };
+    let add = Op::AddCard {
+        card_id: "i1".into(),
+        section: "ideen".into(),
+        text: "Chatbot".into(),
+    };
+    apply(&mut board, &KI, &anna, &add).expect("add");
+    for who in [&anna, &bob] {
+        let op = Op::Rate {
+            card_id: "i1".into(),
+            criterion: Criterion::Nutzen,
+            value: Some(RatingSlot::Given(RatingValue::Score(4))),
+        };
+        apply(&mut board, &KI, who, &op).expect("rate");
+    }
+    let settings = SessionSettings {
+        pseudonymous_exports: true,
+        ..SessionSettings::default()
+    };
+    let groups = vec![GroupView {
+        id: "g".into(),
+        name: "Gruppe".into(),
+        colour: "#8ecae6".into(),
+        member_count: 2,
+    }];
+    let boards = BTreeMap::from([("g:ki".to_owned(), board)]);
+    let facts = SessionFacts {
+        title: "T",
+        date: "2026-11-25",
+        place: "P",
+    };
+    let data = ExportData::build(facts, &settings, &groups, &boards, None, false).expect("data");
+    for format in export::Format::ALL {
+        let bytes = format.render(&data).expect("render");
+        if !matches!(
+            format,
+            export::Format::Csv | export::Format::Markdown | export::Format::Json
+        ) {
+            continue; // compressed formats: read as text above for the others
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("Anna"), "{format:?} names Anna");
+        assert!(!text.contains("Becker"), "{format:?} names Bob");
+    }
+    let md = export::markdown::render(&data);
+    // Numbered in id order: p1 (Bob) is 1, p2 (Anna) is 2.
+    assert!(md.contains("| Teilnehmende 1 | 4 |"), "{md}");
+    assert!(md.contains("| Teilnehmende 2 | 4 |"), "{md}");
+}
