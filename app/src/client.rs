@@ -52,6 +52,17 @@ pub async fn create_session(req: &CreateSessionRequest) -> ApiResult<CreatedSess
     call(Request::post("/api/sessions"), Some(req)).await
 }
 
+pub async fn duplicate_session(
+    token: &str,
+    req: &CreateSessionRequest,
+) -> ApiResult<CreatedSession> {
+    call(
+        moderator(Request::post("/api/moderation/duplicate"), token),
+        Some(req),
+    )
+    .await
+}
+
 pub async fn public_session(code: &str) -> ApiResult<PublicSession> {
     call(Request::get(&format!("/api/join/{code}")), NO_BODY).await
 }
@@ -143,7 +154,15 @@ pub fn origin() -> String {
 /// A full page load (used where the URL fragment carries state).
 pub fn go_to(url: &str) {
     if let Some(window) = web_sys::window() {
-        let _ = window.location().set_href(url);
+        let location = window.location();
+        let same_page = location
+            .pathname()
+            .is_ok_and(|path| url.split('#').next() == Some(path.as_str()));
+        let _ = location.set_href(url);
+        // Changing only the fragment does not load the page again.
+        if same_page {
+            let _ = location.reload();
+        }
     }
 }
 

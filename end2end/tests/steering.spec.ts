@@ -93,4 +93,15 @@ test("the moderator steers: projector follows, timer in sync, locked board refus
   await anna.context.close();
   await ben.context.close();
   await projectorContext.close();
+
+  // Next workshop: the same preparation, a new code, no content.
+  const template = page.locator("section", { has: page.getByRole("heading", { name: "Als Vorlage für eine neue Sitzung verwenden" }) });
+  await template.getByLabel("Titel").fill("Steuerung im Test, Teil 2");
+  await template.getByLabel("Datum").fill("2027-01-20");
+  await template.getByRole("button", { name: "Sitzung anlegen" }).click();
+  await expect(page).not.toHaveURL(moderatorUrl);
+  await hydrated(page);
+  await expect(page.locator("#facts-heading")).toHaveText("Steuerung im Test, Teil 2");
+  await expect(page.locator(".group-name")).toHaveText(["Gruppe Nord", "Gruppe Süd"]);
+  await expect(page.getByTestId("join-code")).not.toHaveText(code);
 });

@@ -277,6 +277,11 @@ impl Connection {
         if !send(socket, &ServerMsg::Presence { online }).await {
             return false;
         }
+        self.send_activity(socket).await
+    }
+
+    /// For the moderator: when each group last did something.
+    async fn send_activity(&self, socket: &mut WebSocket) -> bool {
         match self.role {
             Role::Moderator => {
                 let last = self.room.activity();
@@ -299,13 +304,7 @@ impl Connection {
         if !send(socket, &ServerMsg::Op(visible)).await {
             return false;
         }
-        match self.role {
-            Role::Moderator => {
-                let last = self.room.activity();
-                send(socket, &ServerMsg::Activity { last }).await
-            }
-            Role::Participant { .. } => true,
-        }
+        self.send_activity(socket).await
     }
 
     /// A committed op as this connection may see it: while ratings are

@@ -33,6 +33,7 @@ pub fn api_router() -> Router<AppState> {
         .route("/api/moderation/session", get(moderator_session))
         .route("/api/moderation/settings", patch(change_settings))
         .route("/api/moderation/live", get(crate::live::moderator_live))
+        .route("/api/moderation/duplicate", post(duplicate_session))
         .route(
             "/api/moderation/participants/{id}/group",
             put(move_participant),
@@ -70,17 +71,56 @@ async fn create_session(
 ) -> Result<(StatusCode, Json<CreatedSession>), ApiError> {
     let req = body(payload)?;
     let details = SessionDetails::validate(&req.title, &req.date, &req.place)?;
+    new_session(|code, hash| {
+        let store = state.store.clone();
+        let details = details.clone();
+        async move {
+            store
+                .create_session(&details, &code, &hash, auth::now())
+                .await
+        }
+    })
+    .await
+}
+
+/// A new session prepared like this one (groups, methods, weights, dots),
+/// with its own code and secret; nothing of the day's content.
+async fn duplicate_session(
+    State(state): State<AppState>,
+    Moderator(source): Moderator,
+    payload: Result<Json<CreateSessionRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<CreatedSession>), ApiError> {
+    let req = body(payload)?;
+    let details = SessionDetails::validate(&req.title, &req.date, &req.place)?;
+    let settings = state.hub.room(&source.id).await?.settings().as_template();
+    let settings_json = serde_json::to_string(&settings)
+        .map_err(|e| StoreError::Corrupt(format!("settings: {e}")))?;
+    new_session(|code, hash| {
+        let store = state.store.clone();
+        let (details, source, settings_json) =
+            (details.clone(), source.id.clone(), settings_json.clone());
+        async move {
+            store
+                .duplicate_session(&source, &details, &code, &hash, &settings_json, auth::now())
+                .await
+        }
+    })
+    .await
+}
+
+/// Makes a session with a fresh join code and moderator secret via `create`,
+/// retrying on the rare code collision.
+async fn new_session<F, Fut>(create: F) -> Result<(StatusCode, Json<CreatedSession>), ApiError>
+where
+    F: Fn(app::domain::JoinCode, Vec<u8>) -> Fut,
+    Fut: std::future::Future<Output = Result<crate::store::SessionRecord, StoreError>>,
+{
     let token = auth::new_token();
     let hash = auth::token_hash(&token);
     // A fresh code collides with an existing one about once in 10^8 sessions;
     // retry a few times rather than fail.
     for _ in 0..5 {
-        let code = auth::random_join_code();
-        match state
-            .store
-            .create_session(&details, &code, &hash, auth::now())
-            .await
-        {
+        match create(auth::random_join_code(), hash.clone()).await {
             Ok(session) => {
                 tracing::info!(session = %session.id, "session created");
                 return Ok((

@@ -301,3 +301,90 @@ async fn join_attempts_are_rate_limited_per_address() {
         "Zu viele Versuche. Bitte warten Sie einen Moment."
     );
 }
+
+#[tokio::test]
+async fn a_session_can_be_duplicated_as_a_template_by_its_moderator_only() {
+    let api = Api::new().await;
+    let (code, token) = api.create_session().await;
+    let bearer = format!("Bearer {token}");
+    let nord = api.add_group(&token, "Nord").await;
+    api.add_group(&token, "Süd").await;
+    api.join(&code, &nord, "Anna").await;
+    let change = serde_json::json!({
+        "weights": { "nutzen": 2.0, "machbarkeit": 1.0, "datenverfuegbarkeit": 1.0, "kooperationsform": 1.0 },
+        "dots_per_person": 3, "ratings_revealed": true, "locked": ["canvas"]
+    });
+    let reply = api
+        .send(
+            "PATCH",
+            "/api/moderation/settings",
+            Some(change),
+            &[("authorization", &bearer)],
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.json);
+
+    let next = serde_json::json!({ "title": "IKZ-Workshop Teil 2", "date": "2027-01-20", "place": "Landratsamt" });
+    // A participant's cookie is not the moderator's secret.
+    let cookie = api.join(&code, &nord, "Ben").await;
+    let refused = api
+        .send(
+            "POST",
+            "/api/moderation/duplicate",
+            Some(next.clone()),
+            &[("cookie", &cookie)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let bad = api
+        .send(
+            "POST",
+            "/api/moderation/duplicate",
+            Some(serde_json::json!({ "title": "", "date": "2027-01-20", "place": "x" })),
+            &[("authorization", &bearer)],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let created = api
+        .send(
+            "POST",
+            "/api/moderation/duplicate",
+            Some(next),
+            &[("authorization", &bearer)],
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.json);
+    assert_ne!(created.json["join_code"], code.as_str());
+    let new_bearer = format!(
+        "Bearer {}",
+        created.json["moderator_token"].as_str().expect("secret")
+    );
+    let copy = api
+        .send(
+            "GET",
+            "/api/moderation/session",
+            None,
+            &[("authorization", &new_bearer)],
+        )
+        .await;
+    assert_eq!(copy.status, StatusCode::OK);
+    assert_eq!(copy.json["session"]["title"], "IKZ-Workshop Teil 2");
+    let names: Vec<_> = copy.json["session"]["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .map(|g| (g["name"].clone(), g["member_count"].clone()))
+        .collect();
+    assert_eq!(names, [("Nord".into(), 0.into()), ("Süd".into(), 0.into())]);
+    assert!(copy.json["participants"]
+        .as_array()
+        .expect("list")
+        .is_empty());
+    // The preparation is kept, the state of the day is not.
+    let settings = &copy.json["settings"];
+    assert_eq!(settings["weights"]["nutzen"], 2.0);
+    assert_eq!(settings["dots_per_person"], 3);
+    assert_eq!(settings["ratings_revealed"], false);
+    assert_eq!(settings["locked"], serde_json::json!([]));
+}

@@ -54,30 +54,7 @@ fn group_names(overview: &Value) -> Vec<&str> {
 
 /// A GET over the real socket with extra headers; returns status and JSON.
 async fn get(server: &Server, path: &str, headers: &[(&str, &str)]) -> (u16, Value) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let extra: String = headers
-        .iter()
-        .map(|(k, v)| format!("{k}: {v}\r\n"))
-        .collect();
-    let request = format!(
-        "GET {path} HTTP/1.1\r\nHost: {}\r\n{extra}Connection: close\r\n\r\n",
-        server.addr
-    );
-    let mut stream = tokio::net::TcpStream::connect(server.addr)
-        .await
-        .expect("connect");
-    stream.write_all(request.as_bytes()).await.expect("write");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.expect("read");
-    let status = response
-        .get(9..12)
-        .and_then(|s| s.parse().ok())
-        .expect("status line");
-    let json = response
-        .split_once("\r\n\r\n")
-        .and_then(|(_, body)| serde_json::from_str(body).ok())
-        .unwrap_or(Value::Null);
-    (status, json)
+    server.http("GET", path, headers, None).await
 }
 
 /// Opens the moderator's live channel (optionally with a cookie header),

@@ -182,6 +182,19 @@ impl SessionSettings {
         Ok(next)
     }
 
+    /// The preparation worth reusing in a new session (methods, weights,
+    /// dots, export naming) without the state of the day (stage, timer,
+    /// locks, reveal).
+    pub fn as_template(&self) -> SessionSettings {
+        SessionSettings {
+            methods: self.methods.clone(),
+            weights: self.weights,
+            pseudonymous_exports: self.pseudonymous_exports,
+            dots_per_person: self.dots_per_person,
+            ..SessionSettings::default()
+        }
+    }
+
     pub fn is_locked(&self, template: &str) -> bool {
         self.locked.iter().any(|t| t == template)
     }

@@ -59,12 +59,20 @@ fn JoinByCode() -> impl IntoView {
     }
 }
 
+/// Creates a session; with `template` (a moderator secret) the new session
+/// is prepared like that one (groups, methods, weights).
 #[component]
-fn CreateSession() -> impl IntoView {
+pub fn CreateSession(
+    #[prop(optional)] template: Option<String>,
+    #[prop(optional)] title: String,
+    #[prop(optional)] place: String,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let title = RwSignal::new(String::new());
+    let duplicate = template.is_some();
+    let template = StoredValue::new(template);
+    let title = RwSignal::new(title);
     let date = RwSignal::new(String::new());
-    let place = RwSignal::new(String::new());
+    let place = RwSignal::new(place);
     let error = RwSignal::new(None::<ApiErrorBody>);
     let busy = RwSignal::new(false);
     let submit = move |ev: SubmitEvent| {
@@ -76,7 +84,11 @@ fn CreateSession() -> impl IntoView {
         };
         busy.set(true);
         spawn_local(async move {
-            match client::create_session(&request).await {
+            let created = match template.get_value() {
+                Some(token) => client::duplicate_session(&token, &request).await,
+                None => client::create_session(&request).await,
+            };
+            match created {
                 Ok(created) => {
                     client::remember_session(KnownSession {
                         title: request.title.trim().to_owned(),
@@ -95,7 +107,14 @@ fn CreateSession() -> impl IntoView {
     };
     view! {
         <section class="panel" aria-labelledby="create-heading">
-            <h2 id="create-heading">{t!(i18n, home.create_heading)}</h2>
+            <h2 id="create-heading">
+                {if duplicate {
+                    t_string!(i18n, home.duplicate_heading).to_string()
+                } else {
+                    t_string!(i18n, home.create_heading).to_string()
+                }}
+            </h2>
+            {duplicate.then(|| view! { <p class="hint">{t!(i18n, home.duplicate_hint)}</p> })}
             <form on:submit=submit novalidate>
                 <label for="session-title">{t!(i18n, home.title_label)}</label>
                 <input id="session-title" name="title" required bind:value=title />

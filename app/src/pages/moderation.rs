@@ -8,6 +8,7 @@ use crate::domain::session::{german_date, GROUP_COLOURS};
 use crate::domain::settings::{SessionSettings, SettingsChange};
 use crate::domain::templates;
 use crate::i18n::*;
+use crate::pages::home::CreateSession;
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
 /// The moderator's page for one session; the secret comes from the URL fragment.
@@ -80,6 +81,7 @@ fn ModeratorCockpit(
             }}
         </section>
         <LiveCockpit code=public.join_code.clone() token=token.clone() groups=public.groups.clone() />
+        <CreateSession template=token.clone() title=public.title.clone() place=public.place.clone() />
     }
 }
 

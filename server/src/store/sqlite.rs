@@ -35,6 +35,79 @@ async fn ensure_group_in_session(
     found.map(|_| ()).ok_or(StoreError::UnknownGroup)
 }
 
+/// The row of a new session, as created, duplicated or imported.
+struct NewSession<'a> {
+    details: &'a SessionDetails,
+    join_code: &'a JoinCode,
+    moderator_token_hash: &'a [u8],
+    settings_json: &'a str,
+    now: i64,
+}
+
+async fn insert_session(
+    tx: &mut sqlx::SqliteConnection,
+    row: &NewSession<'_>,
+) -> StoreResult<SessionRecord> {
+    let id = new_id();
+    sqlx::query(
+        "INSERT INTO workshop_sessions
+         (id, join_code, moderator_token_hash, title, date, place, created_at, settings_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&id)
+    .bind(row.join_code.as_str())
+    .bind(row.moderator_token_hash)
+    .bind(&row.details.title)
+    .bind(&row.details.date)
+    .bind(&row.details.place)
+    .bind(row.now)
+    .bind(row.settings_json)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            StoreError::JoinCodeTaken
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(SessionRecord {
+        id,
+        join_code: row.join_code.to_string(),
+        title: row.details.title.clone(),
+        date: row.details.date.clone(),
+        place: row.details.place.clone(),
+    })
+}
+
+async fn insert_group(
+    tx: &mut sqlx::SqliteConnection,
+    id: &str,
+    session_id: &str,
+    name: &str,
+    colour: &str,
+    position: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO groups (id, session_id, name, colour, position) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(session_id)
+    .bind(name)
+    .bind(colour)
+    .bind(position)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            StoreError::DuplicateGroupName
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(())
+}
+
 fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
@@ -102,32 +175,49 @@ impl Store {
         moderator_token_hash: &[u8],
         now: i64,
     ) -> StoreResult<SessionRecord> {
-        let id = new_id();
-        let result = sqlx::query(
-            "INSERT INTO workshop_sessions
-             (id, join_code, moderator_token_hash, title, date, place, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        let mut conn = self.pool.acquire().await?;
+        let row = NewSession {
+            details,
+            join_code,
+            moderator_token_hash,
+            settings_json: "{}",
+            now,
+        };
+        insert_session(&mut conn, &row).await
+    }
+
+    /// A new session prepared like `source`: the same groups (names, colours,
+    /// order) and settings (`settings_json`, already reset by the caller), no
+    /// participants and no content. One transaction: all or nothing.
+    pub async fn duplicate_session(
+        &self,
+        source_id: &str,
+        details: &SessionDetails,
+        join_code: &JoinCode,
+        moderator_token_hash: &[u8],
+        settings_json: &str,
+        now: i64,
+    ) -> StoreResult<SessionRecord> {
+        let mut tx = self.pool.begin().await?;
+        let row = NewSession {
+            details,
+            join_code,
+            moderator_token_hash,
+            settings_json,
+            now,
+        };
+        let record = insert_session(&mut tx, &row).await?;
+        let groups: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT name, colour, position FROM groups WHERE session_id = ? ORDER BY position",
         )
-        .bind(&id)
-        .bind(join_code.as_str())
-        .bind(moderator_token_hash)
-        .bind(&details.title)
-        .bind(&details.date)
-        .bind(&details.place)
-        .bind(now)
-        .execute(&self.pool)
-        .await;
-        match result {
-            Ok(_) => Ok(SessionRecord {
-                id,
-                join_code: join_code.to_string(),
-                title: details.title.clone(),
-                date: details.date.clone(),
-                place: details.place.clone(),
-            }),
-            Err(e) if is_unique_violation(&e) => Err(StoreError::JoinCodeTaken),
-            Err(e) => Err(e.into()),
+        .bind(source_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for (name, colour, position) in groups {
+            insert_group(&mut tx, &new_id(), &record.id, &name, &colour, position).await?;
         }
+        tx.commit().await?;
+        Ok(record)
     }
 
     /// Writes an imported session (session, settings, groups, boards) in one
@@ -139,65 +229,39 @@ impl Store {
         moderator_token_hash: &[u8],
         now: i64,
     ) -> StoreResult<SessionRecord> {
-        let id = new_id();
         let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO workshop_sessions
-             (id, join_code, moderator_token_hash, title, date, place, created_at, settings_json)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&id)
-        .bind(join_code.as_str())
-        .bind(moderator_token_hash)
-        .bind(&import.details.title)
-        .bind(&import.details.date)
-        .bind(&import.details.place)
-        .bind(now)
-        .bind(&import.settings_json)
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Ok(_) => {}
-            Err(e) if is_unique_violation(&e) => return Err(StoreError::JoinCodeTaken),
-            Err(e) => return Err(e.into()),
-        }
+        let row = NewSession {
+            details: &import.details,
+            join_code,
+            moderator_token_hash,
+            settings_json: &import.settings_json,
+            now,
+        };
+        let record = insert_session(&mut tx, &row).await?;
         for (position, group) in import.groups.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO groups (id, session_id, name, colour, position) VALUES (?, ?, ?, ?, ?)",
+            let d = &group.details;
+            insert_group(
+                &mut tx,
+                group.id,
+                &record.id,
+                &d.name,
+                &d.colour,
+                position as i64,
             )
-            .bind(group.id)
-            .bind(&id)
-            .bind(&group.details.name)
-            .bind(&group.details.colour)
-            .bind(position as i64)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::DuplicateGroupName
-                } else {
-                    e.into()
-                }
-            })?;
+            .await?;
         }
         for (board_id, state_json) in &import.boards {
             sqlx::query(
                 "INSERT INTO boards (session_id, board_id, state_json, last_seq) VALUES (?, ?, ?, 0)",
             )
-            .bind(&id)
+            .bind(&record.id)
             .bind(board_id)
             .bind(state_json)
             .execute(&mut *tx)
             .await?;
         }
         tx.commit().await?;
-        Ok(SessionRecord {
-            id,
-            join_code: join_code.to_string(),
-            title: import.details.title.clone(),
-            date: import.details.date.clone(),
-            place: import.details.place.clone(),
-        })
+        Ok(record)
     }
 
     /// Number of sessions stored (for tests that check nothing was written).
@@ -272,23 +336,15 @@ impl Store {
             return Err(StoreError::TooManyGroups);
         }
         let id = new_id();
-        sqlx::query(
-            "INSERT INTO groups (id, session_id, name, colour, position) VALUES (?, ?, ?, ?, ?)",
+        insert_group(
+            &mut tx,
+            &id,
+            session_id,
+            &details.name,
+            &details.colour,
+            next,
         )
-        .bind(&id)
-        .bind(session_id)
-        .bind(&details.name)
-        .bind(&details.colour)
-        .bind(next)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::DuplicateGroupName
-            } else {
-                e.into()
-            }
-        })?;
+        .await?;
         tx.commit().await?;
         Ok(GroupView {
             id,

@@ -85,10 +85,28 @@ impl Server {
         path: &str,
         body: Value,
     ) -> (u16, Value) {
+        let bearer = format!("Bearer {secret}");
+        self.http(method, path, &[("Authorization", &bearer)], Some(body))
+            .await
+    }
+
+    /// An HTTP/1.1 request over a real socket with extra headers and an
+    /// optional JSON body; returns the status and the JSON body (or null).
+    pub async fn http(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> (u16, Value) {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let body = body.to_string();
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let extra: String = headers
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}\r\n"))
+            .collect();
         let request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {secret}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             self.addr,
             body.len()
         );
