@@ -231,7 +231,7 @@ impl Store {
     ) -> StoreResult<SessionRecord> {
         let mut tx = self.pool.begin().await?;
         let row = NewSession {
-            details: &import.details,
+            details: import.details,
             join_code,
             moderator_token_hash,
             settings_json: &import.settings_json,
