@@ -409,29 +409,14 @@ async fn import_session(
             .collect(),
         boards,
     };
-    let token = auth::new_token();
-    let hash = auth::token_hash(&token);
-    for _ in 0..5 {
-        let code = auth::random_join_code();
-        match state
-            .store
-            .import_session(&import, &code, &hash, auth::now())
-            .await
-        {
-            Ok(session) => {
-                tracing::info!(session = %session.id, "session imported");
-                return Ok((
-                    StatusCode::CREATED,
-                    Json(CreatedSession {
-                        session_id: session.id,
-                        join_code: session.join_code,
-                        moderator_token: token,
-                    }),
-                ));
-            }
-            Err(StoreError::JoinCodeTaken) => continue,
-            Err(e) => return Err(e.into()),
+    let import = &import;
+    new_session(|code, hash| {
+        let store = state.store.clone();
+        async move {
+            store
+                .import_session(import, &code, &hash, auth::now())
+                .await
         }
-    }
-    Err(StoreError::JoinCodeTaken.into())
+    })
+    .await
 }

@@ -67,22 +67,8 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
     agg.set_name("Auswertung")?;
     header(
         agg,
-        &[
-            "Gruppe",
-            "Rang",
-            "Idee",
-            "Score",
-            "Kriterium",
-            "Gewicht",
-            "n",
-            "weiß nicht",
-            "Mittelwert",
-            "Median",
-            "Min",
-            "Max",
-            "Standardabweichung",
-            "Konsens",
-        ],
+        // The CSV's columns up to "Konsens": one vocabulary for both.
+        &super::csv::HEADER[..14],
         &[
             18.0, 6.0, 36.0, 8.0, 20.0, 8.0, 5.0, 10.0, 11.0, 8.0, 5.0, 5.0, 18.0, 10.0,
         ],
