@@ -27,6 +27,11 @@ pub fn decimal(x: f64, places: usize) -> String {
     format!("{x:.places$}").replace('.', ",")
 }
 
+/// An optional number the German way, or "–" when there is none.
+pub fn decimal_or_dash(x: Option<f64>, places: usize) -> String {
+    x.map_or_else(|| "–".to_owned(), |x| decimal(x, places))
+}
+
 pub fn error_message(locale: Locale, body: &ApiErrorBody) -> String {
     let field = body
         .field

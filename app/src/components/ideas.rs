@@ -11,7 +11,7 @@ use crate::domain::scoring::{
 use crate::domain::templates::Template;
 use crate::i18n::*;
 use crate::sync::LiveSync;
-use crate::texts::decimal;
+use crate::texts::{decimal, decimal_or_dash};
 use leptos::prelude::*;
 
 /// Projektskizze, flags and own rating of one idea card.
@@ -256,10 +256,6 @@ fn mean_of(row: &IdeaRow, c: Criterion) -> Option<f64> {
     row.score.criterion(c).mean
 }
 
-fn fmt_opt(x: Option<f64>, places: usize) -> String {
-    x.map_or_else(|| "–".to_owned(), |x| decimal(x, places))
-}
-
 /// The ranking as a sortable table; also the text alternative of the chart.
 #[component]
 fn RankingTable(rows: Memo<Vec<IdeaRow>>) -> impl IntoView {
@@ -351,7 +347,7 @@ fn RankingRow(rank: Option<usize>, row: IdeaRow) -> impl IntoView {
         <tr data-idea=row.title.clone()>
             <td>{rank.map_or_else(|| "–".to_owned(), |r| r.to_string())}</td>
             <th scope="row">{row.title.clone()}</th>
-            <td class="num" data-testid="score">{fmt_opt(row.score.score, 0)}</td>
+            <td class="num" data-testid="score">{decimal_or_dash(row.score.score, 0)}</td>
             {Criterion::ALL
                 .into_iter()
                 .map(|c| view! { <AggregateCell agg=row.score.criterion(c).clone() /> })
@@ -379,7 +375,7 @@ fn AggregateCell(agg: CriterionAggregate) -> impl IntoView {
     };
     view! {
         <td class="num aggregate">
-            <span class="mean">{fmt_opt(agg.mean, 1)}</span>
+            <span class="mean">{decimal_or_dash(agg.mean, 1)}</span>
             " " {badge}
             <br />
             <small>
@@ -388,9 +384,9 @@ fn AggregateCell(agg: CriterionAggregate) -> impl IntoView {
                     ideas.aggregate_details,
                     n = agg.n,
                     dont_know = agg.dont_know,
-                    median = fmt_opt(agg.median, 1),
+                    median = decimal_or_dash(agg.median, 1),
                     range = range,
-                    sd = fmt_opt(agg.std_dev, 2)
+                    sd = decimal_or_dash(agg.std_dev, 2)
                 )}
             </small>
         </td>

@@ -12,7 +12,7 @@ use crate::domain::steering::Stage;
 use crate::domain::templates::{self, Template};
 use crate::i18n::*;
 use crate::sync::LiveSync;
-use crate::texts::decimal;
+use crate::texts::decimal_or_dash;
 use leptos::prelude::*;
 
 /// The projected screen: follows the moderator's stage; the timer is shown
@@ -208,9 +208,9 @@ pub fn JointRanking(sync: LiveSync, groups: Vec<GroupView>) -> impl IntoView {
                                     <td>{r.score.map(|_| r.rank.to_string()).unwrap_or_else(|| "–".into())}</td>
                                     <th scope="row">{r.title.clone()}</th>
                                     <td>{group_names(&r.groups)}</td>
-                                    <td class="num">{r.score.map(|s| decimal(s, 0)).unwrap_or_else(|| "–".into())}</td>
+                                    <td class="num">{decimal_or_dash(r.score, 0)}</td>
                                     {r.criterion_means.into_iter().map(|m| view! {
-                                        <td class="num">{m.map(|m| decimal(m, 1)).unwrap_or_else(|| "–".into())}</td>
+                                        <td class="num">{decimal_or_dash(m, 1)}</td>
                                     }).collect_view()}
                                 </tr>
                             }

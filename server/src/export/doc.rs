@@ -63,6 +63,61 @@ pub struct PortfolioPoint {
     pub quadrant: String,
 }
 
+/// A table's content for formats that draw a grid or the chart as a table:
+/// header, rows and relative column widths.
+pub struct TableContent {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    pub widths: Vec<u32>,
+}
+
+/// A grid as a two-column table: field (label and prompt) and its cards.
+pub fn grid_table(cells: &[GridCell]) -> TableContent {
+    let rows = cells
+        .iter()
+        .map(|c| {
+            let items = if c.items.is_empty() {
+                "(keine Karten)".to_owned()
+            } else {
+                c.items
+                    .iter()
+                    .map(|i| format!("• {i}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            vec![format!("{}\n{}", c.title, c.hint), items]
+        })
+        .collect();
+    TableContent {
+        header: vec!["Feld".to_owned(), "Karten".to_owned()],
+        rows,
+        widths: vec![30, 70],
+    }
+}
+
+/// The portfolio as a table, where the format cannot draw the chart.
+pub fn portfolio_table(points: &[PortfolioPoint]) -> TableContent {
+    let rows = points
+        .iter()
+        .map(|p| {
+            vec![
+                p.label.clone(),
+                p.title.clone(),
+                de_number(p.machbarkeit, 2),
+                de_number(p.nutzen, 2),
+                p.quadrant.clone(),
+            ]
+        })
+        .collect();
+    TableContent {
+        header: ["Nr.", "Idee", "Machbarkeit Ø", "Nutzen Ø", "Quadrant"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+        widths: vec![6, 40, 14, 14, 26],
+    }
+}
+
 /// Facts for page headers and the title.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Meta {

@@ -2,7 +2,7 @@
 //! table of contents work), tables with a declared grid, A4, header with the
 //! session facts and "Seite x von y" in the footer.
 
-use super::doc::{document, meta, Block};
+use super::doc::{document, grid_table, meta, portfolio_table, Block};
 use super::{ExportData, ExportError};
 use docx_rs::{
     AlignmentType, BreakType, Docx, Footer, Header, NumPages, PageMargin, PageNum, Paragraph, Run,
@@ -147,48 +147,15 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
             }
             Block::Grid { cells, .. } => {
                 // One row per field: label (with the prompt) and its cards.
-                let rows: Vec<Vec<String>> = cells
-                    .iter()
-                    .map(|c| {
-                        let items = if c.items.is_empty() {
-                            "(keine Karten)".to_owned()
-                        } else {
-                            c.items
-                                .iter()
-                                .map(|i| format!("• {i}"))
-                                .collect::<Vec<_>>()
-                                .join("\n")
-                        };
-                        vec![format!("{}\n{}", c.title, c.hint), items]
-                    })
-                    .collect();
+                let t = grid_table(&cells);
                 docx = docx
-                    .add_table(table(
-                        &["Feld".to_owned(), "Karten".to_owned()],
-                        &rows,
-                        &[30, 70],
-                    ))
+                    .add_table(table(&t.header, &t.rows, &t.widths))
                     .add_paragraph(Paragraph::new());
             }
             Block::Portfolio { points } => {
-                let rows: Vec<Vec<String>> = points
-                    .iter()
-                    .map(|p| {
-                        vec![
-                            p.label.clone(),
-                            p.title.clone(),
-                            super::de_number(p.machbarkeit, 2),
-                            super::de_number(p.nutzen, 2),
-                            p.quadrant.clone(),
-                        ]
-                    })
-                    .collect();
+                let t = portfolio_table(&points);
                 docx = docx
-                    .add_table(table(
-                        &["Nr.", "Idee", "Machbarkeit Ø", "Nutzen Ø", "Quadrant"].map(String::from),
-                        &rows,
-                        &[6, 40, 14, 14, 26],
-                    ))
+                    .add_table(table(&t.header, &t.rows, &t.widths))
                     .add_paragraph(Paragraph::new());
             }
             Block::PageBreak => page_break_next = true,

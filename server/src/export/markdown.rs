@@ -1,8 +1,8 @@
 //! Markdown of the results, for pasting into mails and wikis. User text is
 //! escaped, so a card cannot turn into a link, heading or HTML.
 
-use super::doc::{document, Block};
-use super::{de_number, ExportData};
+use super::doc::{document, portfolio_table, Block};
+use super::ExportData;
 
 /// Escapes Markdown's special characters in one line of user text: the
 /// inline ones everywhere, and a leading `-`, `+`, `=` or `1.` that would
@@ -90,23 +90,8 @@ pub fn render(data: &ExportData) -> String {
                 }
             }
             Block::Portfolio { points } => {
-                let rows: Vec<Vec<String>> = points
-                    .iter()
-                    .map(|p| {
-                        vec![
-                            p.label.clone(),
-                            p.title.clone(),
-                            de_number(p.machbarkeit, 2),
-                            de_number(p.nutzen, 2),
-                            p.quadrant.clone(),
-                        ]
-                    })
-                    .collect();
-                table(
-                    &mut out,
-                    &["Nr.", "Idee", "Machbarkeit Ø", "Nutzen Ø", "Quadrant"].map(String::from),
-                    &rows,
-                );
+                let t = portfolio_table(&points);
+                table(&mut out, &t.header, &t.rows);
             }
             Block::PageBreak => out.push_str("---\n\n"),
         }

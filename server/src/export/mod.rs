@@ -431,15 +431,8 @@ pub fn german_long_date(iso: &str) -> String {
     iso.to_owned()
 }
 
-/// A number the German way: `3,5`, with `decimals` places (trailing zeros kept).
-pub fn de_number(value: f64, decimals: usize) -> String {
-    format!("{value:.decimals$}").replace('.', ",")
-}
-
-/// An optional mean etc.: the number, or "–".
-pub fn de_opt(value: Option<f64>, decimals: usize) -> String {
-    value.map_or_else(|| "–".to_owned(), |v| de_number(v, decimals))
-}
+/// Numbers the German way (`3,5`; "–" for none), the same as the app shows.
+pub use app::texts::{decimal as de_number, decimal_or_dash as de_opt};
 
 /// "4", "weiß nicht" or "–".
 pub fn rating_text(value: Option<RatingValue>) -> String {

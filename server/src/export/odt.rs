@@ -3,8 +3,8 @@
 //! well-established ODT crate exists, and the format is plain XML.
 //! `mimetype` comes first and uncompressed, as ODF 1.2 §3.3 demands.
 
-use super::doc::{document, meta, Block};
-use super::{de_number, ExportData, ExportError};
+use super::doc::{document, grid_table, meta, portfolio_table, Block};
+use super::{ExportData, ExportError};
 use std::io::Write;
 use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
@@ -124,50 +124,25 @@ fn body(data: &ExportData) -> (String, String) {
                 widths,
             } => table(&mut out, &mut styles, &mut tables, &header, &rows, &widths),
             Block::Grid { cells, .. } => {
-                let rows: Vec<Vec<String>> = cells
-                    .iter()
-                    .map(|c| {
-                        let items = if c.items.is_empty() {
-                            "(keine Karten)".to_owned()
-                        } else {
-                            c.items
-                                .iter()
-                                .map(|i| format!("• {i}"))
-                                .collect::<Vec<_>>()
-                                .join("\n")
-                        };
-                        vec![format!("{}\n{}", c.title, c.hint), items]
-                    })
-                    .collect();
+                let t = grid_table(&cells);
                 table(
                     &mut out,
                     &mut styles,
                     &mut tables,
-                    &["Feld".to_owned(), "Karten".to_owned()],
-                    &rows,
-                    &[30, 70],
+                    &t.header,
+                    &t.rows,
+                    &t.widths,
                 );
             }
             Block::Portfolio { points } => {
-                let rows: Vec<Vec<String>> = points
-                    .iter()
-                    .map(|p| {
-                        vec![
-                            p.label.clone(),
-                            p.title.clone(),
-                            de_number(p.machbarkeit, 2),
-                            de_number(p.nutzen, 2),
-                            p.quadrant.clone(),
-                        ]
-                    })
-                    .collect();
+                let t = portfolio_table(&points);
                 table(
                     &mut out,
                     &mut styles,
                     &mut tables,
-                    &["Nr.", "Idee", "Machbarkeit Ø", "Nutzen Ø", "Quadrant"].map(String::from),
-                    &rows,
-                    &[6, 40, 14, 14, 26],
+                    &t.header,
+                    &t.rows,
+                    &t.widths,
                 );
             }
             Block::PageBreak => page_break_next = true,
