@@ -9,7 +9,7 @@ use crate::domain::board::board_id;
 use crate::domain::rating;
 use crate::domain::settings::{SettingsChange, MAX_DOTS};
 use crate::domain::steering::{Stage, TimerAction};
-use crate::domain::templates;
+use crate::domain::templates::{self, Template};
 use crate::i18n::*;
 use crate::sync::LiveSync;
 use leptos::{prelude::*, task::spawn_local};
@@ -181,12 +181,8 @@ fn BoardRules(
     error: RwSignal<Option<ApiErrorBody>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let toggle_lock = move |key: &'static str, on: bool| {
-        let mut locked = sync.settings.with_untracked(|s| s.locked.clone());
-        locked.retain(|k| k != key);
-        if on {
-            locked.push(key.to_owned());
-        }
+    let locked = Signal::derive(move || sync.settings.with(|s| s.locked.clone()));
+    let lock = Callback::new(move |locked: Vec<String>| {
         change(
             token,
             error,
@@ -194,8 +190,8 @@ fn BoardRules(
                 locked: Some(locked),
                 ..Default::default()
             },
-        );
-    };
+        )
+    });
     let dots = RwSignal::new(String::new());
     Effect::new(move |_| dots.set(sync.settings.with(|s| s.dots_per_person).to_string()));
     let save_dots = move |ev: leptos::ev::SubmitEvent| {
@@ -216,25 +212,14 @@ fn BoardRules(
         );
     };
     view! {
-        <fieldset>
-            <legend>{t!(i18n, cockpit.locks)}</legend>
-            {templates::ALL
-                .iter()
-                .map(|t| {
-                    let key = t.key;
-                    view! {
-                        <label class="link-choice">
-                            <input
-                                type="checkbox"
-                                prop:checked=move || sync.settings.with(|s| s.is_locked(key))
-                                on:change=move |ev| toggle_lock(key, event_target_checked(&ev))
-                            />
-                            {t_string!(i18n, cockpit.lock_method, method = t.title).to_string()}
-                        </label>
-                    }
-                })
-                .collect_view()}
-        </fieldset>
+        <MethodChecks
+            legend=Signal::derive(move || t_string!(i18n, cockpit.locks).to_string())
+            label=Callback::new(move |t: &'static Template| {
+                t_string!(i18n, cockpit.lock_method, method = t.title).to_string()
+            })
+            checked=locked
+            on_change=lock
+        />
         <form class="inline-form" on:submit=save_dots novalidate>
             <label for="dots-per-person">{t!(i18n, cockpit.dots)}</label>
             <input id="dots-per-person" type="number" min="0" max=MAX_DOTS.to_string() bind:value=dots />
@@ -377,5 +362,53 @@ pub fn ParticipantsPanel(
     view! {
         <ul class="participants">{items}</ul>
         <ErrorNotice error />
+    }
+}
+
+/// A checkbox per method; ticking or unticking one reports the new list of
+/// ticked template keys (in template order).
+#[component]
+pub fn MethodChecks(
+    legend: Signal<String>,
+    label: Callback<&'static Template, String>,
+    checked: Signal<Vec<String>>,
+    on_change: Callback<Vec<String>>,
+) -> impl IntoView {
+    let toggle = move |key: &'static str, on: bool| {
+        let before = checked.get_untracked();
+        let next = templates::ALL
+            .iter()
+            .map(|t| t.key)
+            .filter(|k| {
+                if *k == key {
+                    on
+                } else {
+                    before.iter().any(|b| b == k)
+                }
+            })
+            .map(str::to_owned)
+            .collect();
+        on_change.run(next);
+    };
+    view! {
+        <fieldset>
+            <legend>{move || legend.get()}</legend>
+            {templates::ALL
+                .iter()
+                .map(|t| {
+                    let key = t.key;
+                    view! {
+                        <label class="link-choice">
+                            <input
+                                type="checkbox"
+                                prop:checked=move || checked.with(|c| c.iter().any(|k| k == key))
+                                on:change=move |ev| toggle(key, event_target_checked(&ev))
+                            />
+                            {label.run(t)}
+                        </label>
+                    }
+                })
+                .collect_view()}
+        </fieldset>
     }
 }

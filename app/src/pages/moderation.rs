@@ -1,6 +1,6 @@
 use crate::api::{ApiErrorBody, ErrorCode, GroupRequest, GroupView, ModeratorSession};
 use crate::client;
-use crate::components::cockpit::{LiveCockpit, ParticipantsPanel};
+use crate::components::cockpit::{LiveCockpit, MethodChecks, ParticipantsPanel};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::exports::ModeratorExports;
 use crate::domain::scoring::{Criterion, Weights};
@@ -260,24 +260,13 @@ fn SettingsPanel(settings: SessionSettings, rated: bool, token: String) -> impl 
             ..Default::default()
         });
     };
-    let toggle_method = move |key: &'static str, on: bool| {
-        let mut methods: Vec<String> = current.get_untracked().methods;
-        if on {
-            methods.push(key.to_owned());
-        } else {
-            methods.retain(|m| m != key);
-        }
-        // Keep the template order.
-        let ordered = templates::ALL
-            .iter()
-            .map(|t| t.key.to_owned())
-            .filter(|k| methods.contains(k))
-            .collect();
+    let methods = Signal::derive(move || current.with(|s| s.methods.clone()));
+    let choose_methods = Callback::new(move |methods: Vec<String>| {
         send(SettingsChange {
-            methods: Some(ordered),
+            methods: Some(methods),
             ..Default::default()
-        });
-    };
+        })
+    });
     let revealed = move || current.with(|s| s.ratings_revealed);
     let toggle_reveal = move |_| {
         send(SettingsChange {
@@ -288,25 +277,12 @@ fn SettingsPanel(settings: SessionSettings, rated: bool, token: String) -> impl 
     view! {
         <section class="panel" aria-labelledby="settings-heading">
             <h2 id="settings-heading">{t!(i18n, moderation.settings)}</h2>
-            <fieldset>
-                <legend>{t!(i18n, moderation.methods)}</legend>
-                {templates::ALL
-                    .iter()
-                    .map(|t| {
-                        let key = t.key;
-                        view! {
-                            <label class="link-choice">
-                                <input
-                                    type="checkbox"
-                                    prop:checked=move || current.with(|s| s.uses(key))
-                                    on:change=move |ev| toggle_method(key, event_target_checked(&ev))
-                                />
-                                {t.title}
-                            </label>
-                        }
-                    })
-                    .collect_view()}
-            </fieldset>
+            <MethodChecks
+                legend=Signal::derive(move || t_string!(i18n, moderation.methods).to_string())
+                label=Callback::new(|t: &'static templates::Template| t.title.to_owned())
+                checked=methods
+                on_change=choose_methods
+            />
             <form class="inline-form weights" on:submit=save_weights novalidate>
                 <fieldset>
                     <legend>{t!(i18n, moderation.weights)}</legend>
