@@ -9,6 +9,7 @@ use crate::hub::{Room, Submitted, View};
 use crate::state::AppState;
 use app::domain::board::{split_board_id, Author};
 use app::domain::rating;
+use app::domain::settings::SessionSettings;
 use app::protocol::{
     ClientMsg, OpEnvelope, PresenceEntry, Refusal, SequencedOp, ServerMsg, MAX_CLIENT_MESSAGE,
 };
@@ -362,18 +363,24 @@ impl Connection {
     /// sequence number and reveal epoch it reflects.
     async fn send_snapshot(&self, socket: &mut WebSocket) -> Option<(u64, u64)> {
         let view = self.view().await;
-        let epoch = view.settings.reveal_epoch;
-        let snapshot = ServerMsg::Snapshot {
-            last_seq: view.last_seq,
-            boards: view.boards,
-            epoch,
-        };
+        self.send_view(socket, view).await
+    }
+
+    /// Sends the settings and the boards of `view`; returns the sequence
+    /// number and reveal epoch it reflects.
+    async fn send_view(&self, socket: &mut WebSocket, view: View) -> Option<(u64, u64)> {
+        let (last_seq, epoch) = (view.last_seq, view.settings.reveal_epoch);
         let settings = ServerMsg::Settings {
             settings: view.settings,
             now_ms: now_ms(),
         };
+        let snapshot = ServerMsg::Snapshot {
+            last_seq,
+            boards: view.boards,
+            epoch,
+        };
         (send(socket, &settings).await && send(socket, &snapshot).await)
-            .then_some((view.last_seq, epoch))
+            .then_some((last_seq, epoch))
     }
 
     /// Sends what the client missed since `last_seq`; returns the sequence
@@ -401,41 +408,45 @@ impl Connection {
                 .await
                 .ok()
         };
-        let revealed = view.settings.ratings_revealed;
-        let settings = ServerMsg::Settings {
-            settings: view.settings,
-            now_ms: now_ms(),
+        let sent = match replay {
+            None => self.send_view(socket, view).await.is_some(),
+            Some(ops) => self.send_replay(socket, view.settings, ops).await,
         };
-        if !send(socket, &settings).await {
+        if !sent {
             return None;
-        }
-        match replay {
-            Some(ops) => {
-                for json in ops {
-                    let Ok(op) = serde_json::from_str::<SequencedOp>(&json) else {
-                        continue;
-                    };
-                    let Some(op) = self.visible(&op, revealed) else {
-                        continue;
-                    };
-                    if !send(socket, &ServerMsg::Op(op)).await {
-                        return None;
-                    }
-                }
-            }
-            None => {
-                let snapshot = ServerMsg::Snapshot {
-                    last_seq: current,
-                    boards: view.boards,
-                    epoch,
-                };
-                if !send(socket, &snapshot).await {
-                    return None;
-                }
-            }
         }
         send(socket, &ServerMsg::Synced { last_seq: current })
             .await
             .then_some((current, epoch))
+    }
+
+    /// Sends the settings, then the logged ops (as this connection may see
+    /// them); `false` if the socket failed.
+    async fn send_replay(
+        &self,
+        socket: &mut WebSocket,
+        settings: SessionSettings,
+        ops: Vec<String>,
+    ) -> bool {
+        let revealed = settings.ratings_revealed;
+        let settings = ServerMsg::Settings {
+            settings,
+            now_ms: now_ms(),
+        };
+        if !send(socket, &settings).await {
+            return false;
+        }
+        for json in ops {
+            let Ok(op) = serde_json::from_str::<SequencedOp>(&json) else {
+                continue;
+            };
+            let Some(op) = self.visible(&op, revealed) else {
+                continue;
+            };
+            if !send(socket, &ServerMsg::Op(op)).await {
+                return false;
+            }
+        }
+        true
     }
 }
