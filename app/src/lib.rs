@@ -48,7 +48,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App() -> AnyView {
     provide_meta_context();
     view! {
         <I18nContextProvider>
@@ -68,6 +68,7 @@ pub fn App() -> impl IntoView {
             </Router>
         </I18nContextProvider>
     }
+    .into_any()
 }
 
 /// Entry point of the browser build.

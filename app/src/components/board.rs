@@ -23,7 +23,7 @@ fn add_card(sync: LiveSync, board: StoredValue<String>, section: &Section, text:
 }
 
 #[component]
-pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) -> impl IntoView {
+pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) -> AnyView {
     let sections = template
         .sections
         .iter()
@@ -43,10 +43,11 @@ pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) 
         <OrphanCards sync board template />
         {rated.then(|| view! { <Evaluation sync board template /> })}
     }
+    .into_any()
 }
 
 #[component]
-fn SectionView(sync: LiveSync, board_id: String, section: &'static Section) -> impl IntoView {
+fn SectionView(sync: LiveSync, board_id: String, section: &'static Section) -> AnyView {
     let i18n = use_i18n();
     let board = StoredValue::new(board_id);
     let card_ids = Memo::new(move |_| {
@@ -85,6 +86,7 @@ fn SectionView(sync: LiveSync, board_id: String, section: &'static Section) -> i
                 .then(|| view! { <Starters sync board section /> })}
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -93,7 +95,7 @@ fn CardView(
     board_id: String,
     card_id: String,
     section: &'static Section,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let board = StoredValue::new(board_id);
     let id = StoredValue::new(card_id);
@@ -161,6 +163,7 @@ fn CardView(
             {section.ideas.then(|| view! { <IdeaPanel sync board card_id=id /> })}
         </li>
     }
+    .into_any()
 }
 
 /// Checkboxes for the cards this card may draw on (TOWS → SWOT).
@@ -170,7 +173,7 @@ fn LinkPicker(
     board: StoredValue<String>,
     card_id: StoredValue<String>,
     section: &'static Section,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let candidates = Memo::new(move |_| {
         sync.boards.with(|boards| {
@@ -228,15 +231,12 @@ fn LinkPicker(
             </Show>
         </fieldset>
     }
+    .into_any()
 }
 
 /// The other direction of a link: which strategies use this card.
 #[component]
-fn UsedBy(
-    sync: LiveSync,
-    board: StoredValue<String>,
-    card_id: StoredValue<String>,
-) -> impl IntoView {
+fn UsedBy(sync: LiveSync, board: StoredValue<String>, card_id: StoredValue<String>) -> AnyView {
     let i18n = use_i18n();
     let users = Memo::new(move |_| {
         sync.boards.with(|boards| {
@@ -260,15 +260,12 @@ fn UsedBy(
             </p>
         </Show>
     }
+    .into_any()
 }
 
 /// One-click example cards (the seed's fields of application for KI ideas).
 #[component]
-fn Starters(
-    sync: LiveSync,
-    board: StoredValue<String>,
-    section: &'static Section,
-) -> impl IntoView {
+fn Starters(sync: LiveSync, board: StoredValue<String>, section: &'static Section) -> AnyView {
     let i18n = use_i18n();
     let buttons = section
         .starters
@@ -288,15 +285,12 @@ fn Starters(
             {buttons}
         </div>
     }
+    .into_any()
 }
 
 /// Cards in sections an older version of the template had: shown, never lost.
 #[component]
-fn OrphanCards(
-    sync: LiveSync,
-    board: StoredValue<String>,
-    template: &'static Template,
-) -> impl IntoView {
+fn OrphanCards(sync: LiveSync, board: StoredValue<String>, template: &'static Template) -> AnyView {
     let i18n = use_i18n();
     let orphans = Memo::new(move |_| {
         sync.boards.with(|boards| {
@@ -335,4 +329,5 @@ fn OrphanCards(
             </section>
         </Show>
     }
+    .into_any()
 }

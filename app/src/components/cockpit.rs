@@ -29,7 +29,7 @@ fn change(
 }
 
 #[component]
-pub fn LiveCockpit(code: String, token: String, groups: Vec<GroupView>) -> impl IntoView {
+pub fn LiveCockpit(code: String, token: String, groups: Vec<GroupView>) -> AnyView {
     let i18n = use_i18n();
     let sync = LiveSync::for_moderator(code, token.clone());
     Effect::new(move |_| sync.start());
@@ -53,6 +53,7 @@ pub fn LiveCockpit(code: String, token: String, groups: Vec<GroupView>) -> impl 
             <Overview sync groups=groups.get_value() />
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -61,7 +62,7 @@ fn StageChooser(
     token: StoredValue<String>,
     error: RwSignal<Option<ApiErrorBody>>,
     groups: Vec<GroupView>,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let show = move |stage: Stage| {
         change(
@@ -127,6 +128,7 @@ fn StageChooser(
             </details>
         </fieldset>
     }
+    .into_any()
 }
 
 #[component]
@@ -134,7 +136,7 @@ fn TimerControls(
     sync: LiveSync,
     token: StoredValue<String>,
     error: RwSignal<Option<ApiErrorBody>>,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let minutes = RwSignal::new("10".to_owned());
     let act = move |action: TimerAction| {
@@ -172,6 +174,7 @@ fn TimerControls(
             <TimerDisplay sync />
         </form>
     }
+    .into_any()
 }
 
 #[component]
@@ -179,7 +182,7 @@ fn BoardRules(
     sync: LiveSync,
     token: StoredValue<String>,
     error: RwSignal<Option<ApiErrorBody>>,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let locked = Signal::derive(move || sync.settings.with(|s| s.locked.clone()));
     let lock = Callback::new(move |locked: Vec<String>| {
@@ -226,11 +229,12 @@ fn BoardRules(
             <button type="submit">{t!(i18n, cockpit.dots_save)}</button>
         </form>
     }
+    .into_any()
 }
 
 /// Per group: who is online, cards per board, raters per idea, last activity.
 #[component]
-fn Overview(sync: LiveSync, groups: Vec<GroupView>) -> impl IntoView {
+fn Overview(sync: LiveSync, groups: Vec<GroupView>) -> AnyView {
     let i18n = use_i18n();
     let rows = groups
         .into_iter()
@@ -309,6 +313,7 @@ fn Overview(sync: LiveSync, groups: Vec<GroupView>) -> impl IntoView {
             </table>
         </div>
     }
+    .into_any()
 }
 
 /// Participants with their group; the moderator can move someone (their
@@ -319,7 +324,7 @@ pub fn ParticipantsPanel(
     groups: Vec<GroupView>,
     token: String,
     reload: Callback<()>,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let token = StoredValue::new(token);
     let error = RwSignal::new(None::<ApiErrorBody>);
@@ -363,6 +368,7 @@ pub fn ParticipantsPanel(
         <ul class="participants">{items}</ul>
         <ErrorNotice error />
     }
+    .into_any()
 }
 
 /// A checkbox per method; ticking or unticking one reports the new list of
@@ -373,7 +379,7 @@ pub fn MethodChecks(
     label: Callback<&'static Template, String>,
     checked: Signal<Vec<String>>,
     on_change: Callback<Vec<String>>,
-) -> impl IntoView {
+) -> AnyView {
     let toggle = move |key: &'static str, on: bool| {
         let before = checked.get_untracked();
         let next = templates::ALL
@@ -411,4 +417,5 @@ pub fn MethodChecks(
                 .collect_view()}
         </fieldset>
     }
+    .into_any()
 }

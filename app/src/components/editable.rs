@@ -20,7 +20,7 @@ pub fn EditableText(
     #[prop(optional, into)]
     label: Option<Signal<String>>,
     #[prop(default = 3)] rows: u32,
-) -> impl IntoView {
+) -> AnyView {
     let draft = RwSignal::new(None::<String>);
     let base = StoredValue::new(String::new());
     let scheduled = StoredValue::new(false);
@@ -67,4 +67,5 @@ pub fn EditableText(
             on:blur=on_blur
         ></textarea>
     }
+    .into_any()
 }

@@ -29,7 +29,7 @@ fn format_label(locale: Locale, key: &str) -> String {
 
 /// A participant's downloads of their own group's results.
 #[component]
-pub fn GroupExports(code: String) -> impl IntoView {
+pub fn GroupExports(code: String) -> AnyView {
     let i18n = use_i18n();
     let links = FORMATS
         .iter()
@@ -50,6 +50,7 @@ pub fn GroupExports(code: String) -> impl IntoView {
             <ul class="export-links">{links}</ul>
         </section>
     }
+    .into_any()
 }
 
 #[derive(Clone, PartialEq)]
@@ -62,7 +63,7 @@ enum Progress {
 
 /// The moderator's downloads: the whole session and each group.
 #[component]
-pub fn ModeratorExports(token: String, groups: Vec<GroupView>) -> impl IntoView {
+pub fn ModeratorExports(token: String, groups: Vec<GroupView>) -> AnyView {
     let i18n = use_i18n();
     let token = StoredValue::new(token);
     let progress = RwSignal::new(Progress::Idle);
@@ -158,6 +159,7 @@ pub fn ModeratorExports(token: String, groups: Vec<GroupView>) -> impl IntoView 
             }) />
         </section>
     }
+    .into_any()
 }
 
 /// Fetches `url` with the moderator secret and saves the answer as a file;
@@ -212,7 +214,7 @@ fn save(bytes: &[u8], content_type: &str, name: &str) -> Option<()> {
 
 /// Start page: import a session file (JSON) as a new session.
 #[component]
-pub fn ImportSession() -> impl IntoView {
+pub fn ImportSession() -> AnyView {
     let i18n = use_i18n();
     let input = NodeRef::<html::Input>::new();
     let error = RwSignal::new(None::<ApiErrorBody>);
@@ -276,6 +278,7 @@ pub fn ImportSession() -> impl IntoView {
             </form>
         </section>
     }
+    .into_any()
 }
 
 async fn upload(file: web_sys::File) -> Result<CreatedSession, ApiErrorBody> {

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 /// Top bar: skip link, product name, language switch.
 #[component]
-pub fn Header() -> impl IntoView {
+pub fn Header() -> AnyView {
     let i18n = use_i18n();
     let switch = move |_| {
         let next = match i18n.get_locale() {
@@ -33,4 +33,5 @@ pub fn Header() -> impl IntoView {
             </button>
         </header>
     }
+    .into_any()
 }

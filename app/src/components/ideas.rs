@@ -20,7 +20,7 @@ pub fn IdeaPanel(
     sync: LiveSync,
     board: StoredValue<String>,
     card_id: StoredValue<String>,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let card: Memo<Option<Card>> = Memo::new(move |_| {
         sync.boards.with(|boards| {
@@ -104,11 +104,12 @@ pub fn IdeaPanel(
                 .collect_view()}
         </details>
     }
+    .into_any()
 }
 
 /// The two warnings of an idea, shown beside its score.
 #[component]
-fn Warnings(#[prop(into)] card: Signal<Option<Card>>) -> impl IntoView {
+fn Warnings(#[prop(into)] card: Signal<Option<Card>>) -> AnyView {
     let i18n = use_i18n();
     let personal = move || card.with(|c| c.as_ref().is_some_and(|c| c.sketch.personal_data));
     let high_risk = move || card.with(|c| c.as_ref().is_some_and(|c| c.sketch.high_risk));
@@ -120,6 +121,7 @@ fn Warnings(#[prop(into)] card: Signal<Option<Card>>) -> impl IntoView {
             <p class="warning">"⚠ " {t!(i18n, ideas.warn_high_risk)}</p>
         </Show>
     }
+    .into_any()
 }
 
 /// One criterion: 1–5 with the anchor text of each level, or "weiß nicht".
@@ -130,7 +132,7 @@ fn CriterionChoice(
     board: StoredValue<String>,
     card_id: StoredValue<String>,
     criterion: Criterion,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let me = sync.me().id;
     let own = Memo::new(move |_| {
@@ -183,6 +185,7 @@ fn CriterionChoice(
             {options}
         </fieldset>
     }
+    .into_any()
 }
 
 /// The evaluation under the KI board: while hidden only how many have rated,
@@ -192,7 +195,7 @@ pub fn Evaluation(
     sync: LiveSync,
     board: StoredValue<String>,
     template: &'static Template,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let rows = Memo::new(move |_| {
         let weights = sync.settings.with(|s| s.weights);
@@ -219,10 +222,11 @@ pub fn Evaluation(
             </Show>
         </section>
     }
+    .into_any()
 }
 
 #[component]
-fn RatingProgress(rows: Memo<Vec<IdeaRow>>) -> impl IntoView {
+fn RatingProgress(rows: Memo<Vec<IdeaRow>>) -> AnyView {
     let i18n = use_i18n();
     view! {
         <p class="hint">{t!(i18n, ideas.hidden_note)}</p>
@@ -243,6 +247,7 @@ fn RatingProgress(rows: Memo<Vec<IdeaRow>>) -> impl IntoView {
             }}
         </ul>
     }
+    .into_any()
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -258,7 +263,7 @@ fn mean_of(row: &IdeaRow, c: Criterion) -> Option<f64> {
 
 /// The ranking as a sortable table; also the text alternative of the chart.
 #[component]
-fn RankingTable(rows: Memo<Vec<IdeaRow>>) -> impl IntoView {
+fn RankingTable(rows: Memo<Vec<IdeaRow>>) -> AnyView {
     let i18n = use_i18n();
     let sort = RwSignal::new(SortBy::Rank);
     let sorted = move || {
@@ -324,10 +329,11 @@ fn RankingTable(rows: Memo<Vec<IdeaRow>>) -> impl IntoView {
         </table>
         </div>
     }
+    .into_any()
 }
 
 #[component]
-fn RankingRow(rank: Option<usize>, row: IdeaRow) -> impl IntoView {
+fn RankingRow(rank: Option<usize>, row: IdeaRow) -> AnyView {
     let i18n = use_i18n();
     let place = match (
         mean_of(&row, Criterion::Nutzen),
@@ -356,11 +362,12 @@ fn RankingRow(rank: Option<usize>, row: IdeaRow) -> impl IntoView {
             <td class="warning">{notes.join(" · ")}</td>
         </tr>
     }
+    .into_any()
 }
 
 /// Mean, then n, "weiß nicht", median, min–max, SD and the Konsens badge.
 #[component]
-fn AggregateCell(agg: CriterionAggregate) -> impl IntoView {
+fn AggregateCell(agg: CriterionAggregate) -> AnyView {
     let i18n = use_i18n();
     let badge = agg.consensus.map(|c| {
         let class = match c {
@@ -391,6 +398,7 @@ fn AggregateCell(agg: CriterionAggregate) -> impl IntoView {
             </small>
         </td>
     }
+    .into_any()
 }
 
 // Chart geometry (SVG user units).
@@ -427,7 +435,7 @@ fn points_of(rows: &[IdeaRow]) -> Vec<PortfolioPoint> {
 /// colour = Kooperationsform. Drawn by the app; the ranking table is its
 /// text alternative.
 #[component]
-pub fn Portfolio(#[prop(into)] points: Signal<Vec<PortfolioPoint>>) -> impl IntoView {
+pub fn Portfolio(#[prop(into)] points: Signal<Vec<PortfolioPoint>>) -> AnyView {
     let i18n = use_i18n();
     let mid = axis(3.0);
     let lo = axis(1.0);
@@ -511,4 +519,5 @@ pub fn Portfolio(#[prop(into)] points: Signal<Vec<PortfolioPoint>>) -> impl Into
             </figcaption>
         </figure>
     }
+    .into_any()
 }

@@ -18,7 +18,7 @@ use leptos::prelude::*;
 /// The projected screen: follows the moderator's stage; the timer is shown
 /// in a corner whenever one is set.
 #[component]
-pub fn StageView(sync: LiveSync, session: PublicSession) -> impl IntoView {
+pub fn StageView(sync: LiveSync, session: PublicSession) -> AnyView {
     let session = StoredValue::new(session);
     let stage = Memo::new(move |_| sync.settings.with(|s| s.stage.clone()));
     view! {
@@ -60,6 +60,7 @@ pub fn StageView(sync: LiveSync, session: PublicSession) -> impl IntoView {
             </Show>
         </div>
     }
+    .into_any()
 }
 
 fn stage_kind(stage: &Stage) -> &'static str {
@@ -74,7 +75,7 @@ fn stage_kind(stage: &Stage) -> &'static str {
 
 /// Join code in very large type, the link and a QR code made by the server.
 #[component]
-pub fn JoinScreen(session: PublicSession) -> impl IntoView {
+pub fn JoinScreen(session: PublicSession) -> AnyView {
     let i18n = use_i18n();
     let link = format!("{}/join/{}", crate::client::origin(), session.join_code);
     let qr = format!("/api/join/{}/qr.svg", session.join_code);
@@ -99,6 +100,7 @@ pub fn JoinScreen(session: PublicSession) -> impl IntoView {
             <img class="qr" src=qr alt=t_string!(i18n, projector.qr_alt, link = link).to_string() width="280" height="280" />
         </div>
     }
+    .into_any()
 }
 
 fn board_of(sync: LiveSync, id: String) -> Signal<BoardState> {
@@ -110,7 +112,7 @@ fn board_of(sync: LiveSync, id: String) -> Signal<BoardState> {
 
 /// One group's board, read-only and in large type.
 #[component]
-fn GroupBoard(sync: LiveSync, group: GroupView, template: &'static Template) -> impl IntoView {
+fn GroupBoard(sync: LiveSync, group: GroupView, template: &'static Template) -> AnyView {
     let board = board_of(sync, board_id(&group.id, template.key));
     view! {
         <section class="group-board" style=format!("--group-colour: {}", group.colour)>
@@ -118,11 +120,12 @@ fn GroupBoard(sync: LiveSync, group: GroupView, template: &'static Template) -> 
             <StaticBoard board template />
         </section>
     }
+    .into_any()
 }
 
 /// A board's sections with their cards' texts, nothing to click.
 #[component]
-pub fn StaticBoard(board: Signal<BoardState>, template: &'static Template) -> impl IntoView {
+pub fn StaticBoard(board: Signal<BoardState>, template: &'static Template) -> AnyView {
     view! {
         <div class=format!("static-board static-{}", template.key)>
             {template
@@ -142,12 +145,13 @@ pub fn StaticBoard(board: Signal<BoardState>, template: &'static Template) -> im
                 .collect_view()}
         </div>
     }
+    .into_any()
 }
 
 /// All groups' ideas in one ranking (each group counts once per idea, see
 /// `scoring::joint_ranking`) and one portfolio.
 #[component]
-pub fn JointRanking(sync: LiveSync, groups: Vec<GroupView>) -> impl IntoView {
+pub fn JointRanking(sync: LiveSync, groups: Vec<GroupView>) -> AnyView {
     let i18n = use_i18n();
     let groups = StoredValue::new(groups);
     let rows = Memo::new(move |_| {
@@ -222,4 +226,5 @@ pub fn JointRanking(sync: LiveSync, groups: Vec<GroupView>) -> impl IntoView {
             <p class="hint">{t!(i18n, projector.joint_rule)}</p>
         </Show>
     }
+    .into_any()
 }

@@ -12,7 +12,7 @@ use std::time::Duration;
 /// The countdown, ticking by the server's clock; hidden while no timer is set.
 /// At zero it pulses gently and says so to screen readers.
 #[component]
-pub fn TimerDisplay(sync: LiveSync, #[prop(optional)] large: bool) -> impl IntoView {
+pub fn TimerDisplay(sync: LiveSync, #[prop(optional)] large: bool) -> AnyView {
     let i18n = use_i18n();
     let now = RwSignal::new(0i64);
     Effect::new(move |_| {
@@ -47,11 +47,12 @@ pub fn TimerDisplay(sync: LiveSync, #[prop(optional)] large: bool) -> impl IntoV
             </div>
         </Show>
     }
+    .into_any()
 }
 
 /// Says that the moderator has locked this board (the server refuses edits).
 #[component]
-pub fn LockBanner(#[prop(into)] locked: Signal<bool>) -> impl IntoView {
+pub fn LockBanner(#[prop(into)] locked: Signal<bool>) -> AnyView {
     let i18n = use_i18n();
     view! {
         <Show when=move || locked.get()>
@@ -60,6 +61,7 @@ pub fn LockBanner(#[prop(into)] locked: Signal<bool>) -> impl IntoView {
             </p>
         </Show>
     }
+    .into_any()
 }
 
 /// Dot voting on a card: give or take back one of your dots; the total shows
@@ -69,7 +71,7 @@ pub fn DotControl(
     sync: LiveSync,
     board: StoredValue<String>,
     card_id: StoredValue<String>,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let me = sync.me().id;
     let limit = move || sync.settings.with(|s| s.dots_per_person);
@@ -130,4 +132,5 @@ pub fn DotControl(
             </div>
         </Show>
     }
+    .into_any()
 }

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 /// The visible sync state: synchronised / sending (n) / offline (n waiting).
 #[component]
-pub fn SyncBadge(sync: LiveSync) -> impl IntoView {
+pub fn SyncBadge(sync: LiveSync) -> AnyView {
     let i18n = use_i18n();
     let state = move || match sync.status.get() {
         SyncStatus::Connecting => "connecting",
@@ -31,11 +31,12 @@ pub fn SyncBadge(sync: LiveSync) -> impl IntoView {
             {text}
         </p>
     }
+    .into_any()
 }
 
 /// Who is online in the group.
 #[component]
-pub fn Presence(sync: LiveSync) -> impl IntoView {
+pub fn Presence(sync: LiveSync) -> AnyView {
     let i18n = use_i18n();
     view! {
         <p class="presence" data-testid="presence">
@@ -50,4 +51,5 @@ pub fn Presence(sync: LiveSync) -> impl IntoView {
             }}
         </p>
     }
+    .into_any()
 }

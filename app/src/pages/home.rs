@@ -9,7 +9,7 @@ use leptos_router::hooks::use_navigate;
 
 /// Start page: participants enter the code, moderators create a session.
 #[component]
-pub fn HomePage() -> impl IntoView {
+pub fn HomePage() -> AnyView {
     let i18n = use_i18n();
     view! {
         <h1 class="visually-hidden">{t!(i18n, app_name)}</h1>
@@ -21,10 +21,11 @@ pub fn HomePage() -> impl IntoView {
         </div>
         <KnownSessions />
     }
+    .into_any()
 }
 
 #[component]
-fn JoinByCode() -> impl IntoView {
+fn JoinByCode() -> AnyView {
     let i18n = use_i18n();
     let code = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiErrorBody>);
@@ -57,6 +58,7 @@ fn JoinByCode() -> impl IntoView {
             </form>
         </section>
     }
+    .into_any()
 }
 
 /// Creates a session; with `template` (a moderator secret) the new session
@@ -66,7 +68,7 @@ pub fn CreateSession(
     #[prop(optional)] template: Option<String>,
     #[prop(optional)] title: String,
     #[prop(optional)] place: String,
-) -> impl IntoView {
+) -> AnyView {
     let i18n = use_i18n();
     let duplicate = template.is_some();
     let template = StoredValue::new(template);
@@ -129,11 +131,12 @@ pub fn CreateSession(
             </form>
         </section>
     }
+    .into_any()
 }
 
 /// Sessions created on this device (from localStorage, so rendered after hydration).
 #[component]
-fn KnownSessions() -> impl IntoView {
+fn KnownSessions() -> AnyView {
     let i18n = use_i18n();
     let sessions = RwSignal::new(Vec::<KnownSession>::new());
     Effect::new(move |_| sessions.set(client::known_sessions()));
@@ -167,4 +170,5 @@ fn KnownSessions() -> impl IntoView {
             </Show>
         </section>
     }
+    .into_any()
 }

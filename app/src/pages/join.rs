@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 /// Join a session: name, Kommune, group. Someone already in is sent on.
 #[component]
-pub fn JoinPage() -> impl IntoView {
+pub fn JoinPage() -> AnyView {
     let i18n = use_i18n();
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
@@ -44,10 +44,11 @@ pub fn JoinPage() -> impl IntoView {
             }}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
-fn JoinForm(session: PublicSession) -> impl IntoView {
+fn JoinForm(session: PublicSession) -> AnyView {
     let i18n = use_i18n();
     let display_name = RwSignal::new(String::new());
     let kommune = RwSignal::new(String::new());
@@ -117,4 +118,5 @@ fn JoinForm(session: PublicSession) -> impl IntoView {
             </form>
         </section>
     }
+    .into_any()
 }

@@ -13,7 +13,7 @@ use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
 /// The moderator's page for one session; the secret comes from the URL fragment.
 #[component]
-pub fn ModerationPage() -> impl IntoView {
+pub fn ModerationPage() -> AnyView {
     let i18n = use_i18n();
     let token = RwSignal::new(None::<String>);
     let session = LocalResource::new(move || async move {
@@ -41,14 +41,11 @@ pub fn ModerationPage() -> impl IntoView {
             }}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
-fn ModeratorCockpit(
-    session: ModeratorSession,
-    token: String,
-    reload: Callback<()>,
-) -> impl IntoView {
+fn ModeratorCockpit(session: ModeratorSession, token: String, reload: Callback<()>) -> AnyView {
     let i18n = use_i18n();
     let public = session.session;
     let link = format!("{}/join/{}", client::origin(), public.join_code);
@@ -83,10 +80,11 @@ fn ModeratorCockpit(
         <LiveCockpit code=public.join_code.clone() token=token.clone() groups=public.groups.clone() />
         <CreateSession template=token.clone() title=public.title.clone() place=public.place.clone() />
     }
+    .into_any()
 }
 
 #[component]
-fn GroupsEditor(groups: Vec<GroupView>, token: String, reload: Callback<()>) -> impl IntoView {
+fn GroupsEditor(groups: Vec<GroupView>, token: String, reload: Callback<()>) -> AnyView {
     let i18n = use_i18n();
     let next_colour = GROUP_COLOURS[groups.len() % GROUP_COLOURS.len()];
     let rows = groups
@@ -102,10 +100,11 @@ fn GroupsEditor(groups: Vec<GroupView>, token: String, reload: Callback<()>) -> 
             <AddGroupForm token next_colour reload />
         </section>
     }
+    .into_any()
 }
 
 #[component]
-fn AddGroupForm(token: String, next_colour: &'static str, reload: Callback<()>) -> impl IntoView {
+fn AddGroupForm(token: String, next_colour: &'static str, reload: Callback<()>) -> AnyView {
     let i18n = use_i18n();
     let name = RwSignal::new(String::new());
     let colour = RwSignal::new(next_colour.to_owned());
@@ -138,10 +137,11 @@ fn AddGroupForm(token: String, next_colour: &'static str, reload: Callback<()>) 
             <ErrorNotice error=error />
         </form>
     }
+    .into_any()
 }
 
 #[component]
-fn GroupRow(group: GroupView, token: String, reload: Callback<()>) -> impl IntoView {
+fn GroupRow(group: GroupView, token: String, reload: Callback<()>) -> AnyView {
     let i18n = use_i18n();
     let editing = RwSignal::new(false);
     let name = RwSignal::new(group.name.clone());
@@ -210,12 +210,13 @@ fn GroupRow(group: GroupView, token: String, reload: Callback<()>) -> impl IntoV
             <ErrorNotice error=error />
         </li>
     }
+    .into_any()
 }
 
 /// Methods, KI weights and blind rating. Weights are frozen by the server
 /// once the first rating exists; the panel says so.
 #[component]
-fn SettingsPanel(settings: SessionSettings, rated: bool, token: String) -> impl IntoView {
+fn SettingsPanel(settings: SessionSettings, rated: bool, token: String) -> AnyView {
     let i18n = use_i18n();
     let current = RwSignal::new(settings);
     let error = RwSignal::new(None::<ApiErrorBody>);
@@ -322,4 +323,5 @@ fn SettingsPanel(settings: SessionSettings, rated: bool, token: String) -> impl 
             <ErrorNotice error=error />
         </section>
     }
+    .into_any()
 }

@@ -2,7 +2,7 @@ use crate::i18n::*;
 use leptos::prelude::*;
 
 #[component]
-pub fn NotFound() -> impl IntoView {
+pub fn NotFound() -> AnyView {
     #[cfg(feature = "ssr")]
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(http::StatusCode::NOT_FOUND);
@@ -16,4 +16,5 @@ pub fn NotFound() -> impl IntoView {
             </p>
         </section>
     }
+    .into_any()
 }

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 /// The projector: a separate URL (the moderator secret after `#`), large
 /// type, no controls; shows what the moderator chooses in the cockpit.
 #[component]
-pub fn ProjectorPage() -> impl IntoView {
+pub fn ProjectorPage() -> AnyView {
     let i18n = use_i18n();
     let session = LocalResource::new(move || async move {
         let Some(token) = client::moderator_token_from_location() else {
@@ -31,12 +31,13 @@ pub fn ProjectorPage() -> impl IntoView {
             </Transition>
         </div>
     }
+    .into_any()
 }
 
 #[component]
-fn Projected(session: ModeratorSession, token: String) -> impl IntoView {
+fn Projected(session: ModeratorSession, token: String) -> AnyView {
     let sync = LiveSync::for_moderator(session.session.join_code.clone(), token);
     Effect::new(move |_| sync.start());
     on_cleanup(move || sync.stop());
-    view! { <StageView sync session=session.session /> }
+    view! { <StageView sync session=session.session /> }.into_any()
 }

@@ -16,7 +16,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 /// A participant's workspace in their group. Without a valid sign-in for this
 /// session the participant is sent to the join page.
 #[component]
-pub fn WorkspacePage() -> impl IntoView {
+pub fn WorkspacePage() -> AnyView {
     let i18n = use_i18n();
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
@@ -56,10 +56,11 @@ pub fn WorkspacePage() -> impl IntoView {
             }}
         </Transition>
     }
+    .into_any()
 }
 
 #[component]
-fn GroupWorkspace(me: Me) -> impl IntoView {
+fn GroupWorkspace(me: Me) -> AnyView {
     let i18n = use_i18n();
     client::remember_me(&me);
     let author = Author {
@@ -122,10 +123,11 @@ fn GroupWorkspace(me: Me) -> impl IntoView {
             <GroupExports code=me.session.join_code.clone() />
         </div>
     }
+    .into_any()
 }
 
 #[component]
-fn RefusalNotice(sync: LiveSync) -> impl IntoView {
+fn RefusalNotice(sync: LiveSync) -> AnyView {
     let i18n = use_i18n();
     let reason = move || {
         sync.refusal.get().map(|r| match r {
@@ -149,4 +151,5 @@ fn RefusalNotice(sync: LiveSync) -> impl IntoView {
             {move || reason().map(|reason| t_string!(i18n, workspace.refused, reason = reason).to_string())}
         </p>
     }
+    .into_any()
 }
