@@ -1,6 +1,6 @@
 import { defineConfig } from "@playwright/test";
 
-// The server is started by `cargo leptos end-to-end` before these tests run.
+// scripts/test.sh starts the release server on a free port and sets IKZ_E2E_BASE_URL.
 export default defineConfig({
   testDir: "./tests",
   timeout: 60_000,

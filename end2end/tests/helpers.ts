@@ -27,7 +27,7 @@ export async function open(page: Page, url: string) {
   await hydrated(page);
 }
 
-/** Waits for hydration; the debug wasm of the test build takes a while on a busy 2-core machine. */
+/** Waits for hydration (the wasm bundle takes a while to compile on a busy 2-core machine). */
 export async function hydrated(page: Page) {
   await expect(page.locator("body[data-hydrated]")).toBeAttached({ timeout: 30_000 });
 }

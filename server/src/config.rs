@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Parser)]
 #[command(version, about)]
 pub struct Config {
-    /// Address to listen on (defaults to cargo-leptos' LEPTOS_SITE_ADDR, else 127.0.0.1:3000).
+    /// Address to listen on (defaults to LEPTOS_SITE_ADDR, else 127.0.0.1:3000).
     #[arg(long, env = "IKZ_LISTEN")]
     pub listen: Option<SocketAddr>,
 

@@ -13,6 +13,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .init();
     let config = Config::parse();
     let mut leptos_options = get_configuration(None)?.leptos_options;
+    // scripts/build.sh puts the site beside the binary; LEPTOS_SITE_ROOT overrides.
+    if std::env::var_os("LEPTOS_SITE_ROOT").is_none() {
+        if let Some(site) = site_beside_binary() {
+            leptos_options.site_root = site.to_string_lossy().into();
+        }
+    }
     if let Some(addr) = config.listen {
         leptos_options.site_addr = addr;
     }
@@ -36,4 +42,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     })
     .await?;
     Ok(())
+}
+
+/// `site/` in the binary's folder, if there is one (the layout of scripts/build.sh).
+fn site_beside_binary() -> Option<std::path::PathBuf> {
+    let site = std::env::current_exe().ok()?.parent()?.join("site");
+    site.is_dir().then_some(site)
 }

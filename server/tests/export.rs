@@ -367,11 +367,19 @@ fn pdfinfo(path: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// Converts with LibreOffice headless (own profile, so tests run in parallel);
-/// returns the paths of the files it wrote.
+/// LibreOffice conversions run one at a time, on one profile per test process:
+/// several instances starting at once have aborted on a fresh machine
+/// (`WrappedTargetRuntimeException`), and a profile made once starts faster.
+static SOFFICE: std::sync::Mutex<Option<tempfile::TempDir>> = std::sync::Mutex::new(None);
+
+/// Converts with LibreOffice headless; returns the paths of the files it wrote.
 fn soffice(path: &Path, filter: &str) -> Vec<PathBuf> {
     let dir = path.parent().expect("dir");
-    let profile = tempfile::tempdir().expect("profile dir");
+    // A test that failed while holding the lock leaves it poisoned; the profile is still fine.
+    let mut profile = SOFFICE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let profile = profile.get_or_insert_with(|| tempfile::tempdir().expect("profile dir"));
     let out_dir = dir.join(format!("out-{}", uuid::Uuid::now_v7()));
     std::fs::create_dir_all(&out_dir).expect("out dir");
     let status = Command::new("soffice")
