@@ -503,7 +503,10 @@ fn apply_op(
             card.conflict |= conflict;
         }
         Op::ResolveConflict { card_id } => {
-            state.find_mut(card_id).ok_or(OpError::UnknownCard)?.conflict = false;
+            state
+                .find_mut(card_id)
+                .ok_or(OpError::UnknownCard)?
+                .conflict = false;
         }
         Op::EditCard {
             card_id,

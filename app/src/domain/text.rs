@@ -297,7 +297,8 @@ pub fn splice_between(old: &str, new: &str, caret: Option<usize>) -> Option<Spli
     }
     let o: Vec<char> = old.chars().collect();
     let n: Vec<char> = new.chars().collect();
-    let common_prefix = |o: &[char], n: &[char]| o.iter().zip(n).take_while(|(a, b)| a == b).count();
+    let common_prefix =
+        |o: &[char], n: &[char]| o.iter().zip(n).take_while(|(a, b)| a == b).count();
     let common_suffix = |o: &[char], n: &[char]| {
         o.iter()
             .rev()
@@ -309,7 +310,10 @@ pub fn splice_between(old: &str, new: &str, caret: Option<usize>) -> Option<Spli
         // Everything after the caret is unchanged text.
         Some(caret) => {
             let suffix = common_suffix(&o, &n).min(n.len() - caret);
-            (common_prefix(&o[..o.len() - suffix], &n[..n.len() - suffix]), suffix)
+            (
+                common_prefix(&o[..o.len() - suffix], &n[..n.len() - suffix]),
+                suffix,
+            )
         }
         None => {
             let prefix = common_prefix(&o, &n);
@@ -399,7 +403,10 @@ impl TextSeq {
 
     /// The visible text.
     pub fn text(&self) -> String {
-        self.spans.iter().filter_map(|s| s.text.as_deref()).collect()
+        self.spans
+            .iter()
+            .filter_map(|s| s.text.as_deref())
+            .collect()
     }
 
     pub fn visible_len(&self) -> usize {
@@ -480,6 +487,21 @@ impl TextSeq {
     /// The edits that make `splice` (computed against this sequence), with
     /// new ids from `clock`.
     pub fn splice_edits(&self, splice: &Splice, clock: &mut Clock) -> Vec<TextEdit> {
+        self.splice_edits_at(splice, self.id_before(splice.at), clock)
+    }
+
+    /// Like [`TextSeq::splice_edits`], but new text goes after `anchor` (the
+    /// character the caret was left at) if the caret is still at
+    /// `splice.at`. When someone deleted that character meanwhile, the
+    /// caret shows after the visible one before it, perhaps the end of a
+    /// word someone is still typing; typing after the anchor keeps clear of
+    /// that word.
+    pub fn splice_edits_at(
+        &self,
+        splice: &Splice,
+        anchor: Option<CharId>,
+        clock: &mut Clock,
+    ) -> Vec<TextEdit> {
         let mut edits = Vec::new();
         if splice.removed > 0 {
             let ranges = self.visible_ranges(splice.at, splice.at + splice.removed);
@@ -490,7 +512,11 @@ impl TextSeq {
         let chars: Vec<char> = splice.inserted.chars().collect();
         if !chars.is_empty() {
             let mut id = clock.take(self.max_counter(), chars.len() as u64);
-            let mut after = self.id_before(splice.at);
+            let mut after = if self.index_after(anchor) == Some(splice.at) {
+                anchor
+            } else {
+                self.id_before(splice.at)
+            };
             for chunk in chars.chunks(CHUNK_CHARS) {
                 let len = chunk.len() as u64;
                 edits.push(TextEdit::Insert {
@@ -589,11 +615,7 @@ impl TextSeq {
             return Err(OpError::TextTooLong { max: max_chars });
         }
         let last = id.counter.checked_add(len.saturating_sub(1));
-        if len == 0
-            || id.site > MAX_ID
-            || id.counter == 0
-            || last.is_none_or(|l| l > MAX_ID)
-        {
+        if len == 0 || id.site > MAX_ID || id.counter == 0 || last.is_none_or(|l| l > MAX_ID) {
             return Err(OpError::InvalidEdit);
         }
         match self.existing(IdRange { start: id, len }) {
@@ -759,14 +781,20 @@ mod tests {
 
         /// Types `text` key by key: one op per character.
         fn keys(&mut self, text: &str) -> Vec<Vec<TextEdit>> {
-            text.chars().map(|c| self.splice(0, &c.to_string())).collect()
+            text.chars()
+                .map(|c| self.splice(0, &c.to_string()))
+                .collect()
         }
     }
 
     /// Delivers the typists' op streams interleaved (one op of each in turn)
     /// to a server and to every other typist; returns the server's sequence
     /// and whether a conflict was reported.
-    fn exchange(base: &TextSeq, typists: &mut [Typist], streams: &[Vec<Vec<TextEdit>>]) -> (TextSeq, bool) {
+    fn exchange(
+        base: &TextSeq,
+        typists: &mut [Typist],
+        streams: &[Vec<Vec<TextEdit>>],
+    ) -> (TextSeq, bool) {
         let mut server = base.clone();
         let mut conflict = false;
         let longest = streams.iter().map(Vec::len).max().unwrap_or(0);
@@ -822,7 +850,10 @@ mod tests {
             anna.receive(op);
         }
         assert_eq!(anna.seq, ben.seq);
-        assert_eq!(anna.seq.text(), "Schritt: Ratsbeschluss im März vorbereiten");
+        assert_eq!(
+            anna.seq.text(),
+            "Schritt: Ratsbeschluss im März vorbereiten"
+        );
     }
 
     #[test]
@@ -842,7 +873,8 @@ mod tests {
         let text = server.text();
         assert!(text.starts_with("Offene Daten"), "{text}");
         assert!(
-            text.contains("Daten gemeinsam sicher teilen") || text.contains("Daten sicher gemeinsam teilen"),
+            text.contains("Daten gemeinsam sicher teilen")
+                || text.contains("Daten sicher gemeinsam teilen"),
             "{text}"
         );
         assert!(people.iter().all(|p| p.seq == server));
@@ -1002,17 +1034,27 @@ mod tests {
             seq.apply(&[insert(1, 1, None, &"x".repeat(11))], &limits),
             Err(OpError::TextTooLong { max: 10 })
         );
-        seq.apply(&[insert(1, 1, None, &"x".repeat(10))], &limits).unwrap();
+        seq.apply(&[insert(1, 1, None, &"x".repeat(10))], &limits)
+            .unwrap();
         assert_eq!(
             seq.apply(&[insert(1, 11, Some((1, 10)), "y")], &limits),
             Err(OpError::TextTooLong { max: 10 })
         );
         // Deleting and retyping fills the history up to its bound.
-        seq.apply(&[delete(1, 1, 10), insert(1, 11, Some((1, 10)), &"y".repeat(10))], &limits)
-            .unwrap();
+        seq.apply(
+            &[
+                delete(1, 1, 10),
+                insert(1, 11, Some((1, 10)), &"y".repeat(10)),
+            ],
+            &limits,
+        )
+        .unwrap();
         assert_eq!(seq.total_len(), 20);
         assert_eq!(
-            seq.apply(&[delete(1, 11, 1), insert(1, 21, Some((1, 20)), "z")], &limits),
+            seq.apply(
+                &[delete(1, 11, 1), insert(1, 21, Some((1, 20)), "z")],
+                &limits
+            ),
             Err(OpError::HistoryFull)
         );
         // Deleting single characters apart makes spans, up to their bound.
@@ -1042,7 +1084,8 @@ mod tests {
         ] {
             assert!(serde_json::from_str::<TextSeq>(bad).is_err(), "{bad}");
         }
-        let good: TextSeq = serde_json::from_str(r#"[[1,1,null,"ab"],[2,5,[1,2],3],[1,3,[1,2],"c"]]"#).unwrap();
+        let good: TextSeq =
+            serde_json::from_str(r#"[[1,1,null,"ab"],[2,5,[1,2],3],[1,3,[1,2],"c"]]"#).unwrap();
         assert_eq!(good.text(), "abc");
     }
 
@@ -1053,7 +1096,9 @@ mod tests {
         assert_eq!(seq.id_before(2), Some(CharId::new(0, 2)));
         assert_eq!(seq.index_after(Some(CharId::new(0, 2))), Some(2));
         let mut moved = seq.clone();
-        moved.apply(&[insert(4, 9, None, "XY"), delete(0, 2, 1)], &CARD).unwrap();
+        moved
+            .apply(&[insert(4, 9, None, "XY"), delete(0, 2, 1)], &CARD)
+            .unwrap();
         assert_eq!(moved.text(), "XYac");
         // "b" is gone: the caret after it stands where it was, after "a".
         assert_eq!(moved.index_after(Some(CharId::new(0, 2))), Some(3));
@@ -1074,8 +1119,14 @@ mod tests {
         assert_eq!(splice_between("aa", "aaa", Some(3)), s(2, 0, "a"));
         assert_eq!(splice_between("aa", "aaa", None), s(2, 0, "a"));
         assert_eq!(splice_between("aab", "ab", Some(0)), s(0, 1, ""));
-        assert_eq!(splice_between("im Bauamt", "im Ordnungsamt", Some(14)), s(3, 6, "Ordnungsamt"));
-        assert_eq!(splice_between("im Bauamt", "im Ordnungsamt", None), s(3, 3, "Ordnungs"));
+        assert_eq!(
+            splice_between("im Bauamt", "im Ordnungsamt", Some(14)),
+            s(3, 6, "Ordnungsamt")
+        );
+        assert_eq!(
+            splice_between("im Bauamt", "im Ordnungsamt", None),
+            s(3, 3, "Ordnungs")
+        );
         assert_eq!(splice_between("Grüße", "Grüße 👋", Some(7)), s(5, 0, " 👋"));
         assert_eq!(splice_between("x", "x", Some(1)), None);
         // A caret that does not fit (e.g. a stale one) is ignored.
@@ -1130,15 +1181,26 @@ mod tests {
         #[derive(Debug, Clone)]
         enum Step {
             /// Moves the caret, then replaces `removed` characters by `text`.
-            Edit { who: usize, caret: usize, removed: usize, text: String },
+            Edit {
+                who: usize,
+                caret: usize,
+                removed: usize,
+                text: String,
+            },
             /// Applies up to `n` ops the typist has not seen yet, in order.
             Deliver { who: usize, n: usize },
         }
 
         fn step() -> impl Strategy<Value = Step> {
             prop_oneof![
-                (0..3usize, 0..40usize, 0..4usize, "[a-zäß ]{0,4}")
-                    .prop_map(|(who, caret, removed, text)| Step::Edit { who, caret, removed, text }),
+                (0..3usize, 0..40usize, 0..4usize, "[a-zäß ]{0,4}").prop_map(
+                    |(who, caret, removed, text)| Step::Edit {
+                        who,
+                        caret,
+                        removed,
+                        text
+                    }
+                ),
                 (0..3usize, 1..6usize).prop_map(|(who, n)| Step::Deliver { who, n }),
             ]
         }
