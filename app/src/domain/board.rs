@@ -933,4 +933,269 @@ mod tests {
         apply(&mut board, &CANVAS, &anna(), &add("c1", "problem", "x")).unwrap();
         assert_eq!(board.template_version, CANVAS.version);
     }
+
+    mod text_edits {
+        use super::*;
+        use crate::domain::templates::KI;
+        use crate::domain::text::{CharId, Clock, IdRange, Splice};
+
+        fn ben() -> Author {
+            Author {
+                id: "p2".into(),
+                name: "Ben".into(),
+            }
+        }
+
+        /// The op a browser makes for typing `inserted` over `removed`
+        /// characters at `at`, through JSON as it travels.
+        fn typing(board: &BoardState, field: TextField, clock: &mut Clock, splice: Splice) -> Op {
+            let seq = board.find("c1").unwrap().2.seq(field);
+            let op = Op::EditText {
+                card_id: "c1".into(),
+                field,
+                edits: seq.splice_edits(&splice, clock),
+            };
+            serde_json::from_str(&serde_json::to_string(&op).unwrap()).unwrap()
+        }
+
+        /// Two people type key by key from the same board; the server applies
+        /// their keystrokes alternately. Returns the server's board.
+        fn both_type(base: &str, a: (usize, usize, &str), b: (usize, usize, &str)) -> BoardState {
+            let mut server = BoardState::default();
+            apply(&mut server, &CANVAS, &anna(), &add("c1", "problem", base)).unwrap();
+            let mut views = [server.clone(), server.clone()];
+            let mut clocks = [Clock::new(11), Clock::new(22)];
+            let mut streams: [Vec<Op>; 2] = Default::default();
+            for (who, (at, removed, word)) in [a, b].into_iter().enumerate() {
+                for (i, c) in word.chars().enumerate() {
+                    let removed = if i == 0 { removed } else { 0 };
+                    let splice = Splice {
+                        at: at + i,
+                        removed,
+                        inserted: c.to_string(),
+                    };
+                    let op = typing(&views[who], TextField::Card, &mut clocks[who], splice);
+                    apply(&mut views[who], &CANVAS, &anna(), &op).unwrap();
+                    streams[who].push(op);
+                }
+            }
+            for i in 0..streams[0].len().max(streams[1].len()) {
+                for (stream, who) in streams.iter().zip([anna(), ben()]) {
+                    if let Some(op) = stream.get(i) {
+                        apply(&mut server, &CANVAS, &who, op).unwrap();
+                    }
+                }
+            }
+            server
+        }
+
+        #[test]
+        fn two_people_adding_words_at_the_end_keep_both_words_whole() {
+            let base = "Schritt: Ratsbeschluss";
+            let end = base.chars().count();
+            let board = both_type(base, (end, 0, " im März"), (end, 0, " vorbereiten"));
+            let card = board.find("c1").unwrap().2;
+            assert!(
+                [
+                    "Schritt: Ratsbeschluss im März vorbereiten",
+                    "Schritt: Ratsbeschluss vorbereiten im März"
+                ]
+                .contains(&card.text.as_str()),
+                "{}",
+                card.text
+            );
+            assert!(!card.conflict);
+        }
+
+        #[test]
+        fn two_people_replacing_the_same_word_keep_both_words_and_flag_the_card() {
+            let base = "Personal fehlt im Bauamt";
+            let at = "Personal fehlt im ".chars().count();
+            let mut board = both_type(base, (at, 6, "Ordnungsamt"), (at, 6, "Standesamt"));
+            let card = board.find("c1").unwrap().2;
+            assert!(card.text.contains("Ordnungsamt"), "{}", card.text);
+            assert!(card.text.contains("Standesamt"), "{}", card.text);
+            assert!(!card.text.contains("Bauamt"));
+            assert!(card.conflict);
+            // Someone tidies up and marks it settled.
+            let resolve = Op::ResolveConflict {
+                card_id: "c1".into(),
+            };
+            let json = serde_json::to_string(&resolve).unwrap();
+            assert_eq!(json, r#"{"type":"resolve_conflict","card_id":"c1"}"#);
+            apply(&mut board, &CANVAS, &ben(), &resolve).unwrap();
+            assert!(!board.find("c1").unwrap().2.conflict);
+        }
+
+        #[test]
+        fn sketch_fields_are_live_texts_of_ideas_only() {
+            let mut board = BoardState::default();
+            apply(&mut board, &KI, &anna(), &add("c1", "ideen", "Chatbot")).unwrap();
+            let field = TextField::Sketch(SketchField::Daten);
+            let mut clock = Clock::new(5);
+            let splice = Splice {
+                at: 0,
+                removed: 0,
+                inserted: "Anliegen-Statistik".into(),
+            };
+            let op = typing(&board, field, &mut clock, splice);
+            let json = serde_json::to_string(&op).unwrap();
+            assert!(json.contains(r#""field":"daten""#), "{json}");
+            apply(&mut board, &KI, &anna(), &op).unwrap();
+            let card = board.find("c1").unwrap().2;
+            assert_eq!(card.sketch.daten, "Anliegen-Statistik");
+            assert_eq!(card.field_text(field), "Anliegen-Statistik");
+            // On a card that is no idea, a sketch field does not exist.
+            let mut canvas = BoardState::default();
+            apply(&mut canvas, &CANVAS, &anna(), &add("c1", "problem", "x")).unwrap();
+            assert_eq!(
+                apply(&mut canvas, &CANVAS, &anna(), &op),
+                Err(OpError::NotAnIdea)
+            );
+        }
+
+        #[test]
+        fn an_edit_op_has_bounded_edits_and_ranges() {
+            let mut board = BoardState::default();
+            apply(&mut board, &CANVAS, &anna(), &add("c1", "problem", "abc")).unwrap();
+            let before = board.clone();
+            let edit = |edits| Op::EditText {
+                card_id: "c1".into(),
+                field: TextField::Card,
+                edits,
+            };
+            let delete_a = TextEdit::Delete {
+                ranges: vec![IdRange::from((0, 1, 1))],
+            };
+            let cases = [
+                (edit(vec![]), OpError::InvalidEdit),
+                (
+                    edit(vec![delete_a.clone(); limits::EDITS_PER_OP + 1]),
+                    OpError::TooManyEdits {
+                        max: limits::EDITS_PER_OP,
+                    },
+                ),
+                (
+                    edit(vec![TextEdit::Delete {
+                        ranges: vec![IdRange::from((0, 1, 1)); limits::RANGES_PER_OP + 1],
+                    }]),
+                    OpError::TooManyEdits {
+                        max: limits::RANGES_PER_OP,
+                    },
+                ),
+                (
+                    edit(vec![TextEdit::Insert {
+                        id: CharId::new(3, 1),
+                        after: None,
+                        text: "x".repeat(limits::CARD_TEXT),
+                    }]),
+                    OpError::TextTooLong {
+                        max: limits::CARD_TEXT,
+                    },
+                ),
+                (
+                    Op::EditText {
+                        card_id: "nope".into(),
+                        field: TextField::Card,
+                        edits: vec![delete_a],
+                    },
+                    OpError::UnknownCard,
+                ),
+            ];
+            for (op, error) in cases {
+                assert_eq!(apply(&mut board, &CANVAS, &anna(), &op), Err(error));
+                assert_eq!(board, before);
+            }
+            // Unknown fields and malformed ids do not even parse.
+            for bad in [
+                r#"{"type":"edit_text","card_id":"c1","field":"titel","edits":[]}"#,
+                r#"{"type":"edit_text","card_id":"c1","field":"card","edits":[{"insert":{"id":[-1,2],"text":"x"}}]}"#,
+                r#"{"type":"edit_text","card_id":"c1","field":"card","edits":[{"delete":{"ranges":[[1,2]]}}]}"#,
+            ] {
+                assert!(serde_json::from_str::<Op>(bad).is_err(), "{bad}");
+            }
+        }
+
+        #[test]
+        fn a_card_stored_before_the_text_crdt_loads_and_takes_edits() {
+            let stored = r#"{"sections":{"problem":[{"id":"c1","text":"Formulare","author":{"id":"p1","name":"Anna"},
+                "sketch":{"daten":"Statistik"}}]},"template_version":1}"#;
+            let mut board: BoardState = serde_json::from_str(stored).unwrap();
+            let card = board.find("c1").unwrap().2;
+            assert_eq!(card.seq(TextField::Card).text(), "Formulare");
+            assert!(card.seqs.is_empty());
+            let mut clock = Clock::new(8);
+            let splice = Splice {
+                at: 9,
+                removed: 0,
+                inserted: " digital".into(),
+            };
+            let op = typing(&board, TextField::Card, &mut clock, splice);
+            apply(&mut board, &CANVAS, &anna(), &op).unwrap();
+            assert_eq!(board.find("c1").unwrap().2.text, "Formulare digital");
+            // Stored again, the card carries its sequence and reads back equal.
+            let json = serde_json::to_string(&board).unwrap();
+            assert!(
+                json.contains(
+                    r#""seqs":{"card":[[0,1,null,"Formulare"],[8,10,[0,9]," digital"]]}"#
+                ),
+                "{json}"
+            );
+            assert_eq!(serde_json::from_str::<BoardState>(&json).unwrap(), board);
+        }
+
+        #[test]
+        fn an_unedited_card_stores_only_its_text() {
+            let mut board = BoardState::default();
+            apply(&mut board, &CANVAS, &anna(), &add("c1", "problem", "Neu")).unwrap();
+            let json = serde_json::to_string(&board).unwrap();
+            assert!(!json.contains("seqs"), "{json}");
+        }
+
+        #[test]
+        fn edits_of_the_time_before_the_crdt_still_apply() {
+            // As an op log, an outbox or an old browser holds them.
+            let old_card = r#"{"type":"edit_card","card_id":"c1","base":"Lange Wartezeiten","text":"Lange Wartezeiten im Bürgerbüro"}"#;
+            let old_sketch = r#"{"type":"edit_sketch","card_id":"c1","field":"daten","base":"","text":"Statistik"}"#;
+            let mut board = BoardState::default();
+            apply(
+                &mut board,
+                &KI,
+                &anna(),
+                &add("c1", "ideen", "Lange Wartezeiten"),
+            )
+            .unwrap();
+            for json in [old_card, old_sketch] {
+                let op: Op = serde_json::from_str(json).unwrap();
+                apply(&mut board, &KI, &anna(), &op).unwrap();
+            }
+            let card = board.find("c1").unwrap().2;
+            assert_eq!(card.text, "Lange Wartezeiten im Bürgerbüro");
+            assert_eq!(card.sketch.daten, "Statistik");
+            // A new edit after an old one finds its characters.
+            let mut clock = Clock::new(4);
+            let splice = Splice {
+                at: 0,
+                removed: 5,
+                inserted: "Kurze".into(),
+            };
+            let op = typing(&board, TextField::Card, &mut clock, splice);
+            apply(&mut board, &KI, &anna(), &op).unwrap();
+            assert_eq!(
+                board.find("c1").unwrap().2.text,
+                "Kurze Wartezeiten im Bürgerbüro"
+            );
+            // An old overlapping edit is merged as it was, and flags the card.
+            let overlap = Op::EditCard {
+                card_id: "c1".into(),
+                base: "Lange Wartezeiten im Bürgerbüro".into(),
+                text: "Viele Wartezeiten im Bürgerbüro".into(),
+            };
+            apply(&mut board, &KI, &anna(), &overlap).unwrap();
+            let card = board.find("c1").unwrap().2;
+            assert!(card.conflict);
+            // (merged as before: the current text, then what the old edit added)
+            assert_eq!(card.text, "Kurze Wartezeiten im Bürgerbüro\nViel");
+        }
+    }
 }
