@@ -404,6 +404,16 @@ impl BoardState {
     pub fn cards(&self, section: &str) -> &[Card] {
         self.sections.get(section).map(Vec::as_slice).unwrap_or(&[])
     }
+
+    /// The board with its texts only, without their character sequences:
+    /// what an export carries (an import starts each text as one run).
+    pub fn without_text_history(&self) -> BoardState {
+        let mut plain = self.clone();
+        for card in plain.sections.values_mut().flatten() {
+            card.seqs.clear();
+        }
+        plain
+    }
 }
 
 fn check_text(text: &str) -> Result<(), OpError> {

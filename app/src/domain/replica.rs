@@ -167,7 +167,7 @@ fn fits_in_one_op(edits: &[TextEdit]) -> bool {
         .sum();
     edits.len() <= limits::EDITS_PER_OP
         && ranges <= limits::RANGES_PER_OP
-        && serde_json::to_string(edits).map_or(false, |json| json.len() <= MAX_CLIENT_MESSAGE / 2)
+        && serde_json::to_string(edits).is_ok_and(|json| json.len() <= MAX_CLIENT_MESSAGE / 2)
 }
 
 #[cfg(test)]
