@@ -38,7 +38,13 @@ pub fn EditableText(
             let focused = is_focused(el);
             el.set_value(&value);
             if focused {
-                let [start, end] = caret.map(|c| {
+                // A selection whose last character someone deleted collapses,
+                // rather than spread over what they wrote instead.
+                let [start, mut end] = caret;
+                if start != end && !end.is_some_and(|e| next.is_visible(e)) {
+                    end = start;
+                }
+                let [start, end] = [start, end].map(|c| {
                     let at = next.index_after(c).unwrap_or(0);
                     text::utf16_index(&value, at) as u32
                 });

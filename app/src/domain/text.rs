@@ -14,8 +14,8 @@
 //! The sequence is stored as spans: runs of consecutive ids that continue each
 //! other and share their state (visible with their text, or deleted).
 //!
-//! When two people change the same words the text keeps both, and [`apply`]
-//! (see [`TextSeq::apply`]) reports a conflict, which flags the card:
+//! When two people change the same words the text keeps both, and
+//! [`TextSeq::apply`] reports a conflict, which flags the card:
 //! a deletion that hits characters already deleted, a deletion whose stretch
 //! now encloses someone else's new text, or an insertion after a character
 //! someone else deleted.
@@ -442,6 +442,13 @@ impl TextSeq {
             left -= s.len;
         }
         None
+    }
+
+    /// Whether character `id` exists and is not deleted.
+    pub fn is_visible(&self, id: CharId) -> bool {
+        self.spans
+            .iter()
+            .any(|s| s.contains(id) && s.text.is_some())
     }
 
     /// The position right after character `anchor` (counting visible
@@ -1013,7 +1020,11 @@ mod tests {
             (TextEdit::Delete { ranges: vec![] }, OpError::InvalidEdit),
         ];
         for (edit, error) in cases {
-            assert_eq!(seq.apply(&[edit.clone()], &CARD), Err(error), "{edit:?}");
+            assert_eq!(
+                seq.apply(std::slice::from_ref(&edit), &CARD),
+                Err(error),
+                "{edit:?}"
+            );
             assert_eq!(seq, before);
         }
         // A good edit followed by a bad one: all or nothing.
@@ -1104,6 +1115,7 @@ mod tests {
         assert_eq!(moved.index_after(Some(CharId::new(0, 2))), Some(3));
         assert_eq!(moved.index_after(Some(CharId::new(0, 1))), Some(3));
         assert_eq!(moved.index_after(Some(CharId::new(8, 8))), None);
+        assert!(moved.is_visible(CharId::new(0, 1)) && !moved.is_visible(CharId::new(0, 2)));
     }
 
     #[test]
@@ -1242,11 +1254,10 @@ mod tests {
                             deliver(&mut people[who], who, &mut seen[who], &log, n);
                         }
                     }
-                    // A typist's own op can only be logged after what it saw.
-                    for who in 0..3 {
-                        let own_unseen = log.iter().skip(seen[who]).all(|(f, _)| *f == who);
-                        if own_unseen {
-                            seen[who] = log.len();
+                    // Nothing but own ops left to see: all seen.
+                    for (who, seen) in seen.iter_mut().enumerate() {
+                        if log.iter().skip(*seen).all(|(f, _)| *f == who) {
+                            *seen = log.len();
                         }
                     }
                 }
