@@ -103,6 +103,56 @@ impl Ws {
     }
 }
 
+const TYPED_BASE: &str = "Schritt: Ratsbeschluss";
+
+/// Two people type a word each at the end of the idea's "Nächste Schritte"
+/// (`TYPED_BASE`, inserted as one run of site 1) at the same time, key by
+/// key, neither seeing the other's keys: their ops (the server gets them
+/// alternately) and the text that results.
+fn typed_at_once(words: [&str; 2]) -> ([Vec<Value>; 2], String) {
+    use app::domain::board::{limits, Op, SketchField, TextField};
+    use app::domain::text::{CharId, Clock, Splice, TextEdit, TextSeq};
+    let field = TextField::Sketch(SketchField::NaechsteSchritte);
+    let mut base = TextSeq::default();
+    let run = TextEdit::Insert {
+        id: CharId::new(1, 1),
+        after: None,
+        text: TYPED_BASE.into(),
+    };
+    base.apply(&[run], &limits::SKETCH).expect("base");
+    let mut streams: [Vec<Value>; 2] = Default::default();
+    let mut edits_in_order: [Vec<Vec<TextEdit>>; 2] = Default::default();
+    for (who, word) in words.iter().enumerate() {
+        let mut seq = base.clone();
+        let mut clock = Clock::new(100 + who as u64);
+        for c in word.chars() {
+            let splice = Splice {
+                at: seq.visible_len(),
+                removed: 0,
+                inserted: c.to_string(),
+            };
+            let edits = seq.splice_edits(&splice, &mut clock);
+            seq.apply(&edits, &limits::SKETCH).expect("own key");
+            let op = Op::EditText {
+                card_id: "i1".into(),
+                field,
+                edits: edits.clone(),
+            };
+            streams[who].push(serde_json::to_value(op).expect("op JSON"));
+            edits_in_order[who].push(edits);
+        }
+    }
+    let mut server = base;
+    for i in 0..edits_in_order[0].len().max(edits_in_order[1].len()) {
+        for stream in &edits_in_order {
+            if let Some(edits) = stream.get(i) {
+                server.apply(edits, &limits::SKETCH).expect("key");
+            }
+        }
+    }
+    (streams, server.text())
+}
+
 fn rate(card: &str, criterion: &str, value: Value) -> Value {
     json!({ "type": "rate", "card_id": card, "criterion": criterion, "value": { "given": value } })
 }
@@ -198,16 +248,32 @@ impl Fixture {
             ("beschreibung", long_text("Beschreibung", 1500)),
             ("kommunen", "Musterstadt, Übungsdorf".to_owned()),
             ("daten", "Anliegen-Statistik der Bürgerämter".to_owned()),
-            ("naechste_schritte", "Pilot bis März klären".to_owned()),
+            ("naechste_schritte", TYPED_BASE.to_owned()),
         ];
         for (field, text) in &sketch {
             anna.op(
                 &ki,
-                json!({ "type": "edit_sketch", "card_id": "i1", "field": field, "base": "", "text": text }),
+                json!({ "type": "edit_text", "card_id": "i1", "field": field,
+                        "edits": [{ "insert": { "id": [1, 1], "text": text } }] }),
             )
             .await;
             self.texts.push(text.clone());
         }
+        // Anna and Jörg type into "Nächste Schritte" at the same time.
+        let (streams, typed) = typed_at_once([" im März", " vorbereiten"]);
+        for i in 0..streams[0].len().max(streams[1].len()) {
+            for (ws, stream) in [(&mut anna, &streams[0]), (&mut joerg, &streams[1])] {
+                if let Some(op) = stream.get(i) {
+                    ws.op(&ki, op.clone()).await;
+                }
+            }
+        }
+        assert!(
+            typed.contains(" im März") && typed.contains(" vorbereiten"),
+            "{typed}"
+        );
+        self.texts.pop();
+        self.texts.push(typed);
         anna.op(
             &ki,
             json!({ "type": "set_flag", "card_id": "i1", "flag": "personal_data", "value": true }),

@@ -376,3 +376,185 @@ async fn oversized_message_is_not_accepted() {
     let room = server.on_disk(&session).await;
     assert_eq!(room.op_ids, vec![("small".to_owned(), 1)]);
 }
+
+/// A browser's typing, reduced to the protocol: a replica (confirmed state
+/// plus outbox), a caret on a character, one op per keystroke sent without
+/// waiting, and whatever arrives applied as it comes.
+struct Typist {
+    client: Client,
+    replica: app::domain::replica::Replica,
+    clock: app::domain::text::Clock,
+    caret: Option<app::domain::text::CharId>,
+    board: String,
+    sent: usize,
+    acked: usize,
+}
+
+impl Typist {
+    async fn join(server: &Server, who: &Person, site: u64) -> Self {
+        use app::protocol::ServerMsg;
+        let mut client = server.connect(who).await;
+        client.hello(0).await;
+        let snapshot = client.expect("snapshot").await;
+        let Ok(ServerMsg::Snapshot {
+            last_seq,
+            boards,
+            epoch,
+        }) = serde_json::from_value(snapshot)
+        else {
+            panic!("not a snapshot")
+        };
+        client.expect("synced").await;
+        let mut replica = app::domain::replica::Replica::default();
+        replica.snapshot(boards, last_seq, epoch);
+        Self {
+            client,
+            replica,
+            clock: app::domain::text::Clock::new(site),
+            caret: None,
+            board: canvas(&who.group),
+            sent: 0,
+            acked: 0,
+        }
+    }
+
+    fn text(&self) -> String {
+        let me = app::domain::board::Author {
+            id: String::new(),
+            name: String::new(),
+        };
+        self.replica.view(&me)[&self.board]
+            .find("c1")
+            .expect("card")
+            .2
+            .text
+            .clone()
+    }
+
+    /// Types one character at the caret and sends it.
+    async fn key(&mut self, c: char) {
+        use app::domain::board::{Author, TextField};
+        use app::domain::text::{Splice, TextEdit};
+        let me = Author {
+            id: String::new(),
+            name: String::new(),
+        };
+        let seq = self.replica.view(&me)[&self.board]
+            .find("c1")
+            .expect("card")
+            .2
+            .seq(TextField::Card);
+        let splice = Splice {
+            at: seq.index_after(self.caret).expect("caret"),
+            removed: 0,
+            inserted: c.to_string(),
+        };
+        let edits = seq.splice_edits_at(&splice, self.caret, &mut self.clock);
+        if let Some(TextEdit::Insert { id, .. }) = edits.last() {
+            self.caret = Some(*id);
+        }
+        self.sent += 1;
+        let op_id = format!("{}-{}", self.clock.site, self.sent);
+        self.replica.local_text(
+            None,
+            || op_id.clone(),
+            &self.board,
+            "c1",
+            TextField::Card,
+            edits,
+        );
+        let env = self.replica.outbox.last().expect("queued").clone();
+        self.client
+            .op(
+                &env.op_id,
+                &env.board,
+                serde_json::to_value(&env.op).expect("op"),
+            )
+            .await;
+    }
+
+    /// Applies what has arrived within `wait`.
+    async fn take_in(&mut self, wait: Duration) {
+        use app::protocol::ServerMsg;
+        while let Received::Msg(msg) = self.client.receive(wait).await {
+            match serde_json::from_value(msg.clone()) {
+                Ok(ServerMsg::Op(op)) => self.replica.receive(&op),
+                Ok(ServerMsg::Ack { op_id, seq }) => {
+                    self.acked += 1;
+                    self.replica.acked(&op_id, seq);
+                }
+                _ => panic!("unexpected {msg}"),
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn two_people_typing_into_one_card_at_once_keep_both_words_on_disk() {
+    let server = Server::start().await;
+    let session = server.session("ACDEFH").await;
+    let group = server.group(&session, "Gruppe A").await;
+    let anna = server.person(&session, "ACDEFH", &group, "Anna").await;
+    let ben = server.person(&session, "ACDEFH", &group, "Ben").await;
+    let board_id = canvas(&group);
+    let mut setup = server.connect(&anna).await;
+    setup.sync(0).await;
+    setup
+        .commit(
+            "op-add",
+            &board_id,
+            add_card("c1", "problem", "Schritt: Ratsbeschluss"),
+        )
+        .await;
+
+    let mut people = [
+        Typist::join(&server, &anna, 11).await,
+        Typist::join(&server, &ben, 22).await,
+    ];
+    // Both carets after "Ratsbeschluss".
+    for p in people.iter_mut() {
+        p.caret = Some(app::domain::text::CharId::new(0, 22));
+    }
+    let words: [Vec<char>; 2] = [
+        " im März".chars().collect(),
+        " vorbereiten".chars().collect(),
+    ];
+    for i in 0..words[1].len() {
+        for (p, word) in people.iter_mut().zip(&words) {
+            if let Some(c) = word.get(i) {
+                p.key(*c).await;
+            }
+        }
+        // Sometimes the other's keys arrive in between, sometimes not.
+        if i % 3 == 0 {
+            for p in people.iter_mut() {
+                p.take_in(Duration::from_millis(2)).await;
+            }
+        }
+    }
+    for p in people.iter_mut() {
+        while p.acked < p.sent || !p.replica.outbox.is_empty() {
+            p.take_in(Duration::from_millis(200)).await;
+        }
+    }
+    // Everything both typed is committed; catch up on the last broadcasts.
+    let room = server.on_disk(&session).await;
+    for p in people.iter_mut() {
+        while p.replica.last_seq < room.last_seq {
+            p.take_in(Duration::from_millis(200)).await;
+        }
+    }
+    let state = board(&room, &board_id).expect("board stored");
+    let text = card_texts(state, "problem")[0].1.clone();
+    assert!(
+        text == "Schritt: Ratsbeschluss im März vorbereiten"
+            || text == "Schritt: Ratsbeschluss vorbereiten im März",
+        "{text}"
+    );
+    for p in &people {
+        assert_eq!(p.text(), text);
+    }
+    // Both typed at the end: nobody changed the other's words.
+    let stored: Value = serde_json::from_str(state).expect("JSON");
+    assert!(stored["sections"]["problem"][0]["conflict"].is_null());
+}

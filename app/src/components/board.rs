@@ -4,8 +4,9 @@
 use super::editable::EditableText;
 use super::ideas::{Evaluation, IdeaPanel};
 use super::steering::{DotControl, LockBanner};
-use crate::domain::board::{Card, Op};
+use crate::domain::board::{Card, Op, TextField};
 use crate::domain::templates::{Section, Template};
+use crate::domain::text::{TextEdit, TextSeq};
 use crate::i18n::*;
 use crate::sync::LiveSync;
 use leptos::prelude::*;
@@ -106,19 +107,24 @@ fn CardView(
                 .and_then(|b| b.find(&id.get_value()).map(|(_, _, c)| c.clone()))
         })
     });
-    let text = Signal::derive(move || {
-        card.with(|c| c.as_ref().map(|c| c.text.clone()).unwrap_or_default())
+    let seq = Signal::derive(move || {
+        card.with(|c| {
+            c.as_ref()
+                .map(|c| c.seq(TextField::Card))
+                .unwrap_or_else(TextSeq::default)
+        })
     });
-    let on_edit = Callback::new(move |(base, text): (String, String)| {
+    let on_edits = Callback::new(move |edits: Vec<TextEdit>| {
+        sync.edit_text(board.get_value(), id.get_value(), TextField::Card, edits)
+    });
+    let resolve = move |_| {
         sync.submit(
             board.get_value(),
-            Op::EditCard {
+            Op::ResolveConflict {
                 card_id: id.get_value(),
-                base,
-                text,
             },
         )
-    });
+    };
     let delete = move |_| {
         sync.submit(
             board.get_value(),
@@ -138,8 +144,9 @@ fn CardView(
     view! {
         <li class="card" class:conflict=conflict data-card=id.get_value()>
             <EditableText
-                value=text
-                on_edit
+                seq
+                clock=sync.clock
+                on_edits
                 label=Signal::derive(move || t_string!(i18n, workspace.card_text).to_string())
             />
             <div class="card-meta">
@@ -154,7 +161,12 @@ fn CardView(
                 </button>
             </div>
             <Show when=conflict>
-                <p class="conflict-note">{t!(i18n, workspace.conflict)}</p>
+                <p class="conflict-note">
+                    {t!(i18n, workspace.conflict)} " "
+                    <button type="button" class="secondary resolve" on:click=resolve>
+                        {t!(i18n, workspace.resolve_conflict)}
+                    </button>
+                </p>
             </Show>
             {(!section.links_to.is_empty())
                 .then(|| view! { <LinkPicker sync board card_id=id section /> })}

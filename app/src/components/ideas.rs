@@ -3,12 +3,13 @@
 //! reveals): ranking table and portfolio chart.
 
 use super::editable::EditableText;
-use crate::domain::board::{Card, IdeaFlag, Op, RatingSlot, SketchField};
+use crate::domain::board::{Card, IdeaFlag, Op, RatingSlot, SketchField, TextField};
 use crate::domain::rating::{self, IdeaRow};
 use crate::domain::scoring::{
     quadrant, Consensus, Criterion, CriterionAggregate, RatingValue, DISSENS_RANGE, DISSENS_STD_DEV,
 };
 use crate::domain::templates::Template;
+use crate::domain::text::{TextEdit, TextSeq};
 use crate::i18n::*;
 use crate::sync::LiveSync;
 use crate::texts::{decimal, decimal_or_dash};
@@ -33,27 +34,20 @@ pub fn IdeaPanel(
         .into_iter()
         .map(|field| {
             let id = format!("sketch-{}-{field:?}", card_id.get_value());
-            let value = Signal::derive(move || {
+            let text_field = TextField::Sketch(field);
+            let seq = Signal::derive(move || {
                 card.with(|c| {
                     c.as_ref()
-                        .map(|c| c.sketch.field(field).to_owned())
-                        .unwrap_or_default()
+                        .map(|c| c.seq(text_field))
+                        .unwrap_or_else(TextSeq::default)
                 })
             });
-            let on_edit = Callback::new(move |(base, text): (String, String)| {
-                sync.submit(
-                    board.get_value(),
-                    Op::EditSketch {
-                        card_id: card_id.get_value(),
-                        field,
-                        base,
-                        text,
-                    },
-                )
+            let on_edits = Callback::new(move |edits: Vec<TextEdit>| {
+                sync.edit_text(board.get_value(), card_id.get_value(), text_field, edits)
             });
             view! {
                 <label for=id.clone()>{field.label_de()}</label>
-                <EditableText id value on_edit rows=2 />
+                <EditableText id seq clock=sync.clock on_edits rows=2 />
             }
         })
         .collect_view();

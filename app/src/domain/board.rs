@@ -1,9 +1,11 @@
 //! Boards: sections holding cards, the operations on them, and the one `apply`
 //! that the server (authoritatively) and the browser (optimistically) both use.
 
+use super::legacy::merge_text;
 use super::scoring::{Criterion, RatingValue};
 use super::templates::Template;
-use serde::{Deserialize, Serialize};
+use super::text::{TextEdit, TextLimits, TextSeq};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 pub mod limits {
@@ -17,6 +19,21 @@ pub mod limits {
     pub const LINKS_PER_CARD: usize = 20;
     /// Characters per field of a Projektskizze.
     pub const SKETCH_TEXT: usize = 2_000;
+    /// Edits in one `EditText` op, and id ranges in all its deletions.
+    pub const EDITS_PER_OP: usize = 64;
+    pub const RANGES_PER_OP: usize = 512;
+    /// A card's text: visible characters, characters with tombstones (ten
+    /// times rewritten), spans (each a run of someone's typing).
+    pub const CARD: super::TextLimits = super::TextLimits {
+        visible: CARD_TEXT,
+        total: 10 * CARD_TEXT,
+        spans: CARD_TEXT,
+    };
+    pub const SKETCH: super::TextLimits = super::TextLimits {
+        visible: SKETCH_TEXT,
+        total: 10 * SKETCH_TEXT,
+        spans: SKETCH_TEXT,
+    };
 }
 
 /// Identifies one group's board of one template: `"<group id>:<template key>"`.
@@ -51,6 +68,90 @@ pub struct Card {
     /// The Projektskizze of a KI idea (the card's text is its title).
     #[serde(default, skip_serializing_if = "Sketch::is_empty")]
     pub sketch: Sketch,
+    /// The character sequences (text CRDT) behind `text` and the sketch's
+    /// fields, whose visible texts those fields hold. A field missing here
+    /// is one plain run of its text ([`TextSeq::initial`]): a card nobody
+    /// edited, and every card stored before the CRDT.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub seqs: BTreeMap<TextField, TextSeq>,
+}
+
+impl Card {
+    /// The visible text of a field.
+    pub fn field_text(&self, field: TextField) -> &str {
+        match field {
+            TextField::Card => &self.text,
+            TextField::Sketch(f) => self.sketch.field(f),
+        }
+    }
+
+    /// The character sequence of a field.
+    pub fn seq(&self, field: TextField) -> TextSeq {
+        self.seqs
+            .get(&field)
+            .cloned()
+            .unwrap_or_else(|| TextSeq::initial(self.field_text(field)))
+    }
+
+    fn set_seq(&mut self, field: TextField, seq: TextSeq) {
+        let text = seq.text();
+        match field {
+            TextField::Card => self.text = text,
+            TextField::Sketch(f) => *self.sketch.field_mut(f) = text,
+        }
+        if seq.is_initial() {
+            self.seqs.remove(&field);
+        } else {
+            self.seqs.insert(field, seq);
+        }
+    }
+}
+
+/// A free text of a card: the card's own text or a field of its Projektskizze.
+/// On the wire a plain string: `"card"` or the sketch field's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TextField {
+    Card,
+    Sketch(SketchField),
+}
+
+impl TextField {
+    pub fn key(self) -> &'static str {
+        match self {
+            TextField::Card => "card",
+            TextField::Sketch(SketchField::Beschreibung) => "beschreibung",
+            TextField::Sketch(SketchField::Kommunen) => "kommunen",
+            TextField::Sketch(SketchField::Daten) => "daten",
+            TextField::Sketch(SketchField::NaechsteSchritte) => "naechste_schritte",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Self> {
+        std::iter::once(TextField::Card)
+            .chain(SketchField::ALL.map(TextField::Sketch))
+            .find(|f| f.key() == key)
+    }
+
+    pub fn limits(self) -> &'static TextLimits {
+        match self {
+            TextField::Card => &limits::CARD,
+            TextField::Sketch(_) => &limits::SKETCH,
+        }
+    }
+}
+
+impl Serialize for TextField {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
+
+impl<'de> Deserialize<'de> for TextField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let key = String::deserialize(d)?;
+        TextField::from_key(&key)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown text field `{key}`")))
+    }
 }
 
 /// Projektskizze of a KI project idea: what a funding application needs first.
@@ -91,7 +192,7 @@ impl Sketch {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SketchField {
     Beschreibung,
@@ -166,7 +267,20 @@ pub enum Op {
         section: String,
         text: String,
     },
-    /// `base` is the text the editor started from, so concurrent edits merge.
+    /// Changes a free text of a card by edits of its character sequence
+    /// (typing, deleting, pasting: small deltas, merged character-wise).
+    EditText {
+        card_id: String,
+        field: TextField,
+        edits: Vec<TextEdit>,
+    },
+    /// Someone settled a "Gleichzeitig bearbeitet" card: the flag goes.
+    ResolveConflict {
+        card_id: String,
+    },
+    /// Before the text CRDT: the whole new text and the `base` it started
+    /// from, merged three-way ([`super::legacy`]). Still read and applied
+    /// so that op logs, outboxes and old browsers of that time keep working.
     EditCard {
         card_id: String,
         base: String,
@@ -187,7 +301,7 @@ pub enum Op {
         target_id: String,
         linked: bool,
     },
-    /// Edits one field of an idea's Projektskizze; merged like `EditCard`.
+    /// Before the text CRDT: one field of an idea's Projektskizze, like `EditCard`.
     EditSketch {
         card_id: String,
         field: SketchField,
@@ -246,6 +360,14 @@ pub enum OpError {
     DotsOff,
     #[error("all {max} dots are used")]
     NoDotsLeft { max: u8 },
+    #[error("more than {max} edits or ranges in one op")]
+    TooManyEdits { max: usize },
+    #[error("malformed text edit")]
+    InvalidEdit,
+    #[error("a text edit refers to an unknown character")]
+    UnknownChar,
+    #[error("the text's edit history is full")]
+    HistoryFull,
 }
 
 impl BoardState {
@@ -281,6 +403,16 @@ impl BoardState {
 
     pub fn cards(&self, section: &str) -> &[Card] {
         self.sections.get(section).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The board with its texts only, without their character sequences:
+    /// what an export carries (an import starts each text as one run).
+    pub fn without_text_history(&self) -> BoardState {
+        let mut plain = self.clone();
+        for card in plain.sections.values_mut().flatten() {
+            card.seqs.clear();
+        }
+        plain
     }
 }
 
@@ -362,7 +494,29 @@ fn apply_op(
                     conflict: false,
                     links: Vec::new(),
                     sketch: Sketch::default(),
+                    seqs: BTreeMap::new(),
                 });
+        }
+        Op::EditText {
+            card_id,
+            field,
+            edits,
+        } => {
+            check_edit_counts(edits)?;
+            let card = match field {
+                TextField::Card => state.find_mut(card_id).ok_or(OpError::UnknownCard)?,
+                TextField::Sketch(_) => idea_mut(state, template, card_id)?,
+            };
+            let mut seq = card.seq(*field);
+            let conflict = seq.apply(edits, field.limits())?;
+            card.set_seq(*field, seq);
+            card.conflict |= conflict;
+        }
+        Op::ResolveConflict { card_id } => {
+            state
+                .find_mut(card_id)
+                .ok_or(OpError::UnknownCard)?
+                .conflict = false;
         }
         Op::EditCard {
             card_id,
@@ -371,10 +525,7 @@ fn apply_op(
         } => {
             check_text(text)?;
             let card = state.find_mut(card_id).ok_or(OpError::UnknownCard)?;
-            let merged = merge_text(base, &card.text, text);
-            check_text(&merged.text)?;
-            card.text = merged.text;
-            card.conflict |= merged.conflict;
+            legacy_edit(card, TextField::Card, base, text)?;
         }
         Op::MoveCard {
             card_id,
@@ -441,10 +592,7 @@ fn apply_op(
         } => {
             check_sketch_text(text)?;
             let card = idea_mut(state, template, card_id)?;
-            let merged = merge_text(base, card.sketch.field(*field), text);
-            check_sketch_text(&merged.text)?;
-            *card.sketch.field_mut(*field) = merged.text;
-            card.conflict |= merged.conflict;
+            legacy_edit(card, TextField::Sketch(*field), base, text)?;
         }
         Op::SetFlag {
             card_id,
@@ -520,6 +668,42 @@ impl Op {
     }
 }
 
+fn check_edit_counts(edits: &[TextEdit]) -> Result<(), OpError> {
+    if edits.is_empty() {
+        return Err(OpError::InvalidEdit);
+    }
+    if edits.len() > limits::EDITS_PER_OP {
+        return Err(OpError::TooManyEdits {
+            max: limits::EDITS_PER_OP,
+        });
+    }
+    let ranges: usize = edits
+        .iter()
+        .map(|e| match e {
+            TextEdit::Delete { ranges } => ranges.len(),
+            TextEdit::Insert { .. } => 0,
+        })
+        .sum();
+    if ranges > limits::RANGES_PER_OP {
+        return Err(OpError::TooManyEdits {
+            max: limits::RANGES_PER_OP,
+        });
+    }
+    Ok(())
+}
+
+/// A whole-text edit from before the CRDT: merged three-way as it was, and
+/// the result entered into the field's sequence as one change.
+fn legacy_edit(card: &mut Card, field: TextField, base: &str, text: &str) -> Result<(), OpError> {
+    let merged = merge_text(base, card.field_text(field), text);
+    let mut seq = card.seq(field);
+    let edits = seq.rewrite(&merged.text);
+    seq.apply(&edits, field.limits())?;
+    card.set_seq(field, seq);
+    card.conflict |= merged.conflict;
+    Ok(())
+}
+
 fn check_sketch_text(text: &str) -> Result<(), OpError> {
     if text.chars().count() > limits::SKETCH_TEXT {
         Err(OpError::TextTooLong {
@@ -541,90 +725,6 @@ fn idea_mut<'s>(
         return Err(OpError::NotAnIdea);
     }
     state.find_mut(card_id).ok_or(OpError::UnknownCard)
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Merged {
-    pub text: String,
-    pub conflict: bool,
-}
-
-/// The part of `base` that `edited` replaced: (start, end in base, replacement),
-/// in chars, found by the common prefix and suffix.
-fn changed_region(base: &[char], edited: &[char]) -> (usize, usize, Vec<char>) {
-    let prefix = base.iter().zip(edited).take_while(|(a, b)| a == b).count();
-    let max_suffix = base.len().min(edited.len()) - prefix;
-    let suffix = base
-        .iter()
-        .rev()
-        .zip(edited.iter().rev())
-        .take(max_suffix)
-        .take_while(|(a, b)| a == b)
-        .count();
-    (
-        prefix,
-        base.len() - suffix,
-        edited[prefix..edited.len() - suffix].to_vec(),
-    )
-}
-
-/// Three-way merge of a short card text: `current` is what the board holds now
-/// (others' edits included), `mine` is the editor's text, both derived from `base`.
-///
-/// Each side's change is one region of `base`. Regions that do not overlap are
-/// both applied. Overlapping regions keep both versions: `current`, then a line
-/// break and the editor's replacement text, and the card is flagged as a
-/// conflict. Either way no inserted text is lost.
-pub fn merge_text(base: &str, current: &str, mine: &str) -> Merged {
-    if current == base || current == mine {
-        return Merged {
-            text: mine.to_owned(),
-            conflict: false,
-        };
-    }
-    if mine == base {
-        return Merged {
-            text: current.to_owned(),
-            conflict: false,
-        };
-    }
-    let base_c: Vec<char> = base.chars().collect();
-    let (ts, te, theirs) = changed_region(&base_c, &current.chars().collect::<Vec<_>>());
-    let (ms, me, my) = changed_region(&base_c, &mine.chars().collect::<Vec<_>>());
-    // Disjoint: one region ends before the other starts (two insertions at the
-    // same point count as disjoint: the earlier-committed text goes first).
-    if te <= ms || me <= ts {
-        let mut out: Vec<char> = Vec::with_capacity(base_c.len() + theirs.len() + my.len());
-        if te <= ms {
-            out.extend(&base_c[..ts]);
-            out.extend(&theirs);
-            out.extend(&base_c[te..ms]);
-            out.extend(&my);
-            out.extend(&base_c[me..]);
-        } else {
-            out.extend(&base_c[..ms]);
-            out.extend(&my);
-            out.extend(&base_c[me..ts]);
-            out.extend(&theirs);
-            out.extend(&base_c[te..]);
-        }
-        return Merged {
-            text: out.into_iter().collect(),
-            conflict: false,
-        };
-    }
-    let mine_part: String = my.into_iter().collect();
-    let text = if mine_part.is_empty() {
-        // The editor only deleted text that someone else changed meanwhile:
-        // keep the other version rather than lose their words.
-        current.to_owned()
-    } else {
-        format!("{current}\n{mine_part}")
-    };
-    Merged {
-        conflict: !mine_part.is_empty(),
-        text,
-    }
 }
 
 #[cfg(test)]
@@ -815,38 +915,6 @@ mod tests {
     }
 
     #[test]
-    fn merge_applies_edits_in_different_places() {
-        let m = merge_text("Daten teilen", "Daten gemeinsam teilen", "Daten teilen!");
-        assert_eq!(m.text, "Daten gemeinsam teilen!");
-        assert!(!m.conflict);
-        let m = merge_text("abc", "Xabc", "abcY");
-        assert_eq!(m.text, "XabcY");
-    }
-
-    #[test]
-    fn merge_of_two_insertions_at_the_same_point_keeps_both() {
-        let m = merge_text("ab", "aXb", "aYb");
-        assert_eq!(m.text, "aXYb");
-        assert!(!m.conflict);
-    }
-
-    #[test]
-    fn overlapping_edits_keep_both_versions_and_flag_conflict() {
-        let m = merge_text("Budget: 10 000 €", "Budget: 12 000 €", "Budget: 15 000 €");
-        assert!(m.conflict);
-        assert!(m.text.contains("12 000"));
-        assert!(m.text.contains('5'));
-        assert_eq!(m.text, "Budget: 12 000 €\n5");
-    }
-
-    #[test]
-    fn edit_of_unchanged_base_simply_replaces() {
-        let m = merge_text("alt", "alt", "neu");
-        assert_eq!(m.text, "neu");
-        assert!(!m.conflict);
-    }
-
-    #[test]
     fn a_board_from_an_older_template_version_still_opens_with_every_card() {
         // Stored when the canvas had a section "vision" that a later version dropped.
         let stored = r#"{"sections":{"vision":[{"id":"v1","text":"Alte Karte","author":{"id":"p1","name":"Anna"}}],
@@ -874,5 +942,270 @@ mod tests {
         let mut board = BoardState::default();
         apply(&mut board, &CANVAS, &anna(), &add("c1", "problem", "x")).unwrap();
         assert_eq!(board.template_version, CANVAS.version);
+    }
+
+    mod text_edits {
+        use super::*;
+        use crate::domain::templates::KI;
+        use crate::domain::text::{CharId, Clock, IdRange, Splice};
+
+        fn ben() -> Author {
+            Author {
+                id: "p2".into(),
+                name: "Ben".into(),
+            }
+        }
+
+        /// The op a browser makes for typing `inserted` over `removed`
+        /// characters at `at`, through JSON as it travels.
+        fn typing(board: &BoardState, field: TextField, clock: &mut Clock, splice: Splice) -> Op {
+            let seq = board.find("c1").unwrap().2.seq(field);
+            let op = Op::EditText {
+                card_id: "c1".into(),
+                field,
+                edits: seq.splice_edits(&splice, clock),
+            };
+            serde_json::from_str(&serde_json::to_string(&op).unwrap()).unwrap()
+        }
+
+        /// Two people type key by key from the same board; the server applies
+        /// their keystrokes alternately. Returns the server's board.
+        fn both_type(base: &str, a: (usize, usize, &str), b: (usize, usize, &str)) -> BoardState {
+            let mut server = BoardState::default();
+            apply(&mut server, &CANVAS, &anna(), &add("c1", "problem", base)).unwrap();
+            let mut views = [server.clone(), server.clone()];
+            let mut clocks = [Clock::new(11), Clock::new(22)];
+            let mut streams: [Vec<Op>; 2] = Default::default();
+            for (who, (at, removed, word)) in [a, b].into_iter().enumerate() {
+                for (i, c) in word.chars().enumerate() {
+                    let removed = if i == 0 { removed } else { 0 };
+                    let splice = Splice {
+                        at: at + i,
+                        removed,
+                        inserted: c.to_string(),
+                    };
+                    let op = typing(&views[who], TextField::Card, &mut clocks[who], splice);
+                    apply(&mut views[who], &CANVAS, &anna(), &op).unwrap();
+                    streams[who].push(op);
+                }
+            }
+            for i in 0..streams[0].len().max(streams[1].len()) {
+                for (stream, who) in streams.iter().zip([anna(), ben()]) {
+                    if let Some(op) = stream.get(i) {
+                        apply(&mut server, &CANVAS, &who, op).unwrap();
+                    }
+                }
+            }
+            server
+        }
+
+        #[test]
+        fn two_people_adding_words_at_the_end_keep_both_words_whole() {
+            let base = "Schritt: Ratsbeschluss";
+            let end = base.chars().count();
+            let board = both_type(base, (end, 0, " im März"), (end, 0, " vorbereiten"));
+            let card = board.find("c1").unwrap().2;
+            assert!(
+                [
+                    "Schritt: Ratsbeschluss im März vorbereiten",
+                    "Schritt: Ratsbeschluss vorbereiten im März"
+                ]
+                .contains(&card.text.as_str()),
+                "{}",
+                card.text
+            );
+            assert!(!card.conflict);
+        }
+
+        #[test]
+        fn two_people_replacing_the_same_word_keep_both_words_and_flag_the_card() {
+            let base = "Personal fehlt im Bauamt";
+            let at = "Personal fehlt im ".chars().count();
+            let mut board = both_type(base, (at, 6, "Ordnungsamt"), (at, 6, "Standesamt"));
+            let card = board.find("c1").unwrap().2;
+            assert!(card.text.contains("Ordnungsamt"), "{}", card.text);
+            assert!(card.text.contains("Standesamt"), "{}", card.text);
+            assert!(!card.text.contains("Bauamt"));
+            assert!(card.conflict);
+            // Someone tidies up and marks it settled.
+            let resolve = Op::ResolveConflict {
+                card_id: "c1".into(),
+            };
+            let json = serde_json::to_string(&resolve).unwrap();
+            assert_eq!(json, r#"{"type":"resolve_conflict","card_id":"c1"}"#);
+            apply(&mut board, &CANVAS, &ben(), &resolve).unwrap();
+            assert!(!board.find("c1").unwrap().2.conflict);
+        }
+
+        #[test]
+        fn sketch_fields_are_live_texts_of_ideas_only() {
+            let mut board = BoardState::default();
+            apply(&mut board, &KI, &anna(), &add("c1", "ideen", "Chatbot")).unwrap();
+            let field = TextField::Sketch(SketchField::Daten);
+            let mut clock = Clock::new(5);
+            let splice = Splice {
+                at: 0,
+                removed: 0,
+                inserted: "Anliegen-Statistik".into(),
+            };
+            let op = typing(&board, field, &mut clock, splice);
+            let json = serde_json::to_string(&op).unwrap();
+            assert!(json.contains(r#""field":"daten""#), "{json}");
+            apply(&mut board, &KI, &anna(), &op).unwrap();
+            let card = board.find("c1").unwrap().2;
+            assert_eq!(card.sketch.daten, "Anliegen-Statistik");
+            assert_eq!(card.field_text(field), "Anliegen-Statistik");
+            // On a card that is no idea, a sketch field does not exist.
+            let mut canvas = BoardState::default();
+            apply(&mut canvas, &CANVAS, &anna(), &add("c1", "problem", "x")).unwrap();
+            assert_eq!(
+                apply(&mut canvas, &CANVAS, &anna(), &op),
+                Err(OpError::NotAnIdea)
+            );
+        }
+
+        #[test]
+        fn an_edit_op_has_bounded_edits_and_ranges() {
+            let mut board = BoardState::default();
+            apply(&mut board, &CANVAS, &anna(), &add("c1", "problem", "abc")).unwrap();
+            let before = board.clone();
+            let edit = |edits| Op::EditText {
+                card_id: "c1".into(),
+                field: TextField::Card,
+                edits,
+            };
+            let delete_a = TextEdit::Delete {
+                ranges: vec![IdRange::from((0, 1, 1))],
+            };
+            let cases = [
+                (edit(vec![]), OpError::InvalidEdit),
+                (
+                    edit(vec![delete_a.clone(); limits::EDITS_PER_OP + 1]),
+                    OpError::TooManyEdits {
+                        max: limits::EDITS_PER_OP,
+                    },
+                ),
+                (
+                    edit(vec![TextEdit::Delete {
+                        ranges: vec![IdRange::from((0, 1, 1)); limits::RANGES_PER_OP + 1],
+                    }]),
+                    OpError::TooManyEdits {
+                        max: limits::RANGES_PER_OP,
+                    },
+                ),
+                (
+                    edit(vec![TextEdit::Insert {
+                        id: CharId::new(3, 1),
+                        after: None,
+                        text: "x".repeat(limits::CARD_TEXT),
+                    }]),
+                    OpError::TextTooLong {
+                        max: limits::CARD_TEXT,
+                    },
+                ),
+                (
+                    Op::EditText {
+                        card_id: "nope".into(),
+                        field: TextField::Card,
+                        edits: vec![delete_a],
+                    },
+                    OpError::UnknownCard,
+                ),
+            ];
+            for (op, error) in cases {
+                assert_eq!(apply(&mut board, &CANVAS, &anna(), &op), Err(error));
+                assert_eq!(board, before);
+            }
+            // Unknown fields and malformed ids do not even parse.
+            for bad in [
+                r#"{"type":"edit_text","card_id":"c1","field":"titel","edits":[]}"#,
+                r#"{"type":"edit_text","card_id":"c1","field":"card","edits":[{"insert":{"id":[-1,2],"text":"x"}}]}"#,
+                r#"{"type":"edit_text","card_id":"c1","field":"card","edits":[{"delete":{"ranges":[[1,2]]}}]}"#,
+            ] {
+                assert!(serde_json::from_str::<Op>(bad).is_err(), "{bad}");
+            }
+        }
+
+        #[test]
+        fn a_card_stored_before_the_text_crdt_loads_and_takes_edits() {
+            let stored = r#"{"sections":{"problem":[{"id":"c1","text":"Formulare","author":{"id":"p1","name":"Anna"},
+                "sketch":{"daten":"Statistik"}}]},"template_version":1}"#;
+            let mut board: BoardState = serde_json::from_str(stored).unwrap();
+            let card = board.find("c1").unwrap().2;
+            assert_eq!(card.seq(TextField::Card).text(), "Formulare");
+            assert!(card.seqs.is_empty());
+            let mut clock = Clock::new(8);
+            let splice = Splice {
+                at: 9,
+                removed: 0,
+                inserted: " digital".into(),
+            };
+            let op = typing(&board, TextField::Card, &mut clock, splice);
+            apply(&mut board, &CANVAS, &anna(), &op).unwrap();
+            assert_eq!(board.find("c1").unwrap().2.text, "Formulare digital");
+            // Stored again, the card carries its sequence and reads back equal.
+            let json = serde_json::to_string(&board).unwrap();
+            assert!(
+                json.contains(
+                    r#""seqs":{"card":[[0,1,null,"Formulare"],[8,10,[0,9]," digital"]]}"#
+                ),
+                "{json}"
+            );
+            assert_eq!(serde_json::from_str::<BoardState>(&json).unwrap(), board);
+        }
+
+        #[test]
+        fn an_unedited_card_stores_only_its_text() {
+            let mut board = BoardState::default();
+            apply(&mut board, &CANVAS, &anna(), &add("c1", "problem", "Neu")).unwrap();
+            let json = serde_json::to_string(&board).unwrap();
+            assert!(!json.contains("seqs"), "{json}");
+        }
+
+        #[test]
+        fn edits_of_the_time_before_the_crdt_still_apply() {
+            // As an op log, an outbox or an old browser holds them.
+            let old_card = r#"{"type":"edit_card","card_id":"c1","base":"Lange Wartezeiten","text":"Lange Wartezeiten im Bürgerbüro"}"#;
+            let old_sketch = r#"{"type":"edit_sketch","card_id":"c1","field":"daten","base":"","text":"Statistik"}"#;
+            let mut board = BoardState::default();
+            apply(
+                &mut board,
+                &KI,
+                &anna(),
+                &add("c1", "ideen", "Lange Wartezeiten"),
+            )
+            .unwrap();
+            for json in [old_card, old_sketch] {
+                let op: Op = serde_json::from_str(json).unwrap();
+                apply(&mut board, &KI, &anna(), &op).unwrap();
+            }
+            let card = board.find("c1").unwrap().2;
+            assert_eq!(card.text, "Lange Wartezeiten im Bürgerbüro");
+            assert_eq!(card.sketch.daten, "Statistik");
+            // A new edit after an old one finds its characters.
+            let mut clock = Clock::new(4);
+            let splice = Splice {
+                at: 0,
+                removed: 5,
+                inserted: "Kurze".into(),
+            };
+            let op = typing(&board, TextField::Card, &mut clock, splice);
+            apply(&mut board, &KI, &anna(), &op).unwrap();
+            assert_eq!(
+                board.find("c1").unwrap().2.text,
+                "Kurze Wartezeiten im Bürgerbüro"
+            );
+            // An old overlapping edit is merged as it was, and flags the card.
+            let overlap = Op::EditCard {
+                card_id: "c1".into(),
+                base: "Lange Wartezeiten im Bürgerbüro".into(),
+                text: "Viele Wartezeiten im Bürgerbüro".into(),
+            };
+            apply(&mut board, &KI, &anna(), &overlap).unwrap();
+            let card = board.find("c1").unwrap().2;
+            assert!(card.conflict);
+            // (merged as before: the current text, then what the old edit added)
+            assert_eq!(card.text, "Kurze Wartezeiten im Bürgerbüro\nViel");
+        }
     }
 }

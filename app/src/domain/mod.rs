@@ -2,6 +2,7 @@
 //! and by the browser (optimistic). Every rule lives here exactly once.
 
 pub mod board;
+pub mod legacy;
 pub mod rating;
 pub mod replica;
 pub mod scoring;
@@ -9,5 +10,6 @@ pub mod session;
 pub mod settings;
 pub mod steering;
 pub mod templates;
+pub mod text;
 
 pub use session::{JoinCode, ValidationError};

@@ -2,9 +2,11 @@
 //! reload, even offline, keeps pending edits), a WebSocket that says `Hello`,
 //! catches up and resends the outbox, and reconnects with backoff.
 
-use crate::domain::board::{Author, BoardState, Op};
+use crate::domain::board::{apply, split_board_id, Author, BoardState, Op, TextField};
 use crate::domain::replica::Replica;
 use crate::domain::settings::SessionSettings;
+use crate::domain::templates;
+use crate::domain::text::{Clock, TextEdit, MAX_ID};
 use crate::protocol::{ClientMsg, OpEnvelope, PresenceEntry, Refusal, ServerMsg};
 use gloo_storage::{LocalStorage as BrowserStorage, Storage};
 use leptos::prelude::*;
@@ -12,6 +14,11 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{MessageEvent, WebSocket};
+
+/// Keystrokes join one op for at most this long before it is sent: remote
+/// typing shows up promptly, and a fast typist stays well below the server's
+/// 20 ops per second.
+const TEXT_BATCH: Duration = Duration::from_millis(80);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SyncStatus {
@@ -46,10 +53,19 @@ pub struct LiveSync {
     live: RwSignal<bool>,
     attempts: RwSignal<u32>,
     resend_scheduled: StoredValue<bool>,
+    /// This tab's ids for typed characters (a random site per tab).
+    pub clock: StoredValue<Clock>,
+    /// The text op keystrokes still join: not sent yet.
+    batch: StoredValue<Option<String>>,
 }
 
 fn storage_key(code: &str, me: &Author) -> String {
     format!("ikz.replica.{code}.{}", me.id)
+}
+
+/// A random site id for this tab (53 bits, never the initial site 0).
+fn new_site() -> u64 {
+    (uuid::Uuid::now_v7().as_u128() as u64 & MAX_ID).max(1)
 }
 
 fn browser_online() -> bool {
@@ -77,6 +93,8 @@ impl LiveSync {
             live: RwSignal::new(false),
             attempts: RwSignal::new(0),
             resend_scheduled: StoredValue::new(false),
+            clock: StoredValue::new(Clock::new(new_site())),
+            batch: StoredValue::new(None),
         }
     }
 
@@ -144,6 +162,7 @@ impl LiveSync {
 
     /// A local edit: shown at once, kept in the outbox, sent when live.
     pub fn submit(&self, board: String, op: Op) {
+        self.close_batch();
         let env = OpEnvelope {
             op_id: uuid::Uuid::now_v7().to_string(),
             board,
@@ -155,6 +174,110 @@ impl LiveSync {
             self.send(&ClientMsg::Op(env));
         }
         self.refresh();
+    }
+
+    /// Typing in a text field: the edits show at once and join the op being
+    /// collected, which goes out within [`TEXT_BATCH`] (offline, it keeps
+    /// collecting until the connection is back). Returns `false`, queuing
+    /// nothing, if the edits do not apply to what this browser shows (e.g.
+    /// the text would get too long).
+    pub fn edit_text(
+        &self,
+        board: String,
+        card_id: String,
+        field: TextField,
+        edits: Vec<TextEdit>,
+    ) -> bool {
+        let op = Op::EditText {
+            card_id: card_id.clone(),
+            field,
+            edits,
+        };
+        if let Err(error) = self.check(&board, &op) {
+            self.refusal.set(Some(Refusal::Invalid { error }));
+            return false;
+        }
+        let Op::EditText { edits, .. } = op else {
+            return false;
+        };
+        let open = self.batch.get_value();
+        let touched = self
+            .replica
+            .try_update_value(|r| {
+                r.local_text(
+                    open.as_deref(),
+                    || uuid::Uuid::now_v7().to_string(),
+                    &board,
+                    &card_id,
+                    field,
+                    edits,
+                )
+            })
+            .unwrap_or_default();
+        let newest = touched.last().cloned();
+        // Every op but the newest is complete (the previous batch too, if
+        // these edits did not join it).
+        for id in open.iter().chain(&touched) {
+            if Some(id) != newest.as_ref() && self.live.get_untracked() {
+                self.send_op(id);
+            }
+        }
+        if newest != open {
+            self.batch.set_value(newest.clone());
+            if let Some(id) = newest {
+                let this = *self;
+                set_timeout(move || this.batch_due(&id), TEXT_BATCH);
+            }
+        }
+        self.refusal.set(None);
+        self.refresh();
+        true
+    }
+
+    /// Whether `op` applies to the board as this browser shows it.
+    fn check(&self, board: &str, op: &Op) -> Result<(), crate::domain::board::OpError> {
+        let Some(template) = split_board_id(board).and_then(|(_, t)| templates::find(t)) else {
+            return Ok(());
+        };
+        let mut probe = self
+            .boards
+            .with_untracked(|boards| boards.get(board).cloned())
+            .unwrap_or_default();
+        apply(&mut probe, template, &self.me.get_value(), op)
+    }
+
+    /// The batch's time is up: send it (offline it stays open).
+    fn batch_due(self, id: &str) {
+        if self.batch.with_value(|b| b.as_deref() == Some(id)) && self.live.get_untracked() {
+            self.close_batch();
+        }
+    }
+
+    /// Ends the batch; sends it when live.
+    fn close_batch(&self) {
+        if let Some(id) = self.batch.try_update_value(Option::take).flatten() {
+            if self.live.get_untracked() {
+                self.send_op(&id);
+            }
+        }
+    }
+
+    fn send_op(&self, op_id: &str) {
+        let env = self
+            .replica
+            .with_value(|r| r.outbox.iter().find(|o| o.op_id == op_id).cloned());
+        if let Some(env) = env {
+            self.send(&ClientMsg::Op(env));
+        }
+    }
+
+    /// Sends the whole outbox (after connecting, or a refusal for speed);
+    /// the batch ends, as it is sent now.
+    fn send_outbox(&self) {
+        self.batch.set_value(None);
+        for env in self.replica.with_value(|r| r.outbox.clone()) {
+            self.send(&ClientMsg::Op(env));
+        }
     }
 
     fn send(&self, msg: &ClientMsg) {
@@ -283,11 +406,15 @@ impl LiveSync {
             ServerMsg::Synced { .. } => {
                 self.live.set(true);
                 self.attempts.set(0);
-                for env in self.replica.with_value(|r| r.outbox.clone()) {
-                    self.send(&ClientMsg::Op(env));
+                self.send_outbox();
+            }
+            ServerMsg::Ack { op_id, seq } => {
+                let before = self.replica.with_value(|r| r.outbox.len());
+                self.replica.update_value(|r| r.acked(&op_id, seq));
+                if self.replica.with_value(|r| r.outbox.len()) == before {
+                    return;
                 }
             }
-            ServerMsg::Ack { .. } => return,
             ServerMsg::Rejected { op_id, refusal } => {
                 if refusal == Refusal::RateLimited {
                     // Temporary: keep the op and resend the outbox shortly.
@@ -315,9 +442,7 @@ impl LiveSync {
             move || {
                 self.resend_scheduled.set_value(false);
                 if self.live.get_untracked() {
-                    for env in self.replica.with_value(|r| r.outbox.clone()) {
-                        self.send(&ClientMsg::Op(env));
-                    }
+                    self.send_outbox();
                 }
             },
             Duration::from_secs(2),

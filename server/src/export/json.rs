@@ -13,6 +13,8 @@
 //! A `BoardState` is the board as the app stores it: `sections` (section id →
 //! cards with `id`, `text`, `author {id, name}`, `links`, `sketch`,
 //! `conflict`) and `ratings` (idea card id → rater key → `{name, values}`).
+//! Texts are plain: the character ids of the live text CRDT (`seqs`) are
+//! left out, and an import starts every text afresh as one run.
 //!
 //! **Raters.** A rating names its rater by a key, the same key that the
 //! rater's cards carry as `author.id` (in an export: the participant id).
@@ -28,7 +30,9 @@
 //! same validators as the API. Any error refuses the whole file.
 
 use super::{ExportData, ExportError};
-use app::domain::board::{apply, Author, BoardState, IdeaFlag, Op, OpError, RatingSlot};
+use app::domain::board::{
+    apply, Author, BoardState, IdeaFlag, Op, OpError, RatingSlot, SketchField, TextField,
+};
 use app::domain::scoring::Weights;
 use app::domain::session::{
     clean_text, limits, Field, GroupDetails, SessionDetails, ValidationError,
@@ -37,6 +41,7 @@ use app::domain::settings::{
     ChangeContext, SessionSettings, SettingsChange, SettingsError, MAX_DOTS,
 };
 use app::domain::templates;
+use app::domain::text::{CharId, TextEdit, INITIAL_SITE};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -115,7 +120,11 @@ pub fn file(data: &ExportData) -> SessionFile {
                 id: g.id.clone(),
                 name: g.name.clone(),
                 colour: g.colour.clone(),
-                boards: g.boards.clone(),
+                boards: g
+                    .boards
+                    .iter()
+                    .map(|(key, board)| (key.clone(), board.without_text_history()))
+                    .collect(),
             })
             .collect(),
     }
@@ -359,14 +368,18 @@ fn rebuild(
     for (_, card) in &cards {
         let author = person(&card.author.id, &card.author.name, people)?;
         let mut ops = Vec::new();
-        for field in app::domain::board::SketchField::ALL {
-            let text = card.sketch.field(field);
+        for field in SketchField::ALL.map(TextField::Sketch) {
+            // The field's text as one run, like a new card's text.
+            let text = card.field_text(field);
             if !text.is_empty() {
-                ops.push(Op::EditSketch {
+                ops.push(Op::EditText {
                     card_id: card.id.clone(),
                     field,
-                    base: String::new(),
-                    text: text.to_owned(),
+                    edits: vec![TextEdit::Insert {
+                        id: CharId::new(INITIAL_SITE, 1),
+                        after: None,
+                        text: text.to_owned(),
+                    }],
                 });
             }
         }
