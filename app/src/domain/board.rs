@@ -668,7 +668,9 @@ impl Op {
     }
 }
 
-fn check_edit_counts(edits: &[TextEdit]) -> Result<(), OpError> {
+/// The op limits of one text edit op (how many edits and deleted ranges);
+/// the replica uses the same check to decide when to start a new op.
+pub(crate) fn check_edit_counts(edits: &[TextEdit]) -> Result<(), OpError> {
     if edits.is_empty() {
         return Err(OpError::InvalidEdit);
     }

@@ -2,7 +2,7 @@
 //! own edits not yet confirmed (the outbox), replayed on top. Pure, so the
 //! convergence rules are tested without a browser.
 
-use super::board::{apply, limits, split_board_id, Author, BoardState, Op, TextField};
+use super::board::{apply, check_edit_counts, split_board_id, Author, BoardState, Op, TextField};
 use super::settings::SessionSettings;
 use super::templates;
 use super::text::{absorb, TextEdit};
@@ -158,21 +158,14 @@ impl Replica {
 /// Whether text edits fit into one op: the op limits, and half a message,
 /// so that an op with its envelope is always far below the server's limit.
 fn fits_in_one_op(edits: &[TextEdit]) -> bool {
-    let ranges: usize = edits
-        .iter()
-        .map(|e| match e {
-            TextEdit::Delete { ranges } => ranges.len(),
-            TextEdit::Insert { .. } => 0,
-        })
-        .sum();
-    edits.len() <= limits::EDITS_PER_OP
-        && ranges <= limits::RANGES_PER_OP
+    check_edit_counts(edits).is_ok()
         && serde_json::to_string(edits).is_ok_and(|json| json.len() <= MAX_CLIENT_MESSAGE / 2)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::board::limits;
     use crate::domain::text::{Clock, Splice};
     use proptest::prelude::*;
 
