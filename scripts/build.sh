@@ -37,7 +37,7 @@ site() {
   rm -rf "$next" && mkdir -p "$next/pkg"
   cp -r public/. "$next/"
   cp "$staging"/* "$next/pkg/"
-  # Swap in the new site in one rename, so a running server never sees half of it.
+  # Swap in the finished site by renames, so a running server never serves a half-copied one.
   rm -rf "$IKZ_SITE_ROOT.old"
   [ -d "$IKZ_SITE_ROOT" ] && mv "$IKZ_SITE_ROOT" "$IKZ_SITE_ROOT.old"
   mv "$next" "$IKZ_SITE_ROOT"
