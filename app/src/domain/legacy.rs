@@ -3,6 +3,8 @@
 //! of that time still hold such edits (`edit_card`, `edit_sketch`); they are
 //! merged as they were, and the result enters the CRDT as one change.
 
+use super::text::splice_between;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Merged {
     pub text: String,
@@ -10,22 +12,12 @@ pub struct Merged {
 }
 
 /// The part of `base` that `edited` replaced: (start, end in base, replacement),
-/// in chars, found by the common prefix and suffix.
-fn changed_region(base: &[char], edited: &[char]) -> (usize, usize, Vec<char>) {
-    let prefix = base.iter().zip(edited).take_while(|(a, b)| a == b).count();
-    let max_suffix = base.len().min(edited.len()) - prefix;
-    let suffix = base
-        .iter()
-        .rev()
-        .zip(edited.iter().rev())
-        .take(max_suffix)
-        .take_while(|(a, b)| a == b)
-        .count();
-    (
-        prefix,
-        base.len() - suffix,
-        edited[prefix..edited.len() - suffix].to_vec(),
-    )
+/// in chars: the browser's one contiguous change ([`splice_between`]).
+fn changed_region(base: &str, edited: &str) -> (usize, usize, Vec<char>) {
+    match splice_between(base, edited, None) {
+        Some(s) => (s.at, s.at + s.removed, s.inserted.chars().collect()),
+        None => (0, 0, Vec::new()),
+    }
 }
 
 /// Three-way merge of a short card text: `current` is what the board holds now
@@ -49,8 +41,8 @@ pub fn merge_text(base: &str, current: &str, mine: &str) -> Merged {
         };
     }
     let base_c: Vec<char> = base.chars().collect();
-    let (ts, te, theirs) = changed_region(&base_c, &current.chars().collect::<Vec<_>>());
-    let (ms, me, my) = changed_region(&base_c, &mine.chars().collect::<Vec<_>>());
+    let (ts, te, theirs) = changed_region(base, current);
+    let (ms, me, my) = changed_region(base, mine);
     // Disjoint: one region ends before the other starts (two insertions at the
     // same point count as disjoint: the earlier-committed text goes first).
     if te <= ms || me <= ts {
