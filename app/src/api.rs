@@ -113,6 +113,9 @@ pub enum ErrorCode {
     /// Weights cannot change once the first rating exists.
     WeightsFrozen,
     InvalidSettings,
+    /// The server cannot store anything right now (disk full, database gone);
+    /// nothing was changed, try again later.
+    StorageUnavailable,
     Internal,
     /// Client side only: the server could not be reached.
     Network,

@@ -67,7 +67,18 @@ pub enum Refusal {
     UnknownTemplate,
     RateLimited,
     MalformedMessage,
+    /// The server could not store the op (disk full, database gone). Nothing
+    /// was committed; the browser keeps the op and sends it again later.
+    StorageUnavailable,
     Internal,
+}
+
+impl Refusal {
+    /// Whether the op may succeed when sent again unchanged: the browser
+    /// keeps it in its outbox instead of dropping it.
+    pub fn is_temporary(&self) -> bool {
+        matches!(self, Self::RateLimited | Self::StorageUnavailable)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,6 +135,7 @@ mod tests {
             },
             Refusal::ForeignBoard,
             Refusal::RateLimited,
+            Refusal::StorageUnavailable,
         ]
         .map(|refusal| ServerMsg::Rejected {
             op_id: "o".into(),

@@ -112,7 +112,11 @@ impl ApiError {
                 StoreError::TooManyGroups => plain(S::CONFLICT, ErrorCode::TooManyGroups),
                 StoreError::SessionFull => plain(S::CONFLICT, ErrorCode::SessionFull),
                 StoreError::DuplicateGroupName => plain(S::CONFLICT, ErrorCode::DuplicateGroupName),
+                StoreError::Unavailable(_) => {
+                    plain(S::SERVICE_UNAVAILABLE, ErrorCode::StorageUnavailable)
+                }
                 StoreError::JoinCodeTaken
+                | StoreError::Foreign(_)
                 | StoreError::Database(_)
                 | StoreError::Corrupt(_)
                 | StoreError::UnsupportedDatabase(_)

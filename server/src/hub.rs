@@ -177,7 +177,11 @@ impl Room {
             .await
             .map_err(|e| {
                 tracing::error!(error = %e, "commit failed; op refused");
-                Refusal::Internal
+                if e.is_unavailable() {
+                    Refusal::StorageUnavailable
+                } else {
+                    Refusal::Internal
+                }
             })?;
         state.last_seq = seq;
         state.boards.insert(env.board.clone(), board);

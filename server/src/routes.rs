@@ -56,8 +56,17 @@ pub fn api_router() -> Router<AppState> {
         )
 }
 
-async fn healthz() -> &'static str {
-    "ok"
+/// `ok` while writes commit; 503 while the store refuses writes (disk full,
+/// read-only, database file gone). An unhealthy store probes with a write here
+/// and turns `ok` once that commits.
+async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    match state.store.health().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(cause) => {
+            tracing::warn!(cause, "health check: storage unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, "storage unavailable")
+        }
+    }
 }
 
 /// Unwraps a JSON body, turning axum's rejection into our typed error.

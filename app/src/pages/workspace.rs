@@ -143,6 +143,7 @@ fn RefusalNotice(sync: LiveSync) -> AnyView {
             Refusal::Invalid { .. } => t_string!(i18n, workspace.refused_invalid).to_string(),
             Refusal::ForeignBoard => t_string!(i18n, workspace.refused_foreign).to_string(),
             Refusal::RateLimited => t_string!(i18n, workspace.refused_rate).to_string(),
+            Refusal::StorageUnavailable => t_string!(i18n, workspace.refused_storage).to_string(),
             _ => t_string!(i18n, workspace.refused_other).to_string(),
         })
     };

@@ -416,8 +416,9 @@ impl LiveSync {
                 }
             }
             ServerMsg::Rejected { op_id, refusal } => {
-                if refusal == Refusal::RateLimited {
-                    // Temporary: keep the op and resend the outbox shortly.
+                if refusal.is_temporary() {
+                    // Temporary (rate limit, server storage): keep the op and
+                    // resend the outbox shortly.
                     self.resend_later();
                 } else {
                     self.replica.update_value(|r| r.refused(&op_id));

@@ -32,6 +32,22 @@ pub enum StoreError {
     Corrupt(String),
     #[error("migration: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// The database belongs to another program or a newer version of ours.
+    #[error("{0}")]
+    Foreign(String),
+    /// A write could not be made durable (disk full, read-only, database file
+    /// gone): nothing was stored, and writes are refused until a probe write
+    /// commits again.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl StoreError {
+    /// Whether the store could not write (as opposed to refusing the input):
+    /// the caller should say "try again later", not "wrong".
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, Self::Unavailable(_))
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

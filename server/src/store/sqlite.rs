@@ -4,16 +4,221 @@ use super::{
 };
 use app::api::GroupView;
 use app::domain::session::{limits, GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
+use sqlx::error::ErrorKind;
+use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::{Connection, Row, Sqlite, SqliteConnection, SqlitePool};
+use std::ops::{Deref, DerefMut};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex as StdMutex};
 use std::time::Duration;
 
 /// SQLite-backed repository (WAL, synchronous=FULL: a committed write survives
 /// a crash of the process and of the machine).
+///
+/// Writes fail closed: every write runs in one [`WriteTx`]; a failed statement
+/// or commit is rolled back and the connection closed (never returned to the
+/// pool in an unknown state), the store is marked unhealthy, and further
+/// writes are refused until a probe write commits again.
 #[derive(Clone)]
 pub struct Store {
     pool: SqlitePool,
+    health: Arc<Health>,
+}
+
+/// Whether writes commit, and which file the database is.
+struct Health {
+    ok: AtomicBool,
+    /// Why the last write failed (for the log and `/healthz`).
+    cause: StdMutex<String>,
+    /// One probe at a time.
+    probing: tokio::sync::Mutex<()>,
+    /// The database file and its (device, inode) when opened; `None` in memory.
+    file: Option<(PathBuf, (u64, u64))>,
+}
+
+impl Health {
+    fn is_ok(&self) -> bool {
+        self.ok.load(Ordering::Acquire)
+    }
+
+    fn cause(&self) -> String {
+        self.cause.lock().map(|c| c.clone()).unwrap_or_default()
+    }
+
+    fn failed(&self, cause: &str) {
+        if let Ok(mut c) = self.cause.lock() {
+            cause.clone_into(&mut c);
+        }
+        if self.ok.swap(false, Ordering::AcqRel) {
+            tracing::error!(
+                cause,
+                "storage unavailable: writes are refused until a probe write commits"
+            );
+        }
+    }
+
+    fn recovered(&self) {
+        if !self.ok.swap(true, Ordering::AcqRel) {
+            tracing::warn!("storage available again: a probe write committed");
+        }
+    }
+
+    /// Whether the database file is still the one opened (not deleted or
+    /// replaced under the running server): one `stat`.
+    async fn check_file(&self) -> StoreResult<()> {
+        let Some((path, opened)) = &self.file else {
+            return Ok(());
+        };
+        match file_identity(path).await {
+            Ok(now) if now == *opened => Ok(()),
+            Ok(_) => Err(StoreError::Unavailable(format!(
+                "database file {} was replaced while the server ran",
+                path.display()
+            ))),
+            Err(e) => Err(StoreError::Unavailable(format!(
+                "database file {}: {e}",
+                path.display()
+            ))),
+        }
+    }
+}
+
+#[cfg(unix)]
+async fn file_identity(path: &Path) -> std::io::Result<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let meta = tokio::fs::metadata(path).await?;
+    Ok((meta.dev(), meta.ino()))
+}
+
+#[cfg(not(unix))]
+async fn file_identity(path: &Path) -> std::io::Result<(u64, u64)> {
+    tokio::fs::metadata(path).await.map(|_| (0, 0))
+}
+
+/// Whether a failed write left the database in a known state: the input was
+/// refused (a rule or a constraint), the storage itself is fine.
+fn is_refusal(e: &StoreError) -> bool {
+    match e {
+        StoreError::Database(sqlx::Error::Database(db)) => matches!(
+            db.kind(),
+            ErrorKind::UniqueViolation
+                | ErrorKind::ForeignKeyViolation
+                | ErrorKind::NotNullViolation
+                | ErrorKind::CheckViolation
+        ),
+        StoreError::Database(_) | StoreError::Unavailable(_) | StoreError::Migration(_) => false,
+        _ => true,
+    }
+}
+
+/// One write transaction (`BEGIN IMMEDIATE`) on a connection of its own.
+/// End it with [`WriteTx::finish`]; dropped unfinished (a cancelled request),
+/// its connection is closed, which rolls the transaction back.
+struct WriteTx<'s> {
+    store: &'s Store,
+    conn: Option<PoolConnection<Sqlite>>,
+}
+
+impl Deref for WriteTx<'_> {
+    type Target = SqliteConnection;
+    fn deref(&self) -> &SqliteConnection {
+        // `conn` is `Some` until `finish` consumes the transaction.
+        self.conn
+            .as_deref()
+            .unwrap_or_else(|| unreachable!("finished transaction"))
+    }
+}
+
+impl DerefMut for WriteTx<'_> {
+    fn deref_mut(&mut self) -> &mut SqliteConnection {
+        self.conn
+            .as_deref_mut()
+            .unwrap_or_else(|| unreachable!("finished transaction"))
+    }
+}
+
+impl Drop for WriteTx<'_> {
+    fn drop(&mut self) {
+        if let Some(mut conn) = self.conn.take() {
+            conn.close_on_drop();
+        }
+    }
+}
+
+impl WriteTx<'_> {
+    /// Commits if `result` is `Ok`, else rolls back. A storage failure (a
+    /// failed statement or commit, a database file that is no longer ours)
+    /// closes the connection, marks the store unhealthy and comes back as
+    /// [`StoreError::Unavailable`]; a refused input leaves both as they were.
+    async fn finish<T>(mut self, result: StoreResult<T>) -> StoreResult<T> {
+        let store = self.store;
+        let Some(mut conn) = self.conn.take() else {
+            return Err(store.storage_failed(StoreError::Unavailable("no connection".into())));
+        };
+        match result {
+            Ok(value) => {
+                if let Err(e) = sqlx::query("COMMIT").execute(&mut *conn).await {
+                    rollback_and_close(conn).await;
+                    return Err(store.storage_failed(e.into()));
+                }
+                drop(conn);
+                // Acknowledge only what is in the file the server will open next.
+                store
+                    .health
+                    .check_file()
+                    .await
+                    .map_err(|e| store.storage_failed(e))?;
+                Ok(value)
+            }
+            Err(e) if is_refusal(&e) => {
+                if let Err(rollback) = sqlx::query("ROLLBACK").execute(&mut *conn).await {
+                    let _ = conn.close().await;
+                    store.storage_failed(rollback.into());
+                }
+                Err(e)
+            }
+            Err(e) => {
+                rollback_and_close(conn).await;
+                Err(store.storage_failed(e))
+            }
+        }
+    }
+}
+
+/// Rolls back explicitly and closes the connection: its state is unknown, so
+/// it never goes back to the pool.
+async fn rollback_and_close(mut conn: PoolConnection<Sqlite>) {
+    let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+    let _ = conn.close().await;
+}
+
+/// A clear message for a database that is not ours (another program's, or
+/// migrated by a newer version).
+fn foreign(path: &str, e: StoreError) -> StoreError {
+    use sqlx::migrate::MigrateError as M;
+    match e {
+        StoreError::Migration(M::VersionMissing(v)) => StoreError::Foreign(format!(
+            "the database {path} was migrated by a newer or different program (migration {v} is unknown to this version of IKZ-Werkstatt); refusing to use it"
+        )),
+        StoreError::Migration(M::VersionMismatch(v)) => StoreError::Foreign(format!(
+            "the database {path} holds a migration {v} that differs from this version's; refusing to use it"
+        )),
+        StoreError::Migration(M::Dirty(v)) => StoreError::Foreign(format!(
+            "the database {path} has a half-applied migration {v}; restore a backup"
+        )),
+        StoreError::Migration(M::VersionTooNew(v, _)) => StoreError::Foreign(format!(
+            "the database {path} is at migration {v}, newer than this version of IKZ-Werkstatt knows"
+        )),
+        StoreError::Database(sqlx::Error::Database(db))
+            if db.code().as_deref() == Some("26") =>
+        {
+            StoreError::Foreign(format!("{path} is not an SQLite database: {db}"))
+        }
+        other => other,
+    }
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
@@ -148,6 +353,8 @@ macro_rules! participant_columns {
 
 impl Store {
     /// Opens (creating if needed) the database at `url` and runs the migrations.
+    /// A database whose migrations are not ours comes back as
+    /// [`StoreError::Foreign`] with a message that says so.
     pub async fn open(url: &str) -> StoreResult<Self> {
         if !url.starts_with("sqlite:") {
             return Err(StoreError::UnsupportedDatabase(
@@ -155,17 +362,131 @@ impl Store {
             ));
         }
         let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
+        let path = options.get_filename().to_owned();
+        let in_memory = path.as_os_str().is_empty() || path == Path::new(":memory:");
+        let name = path.display().to_string();
+        let file = if in_memory {
+            None
+        } else {
+            // Create and migrate with a pool of its own; the serving pool below
+            // never creates the file, so a database deleted under the running
+            // server is not silently replaced by an empty one.
+            let setup = SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(options.clone().create_if_missing(true))
+                .await
+                .map_err(|e| foreign(&name, e.into()))?;
+            let migrated = sqlx::migrate!("./migrations/sqlite").run(&setup).await;
+            setup.close().await;
+            migrated.map_err(|e| foreign(&name, e.into()))?;
+            let identity = file_identity(&path)
+                .await
+                .map_err(|e| StoreError::Unavailable(format!("database file {name}: {e}")))?;
+            Some((path, identity))
+        };
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options)
+            // A connection still inside a transaction never goes back to the pool.
+            .after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
+            .connect_with(options.create_if_missing(in_memory))
             .await?;
-        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        if in_memory {
+            sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        }
+        Ok(Self {
+            pool,
+            health: Arc::new(Health {
+                ok: AtomicBool::new(true),
+                cause: StdMutex::new(String::new()),
+                probing: tokio::sync::Mutex::new(()),
+                file,
+            }),
+        })
+    }
+
+    /// Closes every connection (checkpointing the WAL into the database file).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Marks the store unhealthy because of `e`; returns it as
+    /// [`StoreError::Unavailable`].
+    fn storage_failed(&self, e: StoreError) -> StoreError {
+        let cause = match e {
+            StoreError::Unavailable(cause) => cause,
+            other => other.to_string(),
+        };
+        self.health.failed(&cause);
+        StoreError::Unavailable(cause)
+    }
+
+    /// Starts a write. While the store is unhealthy a probe write must commit
+    /// first; if it does not, the write is refused with
+    /// [`StoreError::Unavailable`].
+    async fn begin_write(&self) -> StoreResult<WriteTx<'_>> {
+        if !self.health.is_ok() {
+            self.probe().await?;
+        }
+        self.begin_unchecked().await
+    }
+
+    async fn begin_unchecked(&self) -> StoreResult<WriteTx<'_>> {
+        let mut conn = self
+            .pool
+            .acquire()
+            .await
+            .map_err(|e| self.storage_failed(e.into()))?;
+        if let Err(e) = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
+            conn.close_on_drop();
+            return Err(self.storage_failed(e.into()));
+        }
+        Ok(WriteTx {
+            store: self,
+            conn: Some(conn),
+        })
+    }
+
+    /// Rewrites the probe row; healthy again if that commits (into the file
+    /// opened at start).
+    async fn probe(&self) -> StoreResult<()> {
+        let _one = self.health.probing.lock().await;
+        if self.health.is_ok() {
+            return Ok(());
+        }
+        let mut tx = self.begin_unchecked().await?;
+        let result = sqlx::query(
+            "INSERT INTO health_probe (id, probed_at) VALUES (1, ?)
+             ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at",
+        )
+        .bind(crate::auth::now())
+        .execute(&mut *tx)
+        .await
+        .map(|_| ())
+        .map_err(StoreError::from);
+        tx.finish(result).await?;
+        self.health.recovered();
+        Ok(())
+    }
+
+    /// `Ok` if writes commit; else why not. While healthy this checks that
+    /// the database file is still the one opened; while unhealthy it probes.
+    pub async fn health(&self) -> Result<(), String> {
+        if self.health.is_ok() {
+            if let Err(e) = self.health.check_file().await {
+                self.storage_failed(e);
+            }
+        }
+        if self.health.is_ok() {
+            return Ok(());
+        }
+        match self.probe().await {
+            Ok(()) => Ok(()),
+            Err(_) => Err(self.health.cause()),
+        }
     }
 
     pub async fn create_session(
@@ -175,7 +496,7 @@ impl Store {
         moderator_token_hash: &[u8],
         now: i64,
     ) -> StoreResult<SessionRecord> {
-        let mut conn = self.pool.acquire().await?;
+        let mut tx = self.begin_write().await?;
         let row = NewSession {
             details,
             join_code,
@@ -183,7 +504,8 @@ impl Store {
             settings_json: "{}",
             now,
         };
-        insert_session(&mut conn, &row).await
+        let result = insert_session(&mut tx, &row).await;
+        tx.finish(result).await
     }
 
     /// A new session prepared like `source`: the same groups (names, colours,
@@ -198,26 +520,29 @@ impl Store {
         settings_json: &str,
         now: i64,
     ) -> StoreResult<SessionRecord> {
-        let mut tx = self.pool.begin().await?;
-        let row = NewSession {
-            details,
-            join_code,
-            moderator_token_hash,
-            settings_json,
-            now,
-        };
-        let record = insert_session(&mut tx, &row).await?;
-        let groups: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT name, colour, position FROM groups WHERE session_id = ? ORDER BY position",
-        )
-        .bind(source_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        for (name, colour, position) in groups {
-            insert_group(&mut tx, &new_id(), &record.id, &name, &colour, position).await?;
+        let mut tx = self.begin_write().await?;
+        let result = async {
+            let row = NewSession {
+                details,
+                join_code,
+                moderator_token_hash,
+                settings_json,
+                now,
+            };
+            let record = insert_session(&mut tx, &row).await?;
+            let groups: Vec<(String, String, i64)> = sqlx::query_as(
+                "SELECT name, colour, position FROM groups WHERE session_id = ? ORDER BY position",
+            )
+            .bind(source_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            for (name, colour, position) in groups {
+                insert_group(&mut tx, &new_id(), &record.id, &name, &colour, position).await?;
+            }
+            Ok(record)
         }
-        tx.commit().await?;
-        Ok(record)
+        .await;
+        tx.finish(result).await
     }
 
     /// Writes an imported session (session, settings, groups, boards) in one
@@ -229,7 +554,8 @@ impl Store {
         moderator_token_hash: &[u8],
         now: i64,
     ) -> StoreResult<SessionRecord> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
+        let result = async {
         let row = NewSession {
             details: import.details,
             join_code,
@@ -260,8 +586,10 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        tx.commit().await?;
-        Ok(record)
+                Ok(record)
+        }
+        .await;
+        tx.finish(result).await
     }
 
     /// Number of sessions stored (for tests that check nothing was written).
@@ -325,33 +653,36 @@ impl Store {
         session_id: &str,
         details: &GroupDetails,
     ) -> StoreResult<GroupView> {
-        let mut tx = self.pool.begin().await?;
-        let (count, next): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COALESCE(MAX(position), -1) + 1 FROM groups WHERE session_id = ?",
-        )
-        .bind(session_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if count as usize >= limits::GROUPS_PER_SESSION {
-            return Err(StoreError::TooManyGroups);
+        let mut tx = self.begin_write().await?;
+        let result = async {
+            let (count, next): (i64, i64) = sqlx::query_as(
+                "SELECT COUNT(*), COALESCE(MAX(position), -1) + 1 FROM groups WHERE session_id = ?",
+            )
+            .bind(session_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if count as usize >= limits::GROUPS_PER_SESSION {
+                return Err(StoreError::TooManyGroups);
+            }
+            let id = new_id();
+            insert_group(
+                &mut tx,
+                &id,
+                session_id,
+                &details.name,
+                &details.colour,
+                next,
+            )
+            .await?;
+            Ok(GroupView {
+                id,
+                name: details.name.clone(),
+                colour: details.colour.clone(),
+                member_count: 0,
+            })
         }
-        let id = new_id();
-        insert_group(
-            &mut tx,
-            &id,
-            session_id,
-            &details.name,
-            &details.colour,
-            next,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(GroupView {
-            id,
-            name: details.name.clone(),
-            colour: details.colour.clone(),
-            member_count: 0,
-        })
+        .await;
+        tx.finish(result).await
     }
 
     pub async fn update_group(
@@ -360,49 +691,54 @@ impl Store {
         group_id: &str,
         details: &GroupDetails,
     ) -> StoreResult<GroupView> {
+        let mut tx = self.begin_write().await?;
         let result =
             sqlx::query("UPDATE groups SET name = ?, colour = ? WHERE id = ? AND session_id = ?")
                 .bind(&details.name)
                 .bind(&details.colour)
                 .bind(group_id)
                 .bind(session_id)
-                .execute(&self.pool)
+                .execute(&mut *tx)
                 .await;
-        match result {
+        let result = match result {
             Ok(done) if done.rows_affected() == 0 => Err(StoreError::UnknownGroup),
-            Ok(_) => self
-                .groups(session_id)
-                .await?
-                .into_iter()
-                .find(|g| g.id == group_id)
-                .ok_or(StoreError::UnknownGroup),
+            Ok(_) => Ok(()),
             Err(e) if is_unique_violation(&e) => Err(StoreError::DuplicateGroupName),
             Err(e) => Err(e.into()),
-        }
+        };
+        tx.finish(result).await?;
+        self.groups(session_id)
+            .await?
+            .into_iter()
+            .find(|g| g.id == group_id)
+            .ok_or(StoreError::UnknownGroup)
     }
 
     /// Removes an empty group; a group with members keeps its work and stays.
     pub async fn remove_group(&self, session_id: &str, group_id: &str) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        ensure_group_in_session(&mut tx, session_id, group_id).await?;
-        let members: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM participants WHERE group_id = ?")
+        let mut tx = self.begin_write().await?;
+        let result = async {
+            ensure_group_in_session(&mut tx, session_id, group_id).await?;
+            let members: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM participants WHERE group_id = ?")
+                    .bind(group_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if members > 0 {
+                return Err(StoreError::GroupNotEmpty);
+            }
+            let done = sqlx::query("DELETE FROM groups WHERE id = ? AND session_id = ?")
                 .bind(group_id)
-                .fetch_one(&mut *tx)
+                .bind(session_id)
+                .execute(&mut *tx)
                 .await?;
-        if members > 0 {
-            return Err(StoreError::GroupNotEmpty);
+            if done.rows_affected() == 0 {
+                return Err(StoreError::UnknownGroup);
+            }
+            Ok(())
         }
-        let done = sqlx::query("DELETE FROM groups WHERE id = ? AND session_id = ?")
-            .bind(group_id)
-            .bind(session_id)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::UnknownGroup);
-        }
-        tx.commit().await?;
-        Ok(())
+        .await;
+        tx.finish(result).await
     }
 
     /// Moves a participant to another group of the same session.
@@ -412,20 +748,23 @@ impl Store {
         participant_id: &str,
         group_id: &str,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        ensure_group_in_session(&mut tx, session_id, group_id).await?;
-        let done =
-            sqlx::query("UPDATE participants SET group_id = ? WHERE id = ? AND session_id = ?")
-                .bind(group_id)
-                .bind(participant_id)
-                .bind(session_id)
-                .execute(&mut *tx)
-                .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::UnknownParticipant);
+        let mut tx = self.begin_write().await?;
+        let result = async {
+            ensure_group_in_session(&mut tx, session_id, group_id).await?;
+            let done =
+                sqlx::query("UPDATE participants SET group_id = ? WHERE id = ? AND session_id = ?")
+                    .bind(group_id)
+                    .bind(participant_id)
+                    .bind(session_id)
+                    .execute(&mut *tx)
+                    .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::UnknownParticipant);
+            }
+            Ok(())
         }
-        tx.commit().await?;
-        Ok(())
+        .await;
+        tx.finish(result).await
     }
 
     pub async fn add_participant(
@@ -437,41 +776,44 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> StoreResult<ParticipantRecord> {
-        let mut tx = self.pool.begin().await?;
-        ensure_group_in_session(&mut tx, session_id, group_id).await?;
-        let count: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM participants WHERE session_id = ?")
-                .bind(session_id)
-                .fetch_one(&mut *tx)
-                .await?;
-        if count as usize >= limits::PARTICIPANTS_PER_SESSION {
-            return Err(StoreError::SessionFull);
-        }
-        let id = new_id();
-        sqlx::query(
-            "INSERT INTO participants
+        let mut tx = self.begin_write().await?;
+        let result = async {
+            ensure_group_in_session(&mut tx, session_id, group_id).await?;
+            let count: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM participants WHERE session_id = ?")
+                    .bind(session_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if count as usize >= limits::PARTICIPANTS_PER_SESSION {
+                return Err(StoreError::SessionFull);
+            }
+            let id = new_id();
+            sqlx::query(
+                "INSERT INTO participants
              (id, session_id, group_id, token_hash, display_name, kommune, created_at, expires_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&id)
-        .bind(session_id)
-        .bind(group_id)
-        .bind(token_hash)
-        .bind(&details.display_name)
-        .bind(&details.kommune)
-        .bind(now)
-        .bind(expires_at)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(ParticipantRecord {
-            id,
-            session_id: session_id.to_owned(),
-            group_id: group_id.to_owned(),
-            display_name: details.display_name.clone(),
-            kommune: details.kommune.clone(),
-            expires_at,
-        })
+            )
+            .bind(&id)
+            .bind(session_id)
+            .bind(group_id)
+            .bind(token_hash)
+            .bind(&details.display_name)
+            .bind(&details.kommune)
+            .bind(now)
+            .bind(expires_at)
+            .execute(&mut *tx)
+            .await?;
+            Ok(ParticipantRecord {
+                id,
+                session_id: session_id.to_owned(),
+                group_id: group_id.to_owned(),
+                display_name: details.display_name.clone(),
+                kommune: details.kommune.clone(),
+                expires_at,
+            })
+        }
+        .await;
+        tx.finish(result).await
     }
 
     pub async fn participant_by_token(
@@ -541,18 +883,22 @@ impl Store {
 
     /// Stores the moderator's settings (JSON) of a session.
     pub async fn save_settings(&self, session_id: &str, settings_json: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE workshop_sessions SET settings_json = ? WHERE id = ?")
+        let mut tx = self.begin_write().await?;
+        let result = sqlx::query("UPDATE workshop_sessions SET settings_json = ? WHERE id = ?")
             .bind(settings_json)
             .bind(session_id)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+            .execute(&mut *tx)
+            .await
+            .map(|_| ())
+            .map_err(StoreError::from);
+        tx.finish(result).await
     }
 
     /// Commits one op and the board state it produced, atomically. Returns only
     /// after the transaction is durable (synchronous=FULL).
     pub async fn commit_op(&self, op: &CommittedOp<'_>) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
+        let result = async {
         sqlx::query(
             "INSERT INTO op_log (session_id, seq, op_id, board_id, group_id, author_id, op_json, created_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -583,8 +929,10 @@ impl Store {
             .bind(op.session_id)
             .execute(&mut *tx)
             .await?;
-        tx.commit().await?;
-        Ok(())
+                Ok(())
+        }
+        .await;
+        tx.finish(result).await
     }
 
     /// One group's (`None`: every group's) ops after `after_seq` up to
