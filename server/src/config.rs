@@ -28,4 +28,25 @@ impl Config {
             )
         })
     }
+
+    /// The directory holding the SQLite database (checked and locked at
+    /// start); `None` for another database or an in-memory one.
+    pub fn database_dir(&self) -> Option<PathBuf> {
+        let Some(url) = &self.database_url else {
+            return Some(self.data_dir.clone());
+        };
+        let path = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))?;
+        let path = path.split('?').next().unwrap_or_default();
+        if path.is_empty() || path == ":memory:" {
+            return None;
+        }
+        let parent = std::path::Path::new(path).parent()?;
+        Some(if parent.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            parent.to_owned()
+        })
+    }
 }

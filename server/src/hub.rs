@@ -11,12 +11,19 @@ use app::domain::settings::{admit, ChangeContext, SessionSettings, SettingsChang
 use app::domain::templates;
 use app::protocol::{OpEnvelope, PresenceEntry, Refusal, SequencedOp};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex as StdMutex};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex as StdMutex, Weak};
+use std::time::Duration;
 use tokio::sync::{broadcast, watch, Mutex};
 
 /// Ops buffered per room for slow connections; a connection that falls further
 /// behind is closed and catches up from the log when it reconnects.
 const ROOM_CHANNEL: usize = 256;
+/// A room nobody is connected to and nobody used for this long is dropped
+/// from memory; it is loaded from the store again on next use.
+pub const ROOM_IDLE: Duration = Duration::from_secs(30 * 60);
+/// How often idle rooms are looked for.
+const EVICTION_SWEEP: Duration = Duration::from_secs(60);
 
 pub struct Hub {
     store: Store,
@@ -57,6 +64,8 @@ pub struct Room {
     moved: broadcast::Sender<String>,
     /// Last committed op per group (unix seconds), for the moderator.
     activity: StdMutex<BTreeMap<String, i64>>,
+    /// When the room was last handed out or written to (unix ms).
+    last_used: AtomicI64,
 }
 
 /// The result of submitting an op.
@@ -78,10 +87,49 @@ impl Hub {
         &self.store
     }
 
+    /// Drops idle rooms every minute while the hub lives (needs a tokio
+    /// runtime; without one, nothing is swept).
+    pub fn sweep_idle_rooms(self: &Arc<Self>) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let hub: Weak<Self> = Arc::downgrade(self);
+        runtime.spawn(async move {
+            loop {
+                tokio::time::sleep(EVICTION_SWEEP).await;
+                let Some(hub) = hub.upgrade() else { break };
+                let evicted = hub.evict_idle(ROOM_IDLE).await;
+                if evicted > 0 {
+                    tracing::debug!(evicted, "idle rooms dropped from memory");
+                }
+            }
+        });
+    }
+
+    /// Drops rooms that no connection or request holds and that were not used
+    /// for `idle`; returns how many. Their state is all in the store.
+    pub async fn evict_idle(&self, idle: Duration) -> usize {
+        let mut rooms = self.rooms.lock().await;
+        let before = rooms.len();
+        let cutoff = now_ms().saturating_sub(i64::try_from(idle.as_millis()).unwrap_or(i64::MAX));
+        // Only the map holds an unused room; anyone else must take the map's
+        // lock to get it, so nobody can pick it up while it is dropped.
+        rooms.retain(|_, room| {
+            Arc::strong_count(room) > 1 || room.last_used.load(Ordering::Acquire) > cutoff
+        });
+        before - rooms.len()
+    }
+
+    /// Number of rooms in memory.
+    pub async fn room_count(&self) -> usize {
+        self.rooms.lock().await.len()
+    }
+
     /// The room of a session, loaded from the store on first use.
     pub async fn room(&self, session_id: &str) -> Result<Arc<Room>, StoreError> {
         let mut rooms = self.rooms.lock().await;
         if let Some(room) = rooms.get(session_id) {
+            room.touch();
             return Ok(room.clone());
         }
         let record = self.store.load_room(session_id).await?;
@@ -107,6 +155,7 @@ impl Hub {
             ops: broadcast::channel(ROOM_CHANNEL).0,
             online: StdMutex::new(BTreeMap::new()),
             presence: watch::channel(0).0,
+            last_used: AtomicI64::new(now_ms()),
         });
         rooms.insert(session_id.to_owned(), room.clone());
         Ok(room)
@@ -114,6 +163,10 @@ impl Hub {
 }
 
 impl Room {
+    fn touch(&self) {
+        self.last_used.store(now_ms(), Ordering::Release);
+    }
+
     pub fn session_id(&self) -> &str {
         &self.session_id
     }
@@ -138,6 +191,7 @@ impl Room {
             .and_then(|(_, key)| templates::find(key))
             .ok_or(Refusal::UnknownTemplate)?;
         let mut state = self.state.lock().await;
+        self.touch();
         if let Some(seq) = state.op_seqs.get(&env.op_id) {
             return Ok(Submitted::Duplicate(*seq));
         }

@@ -1,11 +1,20 @@
 use axum::serve::ListenerExt;
 use clap::Parser;
 use leptos::config::get_configuration;
-use server::{app_router, config::Config, state::AppState, store::Store};
+use server::{app_router, config::Config, datadir, state::AppState, store::Store};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() {
+    if let Err(e) = run().await {
+        // A clear sentence on stderr and a failing exit code, not a panic.
+        eprintln!("ikz-werkstatt: {e}");
+        tracing::error!("{e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
         // Logs on stderr, as the README says; stdout stays free.
         .with_writer(std::io::stderr)
@@ -24,9 +33,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(addr) = config.listen {
         leptos_options.site_addr = addr;
     }
-    if config.database_url.is_none() {
-        tokio::fs::create_dir_all(&config.data_dir).await?;
-    }
+    // The data directory must take writes, and only one server may use it;
+    // the lock is held until the process ends.
+    let _lock = match config.database_dir() {
+        Some(dir) => Some(tokio::task::spawn_blocking(move || datadir::prepare(&dir)).await??),
+        None => None,
+    };
     let store = Store::open(&config.database_url()).await?;
     let addr = leptos_options.site_addr;
     let app = app_router(AppState::new(store, leptos_options));

@@ -28,8 +28,10 @@ impl FromRef<AppState> for LeptosOptions {
 
 impl AppState {
     pub fn new(store: Store, leptos_options: LeptosOptions) -> Self {
+        let hub = Arc::new(Hub::new(store.clone()));
+        hub.sweep_idle_rooms();
         Self {
-            hub: Arc::new(Hub::new(store.clone())),
+            hub,
             join_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(
                 NonZeroU32::new(JOIN_ATTEMPTS_PER_MINUTE).unwrap_or(NonZeroU32::MIN),
             ))),

@@ -459,8 +459,9 @@ impl Store {
         }
         let mut tx = self.begin_unchecked().await?;
         let result = sqlx::query(
-            "INSERT INTO health_probe (id, probed_at) VALUES (1, ?)
-             ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at",
+            "INSERT INTO health_probe (id, probed_at, padding) VALUES (1, ?, zeroblob(65536))
+             ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at,
+             padding = zeroblob(65536 + (excluded.probed_at % 2))",
         )
         .bind(crate::auth::now())
         .execute(&mut *tx)
