@@ -128,6 +128,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_rate_limits_and_storage_failures_are_temporary() {
+        assert!(Refusal::RateLimited.is_temporary());
+        assert!(Refusal::StorageUnavailable.is_temporary());
+        for permanent in [
+            Refusal::ForeignBoard,
+            Refusal::UnknownTemplate,
+            Refusal::MalformedMessage,
+            Refusal::Internal,
+        ] {
+            assert!(!permanent.is_temporary(), "{permanent:?}");
+        }
+    }
+
+    #[test]
     fn every_refusal_round_trips_through_json() {
         let msgs = [
             Refusal::Invalid {

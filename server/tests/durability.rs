@@ -246,9 +246,11 @@ fn board_of<'a>(room: &'a server::store::RoomRecord, id: &str) -> &'a str {
 // Database file deleted or replaced
 // ---------------------------------------------------------------------------
 
-async fn one_acked_op(live: &Live) -> (Client, String) {
+/// A session with one participant who committed one op; returns their
+/// client, their board and the moderator's secret.
+async fn one_acked_op(live: &Live) -> (Client, String, String) {
     let server = &live.server;
-    let session = server.session("ACDEFH").await;
+    let (session, secret) = server.moderated_session("ACDEFH").await;
     let group = server.group(&session, "Gruppe A").await;
     let alice = server.person(&session, "ACDEFH", &group, "Alice").await;
     let mut client = server.connect(&alice).await;
@@ -257,7 +259,7 @@ async fn one_acked_op(live: &Live) -> (Client, String) {
     let (_, reply) = send_card(&mut client, &board, 1).await;
     assert_eq!(reply["type"], "ack", "{reply}");
     assert_eq!(healthz(server).await, 200);
-    (client, board)
+    (client, board, secret)
 }
 
 #[tokio::test]
@@ -265,13 +267,27 @@ async fn a_deleted_database_file_refuses_ops_and_turns_healthz_red() {
     let root = tempfile::tempdir().expect("temp dir");
     let db = root.path().join("test.db");
     let live = serve_at(&db).await;
-    let (mut client, board) = one_acked_op(&live).await;
+    let (mut client, board, secret) = one_acked_op(&live).await;
 
     std::fs::remove_file(&db).expect("delete database");
     let (_, reply) = send_card(&mut client, &board, 2).await;
     assert_eq!(reply["type"], "rejected", "{reply}");
     assert_eq!(reply["refusal"]["kind"], "storage_unavailable", "{reply}");
     assert_eq!(healthz(&live.server).await, 503);
+    // Writes over HTTP are refused the same way, with a typed 503.
+    let (status, body) = live
+        .server
+        .moderate(
+            &secret,
+            "POST",
+            "/api/moderation/groups",
+            serde_json::json!({ "name": "Gruppe B", "colour": "#8ecae6" }),
+        )
+        .await;
+    assert_eq!(
+        (status, &body["code"]),
+        (503, &Value::from("storage_unavailable"))
+    );
     // It stays refused: the file the server opened is gone for good.
     let (_, reply) = send_card(&mut client, &board, 3).await;
     assert_eq!(reply["refusal"]["kind"], "storage_unavailable", "{reply}");
@@ -285,7 +301,7 @@ async fn a_replaced_database_file_refuses_ops_and_turns_healthz_red() {
     let root = tempfile::tempdir().expect("temp dir");
     let db = root.path().join("test.db");
     let live = serve_at(&db).await;
-    let (mut client, board) = one_acked_op(&live).await;
+    let (mut client, board, _) = one_acked_op(&live).await;
 
     let other = root.path().join("other.db");
     let store = Store::open(&format!("sqlite://{}", other.display()))

@@ -119,31 +119,30 @@ fn is_refusal(e: &StoreError) -> bool {
 /// its connection is closed, which rolls the transaction back.
 struct WriteTx<'s> {
     store: &'s Store,
-    conn: Option<PoolConnection<Sqlite>>,
+    conn: PoolConnection<Sqlite>,
+    /// Whether the connection is known to be outside any transaction (it may
+    /// go back to the pool).
+    settled: bool,
 }
 
 impl Deref for WriteTx<'_> {
     type Target = SqliteConnection;
     fn deref(&self) -> &SqliteConnection {
-        // `conn` is `Some` until `finish` consumes the transaction.
-        self.conn
-            .as_deref()
-            .unwrap_or_else(|| unreachable!("finished transaction"))
+        &self.conn
     }
 }
 
 impl DerefMut for WriteTx<'_> {
     fn deref_mut(&mut self) -> &mut SqliteConnection {
-        self.conn
-            .as_deref_mut()
-            .unwrap_or_else(|| unreachable!("finished transaction"))
+        &mut self.conn
     }
 }
 
 impl Drop for WriteTx<'_> {
     fn drop(&mut self) {
-        if let Some(mut conn) = self.conn.take() {
-            conn.close_on_drop();
+        if !self.settled {
+            // State unknown: closed, never returned to the pool.
+            self.conn.close_on_drop();
         }
     }
 }
@@ -155,16 +154,14 @@ impl WriteTx<'_> {
     /// [`StoreError::Unavailable`]; a refused input leaves both as they were.
     async fn finish<T>(mut self, result: StoreResult<T>) -> StoreResult<T> {
         let store = self.store;
-        let Some(mut conn) = self.conn.take() else {
-            return Err(store.storage_failed(StoreError::Unavailable("no connection".into())));
-        };
         match result {
             Ok(value) => {
-                if let Err(e) = sqlx::query("COMMIT").execute(&mut *conn).await {
-                    rollback_and_close(conn).await;
+                if let Err(e) = sqlx::query("COMMIT").execute(&mut *self.conn).await {
+                    self.rollback().await;
                     return Err(store.storage_failed(e.into()));
                 }
-                drop(conn);
+                self.settled = true;
+                drop(self);
                 // Acknowledge only what is in the file the server will open next.
                 store
                     .health
@@ -174,25 +171,26 @@ impl WriteTx<'_> {
                 Ok(value)
             }
             Err(e) if is_refusal(&e) => {
-                if let Err(rollback) = sqlx::query("ROLLBACK").execute(&mut *conn).await {
-                    let _ = conn.close().await;
-                    store.storage_failed(rollback.into());
+                match sqlx::query("ROLLBACK").execute(&mut *self.conn).await {
+                    Ok(_) => self.settled = true,
+                    Err(rollback) => {
+                        store.storage_failed(rollback.into());
+                    }
                 }
                 Err(e)
             }
             Err(e) => {
-                rollback_and_close(conn).await;
+                self.rollback().await;
                 Err(store.storage_failed(e))
             }
         }
     }
-}
 
-/// Rolls back explicitly and closes the connection: its state is unknown, so
-/// it never goes back to the pool.
-async fn rollback_and_close(mut conn: PoolConnection<Sqlite>) {
-    let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-    let _ = conn.close().await;
+    /// Rolls back explicitly; the connection is closed on drop all the same
+    /// (`settled` stays false): its state is unknown.
+    async fn rollback(&mut self) {
+        let _ = sqlx::query("ROLLBACK").execute(&mut *self.conn).await;
+    }
 }
 
 /// A clear message for a database that is not ours (another program's, or
@@ -446,7 +444,8 @@ impl Store {
         }
         Ok(WriteTx {
             store: self,
-            conn: Some(conn),
+            conn,
+            settled: false,
         })
     }
 
