@@ -21,8 +21,8 @@ use app::domain::settings::SessionSettings;
 use app::protocol::{
     ClientMsg, OpEnvelope, PresenceEntry, Refusal, SequencedOp, ServerMsg, MAX_CLIENT_MESSAGE,
 };
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::ws::{close_code, CloseFrame};
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -33,9 +33,9 @@ use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
 use tokio::sync::Notify;
 use tokio::time::Instant;
-use tokio::sync::broadcast::error::RecvError;
 
 /// Ops per second a connection may send (typing produces a few), with a burst
 /// for resending an outbox after a reconnect.
@@ -76,7 +76,11 @@ pub struct CrossOrigin;
 
 impl IntoResponse for CrossOrigin {
     fn into_response(self) -> Response {
-        (StatusCode::FORBIDDEN, "cross-origin live connection refused").into_response()
+        (
+            StatusCode::FORBIDDEN,
+            "cross-origin live connection refused",
+        )
+            .into_response()
     }
 }
 
@@ -453,17 +457,17 @@ impl Connection {
             let keep_going = match message {
                 // One `Hello` per connection (a catch-up can be a whole
                 // snapshot), and it counts against the rate limit like an op.
-                Ok(ClientMsg::Hello { .. }) if sent_upto.is_some() => {
-                    let reply = ServerMsg::Rejected {
-                        op_id: String::new(),
-                        refusal: Refusal::MalformedMessage,
-                    };
-                    send(&mut socket, &reply).await
-                }
                 Ok(ClientMsg::Hello { .. }) if self.limiter.check().is_err() => {
                     let reply = ServerMsg::Rejected {
                         op_id: String::new(),
                         refusal: Refusal::RateLimited,
+                    };
+                    send(&mut socket, &reply).await
+                }
+                Ok(ClientMsg::Hello { .. }) if sent_upto.is_some() => {
+                    let reply = ServerMsg::Rejected {
+                        op_id: String::new(),
+                        refusal: Refusal::MalformedMessage,
                     };
                     send(&mut socket, &reply).await
                 }

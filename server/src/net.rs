@@ -269,9 +269,10 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let ip = peer.ip();
-        let admitted = registry.lock().ok().and_then(|mut r| {
-            r.make_room(ip, &limits).then(|| r.add(ip))
-        });
+        let admitted = registry
+            .lock()
+            .ok()
+            .and_then(|mut r| r.make_room(ip, &limits).then(|| r.add(ip)));
         let Some((id, spoke, shed)) = admitted else {
             tracing::warn!("refusing a connection from {ip}: every connection in the way is busy");
             drop(tcp);

@@ -37,7 +37,9 @@ pub struct WebSettings {
 impl WebSettings {
     /// Served over https: the participant cookie is `Secure` and `__Host-`.
     pub fn https(&self) -> bool {
-        self.public_origin.as_ref().is_some_and(PublicOrigin::is_https)
+        self.public_origin
+            .as_ref()
+            .is_some_and(PublicOrigin::is_https)
     }
 }
 
