@@ -131,8 +131,15 @@ async fn idle_connections_cannot_exhaust_the_file_descriptors() {
     // cap the server runs out of descriptors and accepts nobody any more.
     let server = start(Some(256), &[]).await;
     let mut idle = Vec::new();
-    for _ in 0..400 {
-        idle.push(TcpStream::connect(server.addr).await.expect("connect"));
+    for i in 0..400 {
+        let connect = timeout(Duration::from_secs(5), TcpStream::connect(server.addr));
+        let Ok(Ok(tcp)) = connect.await else {
+            panic!(
+                "connection {i} was not accepted (the server stopped accepting):\n{}",
+                server.log()
+            );
+        };
+        idle.push(tcp);
     }
     assert!(
         healthz(server.addr, Duration::from_secs(8)).await,
