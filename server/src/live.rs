@@ -129,11 +129,15 @@ impl FromRequestParts<AppState> for SameOrigin {
     }
 }
 
-/// Open live sockets per participant or moderator secret, oldest first.
+/// The open sockets of one participant or moderator secret, oldest first:
+/// each socket's id and what tells it that a newer one replaced it.
+type SocketQueue = VecDeque<(u64, Arc<Notify>)>;
+
+/// Open live sockets per participant or moderator secret.
 #[derive(Default)]
 pub struct LiveSockets {
     next_id: AtomicU64,
-    open: Mutex<HashMap<String, VecDeque<(u64, Arc<Notify>)>>>,
+    open: Mutex<HashMap<String, SocketQueue>>,
 }
 
 /// One open live socket; `replaced` fires when a newer one pushed it out.
@@ -164,14 +168,6 @@ impl LiveSockets {
             id,
             replaced,
         }
-    }
-
-    /// Open sockets under `key`.
-    pub fn count(&self, key: &str) -> usize {
-        self.open
-            .lock()
-            .map(|open| open.get(key).map_or(0, VecDeque::len))
-            .unwrap_or(0)
     }
 }
 
