@@ -99,3 +99,26 @@ impl Config {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::PublicOrigin;
+
+    #[test]
+    fn public_origin_is_scheme_and_host_only() {
+        let origin = PublicOrigin::parse(" HTTPS://Werkstatt.Example.de/ ").unwrap();
+        assert_eq!(origin.as_str(), "https://werkstatt.example.de");
+        assert!(origin.is_https());
+        let local = PublicOrigin::parse("http://10.0.0.5:3000").unwrap();
+        assert!(!local.is_https());
+        for bad in [
+            "werkstatt.example.de",
+            "ftp://werkstatt.example.de",
+            "https://",
+            "https://werkstatt.example.de/app",
+            "https://user@werkstatt.example.de",
+        ] {
+            assert!(PublicOrigin::parse(bad).is_err(), "{bad}");
+        }
+    }
+}

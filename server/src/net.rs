@@ -298,12 +298,12 @@ pub async fn serve(
     drop(listener);
     let _ = stop_tx.send(true);
     // Every connection task holds a receiver; they are done when all are gone.
+    drop(stop_rx);
     let drained = async {
-        while stop_tx.receiver_count() > 1 {
+        while stop_tx.receiver_count() > 0 {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     };
-    drop(stop_rx);
     let _ = tokio::time::timeout(SHUTDOWN_GRACE, drained).await;
 }
 
