@@ -50,9 +50,13 @@ pub fn random_join_code() -> JoinCode {
     JoinCode::from_random(indices)
 }
 
-/// The cookie that holds a participant's token for one session.
-pub fn participant_cookie_name(code: &JoinCode) -> String {
-    format!("ikz_p_{code}")
+/// The cookie that holds a participant's token for one session. Over https
+/// it carries the `__Host-` prefix: browsers then accept it only with
+/// `Secure`, `Path=/` and no `Domain`, so no other host can plant or
+/// overwrite it.
+pub fn participant_cookie_name(code: &JoinCode, https: bool) -> String {
+    let prefix = if https { "__Host-" } else { "" };
+    format!("{prefix}ikz_p_{code}")
 }
 
 /// A request carrying the moderator secret of a session (`Authorization: Bearer …`).
@@ -119,7 +123,7 @@ impl FromRequestParts<AppState> for Participant {
             SessionByCode::from_request_parts(parts, state).await?;
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar
-            .get(&participant_cookie_name(&code))
+            .get(&participant_cookie_name(&code, state.web.https()))
             .map(|c| c.value().to_owned())
             .ok_or(ApiError::NotJoined)?;
         let participant = state

@@ -17,6 +17,76 @@ pub struct Config {
     /// Database URL; defaults to `sqlite://<data-dir>/ikz-werkstatt.db`.
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
+
+    /// The address participants open, e.g. `https://werkstatt.example.de`.
+    /// Live connections from pages of any other origin are refused; over
+    /// https the participant cookie is `Secure` with the `__Host-` prefix.
+    /// Unset: the request's own `Host` (http or https) is the origin.
+    #[arg(long, env = "IKZ_PUBLIC_ORIGIN", value_parser = PublicOrigin::parse)]
+    pub public_origin: Option<PublicOrigin>,
+
+    /// Seconds a client has to send a request head, also on an idle
+    /// keep-alive connection or one that has not sent anything yet.
+    #[arg(long, env = "IKZ_HEADER_READ_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_read_timeout_secs: u64,
+
+    /// Open connections in total (HTTP and live); defaults to the open-file
+    /// limit (raised to its hard limit at start) minus `--fd-reserve`.
+    #[arg(long, env = "IKZ_MAX_CONNECTIONS")]
+    pub max_connections: Option<usize>,
+
+    /// File descriptors kept free for the database, static files and exports.
+    #[arg(long, env = "IKZ_FD_RESERVE", default_value_t = 128)]
+    pub fd_reserve: usize,
+
+    /// Open connections from one address. A workshop of 200 behind one NAT
+    /// needs about three each (page loads and the live channel).
+    #[arg(long, env = "IKZ_MAX_CONNECTIONS_PER_IP", default_value_t = 1000)]
+    pub max_connections_per_ip: usize,
+
+    /// Seconds between WebSocket pings on the live channel.
+    #[arg(long, env = "IKZ_WS_PING_SECS", default_value_t = 20)]
+    pub ws_ping_secs: u64,
+
+    /// Seconds without any message or pong after which a live connection is closed.
+    #[arg(long, env = "IKZ_WS_IDLE_TIMEOUT_SECS", default_value_t = 60)]
+    pub ws_idle_timeout_secs: u64,
+
+    /// Live connections one participant may hold (tabs, reconnects); the
+    /// oldest is closed when one more opens.
+    #[arg(long, env = "IKZ_LIVE_SOCKETS_PER_PARTICIPANT", default_value_t = 8)]
+    pub live_sockets_per_participant: usize,
+
+    /// Live connections per moderator secret (cockpit, projector, a spare).
+    #[arg(long, env = "IKZ_LIVE_SOCKETS_PER_MODERATOR", default_value_t = 8)]
+    pub live_sockets_per_moderator: usize,
+}
+
+/// An origin as browsers send it: `scheme://host[:port]`, lower case, no
+/// path, no trailing slash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicOrigin(String);
+
+impl PublicOrigin {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim().trim_end_matches('/').to_ascii_lowercase();
+        let rest = text
+            .strip_prefix("https://")
+            .or_else(|| text.strip_prefix("http://"))
+            .ok_or("the public origin must start with https:// or http://")?;
+        if rest.is_empty() || rest.contains(['/', '?', '#', '@', ' ']) {
+            return Err("the public origin is scheme://host[:port], without a path".into());
+        }
+        Ok(Self(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.0.starts_with("https://")
+    }
 }
 
 impl Config {
@@ -48,5 +118,28 @@ impl Config {
         } else {
             parent.to_owned()
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PublicOrigin;
+
+    #[test]
+    fn public_origin_is_scheme_and_host_only() {
+        let origin = PublicOrigin::parse(" HTTPS://Werkstatt.Example.de/ ").unwrap();
+        assert_eq!(origin.as_str(), "https://werkstatt.example.de");
+        assert!(origin.is_https());
+        let local = PublicOrigin::parse("http://10.0.0.5:3000").unwrap();
+        assert!(!local.is_https());
+        for bad in [
+            "werkstatt.example.de",
+            "ftp://werkstatt.example.de",
+            "https://",
+            "https://werkstatt.example.de/app",
+            "https://user@werkstatt.example.de",
+        ] {
+            assert!(PublicOrigin::parse(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod export;
 pub mod hub;
 pub mod live;
+pub mod net;
 pub mod qr;
 pub mod routes;
 pub mod state;

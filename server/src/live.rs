@@ -3,8 +3,16 @@
 //! moderator secret in the first message). Catches the client up after
 //! `Hello`, submits participants' ops to the room, and forwards committed ops,
 //! settings and presence — redacted while ratings are hidden.
+//!
+//! Guards: the upgrade is refused (403) unless the `Origin` is our own; the
+//! server pings and closes a connection that stays silent too long; a
+//! participant (or moderator secret) holds a bounded number of sockets, the
+//! oldest closed when one more opens; `Hello` is rate-limited like ops and
+//! answered once per connection; an expired participant token ends the
+//! connection.
 
-use crate::auth::{now_ms, token_hash, Participant};
+use crate::auth::{now, now_ms, token_hash, Participant};
+use crate::config::PublicOrigin;
 use crate::hub::{Room, Submitted, View};
 use crate::state::AppState;
 use app::domain::board::{split_board_id, Author};
@@ -13,14 +21,21 @@ use app::domain::settings::SessionSettings;
 use app::protocol::{
     ClientMsg, OpEnvelope, PresenceEntry, Refusal, SequencedOp, ServerMsg, MAX_CLIENT_MESSAGE,
 };
+use axum::extract::ws::{close_code, CloseFrame};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use std::collections::{HashMap, VecDeque};
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::Notify;
+use tokio::time::Instant;
 
 /// Ops per second a connection may send (typing produces a few), with a burst
 /// for resending an outbox after a reconnect.
@@ -31,6 +46,144 @@ const REPLAY_LIMIT: u64 = 2_000;
 /// A moderator screen must say who it is within this time.
 const MODERATOR_HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Timers and caps of the live channel (see `config.rs` for the defaults).
+#[derive(Debug, Clone, Copy)]
+pub struct LiveLimits {
+    /// The server pings this often.
+    pub ping: Duration,
+    /// A connection that sends nothing (not even a pong) this long is closed.
+    pub idle_timeout: Duration,
+    /// Open live sockets per participant.
+    pub per_participant: usize,
+    /// Open live sockets per moderator secret.
+    pub per_moderator: usize,
+}
+
+impl Default for LiveLimits {
+    fn default() -> Self {
+        Self {
+            ping: Duration::from_secs(20),
+            idle_timeout: Duration::from_secs(60),
+            per_participant: 8,
+            per_moderator: 8,
+        }
+    }
+}
+
+/// The live upgrade came from a page of another origin (or none): 403.
+#[derive(Debug)]
+pub struct CrossOrigin;
+
+impl IntoResponse for CrossOrigin {
+    fn into_response(self) -> Response {
+        (
+            StatusCode::FORBIDDEN,
+            "cross-origin live connection refused",
+        )
+            .into_response()
+    }
+}
+
+/// Whether the request's `Origin` is ours: the configured public origin, or
+/// without one the request's own `Host` (http or https: a TLS proxy may sit
+/// in front). A missing, `null` or foreign origin is not.
+pub fn same_origin(headers: &HeaderMap, public: Option<&PublicOrigin>) -> bool {
+    let Some(origin) = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .map(|o| o.trim().to_ascii_lowercase())
+    else {
+        return false;
+    };
+    match public {
+        Some(public) => origin == public.as_str(),
+        None => {
+            let Some(host) = headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+            else {
+                return false;
+            };
+            origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"))
+                .is_some_and(|rest| rest == host)
+        }
+    }
+}
+
+/// A live upgrade from one of our own pages (checked before anything else).
+pub struct SameOrigin;
+
+impl FromRequestParts<AppState> for SameOrigin {
+    type Rejection = CrossOrigin;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, CrossOrigin> {
+        if same_origin(&parts.headers, state.web.public_origin.as_ref()) {
+            Ok(SameOrigin)
+        } else {
+            Err(CrossOrigin)
+        }
+    }
+}
+
+/// The open sockets of one participant or moderator secret, oldest first:
+/// each socket's id and what tells it that a newer one replaced it.
+type SocketQueue = VecDeque<(u64, Arc<Notify>)>;
+
+/// Open live sockets per participant or moderator secret.
+#[derive(Default)]
+pub struct LiveSockets {
+    next_id: AtomicU64,
+    open: Mutex<HashMap<String, SocketQueue>>,
+}
+
+/// One open live socket; `replaced` fires when a newer one pushed it out.
+pub struct LiveSlot {
+    sockets: Arc<LiveSockets>,
+    key: String,
+    id: u64,
+    replaced: Arc<Notify>,
+}
+
+impl LiveSockets {
+    /// Registers a socket under `key`, closing the oldest ones beyond `cap`.
+    pub fn open(self: &Arc<Self>, key: String, cap: usize) -> LiveSlot {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let replaced = Arc::new(Notify::new());
+        if let Ok(mut open) = self.open.lock() {
+            let queue = open.entry(key.clone()).or_default();
+            while queue.len() >= cap.max(1) {
+                if let Some((_, oldest)) = queue.pop_front() {
+                    oldest.notify_one();
+                }
+            }
+            queue.push_back((id, replaced.clone()));
+        }
+        LiveSlot {
+            sockets: self.clone(),
+            key,
+            id,
+            replaced,
+        }
+    }
+}
+
+impl Drop for LiveSlot {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.sockets.open.lock() {
+            if let Some(queue) = open.get_mut(&self.key) {
+                queue.retain(|(id, _)| *id != self.id);
+                if queue.is_empty() {
+                    open.remove(&self.key);
+                }
+            }
+        }
+    }
+}
+
 fn upgrade(ws: WebSocketUpgrade) -> WebSocketUpgrade {
     // axum keeps a 128 KiB read buffer per connection by default.
     ws.read_buffer_size(4 * 1024)
@@ -40,6 +193,7 @@ fn upgrade(ws: WebSocketUpgrade) -> WebSocketUpgrade {
 
 /// A participant's workspace.
 pub async fn live(
+    _: SameOrigin,
     ws: WebSocketUpgrade,
     State(state): State<AppState>,
     who: Participant,
@@ -48,7 +202,10 @@ pub async fn live(
     Ok(upgrade(ws)
         .on_upgrade(move |socket| async move {
             let p = who.participant;
+            let limit = state.web.live.per_participant;
+            let slot = state.live_sockets.open(format!("p:{}", p.id), limit);
             let role = Role::Participant {
+                expires_at: p.expires_at,
                 author: Author {
                     id: p.id.clone(),
                     name: p.display_name.clone(),
@@ -61,13 +218,19 @@ pub async fn live(
                     group_id: p.group_id,
                 },
             };
-            Connection::new(state, room, role).run(socket, None).await;
+            Connection::new(state, room, role)
+                .run(socket, None, slot)
+                .await;
         })
         .into_response())
 }
 
 /// The moderator's cockpit or projector: sees every group, edits nothing.
-pub async fn moderator_live(ws: WebSocketUpgrade, State(state): State<AppState>) -> Response {
+pub async fn moderator_live(
+    _: SameOrigin,
+    ws: WebSocketUpgrade,
+    State(state): State<AppState>,
+) -> Response {
     upgrade(ws)
         .on_upgrade(move |mut socket| async move {
             let first = tokio::time::timeout(MODERATOR_HELLO_TIMEOUT, socket.recv()).await;
@@ -100,8 +263,10 @@ pub async fn moderator_live(ws: WebSocketUpgrade, State(state): State<AppState>)
             let Ok(room) = state.hub.room(&session.id).await else {
                 return;
             };
+            let limit = state.web.live.per_moderator;
+            let slot = state.live_sockets.open(format!("m:{}", session.id), limit);
             Connection::new(state, room, Role::Moderator)
-                .run(socket, Some(hello))
+                .run(socket, Some(hello), slot)
                 .await;
         })
         .into_response()
@@ -112,6 +277,8 @@ enum Role {
         author: Author,
         group_id: String,
         presence: PresenceEntry,
+        /// When the participant's token expires (unix seconds).
+        expires_at: i64,
     },
     Moderator,
 }
@@ -129,6 +296,15 @@ fn quota() -> Quota {
     let rate = NonZeroU32::new(OPS_PER_SECOND).unwrap_or(NonZeroU32::MIN);
     let burst = NonZeroU32::new(OPS_BURST).unwrap_or(NonZeroU32::MIN);
     Quota::per_second(rate).allow_burst(burst)
+}
+
+/// Says why the server ends the connection (the browser reconnects).
+async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
+    let frame = CloseFrame {
+        code,
+        reason: reason.into(),
+    };
+    let _ = socket.send(Message::Close(Some(frame))).await;
 }
 
 async fn send(socket: &mut WebSocket, msg: &ServerMsg) -> bool {
@@ -169,7 +345,20 @@ impl Connection {
         }
     }
 
-    async fn run(mut self, mut socket: WebSocket, first: Option<ClientMsg>) {
+    fn expired(&self) -> bool {
+        match &self.role {
+            Role::Participant { expires_at, .. } => *expires_at <= now(),
+            Role::Moderator => false,
+        }
+    }
+
+    async fn run(mut self, mut socket: WebSocket, first: Option<ClientMsg>, slot: LiveSlot) {
+        let limits = self.state.web.live;
+        let mut ping = tokio::time::interval_at(Instant::now() + limits.ping, limits.ping);
+        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let idle = tokio::time::sleep(limits.idle_timeout);
+        tokio::pin!(idle);
+        let replaced = slot.replaced.clone();
         // Subscribe before catching up, so nothing committed in between is missed.
         let mut ops = self.room.subscribe();
         let mut presence = self.room.watch_presence();
@@ -190,6 +379,11 @@ impl Connection {
                 None => tokio::select! {
                     incoming = socket.recv() => {
                         let Some(Ok(message)) = incoming else { break };
+                        idle.as_mut().reset(Instant::now() + limits.idle_timeout);
+                        if self.expired() {
+                            close(&mut socket, close_code::POLICY, "token expired").await;
+                            break;
+                        }
                         match message {
                             Message::Text(text) => serde_json::from_str::<ClientMsg>(text.as_str()).map_err(|_| ()),
                             Message::Close(_) => break,
@@ -229,6 +423,22 @@ impl Connection {
                         if sent_upto.is_some() && !self.send_presence(&mut socket).await { break; }
                         continue;
                     }
+                    _ = ping.tick() => {
+                        if self.expired() {
+                            close(&mut socket, close_code::POLICY, "token expired").await;
+                            break;
+                        }
+                        if socket.send(Message::Ping(Default::default())).await.is_err() { break; }
+                        continue;
+                    }
+                    () = &mut idle => {
+                        close(&mut socket, close_code::AWAY, "idle").await;
+                        break;
+                    }
+                    () = replaced.notified() => {
+                        close(&mut socket, close_code::AGAIN, "too many live connections").await;
+                        break;
+                    }
                     moved = moves.recv() => {
                         if let (Ok(id), Role::Participant { author, .. }) = (moved, &self.role) {
                             if id == author.id {
@@ -241,6 +451,22 @@ impl Connection {
                 },
             };
             let keep_going = match message {
+                // One `Hello` per connection (a catch-up can be a whole
+                // snapshot), and it counts against the rate limit like an op.
+                Ok(ClientMsg::Hello { .. }) if self.limiter.check().is_err() => {
+                    let reply = ServerMsg::Rejected {
+                        op_id: String::new(),
+                        refusal: Refusal::RateLimited,
+                    };
+                    send(&mut socket, &reply).await
+                }
+                Ok(ClientMsg::Hello { .. }) if sent_upto.is_some() => {
+                    let reply = ServerMsg::Rejected {
+                        op_id: String::new(),
+                        refusal: Refusal::MalformedMessage,
+                    };
+                    send(&mut socket, &reply).await
+                }
                 Ok(ClientMsg::Hello {
                     last_seq,
                     epoch: client_epoch,

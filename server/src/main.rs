@@ -1,7 +1,10 @@
-use axum::serve::ListenerExt;
 use clap::Parser;
 use leptos::config::get_configuration;
-use server::{app_router, config::Config, datadir, state::AppState, store::Store};
+use server::live::LiveLimits;
+use server::net::{self, NetLimits};
+use server::state::{AppState, WebSettings};
+use server::{app_router, config::Config, datadir, store::Store};
+use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
@@ -39,23 +42,60 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         Some(dir) => Some(tokio::task::spawn_blocking(move || datadir::prepare(&dir)).await??),
         None => None,
     };
+    // Before anything opens files: every connection needs a descriptor.
+    let nofile = net::raise_nofile_limit();
     let store = Store::open(&config.database_url()).await?;
     let addr = leptos_options.site_addr;
-    let app = app_router(AppState::new(store, leptos_options));
-    // Nagle's algorithm delays small live messages by tens of milliseconds.
-    let listener = tokio::net::TcpListener::bind(addr).await?.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    tracing::info!("IKZ-Werkstatt listening on http://{addr}");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await?;
+    let web = WebSettings {
+        public_origin: config.public_origin.clone(),
+        live: LiveLimits {
+            ping: Duration::from_secs(config.ws_ping_secs.max(1)),
+            idle_timeout: Duration::from_secs(config.ws_idle_timeout_secs.max(1)),
+            per_participant: config.live_sockets_per_participant.max(1),
+            per_moderator: config.live_sockets_per_moderator.max(1),
+        },
+    };
+    let app = app_router(AppState::new(store, leptos_options).with_web(web));
+    let limits = NetLimits {
+        header_read_timeout: Duration::from_secs(config.header_read_timeout_secs.max(1)),
+        max_connections: config
+            .max_connections
+            .unwrap_or_else(|| net::connection_cap(nofile, config.fd_reserve))
+            .max(1),
+        max_connections_per_ip: config.max_connections_per_ip.max(1),
+    };
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(
+        "IKZ-Werkstatt listening on http://{addr} (open-file limit {}, at most {} connections, {} per address)",
+        nofile.map_or("unlimited".into(), |n| n.to_string()),
+        limits.max_connections,
+        limits.max_connections_per_ip,
+    );
+    net::serve(listener, app, limits, shutdown_signal()).await;
     Ok(())
+}
+
+/// Ctrl-C or SIGTERM (systemd's stop).
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// `site/` in the binary's folder, if there is one (the layout of scripts/build.sh).

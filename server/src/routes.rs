@@ -180,8 +180,10 @@ async fn join(
             expires_at,
         )
         .await?;
-    let cookie = Cookie::build((auth::participant_cookie_name(&code), token))
+    let https = state.web.https();
+    let cookie = Cookie::build((auth::participant_cookie_name(&code, https), token))
         .path("/")
+        .secure(https)
         .http_only(true)
         .same_site(SameSite::Lax)
         .max_age(time::Duration::days(auth::PARTICIPANT_TOKEN_DAYS))

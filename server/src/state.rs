@@ -1,4 +1,6 @@
+use crate::config::PublicOrigin;
 use crate::hub::Hub;
+use crate::live::{LiveLimits, LiveSockets};
 use crate::store::Store;
 use axum::extract::FromRef;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -18,6 +20,27 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     pub join_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
     pub leptos_options: LeptosOptions,
+    /// Where the site is served and the live channel's limits.
+    pub web: Arc<WebSettings>,
+    /// Open live sockets per participant and moderator secret.
+    pub live_sockets: Arc<LiveSockets>,
+}
+
+/// How the site is reached and the live channel's limits.
+#[derive(Debug, Clone, Default)]
+pub struct WebSettings {
+    /// The origin browsers open (see `Config::public_origin`).
+    pub public_origin: Option<PublicOrigin>,
+    pub live: LiveLimits,
+}
+
+impl WebSettings {
+    /// Served over https: the participant cookie is `Secure` and `__Host-`.
+    pub fn https(&self) -> bool {
+        self.public_origin
+            .as_ref()
+            .is_some_and(PublicOrigin::is_https)
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -37,6 +60,14 @@ impl AppState {
             ))),
             store,
             leptos_options,
+            web: Arc::default(),
+            live_sockets: Arc::default(),
         }
+    }
+
+    /// The same state with these web settings.
+    pub fn with_web(mut self, web: WebSettings) -> Self {
+        self.web = Arc::new(web);
+        self
     }
 }

@@ -163,6 +163,9 @@ async fn connect(addr: SocketAddr, token: &str) -> Ws {
     let mut request = format!("ws://{addr}/api/sessions/{CODE}/live")
         .into_client_request()
         .expect("request");
+    request
+        .headers_mut()
+        .insert("origin", format!("http://{addr}").parse().expect("origin"));
     request.headers_mut().insert(
         "cookie",
         format!("ikz_p_{CODE}={token}").parse().expect("cookie"),

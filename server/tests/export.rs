@@ -70,6 +70,9 @@ impl Ws {
             .expect("request");
         request
             .headers_mut()
+            .insert("origin", format!("http://{addr}").parse().expect("origin"));
+        request
+            .headers_mut()
             .insert("cookie", cookie.parse().expect("cookie"));
         let (ws, _) = tokio_tungstenite::connect_async(request)
             .await

@@ -64,6 +64,10 @@ async fn moderator_socket(server: &Server, cookie: Option<&str>) -> Client {
     let mut request = format!("ws://{}/api/moderation/live", server.addr)
         .into_client_request()
         .expect("request");
+    request.headers_mut().insert(
+        "origin",
+        format!("http://{}", server.addr).parse().expect("origin"),
+    );
     if let Some(cookie) = cookie {
         request
             .headers_mut()

@@ -190,8 +190,10 @@ async fn hidden_ratings_never_reach_another_browser_until_revealed() {
 
     // A browser that was away during the reveal (built under epoch 0)
     // catches up by snapshot, not by ops it was only shown redacted.
-    bob3.hello(2).await;
-    let snapshot = bob3.expect("snapshot").await;
+    // (A browser says hello once per connection, so it reconnects.)
+    let mut bob4 = f.server.connect(&f.bob).await;
+    bob4.hello(2).await;
+    let snapshot = bob4.expect("snapshot").await;
     assert!(snapshot.to_string().contains("\"Score\":4"));
 }
 

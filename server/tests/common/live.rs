@@ -38,8 +38,13 @@ pub struct Person {
 
 impl Server {
     pub async fn start() -> Self {
+        Self::start_with(server::state::WebSettings::default()).await
+    }
+
+    /// A server with these web settings (public origin, live-channel limits).
+    pub async fn start_with(web: server::state::WebSettings) -> Self {
         let db = super::test_db().await;
-        let router = server::api_router(super::state(db.store.clone()));
+        let router = server::api_router(super::state(db.store.clone()).with_web(web));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -229,6 +234,11 @@ impl Client {
         let mut request = format!("ws://{addr}/api/sessions/{code}/live")
             .into_client_request()
             .expect("request");
+        // A browser names the page's origin; the server refuses others.
+        request.headers_mut().insert(
+            "origin",
+            format!("http://{addr}").parse().expect("header value"),
+        );
         if let Some(cookie) = cookie {
             request
                 .headers_mut()
