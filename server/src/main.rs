@@ -29,7 +29,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let store = Store::open(&config.database_url()).await?;
     let addr = leptos_options.site_addr;
-    let app = app_router(AppState::new(store, leptos_options));
+    let state =
+        AppState::new(store, leptos_options).with_trusted_proxies(config.trusted_proxies.clone());
+    server::retention::spawn(state.clone(), config.retention_days);
+    let app = app_router(state);
     // Nagle's algorithm delays small live messages by tens of milliseconds.
     let listener = tokio::net::TcpListener::bind(addr).await?.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);

@@ -1,22 +1,18 @@
 use crate::hub::Hub;
 use crate::store::Store;
 use axum::extract::FromRef;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use crate::access::{Limits, TrustedProxies};
 use leptos::config::LeptosOptions;
-use std::net::IpAddr;
-use std::num::NonZeroU32;
 use std::sync::Arc;
-
-/// Join attempts (code look-ups and joins) per address and minute: enough for a
-/// room of 60 behind one NAT retrying, far too few to guess codes.
-pub const JOIN_ATTEMPTS_PER_MINUTE: u32 = 120;
 
 /// Everything a handler may need, cloned cheaply per request.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub hub: Arc<Hub>,
-    pub join_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Per-address rate limits (join codes, new sessions, new participants).
+    pub limits: Arc<Limits>,
+    pub trusted_proxies: Arc<TrustedProxies>,
     pub leptos_options: LeptosOptions,
 }
 
@@ -30,11 +26,16 @@ impl AppState {
     pub fn new(store: Store, leptos_options: LeptosOptions) -> Self {
         Self {
             hub: Arc::new(Hub::new(store.clone())),
-            join_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(
-                NonZeroU32::new(JOIN_ATTEMPTS_PER_MINUTE).unwrap_or(NonZeroU32::MIN),
-            ))),
+            limits: Arc::new(Limits::default()),
+            trusted_proxies: Arc::new(TrustedProxies::default()),
             store,
             leptos_options,
         }
+    }
+
+    /// Believes X-Forwarded-For from these proxies.
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
+        self.trusted_proxies = Arc::new(proxies);
+        self
     }
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 /// a crash of the process and of the machine).
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
@@ -381,7 +381,8 @@ impl Store {
         }
     }
 
-    /// Removes an empty group; a group with members keeps its work and stays.
+    /// Removes an empty group with its boards and op log; a group with
+    /// members keeps its work and stays.
     pub async fn remove_group(&self, session_id: &str, group_id: &str) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         ensure_group_in_session(&mut tx, session_id, group_id).await?;
@@ -401,6 +402,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::UnknownGroup);
         }
+        super::privacy::delete_group_content(&mut tx, session_id, group_id).await?;
         tx.commit().await?;
         Ok(())
     }
