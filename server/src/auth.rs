@@ -220,7 +220,11 @@ impl FromRequestParts<AppState> for Participant {
         else {
             return Err(refused());
         };
-        let Some(participant) = state.store.participant_by_token(&token_hash(&token)).await? else {
+        let Some(participant) = state
+            .store
+            .participant_by_token(&token_hash(&token))
+            .await?
+        else {
             return Err(refused());
         };
         if participant.session_id != session.id {

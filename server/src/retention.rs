@@ -16,7 +16,11 @@ pub fn today() -> String {
 }
 
 /// Deletes every session past its retention on `today`; returns how many.
-pub async fn sweep(state: &AppState, today: &str, retention_days: u32) -> Result<usize, StoreError> {
+pub async fn sweep(
+    state: &AppState,
+    today: &str,
+    retention_days: u32,
+) -> Result<usize, StoreError> {
     let expired = state
         .store
         .sessions_past_retention(today, retention_days)

@@ -1,7 +1,7 @@
+use crate::access::{Limits, TrustedProxies};
 use crate::hub::Hub;
 use crate::store::Store;
 use axum::extract::FromRef;
-use crate::access::{Limits, TrustedProxies};
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 

@@ -101,7 +101,10 @@ mod tests {
         let mut b = BoardState::default();
         b.sections.insert(
             "ziel".into(),
-            vec![card("c1", author("p1", "Anna")), card("c2", author("p2", "Ben"))],
+            vec![
+                card("c1", author("p1", "Anna")),
+                card("c2", author("p2", "Ben")),
+            ],
         );
         let mut raters = BTreeMap::new();
         raters.insert(

@@ -69,7 +69,11 @@ impl Store {
     /// their row goes, and their name is replaced by
     /// [`privacy::FORMER_PARTICIPANT`] on every board and logged op of the
     /// session. One transaction: the name is gone everywhere or nowhere.
-    pub async fn remove_participant(&self, session_id: &str, participant_id: &str) -> StoreResult<()> {
+    pub async fn remove_participant(
+        &self,
+        session_id: &str,
+        participant_id: &str,
+    ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
         let done = sqlx::query("DELETE FROM participants WHERE id = ? AND session_id = ?")
             .bind(participant_id)
@@ -90,19 +94,22 @@ impl Store {
             if privacy::anonymise_board(&mut board, participant_id) {
                 let json = serde_json::to_string(&board)
                     .map_err(|e| StoreError::Corrupt(format!("board {id}: {e}")))?;
-                sqlx::query("UPDATE boards SET state_json = ? WHERE session_id = ? AND board_id = ?")
-                    .bind(json)
-                    .bind(session_id)
-                    .bind(&id)
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query(
+                    "UPDATE boards SET state_json = ? WHERE session_id = ? AND board_id = ?",
+                )
+                .bind(json)
+                .bind(session_id)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
             }
         }
-        let ops = sqlx::query("SELECT seq, op_json FROM op_log WHERE session_id = ? AND author_id = ?")
-            .bind(session_id)
-            .bind(participant_id)
-            .fetch_all(&mut *tx)
-            .await?;
+        let ops =
+            sqlx::query("SELECT seq, op_json FROM op_log WHERE session_id = ? AND author_id = ?")
+                .bind(session_id)
+                .bind(participant_id)
+                .fetch_all(&mut *tx)
+                .await?;
         for row in ops {
             let (seq, json): (i64, String) = (row.get("seq"), row.get("op_json"));
             let mut op: SequencedOp = serde_json::from_str(&json)
@@ -140,7 +147,11 @@ impl Store {
     }
 
     /// Replaces the moderator secret (its hash); the old one stops working.
-    pub async fn set_moderator_token(&self, session_id: &str, token_hash: &[u8]) -> StoreResult<()> {
+    pub async fn set_moderator_token(
+        &self,
+        session_id: &str,
+        token_hash: &[u8],
+    ) -> StoreResult<()> {
         sqlx::query("UPDATE workshop_sessions SET moderator_token_hash = ? WHERE id = ?")
             .bind(token_hash)
             .bind(session_id)
@@ -150,7 +161,11 @@ impl Store {
     }
 
     /// Replaces the projector's read-only token (its hash).
-    pub async fn set_projector_token(&self, session_id: &str, token_hash: &[u8]) -> StoreResult<()> {
+    pub async fn set_projector_token(
+        &self,
+        session_id: &str,
+        token_hash: &[u8],
+    ) -> StoreResult<()> {
         sqlx::query("UPDATE workshop_sessions SET projector_token_hash = ? WHERE id = ?")
             .bind(token_hash)
             .bind(session_id)
