@@ -677,3 +677,56 @@ async fn read_as(api: &Api, token: &str) -> StatusCode {
     .await
     .status
 }
+
+/// The real binary sweeps at start: an expired session in its database is
+/// gone shortly after it starts, a current one stays.
+#[tokio::test]
+async fn the_server_binary_sweeps_expired_sessions() {
+    use std::process::Stdio;
+    let data = tempfile::tempdir().expect("data dir");
+    let site = tempfile::tempdir().expect("site root");
+    let url = format!("sqlite://{}", data.path().join("ikz-werkstatt.db").display());
+    {
+        let store = server::store::Store::open(&url).await.expect("store");
+        for (code, date) in [("ACDEFH", "2020-01-01"), ("JKMNPQ", "2099-01-01")] {
+            let details =
+                app::domain::session::SessionDetails::validate("T", date, "Ort").unwrap();
+            let code = app::domain::JoinCode::parse(code).unwrap();
+            let hash = server::auth::token_hash(&server::auth::new_token());
+            store.create_session(&details, &code, &hash, 0).await.unwrap();
+        }
+    }
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let _child = tokio::process::Command::new(env!("CARGO_BIN_EXE_ikz-werkstatt"))
+        .env("IKZ_DATA_DIR", data.path())
+        .env("IKZ_LISTEN", addr.to_string())
+        .env("IKZ_RETENTION_DAYS", "90")
+        .env("LEPTOS_OUTPUT_NAME", "ikz_werkstatt")
+        .env("LEPTOS_SITE_ROOT", site.path())
+        .env("LEPTOS_SITE_PKG_DIR", "pkg")
+        .env("RUST_LOG", "warn")
+        .env_remove("DATABASE_URL")
+        .env_remove("IKZ_TRUSTED_PROXIES")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start server");
+    let pool = pool(&url).await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let dates: Vec<String> = sqlx::query_scalar("SELECT date FROM workshop_sessions")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+        if dates == ["2099-01-01"] {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "not swept: {dates:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
