@@ -220,11 +220,8 @@ pub fn take_token(key: &str) -> Option<String> {
         if let Some(window) = web_sys::window() {
             let path = window.location().pathname().unwrap_or_default();
             if let Ok(history) = window.history() {
-                let _ = history.replace_state_with_url(
-                    &wasm_bindgen::JsValue::NULL,
-                    "",
-                    Some(&path),
-                );
+                let _ =
+                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
             }
         }
         return Some(token);

@@ -484,7 +484,7 @@ async fn removing_an_empty_group_deletes_its_boards_and_log() {
             .fetch_all(&db)
             .await
             .unwrap();
-    assert_eq!(logged, [sued.clone()]);
+    assert_eq!(logged, [sued]);
     // Nor does the live room keep it.
     let (_, export) = server
         .moderate(&secret, "GET", "/api/moderation/export/json", Value::Null)
@@ -685,15 +685,20 @@ async fn the_server_binary_sweeps_expired_sessions() {
     use std::process::Stdio;
     let data = tempfile::tempdir().expect("data dir");
     let site = tempfile::tempdir().expect("site root");
-    let url = format!("sqlite://{}", data.path().join("ikz-werkstatt.db").display());
+    let url = format!(
+        "sqlite://{}",
+        data.path().join("ikz-werkstatt.db").display()
+    );
     {
         let store = server::store::Store::open(&url).await.expect("store");
         for (code, date) in [("ACDEFH", "2020-01-01"), ("JKMNPQ", "2099-01-01")] {
-            let details =
-                app::domain::session::SessionDetails::validate("T", date, "Ort").unwrap();
+            let details = app::domain::session::SessionDetails::validate("T", date, "Ort").unwrap();
             let code = app::domain::JoinCode::parse(code).unwrap();
             let hash = server::auth::token_hash(&server::auth::new_token());
-            store.create_session(&details, &code, &hash, 0).await.unwrap();
+            store
+                .create_session(&details, &code, &hash, 0)
+                .await
+                .unwrap();
         }
     }
     let addr = std::net::TcpListener::bind("127.0.0.1:0")
@@ -726,7 +731,10 @@ async fn the_server_binary_sweeps_expired_sessions() {
         if dates == ["2099-01-01"] {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "not swept: {dates:?}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not swept: {dates:?}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }

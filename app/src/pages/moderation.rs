@@ -121,10 +121,15 @@ fn AccessPanel(token: String, title: String, joining_closed: bool) -> AnyView {
             let old = token.get_value();
             match client::rotate_secret(&old).await {
                 Ok(rotated) => {
-                    let Some(new) = rotated.moderator_token else { return };
+                    let Some(new) = rotated.moderator_token else {
+                        return;
+                    };
                     client::replace_session_token(&old, &new);
                     if let Ok(s) = client::moderator_session(&new).await {
-                        client::remember_projector_token(&s.session.join_code, &rotated.projector_token);
+                        client::remember_projector_token(
+                            &s.session.join_code,
+                            &rotated.projector_token,
+                        );
                     }
                     client::go_to(&format!("/moderation#{new}"));
                 }
