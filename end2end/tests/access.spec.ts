@@ -2,6 +2,7 @@ import { test, expect } from "@playwright/test";
 import { addGroup, createSession, expectAccessible, hydrated, joinAs, open } from "./helpers";
 
 test("the moderator closes joining, removes a participant, a participant leaves, the session is deleted", async ({ page, browser }) => {
+  test.slow(); // five browser contexts, several reloads
   const { moderatorUrl, code } = await createSession(page, "Zugang im Test");
   await addGroup(page, "Gruppe Nord");
   const secret = moderatorUrl.split("#")[1];

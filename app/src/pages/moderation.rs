@@ -153,7 +153,7 @@ fn AccessPanel(token: String, title: String, joining_closed: bool) -> AnyView {
     view! {
         <section class="panel" aria-labelledby="access-heading">
             <h2 id="access-heading">{t!(i18n, moderation.access_heading)}</h2>
-            <p data-testid="joining-state" role="status">
+            <p data-testid="joining-state">
                 {move || if closed.get() {
                     t_string!(i18n, moderation.joining_is_closed).to_string()
                 } else {
