@@ -17,6 +17,18 @@ pub struct CreatedSession {
     pub join_code: String,
     /// The moderator secret; shown once, stored only hashed on the server.
     pub moderator_token: String,
+    /// The projector's read-only token; shown once like the secret.
+    #[serde(default)]
+    pub projector_token: String,
+}
+
+/// New secrets of a session, after the moderator rotated them (shown once).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RotatedSecrets {
+    /// `None` when only the projector's token was replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderator_token: Option<String>,
+    pub projector_token: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,6 +128,8 @@ pub enum ErrorCode {
     /// The server cannot store anything right now (disk full, database gone);
     /// nothing was changed, try again later.
     StorageUnavailable,
+    /// The moderator closed joining for now.
+    JoiningClosed,
     Internal,
     /// Client side only: the server could not be reached.
     Network,

@@ -5,7 +5,7 @@
 use crate::api::*;
 use crate::domain::settings::{SessionSettings, SettingsChange};
 use gloo_net::http::{Request, RequestBuilder, Response};
-use gloo_storage::{LocalStorage, Storage};
+use gloo_storage::{LocalStorage, SessionStorage, Storage};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 pub type ApiResult<T> = Result<T, ApiErrorBody>;
@@ -114,6 +114,52 @@ pub async fn remove_group(token: &str, id: &str) -> ApiResult<()> {
     call(moderator(Request::delete(&url), token), NO_BODY).await
 }
 
+pub async fn remove_participant(token: &str, id: &str) -> ApiResult<()> {
+    let url = format!("/api/moderation/participants/{id}");
+    call(moderator(Request::delete(&url), token), NO_BODY).await
+}
+
+/// Deletes the whole session with everything in it (moderator).
+pub async fn delete_session(token: &str) -> ApiResult<()> {
+    call(
+        moderator(Request::delete("/api/moderation/session"), token),
+        NO_BODY,
+    )
+    .await
+}
+
+/// A new moderator secret and projector token; the old ones stop working.
+pub async fn rotate_secret(token: &str) -> ApiResult<RotatedSecrets> {
+    call(
+        moderator(Request::post("/api/moderation/secret"), token),
+        NO_BODY,
+    )
+    .await
+}
+
+/// A new projector token; the old projector link stops working.
+pub async fn rotate_projector(token: &str) -> ApiResult<RotatedSecrets> {
+    call(
+        moderator(Request::post("/api/moderation/projector"), token),
+        NO_BODY,
+    )
+    .await
+}
+
+/// The participant leaves the session; their name is removed everywhere.
+pub async fn leave(code: &str) -> ApiResult<()> {
+    call(
+        Request::delete(&format!("/api/sessions/{code}/me")),
+        NO_BODY,
+    )
+    .await
+}
+
+/// Forgets what this browser kept about its participation in a session.
+pub fn forget_me(code: &str) {
+    LocalStorage::delete(me_key(code));
+}
+
 /// A session this device created, so the moderator finds it again without an account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KnownSession {
@@ -137,12 +183,63 @@ pub fn remember_session(session: KnownSession) {
     let _ = LocalStorage::set(KNOWN_SESSIONS_KEY, all);
 }
 
+/// Forgets a session this device created (after deleting it).
+pub fn forget_session(moderator_token: &str) {
+    let mut all = known_sessions();
+    all.retain(|s| s.moderator_token != moderator_token);
+    let _ = LocalStorage::set(KNOWN_SESSIONS_KEY, all);
+}
+
+/// After a rotation: the remembered session opens with the new secret.
+pub fn replace_session_token(old: &str, new: &str) {
+    let mut all = known_sessions();
+    for s in all.iter_mut().filter(|s| s.moderator_token == old) {
+        s.moderator_token = new.to_owned();
+    }
+    let _ = LocalStorage::set(KNOWN_SESSIONS_KEY, all);
+}
+
 /// The moderator secret travels in the URL fragment, which browsers never send
 /// to the server (so it stays out of logs and Referer headers).
 pub fn moderator_token_from_location() -> Option<String> {
     let hash = web_sys::window()?.location().hash().ok()?;
     let token = hash.trim_start_matches('#').trim().to_owned();
     (!token.is_empty()).then_some(token)
+}
+
+/// Which page's token: the moderation page's secret or the projector's.
+pub const MODERATOR_TOKEN: &str = "ikz.token.moderation";
+pub const PROJECTOR_TOKEN: &str = "ikz.token.projector";
+
+/// The token of this page (`key`): read from the URL fragment, kept in this
+/// tab's sessionStorage and removed from the address bar (and so from the
+/// browser history); on a reload it comes from sessionStorage.
+pub fn take_token(key: &str) -> Option<String> {
+    if let Some(token) = moderator_token_from_location() {
+        let _ = SessionStorage::set(key, &token);
+        if let Some(window) = web_sys::window() {
+            let path = window.location().pathname().unwrap_or_default();
+            if let Ok(history) = window.history() {
+                let _ =
+                    history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+            }
+        }
+        return Some(token);
+    }
+    SessionStorage::get(key).ok()
+}
+
+fn projector_key(code: &str) -> String {
+    format!("ikz.projector.{code}")
+}
+
+/// The projector token of a session, if this tab was given one.
+pub fn projector_token(code: &str) -> Option<String> {
+    SessionStorage::get(projector_key(code)).ok()
+}
+
+pub fn remember_projector_token(code: &str, token: &str) {
+    let _ = SessionStorage::set(projector_key(code), token);
 }
 
 pub fn origin() -> String {

@@ -99,8 +99,9 @@ test("the moderator steers: projector follows, timer in sync, locked board refus
   await template.getByLabel("Titel").fill("Steuerung im Test, Teil 2");
   await template.getByLabel("Datum").fill("2027-01-20");
   await template.getByRole("button", { name: "Sitzung anlegen" }).click();
-  await expect(page).not.toHaveURL(moderatorUrl);
+  await expect(page.locator("#facts-heading")).toHaveText("Steuerung im Test, Teil 2");
   await hydrated(page);
+  await expect(page.getByTestId("moderator-link")).not.toHaveAttribute("href", moderatorUrl);
   await expect(page.locator("#facts-heading")).toHaveText("Steuerung im Test, Teil 2");
   await expect(page.locator(".group-name")).toHaveText(["Gruppe Nord", "Gruppe Süd"]);
   await expect(page.getByTestId("join-code")).not.toHaveText(code);

@@ -66,14 +66,7 @@ impl FromRequestParts<AppState> for Moderator {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(ApiError::ModeratorOnly)?;
+        let token = bearer(parts).ok_or(ApiError::ModeratorOnly)?;
         state
             .store
             .session_by_moderator_token(&token_hash(token))
@@ -83,33 +76,125 @@ impl FromRequestParts<AppState> for Moderator {
     }
 }
 
+/// The client's address: the TCP peer, or behind a trusted reverse proxy the
+/// address it forwarded (see [`crate::access::TrustedProxies::client`]). The
+/// one key of every rate limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        // Without connection info (tests through `oneshot`) all requests share one bucket.
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip())
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        let forwarded = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok());
+        Ok(ClientAddr(state.trusted_proxies.client(peer, forwarded)))
+    }
+}
+
+/// The moderator's secret or the projector's read-only token
+/// (`Authorization: Bearer …`), for the routes the projector reads.
+pub enum ModeratorOrProjector {
+    Moderator(SessionRecord),
+    Projector(SessionRecord),
+}
+
+impl FromRequestParts<AppState> for ModeratorOrProjector {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or(ApiError::ModeratorOnly)?;
+        let hash = token_hash(token);
+        if let Some(session) = state.store.session_by_moderator_token(&hash).await? {
+            return Ok(Self::Moderator(session));
+        }
+        state
+            .store
+            .session_by_projector_token(&hash)
+            .await?
+            .map(Self::Projector)
+            .ok_or(ApiError::ModeratorOnly)
+    }
+}
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
 /// The session named by the `{code}` path segment (any case, spaces, dashes).
+/// Every such request counts against the client's join-code limit, and a
+/// code that names no session costs many times more (see [`crate::access`]).
 pub struct SessionByCode {
     pub code: JoinCode,
     pub session: SessionRecord,
+    pub client: IpAddr,
 }
 
 impl FromRequestParts<AppState> for SessionByCode {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        // By name, so routes with further segments (`/export/{format}`) work too.
-        let Path(params) =
-            Path::<std::collections::HashMap<String, String>>::from_request_parts(parts, state)
-                .await
-                .map_err(|_| ApiError::UnknownJoinCode)?;
-        let code = params.get("code").ok_or(ApiError::UnknownJoinCode)?;
-        let code = JoinCode::parse(code).map_err(|_| ApiError::UnknownJoinCode)?;
-        let session = state
-            .store
-            .session_by_code(&code)
-            .await?
-            .ok_or(ApiError::UnknownJoinCode)?;
-        Ok(Self { code, session })
+        let Ok(ClientAddr(client)) = ClientAddr::from_request_parts(parts, state).await;
+        if !state.limits.code_request(client) {
+            return Err(ApiError::RateLimited);
+        }
+        match lookup_code(parts, state).await {
+            Ok(Some((code, session))) => Ok(Self {
+                code,
+                session,
+                client,
+            }),
+            Ok(None) => {
+                state.limits.code_miss(client);
+                Err(ApiError::UnknownJoinCode)
+            }
+            Err(e) => Err(e),
+        }
     }
 }
 
+async fn lookup_code(
+    parts: &mut Parts,
+    state: &AppState,
+) -> Result<Option<(JoinCode, SessionRecord)>, ApiError> {
+    // By name, so routes with further segments (`/export/{format}`) work too.
+    let Ok(Path(params)) =
+        Path::<std::collections::HashMap<String, String>>::from_request_parts(parts, state).await
+    else {
+        return Ok(None);
+    };
+    let Some(Ok(code)) = params.get("code").map(|c| JoinCode::parse(c)) else {
+        return Ok(None);
+    };
+    Ok(state
+        .store
+        .session_by_code(&code)
+        .await?
+        .map(|session| (code, session)))
+}
+
 /// A participant signed in to the session named by the `{code}` path segment.
+/// An unknown code, a missing cookie, an unknown token and a token of another
+/// session all answer alike (`not_joined`), so these routes do not tell real
+/// codes from guessed ones; each such failure costs like an unknown code.
 pub struct Participant {
     pub session: SessionRecord,
     pub participant: ParticipantRecord,
@@ -119,20 +204,35 @@ impl FromRequestParts<AppState> for Participant {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let SessionByCode { code, session } =
-            SessionByCode::from_request_parts(parts, state).await?;
+        let SessionByCode {
+            code,
+            session,
+            client,
+        } = match SessionByCode::from_request_parts(parts, state).await {
+            Ok(found) => found,
+            Err(ApiError::UnknownJoinCode) => return Err(ApiError::NotJoined),
+            Err(e) => return Err(e),
+        };
+        let refused = || {
+            state.limits.code_miss(client);
+            ApiError::NotJoined
+        };
         let jar = CookieJar::from_headers(&parts.headers);
-        let token = jar
+        let Some(token) = jar
             .get(&participant_cookie_name(&code, state.web.https()))
             .map(|c| c.value().to_owned())
-            .ok_or(ApiError::NotJoined)?;
-        let participant = state
+        else {
+            return Err(refused());
+        };
+        let Some(participant) = state
             .store
             .participant_by_token(&token_hash(&token))
             .await?
-            .ok_or(ApiError::NotJoined)?;
+        else {
+            return Err(refused());
+        };
         if participant.session_id != session.id {
-            return Err(ApiError::ForeignToken);
+            return Err(refused());
         }
         if participant.expires_at <= now() {
             return Err(ApiError::TokenExpired);
@@ -141,26 +241,5 @@ impl FromRequestParts<AppState> for Participant {
             session,
             participant,
         })
-    }
-}
-
-/// A join attempt from some address, within that address's rate limit.
-pub struct JoinAttempt;
-
-impl FromRequestParts<AppState> for JoinAttempt {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        // Without connection info (tests through `oneshot`) all requests share one bucket.
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip())
-            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        state
-            .join_limiter
-            .check_key(&ip)
-            .map(|()| JoinAttempt)
-            .map_err(|_| ApiError::RateLimited)
     }
 }

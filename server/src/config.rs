@@ -18,6 +18,16 @@ pub struct Config {
     #[arg(long, env = "DATABASE_URL")]
     pub database_url: Option<String>,
 
+    /// Reverse proxies whose X-Forwarded-For is believed (comma-separated IPs
+    /// or CIDR networks, e.g. `127.0.0.1,10.0.0.0/8`). Without one, rate limits
+    /// are per TCP peer.
+    #[arg(long = "trusted-proxy", env = "IKZ_TRUSTED_PROXIES", default_value = "",
+          value_parser = crate::access::TrustedProxies::parse)]
+    pub trusted_proxies: crate::access::TrustedProxies,
+
+    /// Sessions are deleted this many days after their workshop date.
+    #[arg(long, env = "IKZ_RETENTION_DAYS", default_value_t = app::domain::privacy::DEFAULT_RETENTION_DAYS)]
+    pub retention_days: u32,
     /// The address participants open, e.g. `https://werkstatt.example.de`.
     /// Live connections from pages of any other origin are refused; over
     /// https the participant cookie is `Secure` with the `__Host-` prefix.

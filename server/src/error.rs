@@ -29,6 +29,8 @@ pub enum ApiError {
     ModeratorOnly,
     #[error("rate limited")]
     RateLimited,
+    #[error("joining closed")]
+    JoiningClosed,
     #[error("malformed request body")]
     BadRequest,
     #[error("settings refused: {0}")]
@@ -66,6 +68,7 @@ impl ApiError {
             Self::ForeignToken => plain(S::FORBIDDEN, ErrorCode::ForeignToken),
             Self::ModeratorOnly => plain(S::FORBIDDEN, ErrorCode::ModeratorOnly),
             Self::RateLimited => plain(S::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            Self::JoiningClosed => plain(S::FORBIDDEN, ErrorCode::JoiningClosed),
             Self::BadRequest => plain(S::BAD_REQUEST, ErrorCode::BadRequest),
             Self::UnknownFormat => plain(S::NOT_FOUND, ErrorCode::UnknownFormat),
             Self::Export(_) | Self::TaskFailed => {

@@ -68,6 +68,9 @@ pub struct Room {
     last_used: AtomicI64,
 }
 
+/// Sent on a room's `moved` channel: every connection of the room closes.
+pub const EVERYONE: &str = "*";
+
 /// The result of submitting an op.
 pub enum Submitted {
     Committed(u64),
@@ -123,6 +126,14 @@ impl Hub {
     /// Number of rooms in memory.
     pub async fn room_count(&self) -> usize {
         self.rooms.lock().await.len()
+    }
+
+    /// Drops the room of a deleted session and closes its open connections
+    /// (participants, cockpit, projector). A later `room()` loads it afresh.
+    pub async fn evict(&self, session_id: &str) {
+        if let Some(room) = self.rooms.lock().await.remove(session_id) {
+            room.moved(EVERYONE);
+        }
     }
 
     /// The room of a session, loaded from the store on first use.
@@ -246,6 +257,23 @@ impl Room {
         // Sent under the lock, so every receiver sees ops in sequence order.
         let _ = self.ops.send(Arc::new(sequenced));
         Ok(Submitted::Committed(seq))
+    }
+
+    /// Changes stored boards outside the op log (a participant's name removed,
+    /// a group's boards deleted): `persist` writes the change to the store
+    /// while no op can commit, then `edit` makes the same change in memory.
+    pub async fn rewrite_boards<T, Fut>(
+        &self,
+        persist: impl FnOnce() -> Fut,
+        edit: impl FnOnce(&mut BTreeMap<String, BoardState>),
+    ) -> Result<T, StoreError>
+    where
+        Fut: std::future::Future<Output = Result<T, StoreError>>,
+    {
+        let mut state = self.state.lock().await;
+        let out = persist().await?;
+        edit(&mut state.boards);
+        Ok(out)
     }
 
     /// Current sequence number and the boards whose id starts with `prefix`,

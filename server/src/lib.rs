@@ -2,6 +2,7 @@
 //! The IKZ-Werkstatt server: configuration, router and state. Domain rules live
 //! in the `app` crate; this crate authenticates, stores and serves.
 
+pub mod access;
 pub mod auth;
 pub mod config;
 pub mod datadir;
@@ -11,6 +12,7 @@ pub mod hub;
 pub mod live;
 pub mod net;
 pub mod qr;
+pub mod retention;
 pub mod routes;
 pub mod state;
 pub mod store;

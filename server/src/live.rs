@@ -248,10 +248,12 @@ pub async fn moderator_live(
             else {
                 return;
             };
-            let session = state
-                .store
-                .session_by_moderator_token(&token_hash(token))
-                .await;
+            // The moderator's secret or the projector's read-only token.
+            let hash = token_hash(token);
+            let session = match state.store.session_by_moderator_token(&hash).await {
+                Ok(None) => state.store.session_by_projector_token(&hash).await,
+                found => found,
+            };
             let Ok(Some(session)) = session else {
                 let refusal = ServerMsg::Rejected {
                     op_id: String::new(),
@@ -440,8 +442,11 @@ impl Connection {
                         break;
                     }
                     moved = moves.recv() => {
-                        if let (Ok(id), Role::Participant { author, .. }) = (moved, &self.role) {
-                            if id == author.id {
+                        if let Ok(id) = moved {
+                            // The session was deleted: every screen closes.
+                            let everyone = id == crate::hub::EVERYONE;
+                            let me = matches!(&self.role, Role::Participant { author, .. } if author.id == id);
+                            if everyone || me {
                                 let _ = send(&mut socket, &ServerMsg::Moved).await;
                                 break;
                             }

@@ -55,7 +55,11 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             per_moderator: config.live_sockets_per_moderator.max(1),
         },
     };
-    let app = app_router(AppState::new(store, leptos_options).with_web(web));
+    let state = AppState::new(store, leptos_options)
+        .with_web(web)
+        .with_trusted_proxies(config.trusted_proxies.clone());
+    server::retention::spawn(state.clone(), config.retention_days);
+    let app = app_router(state);
     let limits = NetLimits {
         header_read_timeout: Duration::from_secs(config.header_read_timeout_secs.max(1)),
         max_connections: config

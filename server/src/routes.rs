@@ -1,7 +1,7 @@
 //! HTTP handlers of the JSON API. Each reads its input, calls the domain for
 //! validation and the store for data, and maps errors; nothing more.
 
-use crate::auth::{self, JoinAttempt, Moderator, Participant, SessionByCode};
+use crate::auth::{self, ClientAddr, Moderator, ModeratorOrProjector, Participant, SessionByCode};
 use crate::error::ApiError;
 use crate::export::gather::{self, Download, Requester};
 use crate::export::json::{self, ImportError};
@@ -28,15 +28,24 @@ pub fn api_router() -> Router<AppState> {
         .route("/healthz", get(healthz))
         .route("/api/sessions", post(create_session))
         .route("/api/join/{code}", get(public_session).post(join))
-        .route("/api/sessions/{code}/me", get(me))
+        .route("/api/sessions/{code}/me", get(me).delete(leave))
         .route("/api/sessions/{code}/live", get(crate::live::live))
-        .route("/api/moderation/session", get(moderator_session))
+        .route(
+            "/api/moderation/session",
+            get(moderator_session).delete(delete_session),
+        )
+        .route("/api/moderation/secret", post(rotate_secret))
+        .route("/api/moderation/projector", post(rotate_projector))
         .route("/api/moderation/settings", patch(change_settings))
         .route("/api/moderation/live", get(crate::live::moderator_live))
         .route("/api/moderation/duplicate", post(duplicate_session))
         .route(
             "/api/moderation/participants/{id}/group",
             put(move_participant),
+        )
+        .route(
+            "/api/moderation/participants/{id}",
+            axum::routing::delete(remove_participant),
         )
         .route("/api/join/{code}/qr.svg", get(join_qr))
         .route("/api/moderation/groups", post(add_group))
@@ -74,13 +83,24 @@ fn body<T>(payload: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     payload.map(|Json(v)| v).map_err(|_| ApiError::BadRequest)
 }
 
+/// A new session from `client`, within its rate limit.
+fn session_allowed(state: &AppState, ClientAddr(client): ClientAddr) -> Result<(), ApiError> {
+    if state.limits.new_session(client) {
+        Ok(())
+    } else {
+        Err(ApiError::RateLimited)
+    }
+}
+
 async fn create_session(
     State(state): State<AppState>,
+    client: ClientAddr,
     payload: Result<Json<CreateSessionRequest>, JsonRejection>,
 ) -> Result<(StatusCode, Json<CreatedSession>), ApiError> {
     let req = body(payload)?;
     let details = SessionDetails::validate(&req.title, &req.date, &req.place)?;
-    new_session(|code, hash| {
+    session_allowed(&state, client)?;
+    new_session(&state, |code, hash| {
         let store = state.store.clone();
         let details = details.clone();
         async move {
@@ -97,14 +117,16 @@ async fn create_session(
 async fn duplicate_session(
     State(state): State<AppState>,
     Moderator(source): Moderator,
+    client: ClientAddr,
     payload: Result<Json<CreateSessionRequest>, JsonRejection>,
 ) -> Result<(StatusCode, Json<CreatedSession>), ApiError> {
     let req = body(payload)?;
     let details = SessionDetails::validate(&req.title, &req.date, &req.place)?;
+    session_allowed(&state, client)?;
     let settings = state.hub.room(&source.id).await?.settings().as_template();
     let settings_json = serde_json::to_string(&settings)
         .map_err(|e| StoreError::Corrupt(format!("settings: {e}")))?;
-    new_session(|code, hash| {
+    new_session(&state, |code, hash| {
         let store = state.store.clone();
         let (details, source, settings_json) =
             (details.clone(), source.id.clone(), settings_json.clone());
@@ -117,9 +139,12 @@ async fn duplicate_session(
     .await
 }
 
-/// Makes a session with a fresh join code and moderator secret via `create`,
-/// retrying on the rare code collision.
-async fn new_session<F, Fut>(create: F) -> Result<(StatusCode, Json<CreatedSession>), ApiError>
+/// Makes a session with a fresh join code, moderator secret and projector
+/// token via `create`, retrying on the rare code collision.
+async fn new_session<F, Fut>(
+    state: &AppState,
+    create: F,
+) -> Result<(StatusCode, Json<CreatedSession>), ApiError>
 where
     F: Fn(app::domain::JoinCode, Vec<u8>) -> Fut,
     Fut: std::future::Future<Output = Result<crate::store::SessionRecord, StoreError>>,
@@ -132,12 +157,18 @@ where
         match create(auth::random_join_code(), hash.clone()).await {
             Ok(session) => {
                 tracing::info!(session = %session.id, "session created");
+                let projector = auth::new_token();
+                state
+                    .store
+                    .set_projector_token(&session.id, &auth::token_hash(&projector))
+                    .await?;
                 return Ok((
                     StatusCode::CREATED,
                     Json(CreatedSession {
                         session_id: session.id,
                         join_code: session.join_code,
                         moderator_token: token,
+                        projector_token: projector,
                     }),
                 ));
             }
@@ -149,7 +180,6 @@ where
 }
 
 async fn public_session(
-    _: JoinAttempt,
     State(state): State<AppState>,
     SessionByCode { session, .. }: SessionByCode,
 ) -> Result<Json<PublicSession>, ApiError> {
@@ -158,14 +188,23 @@ async fn public_session(
 }
 
 async fn join(
-    _: JoinAttempt,
     State(state): State<AppState>,
-    SessionByCode { code, session }: SessionByCode,
+    SessionByCode {
+        code,
+        session,
+        client,
+    }: SessionByCode,
     jar: CookieJar,
     payload: Result<Json<JoinRequest>, JsonRejection>,
 ) -> Result<(CookieJar, Json<Me>), ApiError> {
     let req = body(payload)?;
     let details = ParticipantDetails::validate(&req.display_name, &req.kommune)?;
+    if state.hub.room(&session.id).await?.settings().joining_closed {
+        return Err(ApiError::JoiningClosed);
+    }
+    if !state.limits.new_participant(client, &session.id) {
+        return Err(ApiError::RateLimited);
+    }
     let token = auth::new_token();
     let now = auth::now();
     let expires_at = now + auth::PARTICIPANT_TOKEN_DAYS * 86_400;
@@ -196,6 +235,102 @@ async fn me(State(state): State<AppState>, who: Participant) -> Result<Json<Me>,
     Ok(Json(me_view(&state, &who.session, who.participant).await?))
 }
 
+/// A participant leaves: their row goes, their name leaves every card,
+/// rating and logged op, their other tabs close and the cookie is cleared.
+async fn leave(
+    State(state): State<AppState>,
+    who: Participant,
+    Path(code): Path<String>,
+    jar: CookieJar,
+) -> Result<(CookieJar, StatusCode), ApiError> {
+    remove(&state, &who.session.id, &who.participant.id).await?;
+    let name = app::domain::JoinCode::parse(&code)
+        .map(|c| auth::participant_cookie_name(&c, state.web.https()))
+        .map_err(|_| ApiError::NotJoined)?;
+    let cookie = Cookie::build((name, ""))
+        .path("/")
+        .secure(state.web.https())
+        .build();
+    Ok((jar.remove(cookie), StatusCode::NO_CONTENT))
+}
+
+/// Removes a participant in the store and in the live room (names rewritten
+/// under the room's lock), then closes their connections.
+async fn remove(state: &AppState, session_id: &str, participant_id: &str) -> Result<(), ApiError> {
+    let room = state.hub.room(session_id).await?;
+    room.rewrite_boards(
+        || state.store.remove_participant(session_id, participant_id),
+        |boards| {
+            for board in boards.values_mut() {
+                app::domain::privacy::anonymise_board(board, participant_id);
+            }
+        },
+    )
+    .await?;
+    room.moved(participant_id);
+    tracing::info!(session = %session_id, "participant removed");
+    Ok(())
+}
+
+/// The moderator removes a participant (e.g. a fake one).
+async fn remove_participant(
+    State(state): State<AppState>,
+    Moderator(session): Moderator,
+    Path(participant_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    remove(&state, &session.id, &participant_id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// "Sitzung löschen": every row of the session goes, its screens close.
+async fn delete_session(
+    State(state): State<AppState>,
+    Moderator(session): Moderator,
+) -> Result<StatusCode, ApiError> {
+    state.store.delete_session(&session.id).await?;
+    state.hub.evict(&session.id).await;
+    tracing::info!(session = %session.id, "session deleted by its moderator");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// New moderator secret and projector token; the old ones stop working
+/// (a leaked moderator link may have leaked the projector link too).
+async fn rotate_secret(
+    State(state): State<AppState>,
+    Moderator(session): Moderator,
+) -> Result<Json<RotatedSecrets>, ApiError> {
+    let moderator = auth::new_token();
+    let projector = auth::new_token();
+    state
+        .store
+        .set_moderator_token(&session.id, &auth::token_hash(&moderator))
+        .await?;
+    state
+        .store
+        .set_projector_token(&session.id, &auth::token_hash(&projector))
+        .await?;
+    Ok(Json(RotatedSecrets {
+        moderator_token: Some(moderator),
+        projector_token: projector,
+    }))
+}
+
+/// A new projector token only (the old projector link stops working).
+async fn rotate_projector(
+    State(state): State<AppState>,
+    Moderator(session): Moderator,
+) -> Result<Json<RotatedSecrets>, ApiError> {
+    let projector = auth::new_token();
+    state
+        .store
+        .set_projector_token(&session.id, &auth::token_hash(&projector))
+        .await?;
+    Ok(Json(RotatedSecrets {
+        moderator_token: None,
+        projector_token: projector,
+    }))
+}
+
 async fn me_view(
     state: &AppState,
     session: &crate::store::SessionRecord,
@@ -214,12 +349,22 @@ async fn me_view(
     })
 }
 
+/// The session as the cockpit sees it; the projector (its read-only token)
+/// sees the same without the list of participants.
 async fn moderator_session(
     State(state): State<AppState>,
-    Moderator(session): Moderator,
+    who: ModeratorOrProjector,
 ) -> Result<Json<ModeratorSession>, ApiError> {
+    let (session, projector) = match who {
+        ModeratorOrProjector::Moderator(s) => (s, false),
+        ModeratorOrProjector::Projector(s) => (s, true),
+    };
     let groups = state.store.groups(&session.id).await?;
-    let participants = state.store.participants(&session.id).await?;
+    let participants = if projector {
+        Vec::new()
+    } else {
+        state.store.participants(&session.id).await?
+    };
     let room = state.hub.room(&session.id).await?;
     Ok(Json(ModeratorSession {
         session_id: session.id.clone(),
@@ -321,7 +466,14 @@ async fn remove_group(
     Moderator(session): Moderator,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.store.remove_group(&session.id, &id).await?;
+    // Its boards and op log go with it, on disk and in the live room.
+    let room = state.hub.room(&session.id).await?;
+    let prefix = format!("{id}:");
+    room.rewrite_boards(
+        || state.store.remove_group(&session.id, &id),
+        |boards| boards.retain(|board, _| !board.starts_with(&prefix)),
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -376,8 +528,10 @@ async fn participant_export(
 /// Imports a session file as a new session; answers like session creation.
 async fn import_session(
     State(state): State<AppState>,
+    client: ClientAddr,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<CreatedSession>), ApiError> {
+    session_allowed(&state, client)?;
     let bytes = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::Import(ImportError::TooLarge {
@@ -421,7 +575,7 @@ async fn import_session(
         boards,
     };
     let import = &import;
-    new_session(|code, hash| {
+    new_session(&state, |code, hash| {
         let store = state.store.clone();
         async move {
             store

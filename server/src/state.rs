@@ -1,24 +1,20 @@
+use crate::access::{Limits, TrustedProxies};
 use crate::config::PublicOrigin;
 use crate::hub::Hub;
 use crate::live::{LiveLimits, LiveSockets};
 use crate::store::Store;
 use axum::extract::FromRef;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use leptos::config::LeptosOptions;
-use std::net::IpAddr;
-use std::num::NonZeroU32;
 use std::sync::Arc;
-
-/// Join attempts (code look-ups and joins) per address and minute: enough for a
-/// room of 60 behind one NAT retrying, far too few to guess codes.
-pub const JOIN_ATTEMPTS_PER_MINUTE: u32 = 120;
 
 /// Everything a handler may need, cloned cheaply per request.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
     pub hub: Arc<Hub>,
-    pub join_limiter: Arc<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Per-address rate limits (join codes, new sessions, new participants).
+    pub limits: Arc<Limits>,
+    pub trusted_proxies: Arc<TrustedProxies>,
     pub leptos_options: LeptosOptions,
     /// Where the site is served and the live channel's limits.
     pub web: Arc<WebSettings>,
@@ -55,9 +51,8 @@ impl AppState {
         hub.sweep_idle_rooms();
         Self {
             hub,
-            join_limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(
-                NonZeroU32::new(JOIN_ATTEMPTS_PER_MINUTE).unwrap_or(NonZeroU32::MIN),
-            ))),
+            limits: Arc::new(Limits::default()),
+            trusted_proxies: Arc::new(TrustedProxies::default()),
             store,
             leptos_options,
             web: Arc::default(),
@@ -68,6 +63,12 @@ impl AppState {
     /// The same state with these web settings.
     pub fn with_web(mut self, web: WebSettings) -> Self {
         self.web = Arc::new(web);
+        self
+    }
+
+    /// Believes X-Forwarded-For from these proxies.
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
+        self.trusted_proxies = Arc::new(proxies);
         self
     }
 }

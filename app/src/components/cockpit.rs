@@ -31,20 +31,44 @@ fn change(
 #[component]
 pub fn LiveCockpit(code: String, token: String, groups: Vec<GroupView>) -> AnyView {
     let i18n = use_i18n();
-    let sync = LiveSync::for_moderator(code, token.clone());
+    let sync = LiveSync::for_moderator(code.clone(), token.clone());
     Effect::new(move |_| sync.start());
     on_cleanup(move || sync.stop());
-    let projector = format!("/projector#{token}");
+    // The projector gets its own read-only token, never the moderator's secret.
+    let projector = RwSignal::new(None::<String>);
+    let code = StoredValue::new(code);
+    Effect::new(move |_| projector.set(client::projector_token(&code.get_value())));
     let token = StoredValue::new(token);
     let error = RwSignal::new(None::<ApiErrorBody>);
+    let renew = move |_| {
+        spawn_local(async move {
+            match client::rotate_projector(&token.get_value()).await {
+                Ok(rotated) => {
+                    client::remember_projector_token(&code.get_value(), &rotated.projector_token);
+                    projector.set(Some(rotated.projector_token));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
     let groups = StoredValue::new(groups);
     view! {
         <section class="panel cockpit" aria-labelledby="cockpit-heading">
             <h2 id="cockpit-heading">{t!(i18n, cockpit.heading)}</h2>
             <p>
-                <a href=projector target="_blank" rel="noopener" data-testid="projector-link">
-                    {t!(i18n, cockpit.open_projector)}
-                </a>
+                {move || projector.get().map(|p| view! {
+                    <a href=format!("/projector#{p}") target="_blank" rel="noopener" data-testid="projector-link">
+                        {t!(i18n, cockpit.open_projector)}
+                    </a>
+                    " "
+                })}
+                <button type="button" class="secondary" on:click=renew>
+                    {move || if projector.with(Option::is_some) {
+                        t_string!(i18n, cockpit.renew_projector_link).to_string()
+                    } else {
+                        t_string!(i18n, cockpit.make_projector_link).to_string()
+                    }}
+                </button>
             </p>
             <StageChooser sync token error groups=groups.get_value() />
             <TimerControls sync token error />
@@ -352,6 +376,18 @@ pub fn ParticipantsPanel(
                     .collect_view()
             });
             let label = t_string!(i18n, cockpit.move_to, name = p.display_name.clone()).to_string();
+            let confirming = RwSignal::new(false);
+            let remove = move |_| {
+                spawn_local(async move {
+                    match client::remove_participant(&token.get_value(), &pid.get_value()).await {
+                        Ok(()) => reload.run(()),
+                        Err(e) => error.set(Some(e)),
+                    }
+                });
+            };
+            let remove_label = t_string!(i18n, cockpit.remove_participant, name = p.display_name.clone()).to_string();
+            let question = t_string!(i18n, cockpit.remove_confirm, name = p.display_name.clone()).to_string();
+            let question_id = format!("remove-{}", p.id);
             view! {
                 <li>
                     <form class="inline-form" on:submit=submit>
@@ -359,7 +395,19 @@ pub fn ParticipantsPanel(
                         <label class="visually-hidden" for=select_id.clone()>{label}</label>
                         <select id=select_id bind:value=choice>{options}</select>
                         <button type="submit" class="secondary">{t!(i18n, cockpit.move_button)}</button>
+                        <button type="button" class="secondary" aria-label=remove_label on:click=move |_| confirming.set(true)>
+                            {t!(i18n, cockpit.remove_button)}
+                        </button>
                     </form>
+                    <Show when=move || confirming.get()>
+                        <div role="alertdialog" aria-labelledby=question_id.clone() class="confirm">
+                            <p id=question_id.clone()>{question.clone()}</p>
+                            <button type="button" on:click=remove>{t!(i18n, cockpit.remove_final)}</button>
+                            <button type="button" class="secondary" autofocus on:click=move |_| confirming.set(false)>
+                                {t!(i18n, cockpit.cancel)}
+                            </button>
+                        </div>
+                    </Show>
                 </li>
             }
         })

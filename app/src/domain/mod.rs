@@ -3,6 +3,7 @@
 
 pub mod board;
 pub mod legacy;
+pub mod privacy;
 pub mod rating;
 pub mod replica;
 pub mod scoring;

@@ -29,6 +29,9 @@ pub struct SessionSettings {
     /// What the projector shows.
     pub stage: Stage,
     pub timer: Timer,
+    /// The moderator closed joining: nobody new gets in, those already
+    /// joined keep working.
+    pub joining_closed: bool,
 }
 
 /// Most dots a moderator can hand out per person and board.
@@ -46,6 +49,7 @@ impl Default for SessionSettings {
             dots_per_person: 0,
             stage: Stage::default(),
             timer: Timer::default(),
+            joining_closed: false,
         }
     }
 }
@@ -87,6 +91,7 @@ pub struct SettingsChange {
     pub dots_per_person: Option<u8>,
     pub stage: Option<Stage>,
     pub timer: Option<TimerAction>,
+    pub joining_closed: Option<bool>,
 }
 
 /// What a settings change is checked against, besides the settings.
@@ -146,6 +151,9 @@ impl SessionSettings {
                 next.ratings_revealed = revealed;
                 next.reveal_epoch += 1;
             }
+        }
+        if let Some(closed) = change.joining_closed {
+            next.joining_closed = closed;
         }
         if let Some(p) = change.pseudonymous_exports {
             next.pseudonymous_exports = p;

@@ -92,6 +92,7 @@ pub fn CreateSession(
             };
             match created {
                 Ok(created) => {
+                    client::remember_projector_token(&created.join_code, &created.projector_token);
                     client::remember_session(KnownSession {
                         title: request.title.trim().to_owned(),
                         date: request.date,

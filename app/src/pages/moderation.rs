@@ -17,7 +17,8 @@ pub fn ModerationPage() -> AnyView {
     let i18n = use_i18n();
     let token = RwSignal::new(None::<String>);
     let session = LocalResource::new(move || async move {
-        let Some(t) = client::moderator_token_from_location() else {
+        // Read once from the fragment, then out of the address bar (history).
+        let Some(t) = client::take_token(client::MODERATOR_TOKEN) else {
             return Err(ApiErrorBody::new(ErrorCode::ModeratorOnly));
         };
         token.set(Some(t.clone()));
@@ -51,6 +52,8 @@ fn ModeratorCockpit(session: ModeratorSession, token: String, reload: Callback<(
     let link = format!("{}/join/{}", client::origin(), public.join_code);
     let participants = session.participants;
     let groups = public.groups.clone();
+    let secret_link = format!("{}/moderation#{token}", client::origin());
+    let joining_closed = session.settings.joining_closed;
     view! {
         <section class="panel session-facts" aria-labelledby="facts-heading">
             <h2 id="facts-heading">{public.title.clone()}</h2>
@@ -64,6 +67,12 @@ fn ModeratorCockpit(session: ModeratorSession, token: String, reload: Callback<(
                 </dd>
             </dl>
             <p class="hint">{t!(i18n, moderation.secret_hint)}</p>
+            <details>
+                <summary>{t!(i18n, moderation.show_moderator_link)}</summary>
+                <p>{t!(i18n, moderation.moderator_link)} ": "
+                    <a href=secret_link.clone() data-testid="moderator-link">{secret_link.clone()}</a>
+                </p>
+            </details>
         </section>
         <GroupsEditor groups token=token.clone() reload />
         <SettingsPanel settings=session.settings rated=session.rated token=token.clone() />
@@ -79,6 +88,108 @@ fn ModeratorCockpit(session: ModeratorSession, token: String, reload: Callback<(
         </section>
         <LiveCockpit code=public.join_code.clone() token=token.clone() groups=public.groups.clone() />
         <CreateSession template=token.clone() title=public.title.clone() place=public.place.clone() />
+        <AccessPanel token=token.clone() title=public.title.clone() joining_closed />
+    }
+    .into_any()
+}
+
+/// Joining open or closed, a new moderator link, deleting the session.
+#[component]
+fn AccessPanel(token: String, title: String, joining_closed: bool) -> AnyView {
+    let i18n = use_i18n();
+    let token = StoredValue::new(token);
+    let closed = RwSignal::new(joining_closed);
+    let confirming = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiErrorBody>);
+    let toggle_joining = move |_| {
+        let change = SettingsChange {
+            joining_closed: Some(!closed.get_untracked()),
+            ..SettingsChange::default()
+        };
+        spawn_local(async move {
+            match client::change_settings(&token.get_value(), &change).await {
+                Ok(settings) => {
+                    closed.set(settings.joining_closed);
+                    error.set(None);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let rotate = move |_| {
+        spawn_local(async move {
+            let old = token.get_value();
+            match client::rotate_secret(&old).await {
+                Ok(rotated) => {
+                    let Some(new) = rotated.moderator_token else {
+                        return;
+                    };
+                    client::replace_session_token(&old, &new);
+                    if let Ok(s) = client::moderator_session(&new).await {
+                        client::remember_projector_token(
+                            &s.session.join_code,
+                            &rotated.projector_token,
+                        );
+                    }
+                    client::go_to(&format!("/moderation#{new}"));
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let delete = move |_| {
+        spawn_local(async move {
+            let secret = token.get_value();
+            match client::delete_session(&secret).await {
+                Ok(()) => {
+                    client::forget_session(&secret);
+                    client::go_to("/");
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let confirm_text = t_string!(i18n, moderation.delete_confirm, title = title).to_string();
+    view! {
+        <section class="panel" aria-labelledby="access-heading">
+            <h2 id="access-heading">{t!(i18n, moderation.access_heading)}</h2>
+            <p data-testid="joining-state">
+                {move || if closed.get() {
+                    t_string!(i18n, moderation.joining_is_closed).to_string()
+                } else {
+                    t_string!(i18n, moderation.joining_is_open).to_string()
+                }}
+            </p>
+            <button type="button" on:click=toggle_joining>
+                {move || if closed.get() {
+                    t_string!(i18n, moderation.open_joining).to_string()
+                } else {
+                    t_string!(i18n, moderation.close_joining).to_string()
+                }}
+            </button>
+            <p class="hint">{t!(i18n, moderation.rotate_hint)}</p>
+            <button type="button" class="secondary" on:click=rotate>
+                {t!(i18n, moderation.rotate_secret)}
+            </button>
+            <p class="hint">{t!(i18n, moderation.retention_hint)}</p>
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! {
+                    <button type="button" class="secondary" on:click=move |_| confirming.set(true)>
+                        {t!(i18n, moderation.delete_session)}
+                    </button>
+                }
+            >
+                <div role="alertdialog" aria-labelledby="delete-question" class="confirm">
+                    <p id="delete-question">{confirm_text.clone()}</p>
+                    <button type="button" on:click=delete>{t!(i18n, moderation.delete_final)}</button>
+                    <button type="button" class="secondary" autofocus on:click=move |_| confirming.set(false)>
+                        {t!(i18n, moderation.cancel)}
+                    </button>
+                </div>
+            </Show>
+            <ErrorNotice error />
+        </section>
     }
     .into_any()
 }

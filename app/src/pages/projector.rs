@@ -12,7 +12,9 @@ use leptos::prelude::*;
 pub fn ProjectorPage() -> AnyView {
     let i18n = use_i18n();
     let session = LocalResource::new(move || async move {
-        let Some(token) = client::moderator_token_from_location() else {
+        // The projector's read-only token (or, from older links, the
+        // moderator's), read once and then out of the address bar.
+        let Some(token) = client::take_token(client::PROJECTOR_TOKEN) else {
             return Err(crate::api::ApiErrorBody::new(ErrorCode::ModeratorOnly));
         };
         client::moderator_session(&token).await.map(|s| (s, token))

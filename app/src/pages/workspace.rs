@@ -10,7 +10,7 @@ use crate::domain::templates::{self, Template};
 use crate::i18n::*;
 use crate::protocol::Refusal;
 use crate::sync::LiveSync;
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_params_map};
 
 /// A participant's workspace in their group. Without a valid sign-in for this
@@ -121,7 +121,51 @@ fn GroupWorkspace(me: Me) -> AnyView {
                 }
             }}
             <GroupExports code=me.session.join_code.clone() />
+            <LeaveSession code=me.session.join_code.clone() />
         </div>
+    }
+    .into_any()
+}
+
+/// Leaving: the participant's name goes from every card and rating, their
+/// sign-in ends; their contributions stay without a name.
+#[component]
+fn LeaveSession(code: String) -> AnyView {
+    let i18n = use_i18n();
+    let code = StoredValue::new(code);
+    let confirming = RwSignal::new(false);
+    let error = RwSignal::new(None::<crate::api::ApiErrorBody>);
+    let leave = move |_| {
+        spawn_local(async move {
+            match client::leave(&code.get_value()).await {
+                Ok(()) => {
+                    client::forget_me(&code.get_value());
+                    client::go_to("/");
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="leave">
+            <Show
+                when=move || confirming.get()
+                fallback=move || view! {
+                    <button type="button" class="secondary" on:click=move |_| confirming.set(true)>
+                        {t!(i18n, workspace.leave)}
+                    </button>
+                }
+            >
+                <div role="alertdialog" aria-labelledby="leave-question" class="confirm">
+                    <p id="leave-question">{t!(i18n, workspace.leave_confirm)}</p>
+                    <button type="button" on:click=leave>{t!(i18n, workspace.leave_final)}</button>
+                    <button type="button" class="secondary" autofocus on:click=move |_| confirming.set(false)>
+                        {t!(i18n, workspace.cancel)}
+                    </button>
+                </div>
+            </Show>
+            <ErrorNotice error />
+        </section>
     }
     .into_any()
 }

@@ -2,6 +2,7 @@
 //! Handlers never see SQL. SQLite is the default backend; the API is written so
 //! that a PostgreSQL backend can sit behind the same methods.
 
+mod privacy;
 mod sqlite;
 
 pub use sqlite::Store;

@@ -24,7 +24,7 @@ use std::time::Duration;
 /// writes are refused until a probe write commits again.
 #[derive(Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pub(super) pool: SqlitePool,
     health: Arc<Health>,
 }
 
@@ -117,7 +117,7 @@ fn is_refusal(e: &StoreError) -> bool {
 /// One write transaction (`BEGIN IMMEDIATE`) on a connection of its own.
 /// End it with [`WriteTx::finish`]; dropped unfinished (a cancelled request),
 /// its connection is closed, which rolls the transaction back.
-struct WriteTx<'s> {
+pub(super) struct WriteTx<'s> {
     store: &'s Store,
     conn: PoolConnection<Sqlite>,
     /// Whether the connection is known to be outside any transaction (it may
@@ -152,7 +152,7 @@ impl WriteTx<'_> {
     /// failed statement or commit, a database file that is no longer ours)
     /// closes the connection, marks the store unhealthy and comes back as
     /// [`StoreError::Unavailable`]; a refused input leaves both as they were.
-    async fn finish<T>(mut self, result: StoreResult<T>) -> StoreResult<T> {
+    pub(super) async fn finish<T>(mut self, result: StoreResult<T>) -> StoreResult<T> {
         let store = self.store;
         match result {
             Ok(value) => {
@@ -425,7 +425,7 @@ impl Store {
     /// Starts a write. While the store is unhealthy a probe write must commit
     /// first; if it does not, the write is refused with
     /// [`StoreError::Unavailable`].
-    async fn begin_write(&self) -> StoreResult<WriteTx<'_>> {
+    pub(super) async fn begin_write(&self) -> StoreResult<WriteTx<'_>> {
         if !self.health.is_ok() {
             self.probe().await?;
         }
@@ -714,7 +714,8 @@ impl Store {
             .ok_or(StoreError::UnknownGroup)
     }
 
-    /// Removes an empty group; a group with members keeps its work and stays.
+    /// Removes an empty group with its boards and op log; a group with
+    /// members keeps its work and stays.
     pub async fn remove_group(&self, session_id: &str, group_id: &str) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let result = async {
@@ -735,7 +736,7 @@ impl Store {
             if done.rows_affected() == 0 {
                 return Err(StoreError::UnknownGroup);
             }
-            Ok(())
+            super::privacy::delete_group_content(&mut tx, session_id, group_id).await
         }
         .await;
         tx.finish(result).await

@@ -1,0 +1,212 @@
+//! Data protection in the store: deleting a session with every row it has,
+//! removing a participant with their name, deleting what a removed group
+//! left, finding sessions past their retention, and the secrets (moderator,
+//! projector) that can be rotated.
+
+use super::{SessionRecord, Store, StoreError, StoreResult};
+use app::domain::board::BoardState;
+use app::domain::privacy;
+use app::protocol::SequencedOp;
+use sqlx::Row;
+
+/// Deletes the boards and op log rows of a group (in the caller's transaction).
+pub(super) async fn delete_group_content(
+    tx: &mut sqlx::SqliteConnection,
+    session_id: &str,
+    group_id: &str,
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM op_log WHERE session_id = ? AND group_id = ?")
+        .bind(session_id)
+        .bind(group_id)
+        .execute(&mut *tx)
+        .await?;
+    // Board ids are `<group id>:<template>`; compared as text, not LIKE
+    // (an imported group id may contain wildcards).
+    sqlx::query(
+        "DELETE FROM boards WHERE session_id = ?
+         AND substr(board_id, 1, length(?) + 1) = ? || ':'",
+    )
+    .bind(session_id)
+    .bind(group_id)
+    .bind(group_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// Deletes a session and every row that belongs to it, in one
+    /// transaction, children first. A new table with session data must be
+    /// added here; `tests/privacy.rs` checks every table of the database.
+    /// `false`: there was no such session.
+    pub async fn delete_session(&self, session_id: &str) -> StoreResult<bool> {
+        let mut tx = self.begin_write().await?;
+        let result: StoreResult<bool> = async {
+            sqlx::query("DELETE FROM op_log WHERE session_id = ?")
+                .bind(session_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM boards WHERE session_id = ?")
+                .bind(session_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM participants WHERE session_id = ?")
+                .bind(session_id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM groups WHERE session_id = ?")
+                .bind(session_id)
+                .execute(&mut *tx)
+                .await?;
+            let done = sqlx::query("DELETE FROM workshop_sessions WHERE id = ?")
+                .bind(session_id)
+                .execute(&mut *tx)
+                .await?;
+            Ok(done.rows_affected() > 0)
+        }
+        .await;
+        tx.finish(result).await
+    }
+
+    /// Removes a participant (they left, or the moderator removed them):
+    /// their row goes, and their name is replaced by
+    /// [`privacy::FORMER_PARTICIPANT`] on every board and logged op of the
+    /// session. One transaction: the name is gone everywhere or nowhere.
+    pub async fn remove_participant(
+        &self,
+        session_id: &str,
+        participant_id: &str,
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let result: StoreResult<()> = async {
+            let done = sqlx::query("DELETE FROM participants WHERE id = ? AND session_id = ?")
+                .bind(participant_id)
+                .bind(session_id)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::UnknownParticipant);
+            }
+            let boards =
+                sqlx::query("SELECT board_id, state_json FROM boards WHERE session_id = ?")
+                    .bind(session_id)
+                    .fetch_all(&mut *tx)
+                    .await?;
+            for row in boards {
+                let (id, json): (String, String) = (row.get("board_id"), row.get("state_json"));
+                let mut board: BoardState = serde_json::from_str(&json)
+                    .map_err(|e| StoreError::Corrupt(format!("board {id}: {e}")))?;
+                if privacy::anonymise_board(&mut board, participant_id) {
+                    let json = serde_json::to_string(&board)
+                        .map_err(|e| StoreError::Corrupt(format!("board {id}: {e}")))?;
+                    sqlx::query(
+                        "UPDATE boards SET state_json = ? WHERE session_id = ? AND board_id = ?",
+                    )
+                    .bind(json)
+                    .bind(session_id)
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            let ops = sqlx::query(
+                "SELECT seq, op_json FROM op_log WHERE session_id = ? AND author_id = ?",
+            )
+            .bind(session_id)
+            .bind(participant_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            for row in ops {
+                let (seq, json): (i64, String) = (row.get("seq"), row.get("op_json"));
+                let mut op: SequencedOp = serde_json::from_str(&json)
+                    .map_err(|e| StoreError::Corrupt(format!("op {seq}: {e}")))?;
+                if privacy::anonymise_op(&mut op, participant_id) {
+                    let json = serde_json::to_string(&op)
+                        .map_err(|e| StoreError::Corrupt(format!("op {seq}: {e}")))?;
+                    sqlx::query("UPDATE op_log SET op_json = ? WHERE session_id = ? AND seq = ?")
+                        .bind(json)
+                        .bind(session_id)
+                        .bind(seq)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            Ok(())
+        }
+        .await;
+        tx.finish(result).await
+    }
+
+    /// Ids of the sessions whose workshop date is more than `retention_days`
+    /// before `today` (YYYY-MM-DD).
+    pub async fn sessions_past_retention(
+        &self,
+        today: &str,
+        retention_days: u32,
+    ) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, date FROM workshop_sessions")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter(|(_, date)| privacy::expired(date, today, retention_days))
+            .map(|(id, _)| id)
+            .collect())
+    }
+
+    /// Replaces the moderator secret (its hash); the old one stops working.
+    pub async fn set_moderator_token(
+        &self,
+        session_id: &str,
+        token_hash: &[u8],
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let result =
+            sqlx::query("UPDATE workshop_sessions SET moderator_token_hash = ? WHERE id = ?")
+                .bind(token_hash)
+                .bind(session_id)
+                .execute(&mut *tx)
+                .await
+                .map(|_| ())
+                .map_err(StoreError::from);
+        tx.finish(result).await
+    }
+
+    /// Replaces the projector's read-only token (its hash).
+    pub async fn set_projector_token(
+        &self,
+        session_id: &str,
+        token_hash: &[u8],
+    ) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        let result =
+            sqlx::query("UPDATE workshop_sessions SET projector_token_hash = ? WHERE id = ?")
+                .bind(token_hash)
+                .bind(session_id)
+                .execute(&mut *tx)
+                .await
+                .map(|_| ())
+                .map_err(StoreError::from);
+        tx.finish(result).await
+    }
+
+    pub async fn session_by_projector_token(
+        &self,
+        token_hash: &[u8],
+    ) -> StoreResult<Option<SessionRecord>> {
+        let row = sqlx::query(
+            "SELECT id, join_code, title, date, place FROM workshop_sessions
+             WHERE projector_token_hash = ?",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| SessionRecord {
+            id: row.get("id"),
+            join_code: row.get("join_code"),
+            title: row.get("title"),
+            date: row.get("date"),
+            place: row.get("place"),
+        }))
+    }
+}
