@@ -102,6 +102,8 @@ pub enum ErrorCode {
     TooLong,
     ControlCharacters,
     InvalidFormat,
+    /// A name (person, Kommune, group) without any letter.
+    NoLetter,
     RateLimited,
     BadRequest,
     UnknownFormat,
@@ -110,6 +112,12 @@ pub enum ErrorCode {
     ImportMalformed,
     ImportVersion,
     ImportInvalid,
+    /// An import not sent as `Content-Type: application/json`.
+    ImportNotJson,
+    /// Every typesetting slot is busy; try again in a few seconds.
+    ExportBusy,
+    /// Typesetting took longer than the export time limit.
+    ExportTimedOut,
     /// Weights cannot change once the first rating exists.
     WeightsFrozen,
     InvalidSettings,
@@ -139,6 +147,7 @@ impl From<&ValidationError> for ApiErrorBody {
             ValidationError::TooLong { max, .. } => (ErrorCode::TooLong, Some(*max)),
             ValidationError::ControlCharacters { .. } => (ErrorCode::ControlCharacters, None),
             ValidationError::InvalidFormat { .. } => (ErrorCode::InvalidFormat, None),
+            ValidationError::NoLetter { .. } => (ErrorCode::NoLetter, None),
         };
         let mut body = ApiErrorBody {
             code,
