@@ -416,9 +416,11 @@ mod tests {
 
     #[test]
     fn admit_refuses_every_op_on_a_switched_off_method() {
-        let mut settings = SessionSettings::default();
-        settings.methods = vec!["canvas".into(), "ki".into()];
-        settings.dots_per_person = 3;
+        let mut settings = SessionSettings {
+            methods: vec!["canvas".into(), "ki".into()],
+            dots_per_person: 3,
+            ..SessionSettings::default()
+        };
         let board = BoardState::default();
         let add = Op::AddCard {
             card_id: "c1".into(),
