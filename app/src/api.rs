@@ -114,7 +114,7 @@ pub enum ErrorCode {
     ImportInvalid,
     /// An import not sent as `Content-Type: application/json`.
     ImportNotJson,
-    /// Every typesetting slot is busy; try again in a few seconds.
+    /// Every typesetting slot (exports, imports) is busy; try again in a few seconds.
     ExportBusy,
     /// Typesetting took longer than the export time limit.
     ExportTimedOut,
