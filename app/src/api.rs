@@ -114,6 +114,8 @@ pub enum ErrorCode {
     TooLong,
     ControlCharacters,
     InvalidFormat,
+    /// A name (person, Kommune, group) without any letter.
+    NoLetter,
     RateLimited,
     BadRequest,
     UnknownFormat,
@@ -122,6 +124,12 @@ pub enum ErrorCode {
     ImportMalformed,
     ImportVersion,
     ImportInvalid,
+    /// An import not sent as `Content-Type: application/json`.
+    ImportNotJson,
+    /// Every typesetting slot (exports, imports) is busy; try again in a few seconds.
+    ExportBusy,
+    /// Typesetting took longer than the export time limit.
+    ExportTimedOut,
     /// Weights cannot change once the first rating exists.
     WeightsFrozen,
     InvalidSettings,
@@ -156,6 +164,7 @@ impl From<&ValidationError> for ApiErrorBody {
             ValidationError::TooLong { max, .. } => (ErrorCode::TooLong, Some(*max)),
             ValidationError::ControlCharacters { .. } => (ErrorCode::ControlCharacters, None),
             ValidationError::InvalidFormat { .. } => (ErrorCode::InvalidFormat, None),
+            ValidationError::NoLetter { .. } => (ErrorCode::NoLetter, None),
         };
         let mut body = ApiErrorBody {
             code,

@@ -62,6 +62,7 @@ pub fn error_message(locale: Locale, body: &ApiErrorBody) -> String {
         ErrorCode::InvalidFormat => {
             td_string!(locale, errors.invalid_format, field = field).to_string()
         }
+        ErrorCode::NoLetter => td_string!(locale, errors.no_letter, field = field).to_string(),
         ErrorCode::RateLimited => td_string!(locale, errors.rate_limited).to_string(),
         ErrorCode::BadRequest => td_string!(locale, errors.bad_request).to_string(),
         ErrorCode::UnknownFormat => td_string!(locale, errors.unknown_format).to_string(),
@@ -72,6 +73,9 @@ pub fn error_message(locale: Locale, body: &ApiErrorBody) -> String {
         ErrorCode::ImportMalformed => td_string!(locale, errors.import_malformed).to_string(),
         ErrorCode::ImportVersion => td_string!(locale, errors.import_version).to_string(),
         ErrorCode::ImportInvalid => td_string!(locale, errors.import_invalid).to_string(),
+        ErrorCode::ImportNotJson => td_string!(locale, errors.import_not_json).to_string(),
+        ErrorCode::ExportBusy => td_string!(locale, errors.export_busy).to_string(),
+        ErrorCode::ExportTimedOut => td_string!(locale, errors.export_timed_out).to_string(),
         ErrorCode::WeightsFrozen => td_string!(locale, errors.weights_frozen).to_string(),
         ErrorCode::InvalidSettings => td_string!(locale, errors.invalid_settings).to_string(),
         ErrorCode::StorageUnavailable => td_string!(locale, errors.storage_unavailable).to_string(),

@@ -45,7 +45,16 @@ pub enum ApiError {
     Import(#[from] ImportError),
     #[error("background task failed")]
     TaskFailed,
+    #[error("every typesetting slot is busy")]
+    Busy,
+    #[error("typesetting took longer than the export time limit")]
+    TimedOut,
+    #[error("import body is not declared as application/json")]
+    NotJson,
 }
+
+/// Seconds a browser is asked to wait after a busy answer.
+pub const RETRY_AFTER_SECS: u64 = 5;
 
 impl From<SettingsChangeError> for ApiError {
     fn from(e: SettingsChangeError) -> Self {
@@ -74,6 +83,9 @@ impl ApiError {
             Self::Export(_) | Self::TaskFailed => {
                 plain(S::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
             }
+            Self::Busy => plain(S::SERVICE_UNAVAILABLE, ErrorCode::ExportBusy),
+            Self::TimedOut => plain(S::SERVICE_UNAVAILABLE, ErrorCode::ExportTimedOut),
+            Self::NotJson => plain(S::UNSUPPORTED_MEDIA_TYPE, ErrorCode::ImportNotJson),
             Self::Import(e) => match e {
                 ImportError::TooLarge { max } => (
                     S::PAYLOAD_TOO_LARGE,
@@ -132,11 +144,18 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = self.status_and_body();
-        if status.is_server_error() {
+        if status.is_server_error() && !matches!(self, Self::Busy) {
             tracing::error!(error = %self, "request failed");
         } else {
             tracing::debug!(error = %self, "request refused");
         }
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if matches!(self, Self::Busy) {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(RETRY_AFTER_SECS),
+            );
+        }
+        response
     }
 }

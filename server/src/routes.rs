@@ -525,12 +525,28 @@ async fn participant_export(
     gather::export(&state, &who.session, format, requester).await
 }
 
+/// Whether a request declares a JSON body (`application/json`, parameters
+/// such as `charset` allowed).
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+}
+
 /// Imports a session file as a new session; answers like session creation.
+/// Only as `application/json`: a cross-site `text/plain` form post (which
+/// needs no CORS preflight) is refused.
 async fn import_session(
     State(state): State<AppState>,
     client: ClientAddr,
+    headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<(StatusCode, Json<CreatedSession>), ApiError> {
+    if !is_json(&headers) {
+        return Err(ApiError::NotJson);
+    }
     session_allowed(&state, client)?;
     let bytes = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -541,16 +557,9 @@ async fn import_session(
             ApiError::BadRequest
         }
     })?;
-    let slot = gather::RENDER_SLOTS
-        .acquire()
-        .await
-        .map_err(|_| ApiError::TaskFailed)?;
-    let plan = tokio::task::spawn_blocking(move || {
-        json::parse(&bytes, || uuid::Uuid::now_v7().to_string())
-    })
-    .await
-    .map_err(|_| ApiError::TaskFailed)??;
-    drop(slot);
+    let plan =
+        gather::in_render_slot(move || json::parse(&bytes, || uuid::Uuid::now_v7().to_string()))
+            .await??;
     let mut boards = Vec::new();
     for group in &plan.groups {
         for (key, board) in &group.boards {

@@ -771,7 +771,8 @@ async fn markdown_of_a_group_is_escaped_and_has_only_that_group() {
         "{md}"
     );
     assert!(md.contains("Straßenmeisterei fragen"));
-    assert!(md.contains(r#"\=HYPERLINK("http://x";"y")"#), "{md}");
+    // The formula is neutralised, and its bare link shown as code, not linked.
+    assert!(md.contains(r#"\=HYPERLINK("`http://x";"y`")"#), "{md}");
     assert!(!md.contains(NORD_CARD));
 }
 
@@ -1239,4 +1240,218 @@ fn pseudonymous_exports_name_nobody() {
     // Numbered in id order: p1 (Bob) is 1, p2 (Anna) is 2.
     assert!(md.contains("| Teilnehmende 1 | 4 |"), "{md}");
     assert!(md.contains("| Teilnehmende 2 | 4 |"), "{md}");
+}
+
+async fn post_typed(
+    api: &common::Api,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> (StatusCode, Value) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let mut request = axum::http::Request::builder()
+        .method("POST")
+        .uri("/api/import");
+    if let Some(t) = content_type {
+        request = request.header("content-type", t);
+    }
+    let request = request.body(axum::body::Body::from(body)).expect("request");
+    let response = api.router.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn imports_refuse_unknown_fields_forbidden_characters_floods_and_non_json_posts() {
+    let f = Fixture::start().await;
+    let (_, _, bytes) = f.moderator_get("/api/moderation/export/json").await;
+    let good: Value = serde_json::from_slice(&bytes).expect("JSON");
+    let sessions = || async { f.api.db.store.session_count().await.expect("count") };
+    let variant = |edit: &dyn Fn(&mut Value)| {
+        let mut v = good.clone();
+        edit(&mut v);
+        serde_json::to_vec(&v).expect("bytes")
+    };
+    let first_rater = |v: &mut Value| -> String {
+        v["groups"][0]["boards"]["ki"]["ratings"]["i1"]
+            .as_object()
+            .expect("raters")
+            .keys()
+            .next()
+            .expect("rater")
+            .clone()
+    };
+    let unknown = |at: &'static str| -> Box<dyn Fn(&mut Value)> {
+        Box::new(move |v: &mut Value| {
+            let ki = &mut v["groups"][0]["boards"]["ki"];
+            match at {
+                "board" => ki["owner"] = json!("x"),
+                "card" => ki["sections"]["ideen"][0]["script"] = json!("x"),
+                "author" => ki["sections"]["ideen"][0]["author"]["admin"] = json!(true),
+                "sketch" => ki["sections"]["ideen"][0]["sketch"]["budget"] = json!(1),
+                "seqs" => ki["sections"]["ideen"][0]["seqs"] = json!({}),
+                "weights" => v["settings"]["weights"]["bonus"] = json!(1.0),
+                _ => unreachable!(),
+            }
+        })
+    };
+    let mut cases: Vec<(String, Vec<u8>, &str)> = Vec::new();
+    for at in ["board", "card", "author", "sketch", "seqs", "weights"] {
+        cases.push((
+            format!("unknown field in {at}"),
+            variant(&*unknown(at)),
+            "import_malformed",
+        ));
+    }
+    cases.push((
+        "unknown field in a rater".into(),
+        variant(&|v| {
+            let key = first_rater(v);
+            v["groups"][0]["boards"]["ki"]["ratings"]["i1"][&key]["weight"] = json!(9);
+        }),
+        "import_malformed",
+    ));
+    cases.push((
+        "U+FFFF in a card".into(),
+        variant(&|v| {
+            v["groups"][0]["boards"]["canvas"]["sections"]["problem"][0]["text"] =
+                json!("Karte\u{FFFF}");
+        }),
+        "import_invalid",
+    ));
+    cases.push((
+        "control character in a sketch".into(),
+        variant(&|v| {
+            v["groups"][0]["boards"]["ki"]["sections"]["ideen"][0]["sketch"]["daten"] =
+                json!("a\u{1}b");
+        }),
+        "import_invalid",
+    ));
+    cases.push((
+        "bidi override in a group name".into(),
+        variant(&|v| v["groups"][0]["name"] = json!("Gruppe \u{202E}düS")),
+        "import_invalid",
+    ));
+    cases.push((
+        "rater name of zero-width characters".into(),
+        variant(&|v| {
+            let key = first_rater(v);
+            v["groups"][0]["boards"]["ki"]["ratings"]["i1"][&key]["name"] =
+                json!("\u{200B}\u{200D}");
+        }),
+        "import_invalid",
+    ));
+    // 60,000 raters on one idea: refused once the 201st is met.
+    let flood = variant(&|v| {
+        let raters: serde_json::Map<String, Value> = (0..60_000)
+            .map(|n| {
+                let rater = json!({ "name": format!("P{n}"), "values": { "nutzen": { "given": { "Score": 3 } } } });
+                (format!("r{n}"), rater)
+            })
+            .collect();
+        v["groups"][0]["boards"]["ki"]["ratings"]["i1"] = Value::Object(raters);
+    });
+    assert!(flood.len() < export::json::MAX_BYTES, "{}", flood.len());
+    cases.push(("60,000 raters on one idea".into(), flood, "import_invalid"));
+    for (what, body, code) in cases {
+        let (got, reply) = post_typed(&f.api, Some("application/json"), body).await;
+        assert_eq!(got, StatusCode::UNPROCESSABLE_ENTITY, "{what}: {reply}");
+        assert_eq!(reply["code"], code, "{what}: {reply}");
+        assert_eq!(sessions().await, 1, "{what} wrote something");
+    }
+    // Only as application/json: a cross-site form can send text/plain
+    // without a CORS preflight.
+    let body = serde_json::to_vec(&good).expect("bytes");
+    for content_type in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        None,
+    ] {
+        let (got, reply) = post_typed(&f.api, content_type, body.clone()).await;
+        assert_eq!(
+            got,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}: {reply}"
+        );
+        assert_eq!(reply["code"], "import_not_json");
+        assert!(reply["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("JSON")));
+        assert_eq!(sessions().await, 1);
+    }
+    let (got, reply) = post_typed(&f.api, Some("application/json; charset=utf-8"), body).await;
+    assert_eq!(got, StatusCode::CREATED, "{reply}");
+}
+
+#[test]
+fn a_text_with_characters_xml_forbids_still_exports_files_libreoffice_opens() {
+    use app::api::GroupView;
+    use app::domain::board::BoardState;
+    use app::domain::settings::SessionSettings;
+    // Stored before the input rule: U+FFFF, U+FFFE and a C0 control in a
+    // card, a sketch, an author's and a rater's name.
+    let stored = json!({
+        "sections": {
+            "ideen": [{
+                "id": "i1", "text": "Chatbot\u{FFFF} für das Bürgeramt",
+                "author": { "id": "p1", "name": "Anna\u{FFFE} Müller" },
+                "sketch": { "daten": "Statistik\u{1}daten" }
+            }]
+        },
+        "ratings": { "i1": { "p1": { "name": "Anna\u{FFFE} Müller",
+            "values": { "nutzen": { "given": { "Score": 4 } } } } } }
+    });
+    let board: BoardState = serde_json::from_value(stored).expect("board");
+    let groups = vec![GroupView {
+        id: "g".into(),
+        name: "Gruppe\u{FFFF} Süd".into(),
+        colour: "#8ecae6".into(),
+        member_count: 1,
+    }];
+    let boards = BTreeMap::from([("g:ki".to_owned(), board)]);
+    let facts = SessionFacts {
+        title: "Workshop\u{FFFF} Digitalisierung",
+        date: "2026-11-25",
+        place: "Rathaus",
+    };
+    let settings = SessionSettings::default();
+    let data = ExportData::build(facts, &settings, &groups, &boards, None, false).expect("data");
+    let dir = tempfile::tempdir().expect("dir");
+    for format in [export::Format::Docx, export::Format::Odt] {
+        let bytes = format.render(&data).expect("render");
+        let path = write_temp(dir.path(), &format!("ffff.{}", format.extension()), &bytes);
+        let text = flat(&soffice_text(&path));
+        for needle in [
+            "Chatbot für das Bürgeramt",
+            "Statistikdaten",
+            "Workshop Digitalisierung",
+            "Gruppe Süd",
+        ] {
+            assert!(text.contains(needle), "{format:?} lacks {needle}: {text}");
+        }
+    }
+    // The spreadsheet too (every sheet to CSV).
+    let bytes = export::Format::Xlsx.render(&data).expect("xlsx");
+    let path = write_temp(dir.path(), "ffff.xlsx", &bytes);
+    let files = soffice(
+        &path,
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+    );
+    let all: String = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).expect("csv"))
+        .collect();
+    assert!(
+        all.contains("Anna Müller") && all.contains("Chatbot für das Bürgeramt"),
+        "{all}"
+    );
 }

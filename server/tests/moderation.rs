@@ -548,6 +548,49 @@ async fn locked_method_refuses_participant_ops() {
 }
 
 #[tokio::test]
+async fn switched_off_method_refuses_participant_ops() {
+    let server = Server::start().await;
+    let (session, secret) = server.moderated_session("MKDXAC").await;
+    let nord = server.group(&session, "Nord").await;
+    let alice = server.person(&session, "MKDXAC", &nord, "Alice").await;
+    let mut a = server.connect(&alice).await;
+    a.sync(0).await;
+
+    let (status, settings) = server
+        .moderate(
+            &secret,
+            "PATCH",
+            "/api/moderation/settings",
+            json!({ "methods": ["canvas", "ki"] }),
+        )
+        .await;
+    assert_eq!(status, 200, "{settings}");
+
+    let swot = format!("{nord}:swot");
+    a.op("op-off", &swot, add_card("s1", "staerken", "Trotzdem"))
+        .await;
+    let rejected = a.expect("rejected").await;
+    assert_eq!(rejected["op_id"], "op-off");
+    assert_eq!(rejected["refusal"]["kind"], "invalid", "{rejected}");
+    assert_eq!(
+        rejected["refusal"]["error"]["kind"], "method_off",
+        "{rejected}"
+    );
+    assert_nothing_stored(&server.on_disk(&session).await);
+
+    // The methods still in use take ops.
+    assert_eq!(
+        a.commit(
+            "op-canvas",
+            &canvas(&nord),
+            add_card("c1", "problem", "Offen")
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
 async fn dots_per_person_limits_a_participants_dots() {
     let server = Server::start().await;
     let (session, secret) = server.moderated_session("MKDXAC").await;

@@ -3,6 +3,7 @@
 
 use super::legacy::merge_text;
 use super::scoring::{Criterion, RatingValue};
+use super::session::is_xml_char;
 use super::templates::Template;
 use super::text::{TextEdit, TextLimits, TextSeq};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -34,6 +35,17 @@ pub mod limits {
         total: 10 * SKETCH_TEXT,
         spans: SKETCH_TEXT,
     };
+    /// People who rate one idea, and who give dots to one card: never more
+    /// than a session can have members.
+    pub const RATERS_PER_CARD: usize = crate::domain::session::limits::PARTICIPANTS_PER_SESSION;
+    pub const VOTERS_PER_CARD: usize = crate::domain::session::limits::PARTICIPANTS_PER_SESSION;
+    /// Ratings (one person's answers on one idea) on one board, and dot
+    /// givers summed over its cards: with the card and text limits they
+    /// bound the size of a board, which every op rewrites and stores.
+    /// (20 ideas each rated by 200 people; 200 people giving 20 dots each.)
+    pub const RATINGS_PER_BOARD: usize = 20 * RATERS_PER_CARD;
+    pub const DOT_VOTES_PER_BOARD: usize =
+        RATERS_PER_CARD * crate::domain::settings::MAX_DOTS as usize;
 }
 
 /// Identifies one group's board of one template: `"<group id>:<template key>"`.
@@ -368,6 +380,16 @@ pub enum OpError {
     UnknownChar,
     #[error("the text's edit history is full")]
     HistoryFull,
+    #[error("the text contains characters that are not allowed")]
+    ForbiddenCharacter,
+    #[error("more than {max} people rate this idea")]
+    TooManyRaters { max: usize },
+    #[error("more than {max} people give dots to this card")]
+    TooManyVoters { max: usize },
+    #[error("more than {max} ratings or dot givers on the board")]
+    BoardFull { max: usize },
+    #[error("this method is switched off in the session")]
+    MethodOff,
 }
 
 impl BoardState {
@@ -401,6 +423,16 @@ impl BoardState {
             .collect()
     }
 
+    /// Ratings on the board: (idea, person) pairs with at least one answer.
+    pub fn rating_count(&self) -> usize {
+        self.ratings.values().map(BTreeMap::len).sum()
+    }
+
+    /// Dot givers summed over the board's cards: (card, person) pairs.
+    pub fn dot_vote_count(&self) -> usize {
+        self.dots.values().map(BTreeMap::len).sum()
+    }
+
     pub fn cards(&self, section: &str) -> &[Card] {
         self.sections.get(section).map(Vec::as_slice).unwrap_or(&[])
     }
@@ -422,7 +454,17 @@ fn check_text(text: &str) -> Result<(), OpError> {
             max: limits::CARD_TEXT,
         })
     } else {
+        check_chars(text)
+    }
+}
+
+/// Card and sketch texts may hold line breaks and tabs, but nothing XML 1.0
+/// forbids (the exports are XML): the same rule as for every text field.
+pub(crate) fn check_chars(text: &str) -> Result<(), OpError> {
+    if text.chars().all(is_xml_char) {
         Ok(())
+    } else {
+        Err(OpError::ForbiddenCharacter)
     }
 }
 
@@ -611,30 +653,74 @@ fn apply_op(
             value,
         } => {
             idea_mut(state, template, card_id)?;
-            let raters = state.ratings.entry(card_id.clone()).or_default();
             match value {
                 Some(slot) => {
-                    let rater = raters.entry(author.id.clone()).or_insert_with(|| Rater {
-                        name: author.name.clone(),
-                        values: BTreeMap::new(),
-                    });
+                    let known = state
+                        .ratings
+                        .get(card_id)
+                        .is_some_and(|r| r.contains_key(&author.id));
+                    if !known {
+                        let raters = state.ratings.get(card_id).map_or(0, BTreeMap::len);
+                        if raters >= limits::RATERS_PER_CARD {
+                            return Err(OpError::TooManyRaters {
+                                max: limits::RATERS_PER_CARD,
+                            });
+                        }
+                        if state.rating_count() >= limits::RATINGS_PER_BOARD {
+                            return Err(OpError::BoardFull {
+                                max: limits::RATINGS_PER_BOARD,
+                            });
+                        }
+                    }
+                    let rater = state
+                        .ratings
+                        .entry(card_id.clone())
+                        .or_default()
+                        .entry(author.id.clone())
+                        .or_insert_with(|| Rater {
+                            name: author.name.clone(),
+                            values: BTreeMap::new(),
+                        });
                     rater.values.insert(*criterion, *slot);
                 }
                 None => {
-                    if let Some(rater) = raters.get_mut(&author.id) {
-                        rater.values.remove(criterion);
-                        if rater.values.is_empty() {
-                            raters.remove(&author.id);
+                    if let Some(raters) = state.ratings.get_mut(card_id) {
+                        if let Some(rater) = raters.get_mut(&author.id) {
+                            rater.values.remove(criterion);
+                            if rater.values.is_empty() {
+                                raters.remove(&author.id);
+                            }
+                        }
+                        if raters.is_empty() {
+                            state.ratings.remove(card_id);
                         }
                     }
                 }
             }
-            if raters.is_empty() {
-                state.ratings.remove(card_id);
-            }
         }
         Op::Dot { card_id, add } => {
             state.find(card_id).ok_or(OpError::UnknownCard)?;
+            let known = state
+                .dots
+                .get(card_id)
+                .is_some_and(|v| v.contains_key(&author.id));
+            if *add && !known {
+                let voters = state.dots.get(card_id).map_or(0, BTreeMap::len);
+                if voters >= limits::VOTERS_PER_CARD {
+                    return Err(OpError::TooManyVoters {
+                        max: limits::VOTERS_PER_CARD,
+                    });
+                }
+                if state.dot_vote_count() >= limits::DOT_VOTES_PER_BOARD {
+                    return Err(OpError::BoardFull {
+                        max: limits::DOT_VOTES_PER_BOARD,
+                    });
+                }
+            }
+            if !*add && !known {
+                // Taking back a dot one never gave: nothing to do.
+                return Ok(());
+            }
             let voters = state.dots.entry(card_id.clone()).or_default();
             let mine = voters.entry(author.id.clone()).or_default();
             *mine = if *add {
@@ -712,7 +798,7 @@ fn check_sketch_text(text: &str) -> Result<(), OpError> {
             max: limits::SKETCH_TEXT,
         })
     } else {
-        Ok(())
+        check_chars(text)
     }
 }
 
@@ -852,6 +938,124 @@ mod tests {
             apply(&mut b, &CANVAS, &anna(), &add("last", "ziel", "")),
             Err(OpError::TooManyCards {
                 max: limits::CARDS_PER_BOARD
+            })
+        );
+    }
+
+    #[test]
+    fn texts_with_characters_xml_forbids_are_refused_everywhere() {
+        use crate::domain::templates::KI;
+        use crate::domain::text::CharId;
+        let mut b = BoardState::default();
+        for bad in ["Idee\u{FFFF}", "\u{FFFE}", "a\u{0}b", "a\u{1F}b"] {
+            assert_eq!(
+                apply(&mut b, &KI, &anna(), &add("c1", "ideen", bad)),
+                Err(OpError::ForbiddenCharacter),
+                "{bad:?}"
+            );
+        }
+        // Line breaks, tabs and emoji are fine.
+        apply(&mut b, &KI, &anna(), &add("c1", "ideen", "a\tb\r\nc 😀")).unwrap();
+        let before = b.clone();
+        let insert = |field| Op::EditText {
+            card_id: "c1".into(),
+            field,
+            edits: vec![TextEdit::Insert {
+                id: CharId::new(7, 1),
+                after: None,
+                text: "x\u{FFFF}".into(),
+            }],
+        };
+        let legacy = [
+            Op::EditCard {
+                card_id: "c1".into(),
+                base: "a\tb\r\nc 😀".into(),
+                text: "neu\u{FFFF}".into(),
+            },
+            Op::EditSketch {
+                card_id: "c1".into(),
+                field: SketchField::Daten,
+                base: String::new(),
+                text: "\u{7}".into(),
+            },
+        ];
+        let ops = [
+            insert(TextField::Card),
+            insert(TextField::Sketch(SketchField::Beschreibung)),
+        ];
+        for op in ops.iter().chain(&legacy) {
+            assert_eq!(
+                apply(&mut b, &KI, &anna(), op),
+                Err(OpError::ForbiddenCharacter),
+                "{op:?}"
+            );
+            assert_eq!(b, before);
+        }
+    }
+
+    #[test]
+    fn raters_and_dot_givers_per_card_and_board_are_bounded() {
+        use crate::domain::scoring::{Criterion, RatingValue};
+        use crate::domain::templates::KI;
+        let mut b = BoardState::default();
+        apply(&mut b, &KI, &anna(), &add("i1", "ideen", "Chatbot")).unwrap();
+        let person = |n: usize| Author {
+            id: format!("p{n}"),
+            name: format!("Person {n}"),
+        };
+        let rate = |card: &str| Op::Rate {
+            card_id: card.into(),
+            criterion: Criterion::Nutzen,
+            value: Some(RatingSlot::Given(RatingValue::Score(3))),
+        };
+        let dot = |card: &str| Op::Dot {
+            card_id: card.into(),
+            add: true,
+        };
+        for n in 0..limits::RATERS_PER_CARD {
+            apply(&mut b, &KI, &person(n), &rate("i1")).unwrap();
+            apply(&mut b, &KI, &person(n), &dot("i1")).unwrap();
+        }
+        let before = b.clone();
+        let next = person(limits::RATERS_PER_CARD);
+        assert_eq!(
+            apply(&mut b, &KI, &next, &rate("i1")),
+            Err(OpError::TooManyRaters {
+                max: limits::RATERS_PER_CARD
+            })
+        );
+        assert_eq!(
+            apply(&mut b, &KI, &next, &dot("i1")),
+            Err(OpError::TooManyVoters {
+                max: limits::VOTERS_PER_CARD
+            })
+        );
+        assert_eq!(b, before);
+        // Someone who rated already may change their answer, give more dots
+        // or take one back; the newcomer may withdraw what they never gave.
+        apply(&mut b, &KI, &person(0), &rate("i1")).unwrap();
+        apply(&mut b, &KI, &person(0), &dot("i1")).unwrap();
+        let undo = Op::Dot {
+            card_id: "i1".into(),
+            add: false,
+        };
+        apply(&mut b, &KI, &next, &undo).unwrap();
+        assert_eq!(b.dots["i1"].len(), limits::VOTERS_PER_CARD);
+        // The board as a whole: ratings over many ideas.
+        let ideas = limits::RATINGS_PER_BOARD / limits::RATERS_PER_CARD;
+        for i in 2..=ideas {
+            let card = format!("i{i}");
+            apply(&mut b, &KI, &anna(), &add(&card, "ideen", "Idee")).unwrap();
+            for n in 0..limits::RATERS_PER_CARD {
+                apply(&mut b, &KI, &person(n), &rate(&card)).unwrap();
+            }
+        }
+        assert_eq!(b.rating_count(), limits::RATINGS_PER_BOARD);
+        apply(&mut b, &KI, &anna(), &add("last", "ideen", "Idee")).unwrap();
+        assert_eq!(
+            apply(&mut b, &KI, &anna(), &rate("last")),
+            Err(OpError::BoardFull {
+                max: limits::RATINGS_PER_BOARD
             })
         );
     }

@@ -42,6 +42,8 @@ pub enum ValidationError {
     ControlCharacters { field: Field },
     #[error("{field:?} has an invalid format")]
     InvalidFormat { field: Field },
+    #[error("{field:?} has no letter")]
+    NoLetter { field: Field },
 }
 
 impl ValidationError {
@@ -50,13 +52,50 @@ impl ValidationError {
             Self::Empty { field }
             | Self::TooLong { field, .. }
             | Self::ControlCharacters { field }
-            | Self::InvalidFormat { field } => *field,
+            | Self::InvalidFormat { field }
+            | Self::NoLetter { field } => *field,
         }
     }
 }
 
+/// Whether XML 1.0 allows `c` in a document (its `Char` production): tab,
+/// line feed, carriage return and everything from U+0020 except U+FFFE and
+/// U+FFFF (surrogates cannot occur in a Rust string). Every text that can end
+/// up in an export must pass this, or the DOCX/ODT/XLSX files of the whole
+/// session become unreadable.
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}')
+}
+
+/// `text` without the characters XML 1.0 forbids: the export writers' last
+/// line of defence for texts stored before the input rule existed.
+pub fn xml_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().all(is_xml_char) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.chars().filter(|c| is_xml_char(*c)).collect())
+    }
+}
+
+/// Unicode format characters (general category Cf): invisible characters
+/// that change how the text around them shows, such as bidi overrides and
+/// isolates (U+202A..U+202E, U+2066..U+2069), zero-width space, joiners and
+/// marks (U+200B..U+200F), the soft hyphen and the byte order mark. A name
+/// holding them can look like another name or turn the line around it.
+pub fn is_format_char(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{0600}'..='\u{0605}' | '\u{061C}' | '\u{06DD}' | '\u{070F}'
+        | '\u{0890}'..='\u{0891}' | '\u{08E2}' | '\u{180E}'
+        | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{110BD}' | '\u{110CD}' | '\u{13430}'..='\u{1343F}'
+        | '\u{1BCA0}'..='\u{1BCA3}' | '\u{1D173}'..='\u{1D17A}'
+        | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
 /// Trims `input` and checks it is non-empty, at most `max` characters and free of
-/// control characters (a line break in a name would break exports and lists).
+/// control characters (a line break in a name would break exports and lists)
+/// and of characters XML 1.0 forbids.
 pub fn clean_text(input: &str, field: Field, max: usize) -> Result<String, ValidationError> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
@@ -65,10 +104,24 @@ pub fn clean_text(input: &str, field: Field, max: usize) -> Result<String, Valid
     if trimmed.chars().count() > max {
         return Err(ValidationError::TooLong { field, max });
     }
-    if trimmed.chars().any(char::is_control) {
+    if trimmed.chars().any(|c| c.is_control() || !is_xml_char(c)) {
         return Err(ValidationError::ControlCharacters { field });
     }
     Ok(trimmed.to_owned())
+}
+
+/// A name of a person, a Kommune or a group: a [`clean_text`] with at least
+/// one letter and without invisible format characters, so that no two names
+/// look alike while differing and no name is blank to the eye.
+pub fn clean_name(input: &str, field: Field, max: usize) -> Result<String, ValidationError> {
+    let name = clean_text(input, field, max)?;
+    if name.chars().any(is_format_char) {
+        return Err(ValidationError::ControlCharacters { field });
+    }
+    if !name.chars().any(char::is_alphabetic) {
+        return Err(ValidationError::NoLetter { field });
+    }
+    Ok(name)
 }
 
 /// A calendar date as `YYYY-MM-DD` (what `<input type="date">` sends).
@@ -214,7 +267,7 @@ pub struct GroupDetails {
 impl GroupDetails {
     pub fn validate(name: &str, colour: &str) -> Result<Self, ValidationError> {
         Ok(Self {
-            name: clean_text(name, Field::GroupName, limits::GROUP_NAME)?,
+            name: clean_name(name, Field::GroupName, limits::GROUP_NAME)?,
             colour: clean_colour(colour)?,
         })
     }
@@ -230,8 +283,8 @@ pub struct ParticipantDetails {
 impl ParticipantDetails {
     pub fn validate(display_name: &str, kommune: &str) -> Result<Self, ValidationError> {
         Ok(Self {
-            display_name: clean_text(display_name, Field::DisplayName, limits::DISPLAY_NAME)?,
-            kommune: clean_text(kommune, Field::Kommune, limits::KOMMUNE)?,
+            display_name: clean_name(display_name, Field::DisplayName, limits::DISPLAY_NAME)?,
+            kommune: clean_name(kommune, Field::Kommune, limits::KOMMUNE)?,
         })
     }
 }
@@ -304,6 +357,101 @@ mod tests {
                 field: Field::DisplayName
             })
         );
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_refused_in_every_text_field() {
+        for bad in ["Anna\u{FFFF}", "\u{FFFE}Anna", "An\u{1}na", "An\u{1B}na"] {
+            for field in [Field::Title, Field::Place, Field::DisplayName] {
+                assert_eq!(
+                    clean_text(bad, field, 60),
+                    Err(ValidationError::ControlCharacters { field }),
+                    "{bad:?}"
+                );
+            }
+        }
+        assert_eq!(
+            SessionDetails::validate("Workshop\u{FFFF}", "2026-11-25", "Rathaus"),
+            Err(ValidationError::ControlCharacters {
+                field: Field::Title
+            })
+        );
+        assert!(is_xml_char('\t') && is_xml_char('\n') && is_xml_char('\r'));
+        assert!(is_xml_char('\u{FFFD}') && is_xml_char('\u{1F600}'));
+        assert!(!is_xml_char('\u{0}') && !is_xml_char('\u{FFFE}'));
+        assert_eq!(xml_safe("a\u{FFFF}b\u{1}c\td\n"), "abc\td\n");
+        assert!(matches!(xml_safe("Größe"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn names_need_a_letter_and_no_invisible_characters() {
+        let zero_width = "\u{200B}\u{200C}\u{200D}";
+        for (name, kommune, error) in [
+            (
+                zero_width,
+                "Musterstadt",
+                ValidationError::ControlCharacters {
+                    field: Field::DisplayName,
+                },
+            ),
+            (
+                "Anna \u{202E}rellüM",
+                "Musterstadt",
+                ValidationError::ControlCharacters {
+                    field: Field::DisplayName,
+                },
+            ),
+            (
+                "Anna",
+                "Muster\u{2066}stadt",
+                ValidationError::ControlCharacters {
+                    field: Field::Kommune,
+                },
+            ),
+            (
+                "Anna",
+                "\u{FEFF}Musterstadt",
+                ValidationError::ControlCharacters {
+                    field: Field::Kommune,
+                },
+            ),
+            (
+                "42 !",
+                "Musterstadt",
+                ValidationError::NoLetter {
+                    field: Field::DisplayName,
+                },
+            ),
+            (
+                "Anna",
+                "---",
+                ValidationError::NoLetter {
+                    field: Field::Kommune,
+                },
+            ),
+        ] {
+            assert_eq!(
+                ParticipantDetails::validate(name, kommune),
+                Err(error),
+                "{name:?} {kommune:?}"
+            );
+        }
+        assert_eq!(
+            GroupDetails::validate("\u{2060}", "#8ecae6"),
+            Err(ValidationError::ControlCharacters {
+                field: Field::GroupName
+            })
+        );
+        assert_eq!(
+            GroupDetails::validate("7", "#8ecae6"),
+            Err(ValidationError::NoLetter {
+                field: Field::GroupName
+            })
+        );
+        // Letters of any script count; digits and marks may join them.
+        assert!(ParticipantDetails::validate("Zoë-Łucja 2", "Bad Tölz").is_ok());
+        assert!(ParticipantDetails::validate("Ана", "Ἀθῆναι").is_ok());
+        assert!(GroupDetails::validate("Tisch 3", "#8ecae6").is_ok());
     }
 
     #[test]

@@ -214,6 +214,7 @@ impl SessionSettings {
 
 /// Whether the server takes `op` from participant `author_id` on `board`
 /// (of method `template`) under these settings: not a forged hidden rating,
+/// not on the board of a method the session does not use (switched off),
 /// not on a locked board, not beyond the dots the moderator handed out.
 pub fn admit(
     settings: &SessionSettings,
@@ -223,6 +224,9 @@ pub fn admit(
     op: &Op,
 ) -> Result<(), OpError> {
     op.check_from_client()?;
+    if !settings.uses(template) {
+        return Err(OpError::MethodOff);
+    }
     if settings.is_locked(template) {
         return Err(OpError::Locked);
     }
@@ -416,5 +420,34 @@ mod tests {
             Err(OpError::Locked)
         );
         assert!(admit(&settings, "swot", &board, "p2", &add).is_ok());
+    }
+
+    #[test]
+    fn admit_refuses_every_op_on_a_switched_off_method() {
+        let mut settings = SessionSettings {
+            methods: vec!["canvas".into(), "ki".into()],
+            dots_per_person: 3,
+            ..SessionSettings::default()
+        };
+        let board = BoardState::default();
+        let add = Op::AddCard {
+            card_id: "c1".into(),
+            section: "staerken".into(),
+            text: "x".into(),
+        };
+        let undo = Op::Dot {
+            card_id: "c1".into(),
+            add: false,
+        };
+        for op in [&add, &undo] {
+            assert_eq!(
+                admit(&settings, "swot", &board, "p1", op),
+                Err(OpError::MethodOff)
+            );
+        }
+        assert!(admit(&settings, "canvas", &board, "p1", &undo).is_ok());
+        // Switched on again, the board takes ops again.
+        settings.methods.push("swot".into());
+        assert!(admit(&settings, "swot", &board, "p1", &add).is_ok());
     }
 }

@@ -621,6 +621,7 @@ impl TextSeq {
         if len as usize > max_chars {
             return Err(OpError::TextTooLong { max: max_chars });
         }
+        super::board::check_chars(text)?;
         let last = id.counter.checked_add(len.saturating_sub(1));
         if len == 0 || id.site > MAX_ID || id.counter == 0 || last.is_none_or(|l| l > MAX_ID) {
             return Err(OpError::InvalidEdit);

@@ -184,6 +184,12 @@ fn RefusalNotice(sync: LiveSync) -> AnyView {
             Refusal::Invalid {
                 error: OpError::DotsOff,
             } => t_string!(i18n, workspace.refused_dots_off).to_string(),
+            Refusal::Invalid {
+                error: OpError::MethodOff,
+            } => t_string!(i18n, workspace.refused_method_off).to_string(),
+            Refusal::Invalid {
+                error: OpError::ForbiddenCharacter,
+            } => t_string!(i18n, workspace.refused_characters).to_string(),
             Refusal::Invalid { .. } => t_string!(i18n, workspace.refused_invalid).to_string(),
             Refusal::ForeignBoard => t_string!(i18n, workspace.refused_foreign).to_string(),
             Refusal::RateLimited => t_string!(i18n, workspace.refused_rate).to_string(),

@@ -67,6 +67,7 @@ fn table(header: &[String], rows: &[Vec<String>], widths: &[u32]) -> Table {
 }
 
 pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
+    let data = &data.xml_safe();
     let m = meta(data);
     let mut docx = Docx::new()
         .page_size(11906, 16838)

@@ -6,11 +6,53 @@ use super::{ExportData, Format, SessionFacts};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{SessionRecord, StoreError};
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
-/// Exports typeset at the same time; more wait their turn, so a burst of
-/// downloads (or a refresh-happy browser) cannot starve the live channel of
-/// the machine's two cores.
-pub static RENDER_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+/// Exports typeset (and imports parsed) at the same time: one per core, so a
+/// burst of downloads (or a refresh-happy browser) cannot starve the live
+/// channel. A request waits at most [`SLOT_WAIT`] for a slot and otherwise
+/// hears "busy, try again" ([`ApiError::Busy`], 503 with `Retry-After`)
+/// instead of queueing without bound.
+pub static RENDER_SLOTS: LazyLock<Arc<Semaphore>> =
+    LazyLock::new(|| Arc::new(Semaphore::new(render_slot_count())));
+
+/// The number of typesetting slots: the machine's cores.
+pub fn render_slot_count() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+/// How long a request waits for a free slot.
+pub const SLOT_WAIT: Duration = Duration::from_secs(2);
+/// How long one export may typeset before the request is answered with
+/// [`ApiError::TimedOut`]. The work itself cannot be interrupted (typst has
+/// no cancellation): it runs to its end and keeps its slot until then, so
+/// the number of typesetting threads never exceeds the slots, even when
+/// requests time out.
+pub const RENDER_LIMIT: Duration = Duration::from_secs(30);
+
+/// Runs CPU-bound `work` off the async runtime, in a slot, within
+/// [`RENDER_LIMIT`].
+pub async fn in_render_slot<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let permit = match tokio::time::timeout(SLOT_WAIT, RENDER_SLOTS.clone().acquire_owned()).await {
+        Ok(Ok(permit)) => permit,
+        Ok(Err(_)) => return Err(ApiError::TaskFailed),
+        Err(_) => return Err(ApiError::Busy),
+    };
+    let task = tokio::task::spawn_blocking(move || {
+        let out = work();
+        drop(permit);
+        out
+    });
+    match tokio::time::timeout(RENDER_LIMIT, task).await {
+        Ok(Ok(out)) => Ok(out),
+        Ok(Err(_)) => Err(ApiError::TaskFailed),
+        Err(_) => Err(ApiError::TimedOut),
+    }
+}
 
 /// Who asks for an export: the moderator sees everything; a participant
 /// only their own group, and while ratings are hidden only their own ratings.
@@ -59,13 +101,7 @@ pub async fn export(
     let data = ExportData::build(facts, &settings, &groups, &boards, only_group, hidden)?;
     let file_name = data.file_name(format);
     // Typesetting is CPU-bound: never on the async workers.
-    let _slot = RENDER_SLOTS
-        .acquire()
-        .await
-        .map_err(|_| ApiError::TaskFailed)?;
-    let bytes = tokio::task::spawn_blocking(move || format.render(&data))
-        .await
-        .map_err(|_| ApiError::TaskFailed)??;
+    let bytes = in_render_slot(move || format.render(&data)).await??;
     Ok(Download {
         file_name,
         content_type: format.content_type(),

@@ -27,15 +27,20 @@
 //! replaying it as ops through the domain's `apply` (ids, lengths, card and
 //! link limits, template sections and link rules, idea-only sketches and
 //! ratings, scores 1..5). Session, group and setting fields go through the
-//! same validators as the API. Any error refuses the whole file.
+//! same validators as the API. Any error refuses the whole file, and so does
+//! a field the schema does not have, at any level (a card, a sketch, a
+//! rater…): the file's types refuse unknown fields, while the live wire types
+//! they mirror stay lenient for older browsers. The server takes the file
+//! only as `Content-Type: application/json`, which a cross-site form cannot
+//! send without the browser asking first (CORS preflight).
 
 use super::{ExportData, ExportError};
 use app::domain::board::{
     apply, Author, BoardState, IdeaFlag, Op, OpError, RatingSlot, SketchField, TextField,
 };
-use app::domain::scoring::Weights;
+use app::domain::scoring::{Criterion, Weights};
 use app::domain::session::{
-    clean_text, limits, Field, GroupDetails, SessionDetails, ValidationError,
+    clean_name, limits, Field, GroupDetails, SessionDetails, ValidationError,
 };
 use app::domain::settings::{
     ChangeContext, SessionSettings, SettingsChange, SettingsError, MAX_DOTS,
@@ -76,7 +81,7 @@ pub struct SessionPart {
 #[serde(deny_unknown_fields)]
 pub struct SettingsPart {
     pub methods: Vec<String>,
-    pub weights: Weights,
+    pub weights: FileWeights,
     pub ratings_revealed: bool,
     pub pseudonymous_exports: bool,
     /// Template keys of locked (read-only) boards.
@@ -93,7 +98,170 @@ pub struct GroupPart {
     pub id: String,
     pub name: String,
     pub colour: String,
-    pub boards: BTreeMap<String, BoardState>,
+    pub boards: BTreeMap<String, FileBoard>,
+}
+
+// The file's own types for what the live channel also carries (weights,
+// boards, cards, raters). They read and write the same JSON as the live
+// types, but refuse any field they do not know, at every level. The live
+// types stay lenient on purpose: a browser with an older build must still
+// read the boards of a newer server.
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileWeights {
+    pub nutzen: f64,
+    pub machbarkeit: f64,
+    pub datenverfuegbarkeit: f64,
+    pub kooperationsform: f64,
+}
+
+impl From<Weights> for FileWeights {
+    fn from(w: Weights) -> Self {
+        FileWeights {
+            nutzen: w.nutzen,
+            machbarkeit: w.machbarkeit,
+            datenverfuegbarkeit: w.datenverfuegbarkeit,
+            kooperationsform: w.kooperationsform,
+        }
+    }
+}
+
+impl From<FileWeights> for Weights {
+    fn from(w: FileWeights) -> Self {
+        Weights {
+            nutzen: w.nutzen,
+            machbarkeit: w.machbarkeit,
+            datenverfuegbarkeit: w.datenverfuegbarkeit,
+            kooperationsform: w.kooperationsform,
+        }
+    }
+}
+
+/// A board in the file: a [`BoardState`] without the text history.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileBoard {
+    pub sections: BTreeMap<String, Vec<FileCard>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ratings: BTreeMap<String, BTreeMap<String, FileRater>>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub dots: BTreeMap<String, BTreeMap<String, u8>>,
+    #[serde(default)]
+    pub template_version: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileCard {
+    pub id: String,
+    pub text: String,
+    pub author: FileAuthor,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub conflict: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<String>,
+    #[serde(default, skip_serializing_if = "FileSketch::is_empty")]
+    pub sketch: FileSketch,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileAuthor {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FileSketch {
+    pub beschreibung: String,
+    pub kommunen: String,
+    pub daten: String,
+    pub naechste_schritte: String,
+    pub personal_data: bool,
+    pub high_risk: bool,
+}
+
+impl FileSketch {
+    fn is_empty(&self) -> bool {
+        *self == FileSketch::default()
+    }
+
+    fn field(&self, field: SketchField) -> &str {
+        match field {
+            SketchField::Beschreibung => &self.beschreibung,
+            SketchField::Kommunen => &self.kommunen,
+            SketchField::Daten => &self.daten,
+            SketchField::NaechsteSchritte => &self.naechste_schritte,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileRater {
+    pub name: String,
+    pub values: BTreeMap<Criterion, RatingSlot>,
+}
+
+impl FileBoard {
+    /// The board as the file carries it: texts only, no character history.
+    pub fn of(board: &BoardState) -> FileBoard {
+        FileBoard {
+            sections: board
+                .sections
+                .iter()
+                .map(|(section, cards)| {
+                    let cards = cards
+                        .iter()
+                        .map(|c| FileCard {
+                            id: c.id.clone(),
+                            text: c.text.clone(),
+                            author: FileAuthor {
+                                id: c.author.id.clone(),
+                                name: c.author.name.clone(),
+                            },
+                            conflict: c.conflict,
+                            links: c.links.clone(),
+                            sketch: FileSketch {
+                                beschreibung: c.sketch.beschreibung.clone(),
+                                kommunen: c.sketch.kommunen.clone(),
+                                daten: c.sketch.daten.clone(),
+                                naechste_schritte: c.sketch.naechste_schritte.clone(),
+                                personal_data: c.sketch.personal_data,
+                                high_risk: c.sketch.high_risk,
+                            },
+                        })
+                        .collect();
+                    (section.clone(), cards)
+                })
+                .collect(),
+            ratings: board
+                .ratings
+                .iter()
+                .map(|(card, raters)| {
+                    let raters = raters
+                        .iter()
+                        .map(|(key, r)| {
+                            let rater = FileRater {
+                                name: r.name.clone(),
+                                values: r.values.clone(),
+                            };
+                            (key.clone(), rater)
+                        })
+                        .collect();
+                    (card.clone(), raters)
+                })
+                .collect(),
+            dots: board.dots.clone(),
+            template_version: board.template_version,
+        }
+    }
+
+    fn cards(&self, section: &str) -> &[FileCard] {
+        self.sections.get(section).map(Vec::as_slice).unwrap_or(&[])
+    }
 }
 
 pub fn file(data: &ExportData) -> SessionFile {
@@ -107,7 +275,7 @@ pub fn file(data: &ExportData) -> SessionFile {
         },
         settings: SettingsPart {
             methods: data.settings.methods.clone(),
-            weights: data.settings.weights,
+            weights: data.settings.weights.into(),
             ratings_revealed: data.settings.ratings_revealed,
             pseudonymous_exports: data.settings.pseudonymous_exports,
             locked: data.settings.locked.clone(),
@@ -123,7 +291,7 @@ pub fn file(data: &ExportData) -> SessionFile {
                 boards: g
                     .boards
                     .iter()
-                    .map(|(key, board)| (key.clone(), board.without_text_history()))
+                    .map(|(key, board)| (key.clone(), FileBoard::of(board)))
                     .collect(),
             })
             .collect(),
@@ -246,7 +414,7 @@ fn plan(file: &SessionFile, new_id: &mut dyn FnMut() -> String) -> Result<Import
         SessionDetails::validate(&file.session.title, &file.session.date, &file.session.place)?;
     let change = SettingsChange {
         methods: Some(file.settings.methods.clone()),
-        weights: Some(file.settings.weights),
+        weights: Some(file.settings.weights.into()),
         ratings_revealed: Some(file.settings.ratings_revealed),
         pseudonymous_exports: Some(file.settings.pseudonymous_exports),
         locked: Some(file.settings.locked.clone()),
@@ -332,14 +500,14 @@ fn person_ids(
 fn person(key: &str, name: &str, people: &BTreeMap<String, String>) -> Result<Author, ImportError> {
     let invalid = || ImportError::InvalidPerson(key.chars().take(80).collect());
     let id = people.get(key).cloned().ok_or_else(invalid)?;
-    let name = clean_text(name, Field::DisplayName, limits::DISPLAY_NAME).map_err(|_| invalid())?;
+    let name = clean_name(name, Field::DisplayName, limits::DISPLAY_NAME).map_err(|_| invalid())?;
     Ok(Author { id, name })
 }
 
 /// The board rebuilt op by op through the domain's `apply`.
 fn rebuild(
     template: &templates::Template,
-    file: &BoardState,
+    file: &FileBoard,
     people: &BTreeMap<String, String>,
     label: &str,
 ) -> Result<BoardState, ImportError> {
@@ -368,13 +536,13 @@ fn rebuild(
     for (_, card) in &cards {
         let author = person(&card.author.id, &card.author.name, people)?;
         let mut ops = Vec::new();
-        for field in SketchField::ALL.map(TextField::Sketch) {
+        for field in SketchField::ALL {
             // The field's text as one run, like a new card's text.
-            let text = card.field_text(field);
+            let text = card.sketch.field(field);
             if !text.is_empty() {
                 ops.push(Op::EditText {
                     card_id: card.id.clone(),
-                    field,
+                    field: TextField::Sketch(field),
                     edits: vec![TextEdit::Insert {
                         id: CharId::new(INITIAL_SITE, 1),
                         after: None,

@@ -6,14 +6,34 @@ use super::ExportData;
 
 /// Escapes Markdown's special characters in one line of user text: the
 /// inline ones everywhere, and a leading `-`, `+`, `=` or `1.` that would
-/// start a list or underline a heading.
+/// start a list or underline a heading. Bare links (`https://…`, `www.…`,
+/// `name@host.tld`), which GitHub, GitLab, markdown-it and Pandoc would turn
+/// into links by themselves, become code spans: shown as typed, never a link.
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if "\\`*_{}[]<>#|~".contains(c) {
-            out.push('\\');
+    for word in words(text) {
+        match bare_link(word) {
+            Some((start, end)) => {
+                esc_chars(&word[..start], &mut out);
+                let link = &word[start..end];
+                if link.contains(['`', '|']) {
+                    // No code span can hold it: escape every punctuation
+                    // mark, so no `://`, `www.` or `@` is left to link.
+                    for c in link.chars() {
+                        if c.is_ascii_punctuation() {
+                            out.push('\\');
+                        }
+                        out.push(c);
+                    }
+                } else {
+                    out.push('`');
+                    out.push_str(link);
+                    out.push('`');
+                }
+                esc_chars(&word[end..], &mut out);
+            }
+            None => esc_chars(word, &mut out),
         }
-        out.push(c);
     }
     let digits = out.chars().take_while(char::is_ascii_digit).count();
     let after_digits = out[digits..].chars().next();
@@ -23,6 +43,73 @@ fn esc(text: &str) -> String {
         out.insert(digits, '\\');
     }
     out
+}
+
+fn esc_chars(text: &str, out: &mut String) {
+    for c in text.chars() {
+        if "\\`*_{}[]<>#|~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+/// `text` cut into runs of whitespace and runs of everything else.
+fn words(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut last_ws = None;
+    for (i, c) in text.char_indices() {
+        let ws = c.is_whitespace();
+        if last_ws.is_some_and(|l| l != ws) {
+            out.push(&text[start..i]);
+            start = i;
+        }
+        last_ws = Some(ws);
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// Where a link that renderers would detect on their own sits in `word`
+/// (byte range), without the punctuation around it.
+fn bare_link(word: &str) -> Option<(usize, usize)> {
+    let scheme_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.');
+    let start = if let Some(colon) = word.find("://") {
+        word[..colon]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| scheme_char(*c))
+            .last()
+            .map(|(i, _)| i)?
+    } else if let Some(www) = word.to_ascii_lowercase().find("www.").filter(|&i| {
+        word[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric())
+    }) {
+        www
+    } else {
+        let at = word.find('@')?;
+        if !word[at + 1..].contains('.') {
+            return None;
+        }
+        word[..at]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-'))
+            .last()
+            .map(|(i, _)| i)?
+    };
+    let end = word
+        .char_indices()
+        .rev()
+        .take_while(|(i, c)| *i > start && c.is_ascii_punctuation() && *c != '/')
+        .last()
+        .map_or(word.len(), |(i, _)| i);
+    (end > start).then_some((start, end))
 }
 
 fn esc_block(text: &str) -> String {
@@ -105,11 +192,41 @@ mod tests {
 
     #[test]
     fn user_text_cannot_become_markup() {
-        assert_eq!(esc("[x](http://y) # *a*"), "\\[x\\](http://y) \\# \\*a\\*");
+        assert_eq!(
+            esc("[x](http://y) # *a*"),
+            "\\[x\\](`http://y`) \\# \\*a\\*"
+        );
         assert_eq!(esc("- kein Punkt"), "\\- kein Punkt");
         assert_eq!(esc("=1+1"), "\\=1+1");
         assert_eq!(esc("12. Mai"), "12\\. Mai");
         assert_eq!(esc("IKZ-Workshop 2.0"), "IKZ-Workshop 2.0");
         assert_eq!(esc_cell("a|b\nc"), "a\\|b<br>c");
+    }
+
+    #[test]
+    fn bare_links_are_shown_as_typed_but_never_linked() {
+        for (text, escaped) in [
+            (
+                "Siehe https://musterstadt.de/a_b?x=1.",
+                "Siehe `https://musterstadt.de/a_b?x=1`.",
+            ),
+            ("(www.ikz-portal.de)", "(`www.ikz-portal.de`)"),
+            ("WWW.Amt.de, bitte", "`WWW.Amt.de`, bitte"),
+            (
+                "Mail an anna.m@musterstadt.de!",
+                "Mail an `anna.m@musterstadt.de`!",
+            ),
+            ("ftp://x.y/z", "`ftp://x.y/z`"),
+            ("http://a|b", "http\\:\\/\\/a\\|b"),
+            ("https://x.de/`code`", "https\\:\\/\\/x\\.de\\/\\`code\\`"),
+        ] {
+            assert_eq!(esc(text), escaped, "{text}");
+        }
+        // Not links: kept as they were.
+        for plain in ["z.B. Bürgerbüro", "Version 2.0", "@alle", "Swwww.x", "a: b"] {
+            assert_eq!(esc(plain), plain);
+        }
+        // Line starts are still escaped around a link.
+        assert_eq!(esc("- www.x.de"), "\\- `www.x.de`");
     }
 }

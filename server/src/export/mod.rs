@@ -19,6 +19,7 @@ use app::api::GroupView;
 use app::domain::board::{BoardState, Sketch};
 use app::domain::rating::idea_rows;
 use app::domain::scoring::{IdeaScore, RatingValue, ScoringError};
+use app::domain::session::{is_xml_char, xml_safe};
 use app::domain::settings::SessionSettings;
 use app::domain::templates;
 use std::collections::BTreeMap;
@@ -365,15 +366,69 @@ fn rename(board: &mut BoardState, names: &BTreeMap<String, String>) {
     }
 }
 
-/// Removes characters that XML 1.0 (DOCX, ODT, XLSX) cannot hold: control
-/// characters other than tab and line feed; a carriage return becomes a
-/// line break.
+/// Removes characters that XML 1.0 (DOCX, ODT, XLSX) cannot hold (control
+/// characters other than tab and line feed, U+FFFE, U+FFFF); a carriage
+/// return becomes a line break.
 pub fn clean(text: &str) -> String {
     text.replace("\r\n", "\n")
         .chars()
         .map(|c| if c == '\r' { '\n' } else { c })
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .filter(|c| (!c.is_control() || *c == '\n' || *c == '\t') && is_xml_char(*c))
         .collect()
+}
+
+fn xml_text(text: &mut String) {
+    if let std::borrow::Cow::Owned(safe) = xml_safe(text) {
+        *text = safe;
+    }
+}
+
+impl ExportData {
+    /// This data with every text stripped of the characters XML 1.0 forbids.
+    /// The domain refuses them at the input; each XML writer (DOCX, ODT,
+    /// XLSX) still starts from this, so that a text stored before that rule
+    /// cannot make the whole file unreadable.
+    pub fn xml_safe(&self) -> ExportData {
+        let mut data = self.clone();
+        for text in [&mut data.title, &mut data.date, &mut data.place] {
+            xml_text(text);
+        }
+        for group in &mut data.groups {
+            for text in [&mut group.id, &mut group.name, &mut group.colour] {
+                xml_text(text);
+            }
+            for board in group.boards.values_mut() {
+                for card in board.sections.values_mut().flatten() {
+                    xml_text(&mut card.text);
+                    xml_text(&mut card.author.name);
+                    sketch_xml_safe(&mut card.sketch);
+                    card.seqs.clear();
+                }
+                for rater in board.ratings.values_mut().flat_map(|r| r.values_mut()) {
+                    xml_text(&mut rater.name);
+                }
+            }
+            for idea in &mut group.ideas {
+                xml_text(&mut idea.title);
+                sketch_xml_safe(&mut idea.sketch);
+                for rater in &mut idea.ratings {
+                    xml_text(&mut rater.label);
+                }
+            }
+        }
+        data
+    }
+}
+
+fn sketch_xml_safe(sketch: &mut Sketch) {
+    for text in [
+        &mut sketch.beschreibung,
+        &mut sketch.kommunen,
+        &mut sketch.daten,
+        &mut sketch.naechste_schritte,
+    ] {
+        xml_text(text);
+    }
 }
 
 /// Letters, digits (umlauts transliterated), `-`; everything else becomes `-`,

@@ -5,6 +5,7 @@
 
 use super::doc::{document, grid_table, meta, portfolio_table, Block};
 use super::{ExportData, ExportError};
+use app::domain::session::is_xml_char;
 use std::io::Write;
 use zip::write::SimpleFileOptions;
 use zip::CompressionMethod;
@@ -20,7 +21,7 @@ pub fn xml(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             '\t' => out.push_str("<text:tab/>"),
-            c if c.is_control() && c != '\n' => {}
+            c if (c.is_control() && c != '\n') || !is_xml_char(c) => {}
             c => out.push(c),
         }
     }
@@ -235,6 +236,7 @@ const MANIFEST: &str = r##"<?xml version="1.0" encoding="UTF-8"?>
 </manifest:manifest>"##;
 
 pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
+    let data = &data.xml_safe();
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let stored = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
     let deflated = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);

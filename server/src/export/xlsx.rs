@@ -28,6 +28,7 @@ fn opt_number(sheet: &mut Worksheet, row: u32, col: u16, v: Option<f64>) -> Resu
 }
 
 pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
+    let data = &data.xml_safe();
     let mut book = Workbook::new();
     let wrap = Format::new().set_text_wrap();
 

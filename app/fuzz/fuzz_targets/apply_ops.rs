@@ -1,0 +1,50 @@
+//! Sequences of ops on one board, as the server applies them: the input is
+//! JSON lines, each `[author number, op]` (the first line may name the
+//! template: `"canvas"`, `"swot"` or `"ki"`). Every op is admitted and
+//! applied; a refused op must leave the board as it was, an applied one a
+//! board within every limit that survives storage.
+
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+use app::domain::board::{apply, Author, BoardState, Op};
+use app::domain::settings::{admit, SessionSettings};
+use app::domain::templates;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut lines = text.lines().peekable();
+    let template = lines
+        .peek()
+        .and_then(|l| serde_json::from_str::<String>(l).ok())
+        .and_then(|key| templates::find(&key))
+        .inspect(|_| {
+            lines.next();
+        })
+        .unwrap_or(&templates::KI);
+    let mut settings = SessionSettings::default();
+    settings.dots_per_person = 5;
+    let mut board = BoardState::default();
+    for line in lines.take(256) {
+        let Ok((who, op)) = serde_json::from_str::<(u8, Op)>(line) else {
+            continue;
+        };
+        let author = Author {
+            id: format!("p{}", who % 8),
+            name: format!("Person {}", who % 8),
+        };
+        if admit(&settings, template.key, &board, &author.id, &op).is_err() {
+            continue;
+        }
+        let before = board.clone();
+        match apply(&mut board, template, &author, &op) {
+            Ok(()) => common::check_board(&board),
+            Err(_) => assert_eq!(board, before, "a refused op changed the board"),
+        }
+    }
+});
