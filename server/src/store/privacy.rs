@@ -160,16 +160,12 @@ impl Store {
         session_id: &str,
         token_hash: &[u8],
     ) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let result =
-            sqlx::query("UPDATE workshop_sessions SET moderator_token_hash = ? WHERE id = ?")
-                .bind(token_hash)
-                .bind(session_id)
-                .execute(&mut *tx)
-                .await
-                .map(|_| ())
-                .map_err(StoreError::from);
-        tx.finish(result).await
+        self.set_token(
+            "UPDATE workshop_sessions SET moderator_token_hash = ? WHERE id = ?",
+            session_id,
+            token_hash,
+        )
+        .await
     }
 
     /// Replaces the projector's read-only token (its hash).
@@ -178,15 +174,29 @@ impl Store {
         session_id: &str,
         token_hash: &[u8],
     ) -> StoreResult<()> {
+        self.set_token(
+            "UPDATE workshop_sessions SET projector_token_hash = ? WHERE id = ?",
+            session_id,
+            token_hash,
+        )
+        .await
+    }
+
+    /// Runs one of the token `UPDATE`s above in a write transaction.
+    async fn set_token(
+        &self,
+        sql: &'static str,
+        session_id: &str,
+        token_hash: &[u8],
+    ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let result =
-            sqlx::query("UPDATE workshop_sessions SET projector_token_hash = ? WHERE id = ?")
-                .bind(token_hash)
-                .bind(session_id)
-                .execute(&mut *tx)
-                .await
-                .map(|_| ())
-                .map_err(StoreError::from);
+        let result = sqlx::query(sql)
+            .bind(token_hash)
+            .bind(session_id)
+            .execute(&mut *tx)
+            .await
+            .map(|_| ())
+            .map_err(StoreError::from);
         tx.finish(result).await
     }
 
@@ -201,12 +211,6 @@ impl Store {
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|row| SessionRecord {
-            id: row.get("id"),
-            join_code: row.get("join_code"),
-            title: row.get("title"),
-            date: row.get("date"),
-            place: row.get("place"),
-        }))
+        Ok(row.as_ref().map(super::sqlite::session_from_row))
     }
 }

@@ -315,7 +315,7 @@ fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-fn session_from_row(row: &sqlx::sqlite::SqliteRow) -> SessionRecord {
+pub(super) fn session_from_row(row: &sqlx::sqlite::SqliteRow) -> SessionRecord {
     SessionRecord {
         id: row.get("id"),
         join_code: row.get("join_code"),
