@@ -1,14 +1,15 @@
 #![recursion_limit = "256"]
 //! IKZ-Werkstatt: the app crate, compiled for the server (`ssr`) and for the
-//! browser (`hydrate`). Domain rules in `domain`, API types in `api`, UI in
+//! browser (`hydrate`). Domain rules and wire types come from the `ikz-domain`
+//! crate (re-exported as `domain` and `protocol`), API types in `api`, UI in
 //! `pages` and `components`.
 
 pub mod api;
 mod client;
 mod components;
-pub mod domain;
+pub use ikz_domain as domain;
 mod pages;
-pub mod protocol;
+pub use ikz_domain::protocol;
 mod sync;
 pub mod texts;
 

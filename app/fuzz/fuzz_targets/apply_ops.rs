@@ -9,9 +9,9 @@
 #[path = "common.rs"]
 mod common;
 
-use app::domain::board::{apply, Author, BoardState, Op};
-use app::domain::settings::{admit, SessionSettings};
-use app::domain::templates;
+use ikz_domain::board::{apply, Author, BoardState, Op};
+use ikz_domain::settings::{admit, SessionSettings};
+use ikz_domain::templates;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

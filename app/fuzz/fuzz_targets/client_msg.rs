@@ -8,10 +8,10 @@
 #[path = "common.rs"]
 mod common;
 
-use app::domain::board::{apply, split_board_id, Author, BoardState, Op};
-use app::domain::settings::{admit, SessionSettings};
-use app::domain::templates;
-use app::protocol::ClientMsg;
+use ikz_domain::board::{apply, split_board_id, Author, BoardState, Op};
+use ikz_domain::settings::{admit, SessionSettings};
+use ikz_domain::templates;
+use ikz_domain::protocol::ClientMsg;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

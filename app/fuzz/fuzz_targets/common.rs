@@ -1,8 +1,8 @@
 //! What both targets check after an op was applied: the board stays within
 //! its limits, holds only text XML can carry, and survives storage (JSON).
 
-use app::domain::board::{limits, BoardState};
-use app::domain::session::is_xml_char;
+use ikz_domain::board::{limits, BoardState};
+use ikz_domain::session::is_xml_char;
 
 pub fn check_board(board: &BoardState) {
     assert!(board.card_count() <= limits::CARDS_PER_BOARD);

@@ -37,15 +37,14 @@ pub mod limits {
     };
     /// People who rate one idea, and who give dots to one card: never more
     /// than a session can have members.
-    pub const RATERS_PER_CARD: usize = crate::domain::session::limits::PARTICIPANTS_PER_SESSION;
-    pub const VOTERS_PER_CARD: usize = crate::domain::session::limits::PARTICIPANTS_PER_SESSION;
+    pub const RATERS_PER_CARD: usize = crate::session::limits::PARTICIPANTS_PER_SESSION;
+    pub const VOTERS_PER_CARD: usize = crate::session::limits::PARTICIPANTS_PER_SESSION;
     /// Ratings (one person's answers on one idea) on one board, and dot
     /// givers summed over its cards: with the card and text limits they
     /// bound the size of a board, which every op rewrites and stores.
     /// (20 ideas each rated by 200 people; 200 people giving 20 dots each.)
     pub const RATINGS_PER_BOARD: usize = 20 * RATERS_PER_CARD;
-    pub const DOT_VOTES_PER_BOARD: usize =
-        RATERS_PER_CARD * crate::domain::settings::MAX_DOTS as usize;
+    pub const DOT_VOTES_PER_BOARD: usize = RATERS_PER_CARD * crate::settings::MAX_DOTS as usize;
 }
 
 /// Identifies one group's board of one template: `"<group id>:<template key>"`.
@@ -818,7 +817,7 @@ fn idea_mut<'s>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::templates::CANVAS;
+    use crate::templates::CANVAS;
 
     fn anna() -> Author {
         Author {
@@ -944,8 +943,8 @@ mod tests {
 
     #[test]
     fn texts_with_characters_xml_forbids_are_refused_everywhere() {
-        use crate::domain::templates::KI;
-        use crate::domain::text::CharId;
+        use crate::templates::KI;
+        use crate::text::CharId;
         let mut b = BoardState::default();
         for bad in ["Idee\u{FFFF}", "\u{FFFE}", "a\u{0}b", "a\u{1F}b"] {
             assert_eq!(
@@ -995,8 +994,8 @@ mod tests {
 
     #[test]
     fn raters_and_dot_givers_per_card_and_board_are_bounded() {
-        use crate::domain::scoring::{Criterion, RatingValue};
-        use crate::domain::templates::KI;
+        use crate::scoring::{Criterion, RatingValue};
+        use crate::templates::KI;
         let mut b = BoardState::default();
         apply(&mut b, &KI, &anna(), &add("i1", "ideen", "Chatbot")).unwrap();
         let person = |n: usize| Author {
@@ -1062,7 +1061,7 @@ mod tests {
 
     #[test]
     fn tows_strategy_links_swot_cards_it_draws_on_and_links_vanish_with_the_card() {
-        use crate::domain::templates::SWOT;
+        use crate::templates::SWOT;
         let mut b = BoardState::default();
         apply(
             &mut b,
@@ -1152,8 +1151,8 @@ mod tests {
 
     mod text_edits {
         use super::*;
-        use crate::domain::templates::KI;
-        use crate::domain::text::{CharId, Clock, IdRange, Splice};
+        use crate::templates::KI;
+        use crate::text::{CharId, Clock, IdRange, Splice};
 
         fn ben() -> Author {
             Author {

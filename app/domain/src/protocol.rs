@@ -1,7 +1,7 @@
 //! Messages of the live channel (WebSocket, JSON text frames).
 
-use crate::domain::board::{Author, BoardState, Op, OpError};
-use crate::domain::settings::SessionSettings;
+use crate::board::{Author, BoardState, Op, OpError};
+use crate::settings::SessionSettings;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

@@ -78,7 +78,7 @@ pub fn day_number(date: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::board::{Card, Rater};
+    use crate::board::{Card, Rater};
     use std::collections::BTreeMap;
 
     fn author(id: &str, name: &str) -> Author {

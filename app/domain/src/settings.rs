@@ -376,8 +376,8 @@ mod tests {
 
     #[test]
     fn admit_enforces_lock_and_dot_limit() {
-        use crate::domain::board::{apply, Author};
-        use crate::domain::templates::CANVAS;
+        use crate::board::{apply, Author};
+        use crate::templates::CANVAS;
         let mut settings = SessionSettings::default();
         let anna = Author {
             id: "p1".into(),

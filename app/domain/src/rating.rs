@@ -192,8 +192,8 @@ pub fn group_results(group_id: &str, rows: &[IdeaRow]) -> Vec<GroupIdeaResult> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::board::{apply, Author, OpError};
-    use crate::domain::templates::{CANVAS, KI};
+    use crate::board::{apply, Author, OpError};
+    use crate::templates::{CANVAS, KI};
 
     fn person(i: u8) -> Author {
         Author {
@@ -418,7 +418,7 @@ mod tests {
         let mut board = board_with_idea();
         let flag = Op::SetFlag {
             card_id: "i1".into(),
-            flag: crate::domain::board::IdeaFlag::HighRisk,
+            flag: crate::board::IdeaFlag::HighRisk,
             value: true,
         };
         apply(&mut board, &KI, &person(1), &flag).unwrap();

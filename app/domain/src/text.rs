@@ -747,7 +747,7 @@ impl TextSeq {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::board::limits::CARD;
+    use crate::board::limits::CARD;
 
     /// One person's copy of a field: types at a caret that stays on the
     /// character left of it, as the browser's editor does.

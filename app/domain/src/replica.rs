@@ -165,8 +165,8 @@ fn fits_in_one_op(edits: &[TextEdit]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::board::limits;
-    use crate::domain::text::{Clock, Splice};
+    use crate::board::limits;
+    use crate::text::{Clock, Splice};
     use proptest::prelude::*;
 
     const BOARD: &str = "g1:canvas";
@@ -443,10 +443,10 @@ mod tests {
         apply(&mut board, canvas, &me, &add).unwrap();
         let keys: Vec<TextEdit> = (0..600u64)
             .map(|i| TextEdit::Insert {
-                id: crate::domain::text::CharId::new(9, 2 * i + 1),
+                id: crate::text::CharId::new(9, 2 * i + 1),
                 after: i
                     .checked_sub(1)
-                    .map(|p| crate::domain::text::CharId::new(9, 2 * p + 1)),
+                    .map(|p| crate::text::CharId::new(9, 2 * p + 1)),
                 text: if i % 2 == 0 { "\"" } else { "x" }.into(),
             })
             .collect();
