@@ -4,12 +4,13 @@
 //! the store, and only then acknowledged and broadcast.
 
 use crate::auth::{now, now_ms};
-use crate::store::{CommittedOp, Store, StoreError};
+use crate::store::{CommittedOp, Store, StoreError, SNAPSHOT_EVERY};
 use app::domain::board::{apply, split_board_id, Author, BoardState};
 use app::domain::rating;
 use app::domain::settings::{admit, ChangeContext, SessionSettings, SettingsChange, SettingsError};
 use app::domain::templates;
-use app::protocol::{OpEnvelope, PresenceEntry, Refusal, SequencedOp};
+use app::protocol::{OpEnvelope, PresenceEntry, Refusal, SequencedOp, ServerMsg};
+use axum::extract::ws::Utf8Bytes;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex as StdMutex, Weak};
@@ -19,6 +20,28 @@ use tokio::sync::{broadcast, watch, Mutex};
 /// Ops buffered per room for slow connections; a connection that falls further
 /// behind is closed and catches up from the log when it reconnects.
 const ROOM_CHANNEL: usize = 256;
+/// Presence changes buffered per room; a connection further behind gets
+/// the whole list once instead.
+const PRESENCE_CHANNEL: usize = 1024;
+
+/// Someone's first socket opened or their last one closed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PresenceChange {
+    Joined(PresenceEntry),
+    Left {
+        participant_id: String,
+        group_id: String,
+    },
+}
+
+impl PresenceChange {
+    pub fn group_id(&self) -> &str {
+        match self {
+            Self::Joined(e) => &e.group_id,
+            Self::Left { group_id, .. } => group_id,
+        }
+    }
+}
 /// A room nobody is connected to and nobody used for this long is dropped
 /// from memory; it is loaded from the store again on next use.
 pub const ROOM_IDLE: Duration = Duration::from_secs(30 * 60);
@@ -34,6 +57,63 @@ struct RoomState {
     last_seq: u64,
     boards: BTreeMap<String, BoardState>,
     op_seqs: HashMap<String, u64>,
+    /// Ops per board since its last stored snapshot.
+    unsnapshotted: HashMap<String, u32>,
+}
+
+/// A committed op as it goes out, encoded once per audience: sockets share
+/// these bytes instead of encoding the op again each.
+#[derive(Debug)]
+pub struct Published {
+    pub seq: u64,
+    pub board: String,
+    pub author_id: String,
+    /// `ServerMsg::Op` as the author sees it (and everyone, while ratings
+    /// are revealed).
+    pub full: Utf8Bytes,
+    /// What everyone else gets while ratings are hidden: the op with the
+    /// value redacted, or for a hidden dot `ServerMsg::Skip` carrying only
+    /// the sequence number (no gap tells that someone gave a dot).
+    /// `None`: the same as `full`.
+    pub others: Option<Utf8Bytes>,
+}
+
+impl Published {
+    /// Encodes `op` for its audiences while ratings are `revealed` or not.
+    fn encode(op: SequencedOp, revealed: bool) -> Result<Self, serde_json::Error> {
+        let others = if revealed {
+            None
+        } else {
+            match rating::redact_op(&op.op, &op.author.id, "") {
+                Some(redacted) if redacted == op.op => None,
+                Some(redacted) => Some(ServerMsg::Op(SequencedOp {
+                    op: redacted,
+                    ..op.clone()
+                })),
+                None => Some(ServerMsg::Skip { seq: op.seq }),
+            }
+        };
+        let others = others
+            .map(|msg| serde_json::to_string(&msg).map(Utf8Bytes::from))
+            .transpose()?;
+        let (seq, board, author_id) = (op.seq, op.board.clone(), op.author.id.clone());
+        let full = serde_json::to_string(&ServerMsg::Op(op))?.into();
+        Ok(Self {
+            seq,
+            board,
+            author_id,
+            full,
+            others,
+        })
+    }
+
+    /// The bytes `viewer` gets.
+    pub fn for_viewer(&self, viewer: &str) -> &Utf8Bytes {
+        match &self.others {
+            Some(others) if self.author_id != viewer => others,
+            _ => &self.full,
+        }
+    }
 }
 
 /// What a participant's browser may see of its group's boards right now.
@@ -57,9 +137,11 @@ pub struct Room {
     /// The moderator's settings; changed only under the `state` lock, so a
     /// view (boards + settings) is always consistent.
     settings: watch::Sender<SessionSettings>,
-    ops: broadcast::Sender<Arc<SequencedOp>>,
+    ops: broadcast::Sender<Arc<Published>>,
     online: StdMutex<BTreeMap<String, (PresenceEntry, usize)>>,
-    presence: watch::Sender<u64>,
+    /// Who came and went (only the first socket of a person and their
+    /// last leaving count): connections send these as deltas.
+    presence: broadcast::Sender<Arc<PresenceChange>>,
     /// Participants the moderator moved; their connections close.
     moved: broadcast::Sender<String>,
     /// Last committed op per group (unix seconds), for the moderator.
@@ -70,6 +152,9 @@ pub struct Room {
 
 /// Sent on a room's `moved` channel: every connection of the room closes.
 pub const EVERYONE: &str = "*";
+/// Sent on a room's `moved` channel: the moderator secret or projector
+/// token changed; moderator screens whose token no longer holds close.
+pub const SECRETS_RENEWED: &str = "#secrets";
 
 /// The result of submitting an op.
 pub enum Submitted {
@@ -136,6 +221,14 @@ impl Hub {
         }
     }
 
+    /// Tells the open moderator screens of a session that its secrets
+    /// changed (a room not in memory has none open).
+    pub async fn secrets_renewed(&self, session_id: &str) {
+        if let Some(room) = self.rooms.lock().await.get(session_id) {
+            room.moved(SECRETS_RENEWED);
+        }
+    }
+
     /// The room of a session, loaded from the store on first use.
     pub async fn room(&self, session_id: &str) -> Result<Arc<Room>, StoreError> {
         let mut rooms = self.rooms.lock().await;
@@ -159,13 +252,14 @@ impl Hub {
                 last_seq: record.last_seq,
                 boards,
                 op_seqs: record.op_ids.into_iter().collect(),
+                unsnapshotted: record.unsnapshotted.into_iter().collect(),
             }),
             settings: watch::channel(settings).0,
             moved: broadcast::channel(16).0,
             activity: StdMutex::new(record.activity.into_iter().collect()),
             ops: broadcast::channel(ROOM_CHANNEL).0,
             online: StdMutex::new(BTreeMap::new()),
-            presence: watch::channel(0).0,
+            presence: broadcast::channel(PRESENCE_CHANNEL).0,
             last_used: AtomicI64::new(now_ms()),
         });
         rooms.insert(session_id.to_owned(), room.clone());
@@ -182,16 +276,34 @@ impl Room {
         &self.session_id
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<SequencedOp>> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Published>> {
         self.ops.subscribe()
     }
 
-    pub fn watch_presence(&self) -> watch::Receiver<u64> {
+    pub fn watch_presence(&self) -> broadcast::Receiver<Arc<PresenceChange>> {
         self.presence.subscribe()
     }
 
     /// Validates, applies and commits an op; acknowledges only what is on disk.
+    ///
+    /// Runs in a task of its own: once an op is queued for the group commit
+    /// it is committed whether or not the connection still waits, so the
+    /// room's state must follow it even if the caller goes away.
     pub async fn submit(
+        self: &Arc<Self>,
+        store: &Store,
+        author: &Author,
+        group_id: &str,
+        env: &OpEnvelope,
+    ) -> Result<Submitted, Refusal> {
+        let (room, store, author) = (self.clone(), store.clone(), author.clone());
+        let (group_id, env) = (group_id.to_owned(), env.clone());
+        tokio::spawn(async move { room.submit_here(&store, &author, &group_id, &env).await })
+            .await
+            .unwrap_or(Err(Refusal::Internal))
+    }
+
+    async fn submit_here(
         &self,
         store: &Store,
         author: &Author,
@@ -226,17 +338,23 @@ impl Room {
             op: env.op.clone(),
         };
         let op_json = serde_json::to_string(&sequenced).map_err(|_| Refusal::Internal)?;
-        let state_json = serde_json::to_string(&board).map_err(|_| Refusal::Internal)?;
+        let since = state.unsnapshotted.get(&env.board).copied().unwrap_or(0) + 1;
+        let snapshot = if since >= SNAPSHOT_EVERY {
+            Some(serde_json::to_string(&board).map_err(|_| Refusal::Internal)?)
+        } else {
+            None
+        };
+        let snapshotted = snapshot.is_some();
         store
-            .commit_op(&CommittedOp {
-                session_id: &self.session_id,
+            .commit_op(CommittedOp {
+                session_id: self.session_id.clone(),
                 seq,
-                op_id: &env.op_id,
-                board_id: &env.board,
-                group_id,
-                author_id: &author.id,
-                op_json: &op_json,
-                state_json: &state_json,
+                op_id: env.op_id.clone(),
+                board_id: env.board.clone(),
+                group_id: group_id.to_owned(),
+                author_id: author.id.clone(),
+                op_json,
+                snapshot,
                 created_at: now(),
             })
             .await
@@ -251,11 +369,21 @@ impl Room {
         state.last_seq = seq;
         state.boards.insert(env.board.clone(), board);
         state.op_seqs.insert(env.op_id.clone(), seq);
+        state
+            .unsnapshotted
+            .insert(env.board.clone(), if snapshotted { 0 } else { since });
         if let Ok(mut activity) = self.activity.lock() {
             activity.insert(group_id.to_owned(), now());
         }
-        // Sent under the lock, so every receiver sees ops in sequence order.
-        let _ = self.ops.send(Arc::new(sequenced));
+        // Encoded once per audience, sent under the lock, so every receiver
+        // sees ops in sequence order.
+        let revealed = self.settings.borrow().ratings_revealed;
+        match Published::encode(sequenced, revealed) {
+            Ok(published) => {
+                let _ = self.ops.send(Arc::new(published));
+            }
+            Err(e) => tracing::error!(error = %e, seq, "committed op not encodable"),
+        }
         Ok(Submitted::Committed(seq))
     }
 
@@ -354,9 +482,15 @@ impl Room {
     pub fn enter(self: &Arc<Self>, entry: PresenceEntry) -> PresenceGuard {
         let id = entry.participant_id.clone();
         if let Ok(mut online) = self.online.lock() {
-            online.entry(id.clone()).or_insert((entry, 0)).1 += 1;
+            let slot = online.entry(id.clone()).or_insert((entry, 0));
+            slot.1 += 1;
+            if slot.1 == 1 {
+                // Sent under the lock: changes go out in the order they happened.
+                let _ = self
+                    .presence
+                    .send(Arc::new(PresenceChange::Joined(slot.0.clone())));
+            }
         }
-        self.presence.send_modify(|v| *v += 1);
         PresenceGuard {
             room: self.clone(),
             participant_id: id,
@@ -403,10 +537,14 @@ impl Drop for PresenceGuard {
             if let Some(entry) = online.get_mut(&self.participant_id) {
                 entry.1 -= 1;
                 if entry.1 == 0 {
+                    let group_id = entry.0.group_id.clone();
                     online.remove(&self.participant_id);
+                    let _ = self.room.presence.send(Arc::new(PresenceChange::Left {
+                        participant_id: self.participant_id.clone(),
+                        group_id,
+                    }));
                 }
             }
         }
-        self.room.presence.send_modify(|v| *v += 1);
     }
 }

@@ -13,7 +13,7 @@
 
 use crate::auth::{now, now_ms, token_hash, Participant};
 use crate::config::PublicOrigin;
-use crate::hub::{Room, Submitted, View};
+use crate::hub::{PresenceChange, Published, Room, Submitted, View};
 use crate::state::AppState;
 use app::domain::board::{split_board_id, Author};
 use app::domain::rating;
@@ -267,7 +267,7 @@ pub async fn moderator_live(
             };
             let limit = state.web.live.per_moderator;
             let slot = state.live_sockets.open(format!("m:{}", session.id), limit);
-            Connection::new(state, room, Role::Moderator)
+            Connection::new(state, room, Role::Moderator { token_hash: hash })
                 .run(socket, Some(hello), slot)
                 .await;
         })
@@ -282,7 +282,9 @@ enum Role {
         /// When the participant's token expires (unix seconds).
         expires_at: i64,
     },
-    Moderator,
+    /// A moderator screen (cockpit or projector) and the hash of the
+    /// secret or token it opened with.
+    Moderator { token_hash: Vec<u8> },
 }
 
 struct Connection {
@@ -320,7 +322,7 @@ impl Connection {
     fn new(state: AppState, room: Arc<Room>, role: Role) -> Self {
         let prefix = match &role {
             Role::Participant { group_id, .. } => format!("{group_id}:"),
-            Role::Moderator => String::new(),
+            Role::Moderator { .. } => String::new(),
         };
         Self {
             state,
@@ -336,21 +338,35 @@ impl Connection {
     fn viewer(&self) -> &str {
         match &self.role {
             Role::Participant { author, .. } => &author.id,
-            Role::Moderator => "",
+            Role::Moderator { .. } => "",
         }
     }
 
     fn group(&self) -> Option<&str> {
         match &self.role {
             Role::Participant { group_id, .. } => Some(group_id),
-            Role::Moderator => None,
+            Role::Moderator { .. } => None,
         }
+    }
+
+    /// For a moderator screen: whether the secret or token it opened with
+    /// no longer opens this session (renewed, or unreadable store: closed).
+    async fn token_revoked(&self) -> bool {
+        let Role::Moderator { token_hash } = &self.role else {
+            return false;
+        };
+        let store = &self.state.store;
+        let session = match store.session_by_moderator_token(token_hash).await {
+            Ok(None) => store.session_by_projector_token(token_hash).await,
+            found => found,
+        };
+        !matches!(session, Ok(Some(s)) if s.id == self.room.session_id())
     }
 
     fn expired(&self) -> bool {
         match &self.role {
             Role::Participant { expires_at, .. } => *expires_at <= now(),
-            Role::Moderator => false,
+            Role::Moderator { .. } => false,
         }
     }
 
@@ -370,7 +386,7 @@ impl Connection {
         let mut epoch = settings.borrow().reveal_epoch;
         let _online = match &self.role {
             Role::Participant { presence, .. } => Some(self.room.enter(presence.clone())),
-            Role::Moderator => None,
+            Role::Moderator { .. } => None,
         };
         // Live ops are forwarded only after `Hello` and above what was sent.
         let mut sent_upto: Option<u64> = None;
@@ -420,9 +436,30 @@ impl Connection {
                         }
                         continue;
                     }
-                    changed = presence.changed() => {
-                        if changed.is_err() { break; }
-                        if sent_upto.is_some() && !self.send_presence(&mut socket).await { break; }
+                    change = presence.recv() => {
+                        let ok = match change {
+                            Ok(first) if sent_upto.is_some() => {
+                                // Coalesce a burst: everything queued goes in one message.
+                                let mut changes = vec![first];
+                                let mut lagged = false;
+                                loop {
+                                    match presence.try_recv() {
+                                        Ok(c) => changes.push(c),
+                                        Err(tokio::sync::broadcast::error::TryRecvError::Lagged(_)) => { lagged = true; break; }
+                                        Err(_) => break,
+                                    }
+                                }
+                                if lagged {
+                                    self.send_presence(&mut socket).await
+                                } else {
+                                    self.send_presence_delta(&mut socket, &changes).await
+                                }
+                            }
+                            Ok(_) => true,
+                            Err(RecvError::Lagged(_)) => sent_upto.is_none() || self.send_presence(&mut socket).await,
+                            Err(RecvError::Closed) => false,
+                        };
+                        if !ok { break; }
                         continue;
                     }
                     _ = ping.tick() => {
@@ -443,6 +480,13 @@ impl Connection {
                     }
                     moved = moves.recv() => {
                         if let Ok(id) = moved {
+                            if id == crate::hub::SECRETS_RENEWED {
+                                if self.token_revoked().await {
+                                    close(&mut socket, close_code::POLICY, "secret renewed").await;
+                                    break;
+                                }
+                                continue;
+                            }
                             // The session was deleted: every screen closes.
                             let everyone = id == crate::hub::EVERYONE;
                             let me = matches!(&self.role, Role::Participant { author, .. } if author.id == id);
@@ -506,16 +550,56 @@ impl Connection {
     /// the moderator when each group last did something.
     async fn send_presence(&self, socket: &mut WebSocket) -> bool {
         let online = self.room.online_in(self.group());
-        if !send(socket, &ServerMsg::Presence { online }).await {
+        let full = ServerMsg::Presence {
+            online,
+            delta: false,
+            left: Vec::new(),
+        };
+        if !send(socket, &full).await {
             return false;
         }
         self.send_activity(socket).await
     }
 
+    /// Who came and went in this connection's sight, as one message.
+    async fn send_presence_delta(
+        &self,
+        socket: &mut WebSocket,
+        changes: &[Arc<PresenceChange>],
+    ) -> bool {
+        let mut joined = Vec::new();
+        let mut left = Vec::new();
+        for change in changes {
+            if self.group().is_some_and(|g| g != change.group_id()) {
+                continue;
+            }
+            match change.as_ref() {
+                PresenceChange::Joined(entry) => {
+                    left.retain(|id| id != &entry.participant_id);
+                    joined.retain(|e: &PresenceEntry| e.participant_id != entry.participant_id);
+                    joined.push(entry.clone());
+                }
+                PresenceChange::Left { participant_id, .. } => {
+                    joined.retain(|e| &e.participant_id != participant_id);
+                    left.push(participant_id.clone());
+                }
+            }
+        }
+        if joined.is_empty() && left.is_empty() {
+            return true;
+        }
+        let delta = ServerMsg::Presence {
+            online: joined,
+            delta: true,
+            left,
+        };
+        send(socket, &delta).await
+    }
+
     /// For the moderator: when each group last did something.
     async fn send_activity(&self, socket: &mut WebSocket) -> bool {
         match self.role {
-            Role::Moderator => {
+            Role::Moderator { .. } => {
                 let last = self.room.activity();
                 send(socket, &ServerMsg::Activity { last }).await
             }
@@ -524,33 +608,30 @@ impl Connection {
     }
 
     /// Sends a committed op if this connection may see it (its group's, and
-    /// redacted while ratings are hidden).
-    async fn forward(&self, socket: &mut WebSocket, op: &SequencedOp) -> bool {
+    /// redacted while ratings are hidden): the bytes encoded once for its
+    /// audience.
+    async fn forward(&self, socket: &mut WebSocket, op: &Published) -> bool {
         if !op.board.starts_with(&self.prefix) {
             return true;
         }
-        let revealed = self.room.settings().ratings_revealed;
-        let Some(visible) = self.visible(op, revealed) else {
-            return true;
-        };
-        if !send(socket, &ServerMsg::Op(visible)).await {
+        let bytes = op.for_viewer(self.viewer()).clone();
+        if socket.send(Message::Text(bytes)).await.is_err() {
             return false;
         }
         self.send_activity(socket).await
     }
 
-    /// A committed op as this connection may see it: while ratings are
+    /// A logged op as this connection may see it: while ratings are
     /// hidden, someone else's rating arrives without its value and someone
-    /// else's dot not at all.
-    fn visible(&self, op: &SequencedOp, revealed: bool) -> Option<SequencedOp> {
+    /// else's dot as its sequence number only.
+    fn visible(&self, op: SequencedOp, revealed: bool) -> ServerMsg {
         if revealed {
-            return Some(op.clone());
+            return ServerMsg::Op(op);
         }
-        let redacted = rating::redact_op(&op.op, &op.author.id, self.viewer())?;
-        Some(SequencedOp {
-            op: redacted,
-            ..op.clone()
-        })
+        match rating::redact_op(&op.op, &op.author.id, self.viewer()) {
+            Some(redacted) => ServerMsg::Op(SequencedOp { op: redacted, ..op }),
+            None => ServerMsg::Skip { seq: op.seq },
+        }
     }
 
     async fn submit(&mut self, env: OpEnvelope) -> ServerMsg {
@@ -671,10 +752,7 @@ impl Connection {
             let Ok(op) = serde_json::from_str::<SequencedOp>(&json) else {
                 continue;
             };
-            let Some(op) = self.visible(&op, revealed) else {
-                continue;
-            };
-            if !send(socket, &ServerMsg::Op(op)).await {
+            if !send(socket, &self.visible(op, revealed)).await {
                 return false;
             }
         }

@@ -309,6 +309,7 @@ async fn rotate_secret(
         .store
         .set_projector_token(&session.id, &auth::token_hash(&projector))
         .await?;
+    state.hub.secrets_renewed(&session.id).await;
     Ok(Json(RotatedSecrets {
         moderator_token: Some(moderator),
         projector_token: projector,
@@ -325,6 +326,7 @@ async fn rotate_projector(
         .store
         .set_projector_token(&session.id, &auth::token_hash(&projector))
         .await?;
+    state.hub.secrets_renewed(&session.id).await;
     Ok(Json(RotatedSecrets {
         moderator_token: None,
         projector_token: projector,

@@ -110,6 +110,12 @@ pub enum ServerMsg {
         last_seq: u64,
     },
     Op(SequencedOp),
+    /// A committed op this client may not see (a dot while dots are hidden):
+    /// only its sequence number, so the numbers stay gap-free and a gap
+    /// does not tell that someone gave a dot.
+    Skip {
+        seq: u64,
+    },
     Ack {
         op_id: String,
         seq: u64,
@@ -118,9 +124,34 @@ pub enum ServerMsg {
         op_id: String,
         refusal: Refusal,
     },
+    /// Who is online: the whole list (after `Hello`), or with `delta` the
+    /// people who came (`online`) and went (`left`, participant ids) since
+    /// the last presence message.
     Presence {
         online: Vec<PresenceEntry>,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        delta: bool,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        left: Vec<String>,
     },
+}
+
+/// Applies a presence message to the list a browser shows.
+pub fn apply_presence(
+    list: &mut Vec<PresenceEntry>,
+    online: Vec<PresenceEntry>,
+    delta: bool,
+    left: &[String],
+) {
+    if !delta {
+        *list = online;
+        return;
+    }
+    list.retain(|e| !left.contains(&e.participant_id));
+    for entry in online {
+        list.retain(|e| e.participant_id != entry.participant_id);
+        list.push(entry);
+    }
 }
 
 #[cfg(test)]
@@ -139,6 +170,40 @@ mod tests {
         ] {
             assert!(!permanent.is_temporary(), "{permanent:?}");
         }
+    }
+
+    fn entry(id: &str) -> PresenceEntry {
+        PresenceEntry {
+            participant_id: id.into(),
+            name: id.to_uppercase(),
+            kommune: String::new(),
+            group_id: "g".into(),
+        }
+    }
+
+    #[test]
+    fn presence_deltas_add_and_remove_and_a_full_list_replaces() {
+        let mut list = vec![entry("a"), entry("b")];
+        apply_presence(&mut list, vec![entry("c"), entry("a")], true, &["b".into()]);
+        let ids: Vec<_> = list.iter().map(|e| e.participant_id.as_str()).collect();
+        assert_eq!(ids, ["c", "a"]);
+        apply_presence(&mut list, vec![entry("z")], false, &[]);
+        assert_eq!(list, vec![entry("z")]);
+    }
+
+    #[test]
+    fn a_full_presence_list_reads_as_before() {
+        let json = r#"{"type":"presence","online":[]}"#;
+        let msg: ServerMsg = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            msg,
+            ServerMsg::Presence {
+                online: vec![],
+                delta: false,
+                left: vec![]
+            }
+        );
+        assert_eq!(serde_json::to_string(&msg).unwrap(), json);
     }
 
     #[test]

@@ -133,6 +133,11 @@ impl Replica {
         self.outbox.retain(|o| o.op_id != op.op_id);
     }
 
+    /// A committed op this browser may not see: its number is passed.
+    pub fn skip(&mut self, seq: u64) {
+        self.last_seq = self.last_seq.max(seq);
+    }
+
     /// The server refused an op for good: drop it from the outbox.
     pub fn refused(&mut self, op_id: &str) {
         self.outbox.retain(|o| o.op_id != op_id);

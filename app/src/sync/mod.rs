@@ -403,6 +403,10 @@ impl LiveSync {
                 return;
             }
             ServerMsg::Op(op) => self.replica.update_value(|r| r.receive(&op)),
+            ServerMsg::Skip { seq } => {
+                self.replica.update_value(|r| r.skip(seq));
+                return;
+            }
             ServerMsg::Synced { .. } => {
                 self.live.set(true);
                 self.attempts.set(0);
@@ -425,8 +429,13 @@ impl LiveSync {
                 }
                 self.refusal.set(Some(refusal));
             }
-            ServerMsg::Presence { online } => {
-                self.online.set(online);
+            ServerMsg::Presence {
+                online,
+                delta,
+                left,
+            } => {
+                self.online
+                    .update(|list| crate::protocol::apply_presence(list, online, delta, &left));
                 return;
             }
         }

@@ -3,6 +3,7 @@
 //! that a PostgreSQL backend can sit behind the same methods.
 
 mod privacy;
+pub mod replay;
 mod sqlite;
 
 pub use sqlite::Store;
@@ -99,8 +100,11 @@ impl ParticipantRecord {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoomRecord {
     pub last_seq: u64,
-    /// (board id, BoardState as JSON)
+    /// (board id, BoardState as JSON): the last snapshot with the ops
+    /// logged after it replayed.
     pub boards: Vec<(String, String)>,
+    /// (board id, ops logged after its last snapshot)
+    pub unsnapshotted: Vec<(String, u32)>,
     /// (op id, seq) of every committed op
     pub op_ids: Vec<(String, u64)>,
     /// The moderator's settings (JSON)
@@ -109,19 +113,26 @@ pub struct RoomRecord {
     pub activity: Vec<(String, i64)>,
 }
 
-/// One op to commit, with the board state it produced.
+/// One op to commit. The board state it produced goes with it only every
+/// [`SNAPSHOT_EVERY`] ops of a board (a snapshot); loading replays the ops
+/// logged after a board's snapshot, so an op's cost does not grow with its board.
 #[derive(Debug, Clone)]
-pub struct CommittedOp<'a> {
-    pub session_id: &'a str,
+pub struct CommittedOp {
+    pub session_id: String,
     pub seq: u64,
-    pub op_id: &'a str,
-    pub board_id: &'a str,
-    pub group_id: &'a str,
-    pub author_id: &'a str,
-    pub op_json: &'a str,
-    pub state_json: &'a str,
+    pub op_id: String,
+    pub board_id: String,
+    pub group_id: String,
+    pub author_id: String,
+    pub op_json: String,
+    /// The board's state after this op, when a snapshot is due.
+    pub snapshot: Option<String>,
     pub created_at: i64,
 }
+
+/// A board's state is written with every this many of its ops (and the
+/// ops in between are replayed on load).
+pub const SNAPSHOT_EVERY: u32 = 64;
 
 /// A validated imported session, ready to be written in one transaction.
 #[derive(Debug, Clone)]

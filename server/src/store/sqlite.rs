@@ -11,7 +11,7 @@ use sqlx::{Connection, Row, Sqlite, SqliteConnection, SqlitePool};
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex as StdMutex};
 use std::time::Duration;
 
@@ -26,15 +26,30 @@ use std::time::Duration;
 pub struct Store {
     pub(super) pool: SqlitePool,
     health: Arc<Health>,
+    /// The one writer: every write transaction (ops, joins, groups,
+    /// settings, deletions) holds this lock from `BEGIN IMMEDIATE` to its
+    /// end, so writes queue here instead of racing for SQLite's lock and
+    /// answering "database is locked".
+    writer: Arc<tokio::sync::Mutex<()>>,
+    /// Ops waiting for the next group commit (see [`Store::commit_op`]).
+    queued: Arc<StdMutex<Vec<QueuedOp>>>,
+    /// Group commits made and the ops they held.
+    commits: Arc<(AtomicU64, AtomicU64)>,
 }
+
+/// An op waiting in the group-commit queue, with whom to tell the outcome.
+struct QueuedOp {
+    op: CommittedOp,
+    done: tokio::sync::oneshot::Sender<StoreResult<()>>,
+}
+
+type WriterGuard = tokio::sync::OwnedMutexGuard<()>;
 
 /// Whether writes commit, and which file the database is.
 struct Health {
     ok: AtomicBool,
     /// Why the last write failed (for the log and `/healthz`).
     cause: StdMutex<String>,
-    /// One probe at a time.
-    probing: tokio::sync::Mutex<()>,
     /// The database file and its (device, inode) when opened; `None` in memory.
     file: Option<(PathBuf, (u64, u64))>,
 }
@@ -120,6 +135,10 @@ fn is_refusal(e: &StoreError) -> bool {
 pub(super) struct WriteTx<'s> {
     store: &'s Store,
     conn: PoolConnection<Sqlite>,
+    /// The writer lock, held until the transaction ends (declared after
+    /// `conn`: a connection closed on drop is closed before the next
+    /// writer begins).
+    _writer: WriterGuard,
     /// Whether the connection is known to be outside any transaction (it may
     /// go back to the pool).
     settled: bool,
@@ -349,6 +368,60 @@ macro_rules! participant_columns {
     };
 }
 
+/// Writes one op of a group commit under a savepoint of its own: refused
+/// (a constraint), it is rolled back alone and the batch goes on.
+async fn write_op(tx: &mut sqlx::SqliteConnection, op: &CommittedOp) -> StoreResult<()> {
+    sqlx::query("SAVEPOINT op").execute(&mut *tx).await?;
+    let result = write_op_rows(tx, op).await;
+    match &result {
+        Ok(()) => {
+            sqlx::query("RELEASE op").execute(&mut *tx).await?;
+        }
+        Err(e) if is_refusal(e) => {
+            sqlx::query("ROLLBACK TO op").execute(&mut *tx).await?;
+            sqlx::query("RELEASE op").execute(&mut *tx).await?;
+        }
+        Err(_) => {}
+    }
+    result
+}
+
+async fn write_op_rows(tx: &mut sqlx::SqliteConnection, op: &CommittedOp) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO op_log (session_id, seq, op_id, board_id, group_id, author_id, op_json, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&op.session_id)
+    .bind(op.seq as i64)
+    .bind(&op.op_id)
+    .bind(&op.board_id)
+    .bind(&op.group_id)
+    .bind(&op.author_id)
+    .bind(&op.op_json)
+    .bind(op.created_at)
+    .execute(&mut *tx)
+    .await?;
+    if let Some(snapshot) = &op.snapshot {
+        sqlx::query(
+            "INSERT INTO boards (session_id, board_id, state_json, last_seq) VALUES (?, ?, ?, ?)
+             ON CONFLICT (session_id, board_id) DO UPDATE
+             SET state_json = excluded.state_json, last_seq = excluded.last_seq",
+        )
+        .bind(&op.session_id)
+        .bind(&op.board_id)
+        .bind(snapshot)
+        .bind(op.seq as i64)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("UPDATE workshop_sessions SET last_seq = MAX(last_seq, ?) WHERE id = ?")
+        .bind(op.seq as i64)
+        .bind(&op.session_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
 impl Store {
     /// Opens (creating if needed) the database at `url` and runs the migrations.
     /// A database whose migrations are not ours comes back as
@@ -400,9 +473,11 @@ impl Store {
             health: Arc::new(Health {
                 ok: AtomicBool::new(true),
                 cause: StdMutex::new(String::new()),
-                probing: tokio::sync::Mutex::new(()),
                 file,
             }),
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+            queued: Arc::default(),
+            commits: Arc::default(),
         })
     }
 
@@ -422,17 +497,25 @@ impl Store {
         StoreError::Unavailable(cause)
     }
 
+    /// Waits for the writer lock (FIFO: writers are served in the order
+    /// they asked).
+    async fn lock_writer(&self) -> WriterGuard {
+        self.writer.clone().lock_owned().await
+    }
+
     /// Starts a write. While the store is unhealthy a probe write must commit
     /// first; if it does not, the write is refused with
     /// [`StoreError::Unavailable`].
     pub(super) async fn begin_write(&self) -> StoreResult<WriteTx<'_>> {
+        let mut writer = self.lock_writer().await;
         if !self.health.is_ok() {
-            self.probe().await?;
+            self.probe(writer).await?;
+            writer = self.lock_writer().await;
         }
-        self.begin_unchecked().await
+        self.begin_unchecked(writer).await
     }
 
-    async fn begin_unchecked(&self) -> StoreResult<WriteTx<'_>> {
+    async fn begin_unchecked(&self, writer: WriterGuard) -> StoreResult<WriteTx<'_>> {
         let mut conn = self
             .pool
             .acquire()
@@ -445,18 +528,18 @@ impl Store {
         Ok(WriteTx {
             store: self,
             conn,
+            _writer: writer,
             settled: false,
         })
     }
 
-    /// Rewrites the probe row; healthy again if that commits (into the file
-    /// opened at start).
-    async fn probe(&self) -> StoreResult<()> {
-        let _one = self.health.probing.lock().await;
+    /// Rewrites the probe row (holding the writer lock); healthy again if
+    /// that commits (into the file opened at start).
+    async fn probe(&self, writer: WriterGuard) -> StoreResult<()> {
         if self.health.is_ok() {
             return Ok(());
         }
-        let mut tx = self.begin_unchecked().await?;
+        let mut tx = self.begin_unchecked(writer).await?;
         let result = sqlx::query(
             "INSERT INTO health_probe (id, probed_at, padding) VALUES (1, ?, zeroblob(65536))
              ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at,
@@ -483,7 +566,7 @@ impl Store {
         if self.health.is_ok() {
             return Ok(());
         }
-        match self.probe().await {
+        match self.probe(self.lock_writer().await).await {
             Ok(()) => Ok(()),
             Err(_) => Err(self.health.cause()),
         }
@@ -847,18 +930,31 @@ impl Store {
     }
 
     /// Everything the live hub needs to serve a session: its last sequence
-    /// number, each board's state, and the ids of committed ops (for dedupe).
+    /// number, each board's state (its last snapshot with the ops logged
+    /// after it replayed), and the ids of committed ops (for dedupe).
     pub async fn load_room(&self, session_id: &str) -> StoreResult<RoomRecord> {
         let (last_seq, settings): (i64, String) =
             sqlx::query_as("SELECT last_seq, settings_json FROM workshop_sessions WHERE id = ?")
                 .bind(session_id)
                 .fetch_one(&self.pool)
                 .await?;
-        let boards: Vec<(String, String)> =
+        let snapshots: Vec<(String, String)> =
             sqlx::query_as("SELECT board_id, state_json FROM boards WHERE session_id = ?")
                 .bind(session_id)
                 .fetch_all(&self.pool)
                 .await?;
+        let later: Vec<String> = sqlx::query_scalar(
+            "SELECT o.op_json FROM op_log o
+             WHERE o.session_id = ? AND o.seq > COALESCE(
+                 (SELECT b.last_seq FROM boards b
+                  WHERE b.session_id = o.session_id AND b.board_id = o.board_id), 0)
+             ORDER BY o.seq",
+        )
+        .bind(session_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let replayed = super::replay::replay(snapshots, &later)
+            .map_err(|e| StoreError::Corrupt(format!("session {session_id}: {e}")))?;
         let op_ids: Vec<(String, i64)> =
             sqlx::query_as("SELECT op_id, seq FROM op_log WHERE session_id = ?")
                 .bind(session_id)
@@ -873,7 +969,8 @@ impl Store {
         Ok(RoomRecord {
             activity,
             last_seq: last_seq as u64,
-            boards,
+            boards: replayed.boards,
+            unsnapshotted: replayed.unsnapshotted,
             op_ids: op_ids
                 .into_iter()
                 .map(|(id, seq)| (id, seq as u64))
@@ -895,45 +992,106 @@ impl Store {
         tx.finish(result).await
     }
 
-    /// Commits one op and the board state it produced, atomically. Returns only
-    /// after the transaction is durable (synchronous=FULL).
-    pub async fn commit_op(&self, op: &CommittedOp<'_>) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        let result = async {
-        sqlx::query(
-            "INSERT INTO op_log (session_id, seq, op_id, board_id, group_id, author_id, op_json, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(op.session_id)
-        .bind(op.seq as i64)
-        .bind(op.op_id)
-        .bind(op.board_id)
-        .bind(op.group_id)
-        .bind(op.author_id)
-        .bind(op.op_json)
-        .bind(op.created_at)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO boards (session_id, board_id, state_json, last_seq) VALUES (?, ?, ?, ?)
-             ON CONFLICT (session_id, board_id) DO UPDATE
-             SET state_json = excluded.state_json, last_seq = excluded.last_seq",
-        )
-        .bind(op.session_id)
-        .bind(op.board_id)
-        .bind(op.state_json)
-        .bind(op.seq as i64)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE workshop_sessions SET last_seq = ? WHERE id = ?")
-            .bind(op.seq as i64)
-            .bind(op.session_id)
-            .execute(&mut *tx)
-            .await?;
-                Ok(())
+    /// Commits an op (and its board's snapshot, when one is due) and returns
+    /// only after the transaction holding it is durable (synchronous=FULL).
+    ///
+    /// Group commit: ops queue up while a commit is in flight; whoever gets
+    /// the writer lock next commits everything queued in one transaction
+    /// (one fsync for many ops, from every session). Each op runs under a
+    /// savepoint: one refused by a constraint is rolled back alone; a storage
+    /// failure fails the whole batch, so nothing of it is acknowledged.
+    ///
+    /// The caller must not be cancelled between queueing and the answer
+    /// (the hub runs it in a task of its own): a queued op is committed
+    /// whether anyone still waits for it or not.
+    pub async fn commit_op(&self, op: CommittedOp) -> StoreResult<()> {
+        let (done, outcome) = tokio::sync::oneshot::channel();
+        if let Ok(mut queued) = self.queued.lock() {
+            queued.push(QueuedOp { op, done });
+        } else {
+            return Err(StoreError::Unavailable("commit queue poisoned".into()));
         }
-        .await;
-        tx.finish(result).await
+        let writer = self.lock_writer().await;
+        let batch = self
+            .queued
+            .lock()
+            .map(|mut q| std::mem::take(&mut *q))
+            .unwrap_or_default();
+        if !batch.is_empty() {
+            self.commit_batch(writer, batch).await;
+        } else {
+            // An earlier writer took our op into its batch and answered.
+            drop(writer);
+        }
+        outcome
+            .await
+            .unwrap_or_else(|_| Err(StoreError::Unavailable("commit abandoned".into())))
+    }
+
+    /// How many group commits were made and how many ops they held.
+    pub fn commit_stats(&self) -> (u64, u64) {
+        (
+            self.commits.0.load(Ordering::Relaxed),
+            self.commits.1.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Commits `batch` in one transaction and tells every op its outcome.
+    async fn commit_batch(&self, mut writer: WriterGuard, batch: Vec<QueuedOp>) {
+        if !self.health.is_ok() {
+            if let Err(e) = self.probe(writer).await {
+                for queued in batch {
+                    let _ = queued
+                        .done
+                        .send(Err(StoreError::Unavailable(e.to_string())));
+                }
+                return;
+            }
+            writer = self.lock_writer().await;
+        }
+        let mut tx = match self.begin_unchecked(writer).await {
+            Ok(tx) => tx,
+            Err(e) => {
+                for queued in batch {
+                    let _ = queued
+                        .done
+                        .send(Err(StoreError::Unavailable(e.to_string())));
+                }
+                return;
+            }
+        };
+        let mut outcomes: Vec<StoreResult<()>> = Vec::with_capacity(batch.len());
+        let mut failed: Option<StoreError> = None;
+        for queued in &batch {
+            match write_op(&mut tx, &queued.op).await {
+                Ok(()) => outcomes.push(Ok(())),
+                Err(e) if is_refusal(&e) => outcomes.push(Err(e)),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        let result = failed.map_or(Ok(()), Err);
+        match tx.finish(result).await {
+            Ok(()) => {
+                self.commits.0.fetch_add(1, Ordering::Relaxed);
+                self.commits
+                    .1
+                    .fetch_add(batch.len() as u64, Ordering::Relaxed);
+                for (queued, outcome) in batch.into_iter().zip(outcomes) {
+                    let _ = queued.done.send(outcome);
+                }
+            }
+            Err(e) => {
+                let cause = e.to_string();
+                for queued in batch {
+                    let _ = queued
+                        .done
+                        .send(Err(StoreError::Unavailable(cause.clone())));
+                }
+            }
+        }
     }
 
     /// One group's (`None`: every group's) ops after `after_seq` up to
