@@ -338,7 +338,12 @@ impl Room {
             op: env.op.clone(),
         };
         let op_json = serde_json::to_string(&sequenced).map_err(|_| Refusal::Internal)?;
-        let since = state.unsnapshotted.get(&env.board).copied().unwrap_or(0) + 1;
+        // A board's first op stores it whole (so every board has a row);
+        // after that every `SNAPSHOT_EVERY`th op.
+        let since = state
+            .unsnapshotted
+            .get(&env.board)
+            .map_or(SNAPSHOT_EVERY, |n| n + 1);
         let snapshot = if since >= SNAPSHOT_EVERY {
             Some(serde_json::to_string(&board).map_err(|_| Refusal::Internal)?)
         } else {
