@@ -7,6 +7,7 @@ use axum::extract::ws::{Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::Router;
 use futures_util::{SinkExt, StreamExt};
 use std::collections::HashMap;
@@ -22,8 +23,12 @@ pub async fn serve(addr: SocketAddr) -> std::io::Result<()> {
     let app = Router::new()
         .route("/rooms/{room}", get(upgrade))
         .with_state(rooms);
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    axum::serve(listener, app).tcp_nodelay(true).await
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await?
+        .tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+    axum::serve(listener, app).await
 }
 
 async fn upgrade(

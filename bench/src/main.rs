@@ -423,12 +423,13 @@ async fn read(mut stream: Stream, me: usize, epoch: Instant, stop: Arc<AtomicBoo
             seen.acks += 1;
             continue;
         }
-        if !text.starts_with(r#"{"type":"op""#) {
-            continue;
-        }
+        // The baseline relays the client's own message (keys sorted).
         let Ok(v) = serde_json::from_str::<Value>(text) else {
             continue;
         };
+        if v["type"] != "op" {
+            continue;
+        }
         let Some(op_id) = v["op_id"].as_str() else {
             continue;
         };
