@@ -23,11 +23,9 @@ pub async fn serve(addr: SocketAddr) -> std::io::Result<()> {
     let app = Router::new()
         .route("/rooms/{room}", get(upgrade))
         .with_state(rooms);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await?
-        .tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
+    let listener = tokio::net::TcpListener::bind(addr).await?.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app).await
 }
 
