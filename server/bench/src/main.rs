@@ -4,7 +4,8 @@
 //! its real op path (commit before ack).
 //!
 //! ```text
-//! cargo build --release -p server -p bench && target/release/bench
+//! scripts/bench.sh            # release binary as scripts/build.sh makes it, then this
+//! scripts/bench.sh --seconds 5 --kill-cycles 5
 //! ```
 //!
 //! Options: `--server <path>` (default: `ikz-werkstatt` next to this
