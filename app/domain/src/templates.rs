@@ -9,6 +9,10 @@ pub struct Section {
     pub id: &'static str,
     pub label: &'static str,
     pub prompt: &'static str,
+    /// The label in exported documents where it differs: the pair form
+    /// ("Bürgerinnen und Bürger") instead of a colon form (domain.md,
+    /// "German texts"); empty: the label.
+    pub document_label: &'static str,
     /// How exports name a card of this section where another card refers
     /// to it ("S" for Stärken); empty: the label.
     pub short: &'static str,
@@ -70,11 +74,19 @@ const fn s(id: &'static str, label: &'static str, prompt: &'static str) -> Secti
         id,
         label,
         prompt,
+        document_label: "",
         short: "",
         links_to: &[],
         starters: &[],
         ideas: false,
         second_step: false,
+    }
+}
+
+const fn in_documents(section: Section, document_label: &'static str) -> Section {
+    Section {
+        document_label,
+        ..section
     }
 }
 
@@ -100,7 +112,10 @@ pub const CANVAS: Template = Template {
     sections: &[
         s("problem", "Ausgangslage & Problem", "Welche Herausforderung teilen unsere Kommunen? Was läuft heute nicht gut? Wo arbeiten wir schon zusammen – was funktioniert gut, was nicht?"),
         s("ziel", "Gemeinsames Ziel", "Warum ist das für uns wichtig? Welche Grundüberzeugungen und Ziele teilen wir, wo weichen sie ab?"),
-        s("nutzer", "Bürger:innen & Nutzer:innen", "Für wen machen wir das? Wie erleben Bürgerinnen und Bürger den Prozess heute?"),
+        in_documents(
+            s("nutzer", "Bürger:innen & Nutzer:innen", "Für wen machen wir das? Wie erleben Bürgerinnen und Bürger den Prozess heute?"),
+            "Bürgerinnen und Bürger & Nutzende",
+        ),
         s("loesung", "Lösungsidee & Leistung", "Was bieten wir künftig gemeinsam an oder erledigen es gemeinsam?"),
         s("partner", "Partner & Beteiligte", "Welche Kommunen, Gremien, Mitarbeitenden machen mit? Wer ist die \u{201e}Allianz der Willigen\u{201c}? Wer stellt den Antrag (federführend)? Liegen Gremienbeschlüsse vor?"),
         s("ressourcen", "Ressourcen & Daten", "Wer bringt Personal, Know-how, IT und Daten ein?"),
@@ -208,6 +223,17 @@ pub fn find(key: &str) -> Option<&'static Template> {
     ALL.iter().find(|t| t.key == key)
 }
 
+impl Section {
+    /// The label as exported documents print it.
+    pub fn document_label(&self) -> &'static str {
+        if self.document_label.is_empty() {
+            self.label
+        } else {
+            self.document_label
+        }
+    }
+}
+
 impl Template {
     pub fn section(&self, id: &str) -> Option<&'static Section> {
         self.sections.iter().find(|s| s.id == id)
@@ -265,6 +291,23 @@ mod tests {
         for id in ["so", "st", "wo", "wt"] {
             assert!(SWOT.section(id).is_some_and(|s| s.second_step), "{id}");
         }
+    }
+
+    #[test]
+    fn documents_use_pair_forms_not_colon_forms() {
+        for t in ALL {
+            for s in t.sections {
+                let words = [s.document_label(), s.prompt];
+                assert!(
+                    !words.iter().any(|w| w.contains(":in")),
+                    "{}.{}",
+                    t.key,
+                    s.id
+                );
+            }
+        }
+        let nutzer = CANVAS.section("nutzer").map(Section::document_label);
+        assert_eq!(nutzer, Some("Bürgerinnen und Bürger & Nutzende"));
     }
 
     #[test]

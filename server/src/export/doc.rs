@@ -192,7 +192,7 @@ pub fn document(data: &ExportData) -> Vec<Block> {
 fn cell(template: &Template, board: &BoardState, section: &str) -> GridCell {
     let s = template.section(section);
     GridCell {
-        title: s.map(|s| s.label).unwrap_or(section).to_owned(),
+        title: s.map(|s| s.document_label()).unwrap_or(section).to_owned(),
         hint: s.map(|s| s.prompt).unwrap_or_default().to_owned(),
         items: items(board, section),
     }
@@ -315,7 +315,7 @@ fn generic(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
     for s in template.sections {
         out.push(Block::Heading {
             level: 3,
-            text: s.label.to_owned(),
+            text: s.document_label().to_owned(),
         });
         out.push(list_or_empty(items(board, s.id)));
     }

@@ -108,7 +108,7 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
             "Methode",
             "Bereich",
             "Text",
-            "Autor:in",
+            "Verfasst von",
             "Kommune",
             "Bezieht sich auf",
         ],
@@ -124,7 +124,7 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
                 for card in board.cards(section.id) {
                     cards.write_string(row, 0, &group.name)?;
                     cards.write_string(row, 1, template.title)?;
-                    cards.write_string(row, 2, section.label)?;
+                    cards.write_string(row, 2, section.document_label())?;
                     cards.write_string_with_format(row, 3, super::clean(&card.text), &wrap)?;
                     cards.write_string(row, 4, super::clean(&card.author.name))?;
                     cards.write_string(row, 5, super::clean(&card.author.kommune))?;
