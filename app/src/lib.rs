@@ -10,6 +10,7 @@ mod components;
 pub use ikz_domain as domain;
 mod pages;
 pub use ikz_domain::protocol;
+pub mod method_texts;
 mod sync;
 pub mod texts;
 

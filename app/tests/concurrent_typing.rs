@@ -30,6 +30,7 @@ fn author(i: usize) -> Author {
     Author {
         id: format!("p{i}"),
         name: format!("P{i}"),
+        kommune: String::new(),
     }
 }
 

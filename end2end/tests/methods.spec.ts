@@ -46,9 +46,11 @@ test("three participants fill a canvas, a SWOT with a linked TOWS card, and rate
   for (const p of [anna, ben, clara]) await p.getByRole("button", { name: "SWOT-Analyse" }).click();
   await addCard(ben, "staerken", "Erfahrene IT-Abteilung in Musterstadt");
   await addCard(clara, "chancen", "Förderprogramm des Landes");
+  // Step 2 (TOWS) opens when the moderator switches it on.
+  await page.getByLabel("Schritt 2: Strategien (TOWS) für alle Gruppen freigeben").check();
   await addCard(anna, "so", "Gemeinsamer Förderantrag mit IT-Kompetenz");
   await section(anna, "so").getByRole("checkbox", { name: /Erfahrene IT-Abteilung/ }).check();
-  await expect(section(clara, "staerken").locator(".used-by")).toHaveText("Genutzt in: Gemeinsamer Förderantrag mit IT-Kompetenz");
+  await expect(section(clara, "staerken").locator(".used-by")).toHaveText("Genutzt in: SO-Strategien: Gemeinsamer Förderantrag mit IT-Kompetenz");
   await expectAccessible(clara, "workspace (SWOT)");
   await picture(clara, "swot");
 
@@ -60,10 +62,10 @@ test("three participants fill a canvas, a SWOT with a linked TOWS card, and rate
   await chatbot.locator("details.sketch summary").click();
   await chatbot.getByLabel("Beschreibung").fill("Beantwortet Fragen zu Meldebescheinigungen rund um die Uhr.");
   await chatbot.getByLabel("Beteiligte Kommunen").fill("Musterstadt, Beispielhausen");
-  await chatbot.getByLabel("Verarbeitet personenbezogene Daten").check();
-  await expect(chatbot.locator(".warning")).toContainText("personenbezogene Daten");
+  await chatbot.getByLabel("Personenbezogene Daten").check();
+  await expect(chatbot.locator(".warning")).toContainText("Personenbezogene Daten");
   const clarasChatbot = clara.locator("li.card", { has: clara.locator("details.rating", { hasText: "Chatbot Bürgeramt" }) });
-  await expect(clarasChatbot.locator(".warning")).toContainText("personenbezogene Daten");
+  await expect(clarasChatbot.locator(".warning")).toContainText("Personenbezogene Daten");
 
   // Blind rating. Ben answers "Datenverfügbarkeit" with "weiß nicht" (0).
   // Anna rates by keyboard: the levels are a radio group.
@@ -84,7 +86,7 @@ test("three participants fill a canvas, a SWOT with a linked TOWS card, and rate
 
   // Hidden: everyone sees how many rated, nobody sees the others' values.
   for (const p of [anna, ben, clara]) {
-    await expect(p.getByTestId("rating-progress")).toContainText("Chatbot Bürgeramt: 3 Person(en) haben bewertet");
+    await expect(p.getByTestId("rating-progress")).toContainText("Chatbot Bürgeramt: 3 Personen haben bewertet");
     await expect(p.getByTestId("ranking")).toHaveCount(0);
   }
   const bensView = ben.locator("details.rating", { hasText: "Chatbot Bürgeramt" });
@@ -114,7 +116,7 @@ test("three participants fill a canvas, a SWOT with a linked TOWS card, and rate
     await expect(first.locator("td").nth(3)).toContainText("4,3");
     await expect(first.locator("td").nth(4)).toContainText("3,5");
     await expect(first.locator("td").nth(4)).toContainText("weiß nicht 1");
-    await expect(first.locator("td").nth(7)).toContainText("personenbezogene Daten");
+    await expect(first.locator("td").nth(7)).toContainText("Personenbezogene Daten");
     await expect(second.locator("th")).toHaveText("Prognose Winterdienst");
     await expect(second.getByTestId("score")).toHaveText("35");
     await expect(second.locator("td").nth(2)).toContainText("3,3");

@@ -209,6 +209,7 @@ pub async fn live(
                 author: Author {
                     id: p.id.clone(),
                     name: p.display_name.clone(),
+                    kommune: p.kommune.clone(),
                 },
                 group_id: p.group_id.clone(),
                 presence: PresenceEntry {

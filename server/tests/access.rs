@@ -4,17 +4,13 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::Router;
 use common::live::{Client, Server};
 use common::{Reply, TestDb};
-use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use server::access::{TrustedProxies, CODE_MISS_COST, CODE_REQUESTS_PER_MINUTE};
 use std::net::SocketAddr;
-use tower::ServiceExt;
 
 /// Failed look-ups one address may make before it is refused.
 const MISSES: u32 = CODE_REQUESTS_PER_MINUTE / CODE_MISS_COST;
@@ -46,41 +42,7 @@ impl Net {
         headers: &[(&str, &str)],
     ) -> Reply {
         let peer: SocketAddr = format!("{peer}:40000").parse().expect("peer");
-        let mut builder = Request::builder()
-            .method(method)
-            .uri(uri)
-            .extension(ConnectInfo(peer));
-        for (k, v) in headers {
-            builder = builder.header(*k, *v);
-        }
-        let request = match body {
-            Some(json) => builder
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(json.to_string())),
-            None => builder.body(Body::empty()),
-        }
-        .expect("request");
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("response");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        let json = serde_json::from_slice(&bytes)
-            .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-        Reply {
-            status,
-            headers,
-            json,
-        }
+        common::send_with(&self.router, Some(peer), method, uri, body, headers).await
     }
 
     /// Creates a session from `peer`; (join code, moderator secret, projector token).

@@ -3,6 +3,8 @@
 //! requests than slots get either the PDF or a clear "busy, try again"
 //! (503, `Retry-After`, code `export_busy`), never anything else.
 
+mod common;
+
 use app::domain::board::{apply, limits, Author, BoardState, Op};
 use app::domain::session::{GroupDetails, SessionDetails};
 use app::domain::settings::SessionSettings;
@@ -13,11 +15,9 @@ use server::auth::{new_token, now, token_hash};
 use server::store::{ImportedGroup, ImportedSession, Store};
 use std::net::SocketAddr;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::process::{Child, Command};
 
 /// A session with one group whose canvas is full: 300 cards of long text,
 /// so that one PDF takes a noticeable while. Returns the moderator token.
@@ -31,6 +31,7 @@ async fn seed(data_dir: &Path) -> String {
     let author = Author {
         id: "p1".into(),
         name: "Anna Müller".into(),
+        kommune: String::new(),
     };
     let mut board = BoardState::default();
     let sentence = "Gemeinsame Bearbeitung der Anträge im Bürgerbüro mit klaren Fristen. ";
@@ -75,43 +76,6 @@ async fn seed(data_dir: &Path) -> String {
     token
 }
 
-fn free_addr() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr")
-}
-
-async fn start(data_dir: &Path, site_root: &Path) -> (Child, SocketAddr) {
-    let addr = free_addr();
-    let log = std::fs::File::create(site_root.join("server.log")).expect("log");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ikz-werkstatt"))
-        .env("IKZ_DATA_DIR", data_dir)
-        .env("IKZ_LISTEN", addr.to_string())
-        .env("LEPTOS_OUTPUT_NAME", "ikz_werkstatt")
-        .env("LEPTOS_SITE_ROOT", site_root)
-        .env("LEPTOS_SITE_PKG_DIR", "pkg")
-        .env("RUST_LOG", "warn")
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log)
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start server");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Ok(reply) = get(addr, "/healthz", None).await {
-            if reply.status == 200 {
-                return (child, addr);
-            }
-        }
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("server exited with {status}");
-        }
-        assert!(Instant::now() < deadline, "server did not become healthy");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 struct Reply {
     status: u16,
     head: String,
@@ -149,7 +113,9 @@ async fn more_pdf_requests_than_slots_get_the_pdf_or_a_busy_answer() {
     let data = tempfile::tempdir().expect("data dir");
     let site = tempfile::tempdir().expect("site root");
     let token = seed(data.path()).await;
-    let (_server, addr) = start(data.path(), site.path()).await;
+    let log = site.path().join("server.log");
+    let server = common::binary::start(data.path(), site.path(), &log).await;
+    let addr = server.addr;
     let path = "/api/moderation/export/pdf";
 
     // One PDF alone (the second: the first also loads the fonts), to know

@@ -4,8 +4,11 @@
 //! was acknowledged with, its card must be on the board, and the restarted
 //! server must serve it.
 
+mod common;
+
 use app::domain::session::{GroupDetails, ParticipantDetails, SessionDetails};
 use app::domain::JoinCode;
+use common::binary::start;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use server::auth::{new_token, now, token_hash};
@@ -13,11 +16,8 @@ use server::store::{RoomRecord, Store};
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::process::{Child, Command};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -91,72 +91,6 @@ async fn seed(data_dir: &Path) -> Seeded {
         session_id: session.id,
         people,
     }
-}
-
-fn free_addr() -> SocketAddr {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    listener.local_addr().expect("addr")
-}
-
-struct Running {
-    child: Child,
-    addr: SocketAddr,
-}
-
-/// Starts the binary on `data_dir` and waits until `/healthz` answers.
-async fn start(data_dir: &Path, site_root: &Path, log: &Path) -> Running {
-    let addr = free_addr();
-    let log_file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-        .expect("log file");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ikz-werkstatt"))
-        .env("IKZ_DATA_DIR", data_dir)
-        .env("IKZ_LISTEN", addr.to_string())
-        .env("LEPTOS_OUTPUT_NAME", "ikz_werkstatt")
-        .env("LEPTOS_SITE_ROOT", site_root)
-        .env("LEPTOS_SITE_PKG_DIR", "pkg")
-        .env("RUST_LOG", "warn")
-        .env_remove("DATABASE_URL")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log_file)
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start server");
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    loop {
-        if healthy(addr).await {
-            return Running { child, addr };
-        }
-        let log = || std::fs::read_to_string(log).unwrap_or_default();
-        if let Ok(Some(status)) = child.try_wait() {
-            panic!("server exited with {status}:\n{}", log());
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "server did not become healthy:\n{}",
-            log()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
-async fn healthy(addr: SocketAddr) -> bool {
-    let probe = async {
-        let mut tcp = TcpStream::connect(addr).await.ok()?;
-        tcp.write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-            .await
-            .ok()?;
-        let mut reply = Vec::new();
-        tcp.read_to_end(&mut reply).await.ok()?;
-        Some(reply.starts_with(b"HTTP/1.1 200"))
-    };
-    matches!(
-        tokio::time::timeout(Duration::from_secs(2), probe).await,
-        Ok(Some(true))
-    )
 }
 
 async fn connect(addr: SocketAddr, token: &str) -> Ws {

@@ -23,6 +23,26 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 const FORMULA: &str = r#"=HYPERLINK("http://x";"y")"#;
 const UMLAUTS: &str = "Lange Wartezeiten im Bürgerbüro – Öffnungszeiten, Größe & Maß";
 const NORD_CARD: &str = "Nordkarte: Gemeinsame Ökologie-Daten";
+const SUBJECT: &str = "Gemeinsames Bürgerbüro im Landkreis";
+
+/// What domain.md §1-3 and "Personal data in results" ask of every document
+/// (PDF, DOCX, ODT, Markdown): the canvas's field labels, the SWOT header,
+/// linked cards named by their field, the Projektskizze's fields and
+/// choices, the flags' one wording, and the Kommunen present.
+const FIDELITY: [&str; 12] = [
+    "Rechts- und Organisationsform",
+    "Gegenstand der Analyse: Gemeinsames Bürgerbüro im Landkreis",
+    "bezieht sich auf: S: Erfahrene IT-Abteilung; O: Förderprogramm des Landes",
+    "Teilnehmende Kommunen: Musterstadt, Übungsdorf",
+    "KI-Einsatzfeld",
+    "Bürgerkommunikation",
+    "Vorgesehene Kooperationsform",
+    "Zweckverband",
+    "Rechtsgrundlage / Datenschutz",
+    "DSFA nötig, AV-Vertrag mit dem Anbieter",
+    "Personenbezogene Daten",
+    "Möglicherweise Hochrisiko-KI-System (KI-VO, Anhang III)",
+];
 
 fn long_text(seed: &str, chars: usize) -> String {
     let mut out = String::new();
@@ -178,7 +198,9 @@ impl Fixture {
         let nord = api.add_group(&token, "Gruppe Nord").await;
         let anna = api.join(&code, &sued, "Anna Müller").await;
         let joerg = api.join(&code, &sued, "Jörg Weiß").await;
-        let bea = api.join(&code, &nord, "Bea Nordmann").await;
+        let bea = api
+            .join_from(&code, &nord, "Bea Nordmann", "Übungsdorf")
+            .await;
         let mut f = Fixture {
             api,
             addr,
@@ -206,6 +228,8 @@ impl Fixture {
         let mut anna = self.ws(&self.anna.clone()).await;
         let mut joerg = self.ws(&self.joerg.clone()).await;
         let long_card = long_text("Ziel", 950);
+        // Step 2 of the SWOT (TOWS) is the moderator's to open.
+        self.settings(json!({ "strategies": true })).await;
         let cards = [
             (&canvas, "c1", "problem", UMLAUTS.to_owned()),
             (&canvas, "c2", "ziel", long_card),
@@ -247,10 +271,32 @@ impl Fixture {
             )
             .await;
         }
+        // The SWOT's header, a board text without a card.
+        anna.op(
+            &swot,
+            json!({ "type": "edit_text", "card_id": "", "field": "gegenstand",
+                    "edits": [{ "insert": { "id": [1, 1], "text": SUBJECT } }] }),
+        )
+        .await;
+        self.texts.push(SUBJECT.to_owned());
+        for choice in [
+            json!({ "field": "einsatzfeld", "value": "buergerkommunikation" }),
+            json!({ "field": "kooperationsform", "value": "zweckverband" }),
+        ] {
+            anna.op(
+                &ki,
+                json!({ "type": "choose", "card_id": "i1", "choice": choice }),
+            )
+            .await;
+        }
         let sketch = [
             ("beschreibung", long_text("Beschreibung", 1500)),
             ("kommunen", "Musterstadt, Übungsdorf".to_owned()),
             ("daten", "Anliegen-Statistik der Bürgerämter".to_owned()),
+            (
+                "rechtsgrundlage",
+                "DSFA nötig, AV-Vertrag mit dem Anbieter".to_owned(),
+            ),
             ("naechste_schritte", TYPED_BASE.to_owned()),
         ];
         for (field, text) in &sketch {
@@ -553,7 +599,6 @@ async fn pdf_is_a4_with_header_page_numbers_and_every_card_text() {
         "Ausgangslage & Problem",
         "SWOT-Analyse",
         "TOWS-Strategien",
-        "bezieht sich auf: Erfahrene IT-Abteilung; Förderprogramm des Landes",
         "Rangfolge",
         "Portfolio",
         "Umsetzen (Pilot)",
@@ -563,6 +608,13 @@ async fn pdf_is_a4_with_header_page_numbers_and_every_card_text() {
         "weiß nicht",
     ] {
         assert!(flat(&body).contains(heading), "PDF lacks {heading}");
+    }
+    // A narrow table cell may wrap after a hyphen ("Hochrisiko-KI-|System"),
+    // which pdftotext reads as "- ".
+    let unwrapped = flat(&body).replace("- ", "-");
+    for item in FIDELITY {
+        let item = item.replace("- ", "-");
+        assert!(unwrapped.contains(&item), "PDF lacks {item}");
     }
 
     // One group's PDF: its name in the header, no other group's cards.
@@ -606,6 +658,9 @@ async fn docx_and_odt_open_in_libreoffice_with_every_card_text() {
         assert_contains_all(&text, &f.texts, format);
         for heading in ["IKZ-Projekt-Canvas", "TOWS-Strategien", "Projektskizzen"] {
             assert!(text.contains(heading), "{format} lacks {heading}");
+        }
+        for item in FIDELITY {
+            assert!(flat(&text).contains(item), "{format} lacks {item}");
         }
         assert!(text.contains("weiß nicht"), "{format}");
     }
@@ -692,6 +747,42 @@ async fn xlsx_has_raw_ratings_and_numeric_aggregates() {
         &f.texts[..8],
         "XLSX cards",
     );
+    // Each card with its author's Kommune; a strategy names its SWOT cards by field.
+    let strategy = cards
+        .iter()
+        .find(|r| r[3] == "Gemeinsames Rechenzentrum")
+        .expect("strategy row");
+    assert_eq!(strategy[5], "Musterstadt");
+    assert_eq!(
+        strategy[6],
+        "S: Erfahrene IT-Abteilung; O: Förderprogramm des Landes"
+    );
+    let sketches = sheet("Projektskizzen");
+    let idea = sketches
+        .iter()
+        .find(|r| r[1] == "Chatbot für das Bürgeramt" && r[0] == "Gruppe Süd")
+        .expect("sketch row");
+    for item in [
+        "Bürgerkommunikation",
+        "Zweckverband",
+        "DSFA nötig, AV-Vertrag mit dem Anbieter",
+    ] {
+        assert!(idea.iter().any(|c| c == item), "{item} in {idea:?}");
+    }
+    for label in [
+        "KI-Einsatzfeld",
+        "Vorgesehene Kooperationsform",
+        "Rechtsgrundlage / Datenschutz",
+        "Möglicherweise Hochrisiko-KI-System (KI-VO, Anhang III)",
+    ] {
+        assert!(sketches[0].iter().any(|c| c == label), "{label}");
+    }
+    let attendance = sheet("Teilnahme");
+    assert_eq!(
+        attendance,
+        [["Teilnehmende Kommunen"], ["Musterstadt"], ["Übungsdorf"]]
+            .map(|r| r.map(String::from).to_vec())
+    );
 }
 
 #[tokio::test]
@@ -733,7 +824,14 @@ async fn csv_is_for_german_excel_and_neutralises_formulas() {
         .find(|r| r[0] == "Gruppe Süd" && r[2] == "Chatbot für das Bürgeramt" && r[4] == "Nutzen")
         .expect("row");
     assert_eq!(nutzen[8], "4,50", "decimal comma");
-    assert_eq!(nutzen[16], "Anna Müller: 5 | Jörg Weiß: 4");
+    assert_eq!(nutzen[18], "Anna Müller: 5 | Jörg Weiß: 4");
+    // The idea's category and intended form of cooperation, and the flags' one wording.
+    assert_eq!(nutzen[16], "Bürgerkommunikation");
+    assert_eq!(nutzen[17], "Zweckverband");
+    assert_eq!(
+        header[15],
+        "Möglicherweise Hochrisiko-KI-System (KI-VO, Anhang III)"
+    );
     let machbarkeit = rows
         .iter()
         .find(|r| {
@@ -741,7 +839,7 @@ async fn csv_is_for_german_excel_and_neutralises_formulas() {
         })
         .expect("row");
     assert_eq!(machbarkeit[7], "1");
-    assert!(machbarkeit[16].contains("Jörg Weiß: weiß nicht"));
+    assert!(machbarkeit[18].contains("Jörg Weiß: weiß nicht"));
 
     // LibreOffice reads it as text too, not as a formula.
     let dir = tempfile::tempdir().expect("dir");
@@ -774,6 +872,11 @@ async fn markdown_of_a_group_is_escaped_and_has_only_that_group() {
     // The formula is neutralised, and its bare link shown as code, not linked.
     assert!(md.contains(r#"\=HYPERLINK("`http://x";"y`")"#), "{md}");
     assert!(!md.contains(NORD_CARD));
+    // The group's own attendance only; every other item of the spec is there.
+    for item in FIDELITY {
+        let item = item.replace("Musterstadt, Übungsdorf", "Musterstadt");
+        assert!(flat(&md).contains(&item), "Markdown lacks {item}");
+    }
 }
 
 /// Replaces ids that an import renews (groups, people) by stable names.
@@ -1188,10 +1291,12 @@ fn pseudonymous_exports_name_nobody() {
     let anna = Author {
         id: "p2".into(),
         name: "Anna Müller".into(),
+        kommune: String::new(),
     };
     let bob = Author {
         id: "p1".into(),
         name: "Bob Becker".into(),
+        kommune: String::new(),
     };
     let add = Op::AddCard {
         card_id: "i1".into(),

@@ -424,6 +424,7 @@ impl Typist {
         let me = app::domain::board::Author {
             id: String::new(),
             name: String::new(),
+            kommune: String::new(),
         };
         self.replica.view(&me)[&self.board]
             .find("c1")
@@ -440,6 +441,7 @@ impl Typist {
         let me = Author {
             id: String::new(),
             name: String::new(),
+            kommune: String::new(),
         };
         let seq = self.replica.view(&me)[&self.board]
             .find("c1")

@@ -548,6 +548,55 @@ async fn locked_method_refuses_participant_ops() {
 }
 
 #[tokio::test]
+async fn tows_strategies_wait_for_the_moderators_second_step() {
+    let server = Server::start().await;
+    let (session, secret) = server.moderated_session("MKDXAC").await;
+    let nord = server.group(&session, "Nord").await;
+    let alice = server.person(&session, "MKDXAC", &nord, "Alice").await;
+    let mut a = server.connect(&alice).await;
+    a.sync(0).await;
+    let swot = format!("{nord}:swot");
+
+    a.op("op-early", &swot, add_card("so1", "so", "Zu früh"))
+        .await;
+    let rejected = a.expect("rejected").await;
+    assert_eq!(rejected["op_id"], "op-early");
+    assert_eq!(
+        rejected["refusal"]["error"]["kind"], "step_off",
+        "{rejected}"
+    );
+    assert_nothing_stored(&server.on_disk(&session).await);
+
+    let (status, settings) = server
+        .moderate(
+            &secret,
+            "PATCH",
+            "/api/moderation/settings",
+            json!({ "strategies": true }),
+        )
+        .await;
+    assert_eq!(status, 200, "{settings}");
+    assert_eq!(settings["strategies"], json!(true));
+    assert_eq!(
+        a.commit("op-so", &swot, add_card("so1", "so", "Rechenzentrum"))
+            .await,
+        1
+    );
+    // The card carries its author's Kommune, filled in by the server.
+    let room = server.on_disk(&session).await;
+    let (_, board) = room
+        .boards
+        .iter()
+        .find(|(id, _)| *id == swot)
+        .expect("swot board");
+    let board: serde_json::Value = serde_json::from_str(board).expect("board JSON");
+    assert_eq!(
+        board["sections"]["so"][0]["author"]["kommune"],
+        "Musterstadt"
+    );
+}
+
+#[tokio::test]
 async fn switched_off_method_refuses_participant_ops() {
     let server = Server::start().await;
     let (session, secret) = server.moderated_session("MKDXAC").await;

@@ -4,6 +4,7 @@
 use super::legacy::merge_text;
 use super::scoring::{Criterion, RatingValue};
 use super::session::is_xml_char;
+use super::sketch::{Einsatzfeld, Kooperationsform, SketchChoice};
 use super::templates::Template;
 use super::text::{TextEdit, TextLimits, TextSeq};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -35,6 +36,13 @@ pub mod limits {
         total: 10 * SKETCH_TEXT,
         spans: SKETCH_TEXT,
     };
+    /// Characters of a board's header text (the SWOT's "Gegenstand der Analyse").
+    pub const SUBJECT_TEXT: usize = 300;
+    pub const SUBJECT: super::TextLimits = super::TextLimits {
+        visible: SUBJECT_TEXT,
+        total: 10 * SUBJECT_TEXT,
+        spans: SUBJECT_TEXT,
+    };
     /// People who rate one idea, and who give dots to one card: never more
     /// than a session can have members.
     pub const RATERS_PER_CARD: usize = crate::session::limits::PARTICIPANTS_PER_SESSION;
@@ -62,6 +70,10 @@ pub fn split_board_id(board: &str) -> Option<(&str, &str)> {
 pub struct Author {
     pub id: String,
     pub name: String,
+    /// The author's Kommune, shown beside the name ("Dialog auf Augenhöhe");
+    /// empty on cards made before it was carried.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub kommune: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +105,8 @@ impl Card {
         match field {
             TextField::Card => &self.text,
             TextField::Sketch(f) => self.sketch.field(f),
+            // The board's text, not a card's: a card has none.
+            TextField::Subject => "",
         }
     }
 
@@ -109,6 +123,7 @@ impl Card {
         match field {
             TextField::Card => self.text = text,
             TextField::Sketch(f) => *self.sketch.field_mut(f) = text,
+            TextField::Subject => return,
         }
         if seq.is_initial() {
             self.seqs.remove(&field);
@@ -118,12 +133,14 @@ impl Card {
     }
 }
 
-/// A free text of a card: the card's own text or a field of its Projektskizze.
-/// On the wire a plain string: `"card"` or the sketch field's name.
+/// A free text of a card: the card's own text or a field of its Projektskizze;
+/// or the board's header text (`Subject`, edited with an empty card id).
+/// On the wire a plain string: `"card"`, the sketch field's name, `"gegenstand"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TextField {
     Card,
     Sketch(SketchField),
+    Subject,
 }
 
 impl TextField {
@@ -133,12 +150,15 @@ impl TextField {
             TextField::Sketch(SketchField::Beschreibung) => "beschreibung",
             TextField::Sketch(SketchField::Kommunen) => "kommunen",
             TextField::Sketch(SketchField::Daten) => "daten",
+            TextField::Sketch(SketchField::Rechtsgrundlage) => "rechtsgrundlage",
             TextField::Sketch(SketchField::NaechsteSchritte) => "naechste_schritte",
+            TextField::Subject => "gegenstand",
         }
     }
 
     pub fn from_key(key: &str) -> Option<Self> {
-        std::iter::once(TextField::Card)
+        [TextField::Card, TextField::Subject]
+            .into_iter()
             .chain(SketchField::ALL.map(TextField::Sketch))
             .find(|f| f.key() == key)
     }
@@ -147,6 +167,7 @@ impl TextField {
         match self {
             TextField::Card => &limits::CARD,
             TextField::Sketch(_) => &limits::SKETCH,
+            TextField::Subject => &limits::SUBJECT,
         }
     }
 }
@@ -172,11 +193,19 @@ pub struct Sketch {
     pub beschreibung: String,
     pub kommunen: String,
     pub daten: String,
+    /// Rechtsgrundlage / Datenschutz (DSFA, AV-Vertrag?).
+    pub rechtsgrundlage: String,
     pub naechste_schritte: String,
     /// The idea processes personal data (GDPR applies).
     pub personal_data: bool,
-    /// Possibly a high-risk use under the EU AI Act (Annex III).
+    /// Possibly a high-risk AI system under the KI-VO (Annex III).
     pub high_risk: bool,
+    /// Vorgesehene Kooperationsform.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kooperationsform: Option<Kooperationsform>,
+    /// KI-Einsatzfeld, the idea's category.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub einsatzfeld: Option<Einsatzfeld>,
 }
 
 impl Sketch {
@@ -184,11 +213,19 @@ impl Sketch {
         *self == Sketch::default()
     }
 
+    pub fn flag(&self, flag: IdeaFlag) -> bool {
+        match flag {
+            IdeaFlag::PersonalData => self.personal_data,
+            IdeaFlag::HighRisk => self.high_risk,
+        }
+    }
+
     pub fn field(&self, field: SketchField) -> &str {
         match field {
             SketchField::Beschreibung => &self.beschreibung,
             SketchField::Kommunen => &self.kommunen,
             SketchField::Daten => &self.daten,
+            SketchField::Rechtsgrundlage => &self.rechtsgrundlage,
             SketchField::NaechsteSchritte => &self.naechste_schritte,
         }
     }
@@ -198,6 +235,7 @@ impl Sketch {
             SketchField::Beschreibung => &mut self.beschreibung,
             SketchField::Kommunen => &mut self.kommunen,
             SketchField::Daten => &mut self.daten,
+            SketchField::Rechtsgrundlage => &mut self.rechtsgrundlage,
             SketchField::NaechsteSchritte => &mut self.naechste_schritte,
         }
     }
@@ -209,14 +247,18 @@ pub enum SketchField {
     Beschreibung,
     Kommunen,
     Daten,
+    Rechtsgrundlage,
     NaechsteSchritte,
 }
 
 impl SketchField {
-    pub const ALL: [SketchField; 4] = [
+    /// In the order of the Projektskizze (domain.md §3); the Kooperationsform,
+    /// a choice, comes between `Daten` and `Rechtsgrundlage`.
+    pub const ALL: [SketchField; 5] = [
         SketchField::Beschreibung,
         SketchField::Kommunen,
         SketchField::Daten,
+        SketchField::Rechtsgrundlage,
         SketchField::NaechsteSchritte,
     ];
 
@@ -225,6 +267,7 @@ impl SketchField {
             SketchField::Beschreibung => "Beschreibung",
             SketchField::Kommunen => "Beteiligte Kommunen",
             SketchField::Daten => "Daten",
+            SketchField::Rechtsgrundlage => "Rechtsgrundlage / Datenschutz",
             SketchField::NaechsteSchritte => "Nächste Schritte",
         }
     }
@@ -268,6 +311,12 @@ pub struct BoardState {
     /// cards; see [`BoardState::orphans`].
     #[serde(default)]
     pub template_version: u32,
+    /// The header text of a template that has one (the SWOT's "Gegenstand
+    /// der Analyse"), and its character sequence once edited.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub subject: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject_seq: Option<TextSeq>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -323,6 +372,12 @@ pub enum Op {
         card_id: String,
         flag: IdeaFlag,
         value: bool,
+    },
+    /// Sets (or clears) a choice of an idea's Projektskizze: its
+    /// Kooperationsform or its KI-Einsatzfeld.
+    Choose {
+        card_id: String,
+        choice: SketchChoice,
     },
     /// The author's answer on one criterion of an idea (`None` withdraws it).
     /// There is no rater field: the server fills in the author from the
@@ -389,6 +444,8 @@ pub enum OpError {
     BoardFull { max: usize },
     #[error("this method is switched off in the session")]
     MethodOff,
+    #[error("the second step of this method is not switched on yet")]
+    StepOff,
 }
 
 impl BoardState {
@@ -443,7 +500,20 @@ impl BoardState {
         for card in plain.sections.values_mut().flatten() {
             card.seqs.clear();
         }
+        plain.subject_seq = None;
         plain
+    }
+
+    /// The character sequence of the board's header text.
+    pub fn subject_seq(&self) -> TextSeq {
+        self.subject_seq
+            .clone()
+            .unwrap_or_else(|| TextSeq::initial(&self.subject))
+    }
+
+    fn set_subject_seq(&mut self, seq: TextSeq) {
+        self.subject = seq.text();
+        self.subject_seq = (!seq.is_initial()).then_some(seq);
     }
 }
 
@@ -540,13 +610,33 @@ fn apply_op(
         }
         Op::EditText {
             card_id,
+            field: TextField::Subject,
+            edits,
+        } => {
+            check_edit_counts(edits)?;
+            if !card_id.is_empty() {
+                return Err(OpError::InvalidId);
+            }
+            if template.header.is_none() {
+                return Err(OpError::UnknownSection);
+            }
+            let mut seq = state.subject_seq();
+            // Two people rewording the header at once keep both wordings;
+            // there is no card to flag, the text shows it.
+            seq.apply(edits, TextField::Subject.limits())?;
+            state.set_subject_seq(seq);
+        }
+        Op::EditText {
+            card_id,
             field,
             edits,
         } => {
             check_edit_counts(edits)?;
             let card = match field {
-                TextField::Card => state.find_mut(card_id).ok_or(OpError::UnknownCard)?,
                 TextField::Sketch(_) => idea_mut(state, template, card_id)?,
+                TextField::Card | TextField::Subject => {
+                    state.find_mut(card_id).ok_or(OpError::UnknownCard)?
+                }
             };
             let mut seq = card.seq(*field);
             let conflict = seq.apply(edits, field.limits())?;
@@ -644,6 +734,13 @@ fn apply_op(
             match flag {
                 IdeaFlag::PersonalData => card.sketch.personal_data = *value,
                 IdeaFlag::HighRisk => card.sketch.high_risk = *value,
+            }
+        }
+        Op::Choose { card_id, choice } => {
+            let card = idea_mut(state, template, card_id)?;
+            match *choice {
+                SketchChoice::Kooperationsform(k) => card.sketch.kooperationsform = k,
+                SketchChoice::Einsatzfeld(f) => card.sketch.einsatzfeld = f,
             }
         }
         Op::Rate {
@@ -823,6 +920,7 @@ mod tests {
         Author {
             id: "p1".into(),
             name: "Anna".into(),
+            kommune: String::new(),
         }
     }
 
@@ -1001,6 +1099,7 @@ mod tests {
         let person = |n: usize| Author {
             id: format!("p{n}"),
             name: format!("Person {n}"),
+            kommune: String::new(),
         };
         let rate = |card: &str| Op::Rate {
             card_id: card.into(),
@@ -1143,6 +1242,140 @@ mod tests {
     }
 
     #[test]
+    fn the_swot_subject_is_one_live_board_text_of_templates_that_have_it() {
+        use crate::templates::SWOT;
+        use crate::text::{Clock, Splice};
+        let mut board = BoardState::default();
+        let type_in = |board: &BoardState, at: usize, text: &str, clock: &mut Clock| Op::EditText {
+            card_id: String::new(),
+            field: TextField::Subject,
+            edits: board.subject_seq().splice_edits(
+                &Splice {
+                    at,
+                    removed: 0,
+                    inserted: text.into(),
+                },
+                clock,
+            ),
+        };
+        let mut clock = Clock::new(7);
+        let op = type_in(&board, 0, "Gemeinsames Bürgerbüro", &mut clock);
+        // Through JSON as it travels: the field is "gegenstand".
+        let json = serde_json::to_string(&op).unwrap();
+        assert!(json.contains(r#""field":"gegenstand""#), "{json}");
+        let op: Op = serde_json::from_str(&json).unwrap();
+        apply(&mut board, &SWOT, &anna(), &op).unwrap();
+        assert_eq!(board.subject, "Gemeinsames Bürgerbüro");
+        let more = type_in(&board, 22, " im Landkreis", &mut clock);
+        apply(&mut board, &SWOT, &anna(), &more).unwrap();
+        assert_eq!(board.subject, "Gemeinsames Bürgerbüro im Landkreis");
+        // Stored and read back equal; an export drops the history only.
+        let stored = serde_json::to_string(&board).unwrap();
+        assert_eq!(serde_json::from_str::<BoardState>(&stored).unwrap(), board);
+        assert_eq!(
+            board.without_text_history().subject,
+            "Gemeinsames Bürgerbüro im Landkreis"
+        );
+        // The canvas has no header; a card id does not belong in the op.
+        let mut canvas = BoardState::default();
+        assert_eq!(
+            apply(&mut canvas, &CANVAS, &anna(), &op),
+            Err(OpError::UnknownSection)
+        );
+        let with_card = Op::EditText {
+            card_id: "c1".into(),
+            field: TextField::Subject,
+            edits: vec![],
+        };
+        assert!(apply(&mut board, &SWOT, &anna(), &with_card).is_err());
+        // Too long is refused like any text.
+        let long = type_in(&board, 0, &"x".repeat(limits::SUBJECT_TEXT), &mut clock);
+        assert_eq!(
+            apply(&mut board, &SWOT, &anna(), &long),
+            Err(OpError::TextTooLong {
+                max: limits::SUBJECT_TEXT
+            })
+        );
+    }
+
+    #[test]
+    fn an_idea_takes_a_kooperationsform_and_an_einsatzfeld() {
+        use crate::sketch::{Einsatzfeld, Kooperationsform, SketchChoice};
+        use crate::templates::KI;
+        let mut board = BoardState::default();
+        apply(&mut board, &KI, &anna(), &add("i1", "ideen", "Chatbot")).unwrap();
+        let choose = |choice| Op::Choose {
+            card_id: "i1".into(),
+            choice,
+        };
+        for op in [
+            choose(SketchChoice::Kooperationsform(Some(
+                Kooperationsform::Zweckverband,
+            ))),
+            choose(SketchChoice::Einsatzfeld(Some(
+                Einsatzfeld::Buergerkommunikation,
+            ))),
+        ] {
+            let json = serde_json::to_string(&op).unwrap();
+            apply(
+                &mut board,
+                &KI,
+                &anna(),
+                &serde_json::from_str(&json).unwrap(),
+            )
+            .unwrap();
+        }
+        let sketch = &board.find("i1").unwrap().2.sketch;
+        assert_eq!(
+            sketch.kooperationsform,
+            Some(Kooperationsform::Zweckverband)
+        );
+        assert_eq!(sketch.einsatzfeld, Some(Einsatzfeld::Buergerkommunikation));
+        apply(
+            &mut board,
+            &KI,
+            &anna(),
+            &choose(SketchChoice::Kooperationsform(None)),
+        )
+        .unwrap();
+        assert_eq!(board.find("i1").unwrap().2.sketch.kooperationsform, None);
+        // Only ideas have a Projektskizze.
+        let mut canvas = BoardState::default();
+        apply(&mut canvas, &CANVAS, &anna(), &add("i1", "problem", "x")).unwrap();
+        assert_eq!(
+            apply(
+                &mut canvas,
+                &CANVAS,
+                &anna(),
+                &choose(SketchChoice::Einsatzfeld(None))
+            ),
+            Err(OpError::NotAnIdea)
+        );
+    }
+
+    #[test]
+    fn cards_and_sketches_stored_before_kommune_and_the_new_fields_still_load() {
+        let stored = r#"{"sections":{"ideen":[{"id":"i1","text":"Chatbot","author":{"id":"p1","name":"Anna"},
+            "sketch":{"beschreibung":"B","kommunen":"K","daten":"D","naechste_schritte":"N","personal_data":true,"high_risk":false}}]},
+            "template_version":1}"#;
+        let board: BoardState = serde_json::from_str(stored).unwrap();
+        let card = board.find("i1").unwrap().2;
+        assert_eq!(card.author.kommune, "");
+        assert_eq!(card.sketch.rechtsgrundlage, "");
+        assert_eq!(card.sketch.kooperationsform, None);
+        assert_eq!(board.subject, "");
+        // A card with a Kommune carries it.
+        let mut b = BoardState::default();
+        let author = Author {
+            kommune: "Musterstadt".into(),
+            ..anna()
+        };
+        apply(&mut b, &CANVAS, &author, &add("c1", "problem", "x")).unwrap();
+        let json = serde_json::to_string(&b).unwrap();
+        assert!(json.contains(r#""kommune":"Musterstadt""#), "{json}");
+    }
+
+    #[test]
     fn a_new_board_records_its_template_version() {
         let mut board = BoardState::default();
         apply(&mut board, &CANVAS, &anna(), &add("c1", "problem", "x")).unwrap();
@@ -1158,6 +1391,7 @@ mod tests {
             Author {
                 id: "p2".into(),
                 name: "Ben".into(),
+                kommune: String::new(),
             }
         }
 

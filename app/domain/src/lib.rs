@@ -14,6 +14,7 @@ pub mod replica;
 pub mod scoring;
 pub mod session;
 pub mod settings;
+pub mod sketch;
 pub mod steering;
 pub mod templates;
 pub mod text;

@@ -85,6 +85,7 @@ mod tests {
         Author {
             id: id.into(),
             name: name.into(),
+            kommune: String::new(),
         }
     }
 

@@ -199,6 +199,7 @@ mod tests {
         Author {
             id: format!("p{i}"),
             name: format!("Person {i}"),
+            kommune: String::new(),
         }
     }
 

@@ -180,6 +180,7 @@ mod tests {
         Author {
             id: format!("p{i}"),
             name: format!("P{i}"),
+            kommune: String::new(),
         }
     }
 

@@ -5,7 +5,7 @@ use super::board::{BoardState, Op, OpError};
 use super::rating;
 use super::scoring::{ScoringError, Weights};
 use super::steering::{Stage, Timer, TimerAction};
-use super::templates;
+use super::templates::{self, Section};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -32,6 +32,11 @@ pub struct SessionSettings {
     /// The moderator closed joining: nobody new gets in, those already
     /// joined keep working.
     pub joining_closed: bool,
+    /// "Schritt 2: Strategien": the second step of a method (the SWOT's
+    /// TOWS strategies) is open for new cards. Off until the moderator
+    /// switches it on, also in sessions stored before the switch existed,
+    /// whose strategy cards stay visible ([`Self::section_shown`]).
+    pub strategies: bool,
 }
 
 /// Most dots a moderator can hand out per person and board.
@@ -50,6 +55,7 @@ impl Default for SessionSettings {
             stage: Stage::default(),
             timer: Timer::default(),
             joining_closed: false,
+            strategies: false,
         }
     }
 }
@@ -92,6 +98,7 @@ pub struct SettingsChange {
     pub stage: Option<Stage>,
     pub timer: Option<TimerAction>,
     pub joining_closed: Option<bool>,
+    pub strategies: Option<bool>,
 }
 
 /// What a settings change is checked against, besides the settings.
@@ -155,6 +162,9 @@ impl SessionSettings {
         if let Some(closed) = change.joining_closed {
             next.joining_closed = closed;
         }
+        if let Some(on) = change.strategies {
+            next.strategies = on;
+        }
         if let Some(p) = change.pseudonymous_exports {
             next.pseudonymous_exports = p;
         }
@@ -210,6 +220,19 @@ impl SessionSettings {
     pub fn uses(&self, template: &str) -> bool {
         self.methods.iter().any(|m| m == template)
     }
+
+    /// Whether new cards may go into `section`: a second-step section only
+    /// once the moderator switched the step on.
+    pub fn section_open(&self, section: &Section) -> bool {
+        !section.second_step || self.strategies
+    }
+
+    /// Whether `section` is shown (on screen and in exports): when open, or
+    /// when it holds cards already (made before the step was switched off,
+    /// or in an older session): nothing stored is ever hidden.
+    pub fn section_shown(&self, section: &Section, board: &BoardState) -> bool {
+        self.section_open(section) || !board.cards(section.id).is_empty()
+    }
 }
 
 /// Whether the server takes `op` from participant `author_id` on `board`
@@ -229,6 +252,14 @@ pub fn admit(
     }
     if settings.is_locked(template) {
         return Err(OpError::Locked);
+    }
+    if let Op::AddCard { section, .. } | Op::MoveCard { section, .. } = op {
+        let closed = templates::find(template)
+            .and_then(|t| t.section(section))
+            .is_some_and(|s| !settings.section_open(s));
+        if closed {
+            return Err(OpError::StepOff);
+        }
     }
     if let Op::Dot { add: true, .. } = op {
         let max = settings.dots_per_person;
@@ -256,6 +287,86 @@ mod tests {
         now_ms: 0,
         groups: &[],
     };
+
+    #[test]
+    fn tows_strategies_open_only_with_the_moderators_switch() {
+        use crate::board::{apply, Author};
+        use crate::templates::SWOT;
+        let anna = Author {
+            id: "p1".into(),
+            name: "Anna".into(),
+            kommune: "Musterstadt".into(),
+        };
+        let add = |id: &str, section: &str| Op::AddCard {
+            card_id: id.into(),
+            section: section.into(),
+            text: "x".into(),
+        };
+        let mut settings = SessionSettings::default();
+        assert!(!settings.strategies, "a new session starts with step 1");
+        let mut board = BoardState::default();
+        let so = SWOT.section("so").expect("so");
+        assert!(!settings.section_shown(so, &board));
+        admit(&settings, "swot", &board, "p1", &add("s1", "staerken")).unwrap();
+        apply(&mut board, &SWOT, &anna, &add("s1", "staerken")).unwrap();
+        assert_eq!(
+            admit(&settings, "swot", &board, "p1", &add("so1", "so")),
+            Err(OpError::StepOff)
+        );
+        let move_in = Op::MoveCard {
+            card_id: "s1".into(),
+            section: "so".into(),
+            index: 0,
+        };
+        assert_eq!(
+            admit(&settings, "swot", &board, "p1", &move_in),
+            Err(OpError::StepOff)
+        );
+        let on = SettingsChange {
+            strategies: Some(true),
+            ..Default::default()
+        };
+        settings = settings.changed(&on, &NO_GROUPS).unwrap();
+        assert!(settings.section_shown(so, &board));
+        admit(&settings, "swot", &board, "p1", &add("so1", "so")).unwrap();
+        apply(&mut board, &SWOT, &anna, &add("so1", "so")).unwrap();
+        // Switched off again: the strategy made stays visible, no new one.
+        let off = SettingsChange {
+            strategies: Some(false),
+            ..Default::default()
+        };
+        settings = settings.changed(&off, &NO_GROUPS).unwrap();
+        assert!(settings.section_shown(so, &board));
+        let st = SWOT.section("st").expect("st");
+        assert!(!settings.section_shown(st, &board));
+        assert_eq!(
+            admit(&settings, "swot", &board, "p1", &add("so2", "so")),
+            Err(OpError::StepOff)
+        );
+    }
+
+    #[test]
+    fn a_session_stored_before_the_switch_shows_its_strategy_cards() {
+        use crate::board::{apply, Author};
+        use crate::templates::SWOT;
+        let stored: SessionSettings = serde_json::from_str(r#"{"methods":["swot"]}"#).unwrap();
+        assert!(!stored.strategies);
+        let mut board = BoardState::default();
+        let anna = Author {
+            id: "p1".into(),
+            name: "Anna".into(),
+            kommune: String::new(),
+        };
+        let add = Op::AddCard {
+            card_id: "wt1".into(),
+            section: "wt".into(),
+            text: "Gemeinsam ausbilden".into(),
+        };
+        apply(&mut board, &SWOT, &anna, &add).unwrap();
+        let wt = SWOT.section("wt").expect("wt");
+        assert!(stored.section_shown(wt, &board));
+        assert!(!stored.section_open(wt));
+    }
 
     #[test]
     fn defaults_use_all_methods_equal_weights_and_blind_rating() {
@@ -382,6 +493,7 @@ mod tests {
         let anna = Author {
             id: "p1".into(),
             name: "Anna".into(),
+            kommune: String::new(),
         };
         let mut board = BoardState::default();
         let add = Op::AddCard {

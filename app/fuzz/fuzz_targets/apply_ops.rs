@@ -37,6 +37,7 @@ fuzz_target!(|data: &[u8]| {
         let author = Author {
             id: format!("p{}", who % 8),
             name: format!("Person {}", who % 8),
+            kommune: String::new(),
         };
         if admit(&settings, template.key, &board, &author.id, &op).is_err() {
             continue;

@@ -32,6 +32,7 @@ fuzz_target!(|data: &[u8]| {
     let author = Author {
         id: "p1".into(),
         name: "Anna".into(),
+        kommune: String::new(),
     };
     let mut seeded = BoardState::default();
     for (i, section) in template.sections.iter().enumerate() {

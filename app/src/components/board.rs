@@ -4,32 +4,68 @@
 use super::editable::EditableText;
 use super::ideas::{Evaluation, IdeaPanel};
 use super::steering::{DotControl, LockBanner};
-use crate::domain::board::{Card, Op, TextField};
-use crate::domain::templates::{Section, Template};
+use crate::domain::board::{BoardState, Card, Op, TextField};
+use crate::domain::sketch::SketchChoice;
+use crate::domain::templates::{Section, Starter, Template};
 use crate::domain::text::{TextEdit, TextSeq};
 use crate::i18n::*;
+use crate::method_texts;
 use crate::sync::LiveSync;
 use leptos::prelude::*;
 
-/// Adds a new card (with a fresh id) at the end of a section.
-fn add_card(sync: LiveSync, board: StoredValue<String>, section: &Section, text: String) {
+/// Adds a new card (with a fresh id) at the end of a section; returns its id.
+fn add_card(sync: LiveSync, board: StoredValue<String>, section: &Section, text: String) -> String {
+    let card_id = uuid::Uuid::now_v7().to_string();
     sync.submit(
         board.get_value(),
         Op::AddCard {
-            card_id: uuid::Uuid::now_v7().to_string(),
+            card_id: card_id.clone(),
             section: section.id.to_owned(),
             text,
         },
-    )
+    );
+    card_id
+}
+
+/// Reads one board of the live state.
+fn with_board<T>(
+    sync: LiveSync,
+    board: StoredValue<String>,
+    f: impl FnOnce(&BoardState) -> T,
+) -> T {
+    sync.boards
+        .with(|boards| match boards.get(&board.get_value()) {
+            Some(b) => f(b),
+            None => f(&BoardState::default()),
+        })
 }
 
 #[component]
 pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) -> AnyView {
+    let i18n = use_i18n();
     let sections = template
         .sections
         .iter()
-        .map(|section| view! { <SectionView sync board_id=board_id.clone() section /> })
+        .map(|section| {
+            let board = StoredValue::new(board_id.clone());
+            // A second-step section (TOWS) shows once the moderator opens
+            // the step, or when it holds cards already.
+            let shown = Memo::new(move |_| {
+                sync.settings
+                    .with(|s| with_board(sync, board, |b| s.section_shown(section, b)))
+            });
+            let board_id = board_id.clone();
+            view! {
+                <Show when=move || shown.get()>
+                    <SectionView sync board_id=board_id.clone() template section />
+                </Show>
+            }
+        })
         .collect_view();
+    let header = template.header.map(|_| {
+        let board = StoredValue::new(board_id.clone());
+        view! { <SubjectField sync board template /> }
+    });
     let rated = template.sections.iter().any(|s| s.ideas);
     let board = StoredValue::new(board_id);
     let locked = Signal::derive(move || sync.settings.with(|s| s.is_locked(template.key)));
@@ -38,7 +74,10 @@ pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) 
         // A disabled fieldset disables every control inside: a locked board
         // is read-only here, and the server refuses edits anyway.
         <fieldset class="board-lock" disabled=move || locked.get()>
-            <legend class="visually-hidden">{template.title}</legend>
+            <legend class="visually-hidden">
+                {move || method_texts::title(i18n.get_locale(), template)}
+            </legend>
+            {header}
             <div class=format!("board board-{}", template.key)>{sections}</div>
         </fieldset>
         <OrphanCards sync board template />
@@ -48,7 +87,12 @@ pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) 
 }
 
 #[component]
-fn SectionView(sync: LiveSync, board_id: String, section: &'static Section) -> AnyView {
+fn SectionView(
+    sync: LiveSync,
+    board_id: String,
+    template: &'static Template,
+    section: &'static Section,
+) -> AnyView {
     let i18n = use_i18n();
     let board = StoredValue::new(board_id);
     let card_ids = Memo::new(move |_| {
@@ -64,27 +108,33 @@ fn SectionView(sync: LiveSync, board_id: String, section: &'static Section) -> A
                 .unwrap_or_default()
         })
     });
-    let add = move |_| add_card(sync, board, section, String::new());
+    let add = move |_| {
+        add_card(sync, board, section, String::new());
+    };
+    // Cards shown in a closed second step stay, but no new ones go in.
+    let open = Memo::new(move |_| sync.settings.with(|s| s.section_open(section)));
     let heading_id = format!("section-{}", section.id);
     let labelled_by = heading_id.clone();
     view! {
         <section class="board-section" data-section=section.id aria-labelledby=labelled_by>
-            <h3 id=heading_id>{section.label}</h3>
-            <p class="hint">{section.prompt}</p>
+            <h3 id=heading_id>{move || method_texts::section_label(i18n.get_locale(), template, section)}</h3>
+            <p class="hint">{move || method_texts::section_prompt(i18n.get_locale(), template, section)}</p>
             <ul class="cards">
                 <For
                     each=move || card_ids.get()
                     key=|id| id.clone()
                     children=move |card_id| {
-                        view! { <CardView sync board_id=board.get_value() card_id section /> }
+                        view! { <CardView sync board_id=board.get_value() card_id template section /> }
                     }
                 />
             </ul>
-            <button type="button" class="add-card" on:click=add>
-                "+ " {t!(i18n, workspace.add_card)}
-            </button>
-            {(!section.starters.is_empty())
-                .then(|| view! { <Starters sync board section /> })}
+            <Show when=move || open.get()>
+                <button type="button" class="add-card" on:click=add>
+                    "+ " {t!(i18n, workspace.add_card)}
+                </button>
+                {(!section.starters.is_empty())
+                    .then(|| view! { <Starters sync board template section /> })}
+            </Show>
         </section>
     }
     .into_any()
@@ -95,6 +145,7 @@ fn CardView(
     sync: LiveSync,
     board_id: String,
     card_id: String,
+    template: &'static Template,
     section: &'static Section,
 ) -> AnyView {
     let i18n = use_i18n();
@@ -133,10 +184,14 @@ fn CardView(
             },
         )
     };
+    // "von Anna (Musterstadt)": which Kommune said it matters in IKZ.
     let author = move || {
         card.with(|c| {
             c.as_ref()
-                .map(|c| c.author.name.clone())
+                .map(|c| match c.author.kommune.as_str() {
+                    "" => c.author.name.clone(),
+                    kommune => format!("{} ({kommune})", c.author.name),
+                })
                 .unwrap_or_default()
         })
     };
@@ -169,8 +224,8 @@ fn CardView(
                 </p>
             </Show>
             {(!section.links_to.is_empty())
-                .then(|| view! { <LinkPicker sync board card_id=id section /> })}
-            <UsedBy sync board card_id=id />
+                .then(|| view! { <LinkPicker sync board card_id=id template section /> })}
+            <UsedBy sync board card_id=id template />
             <DotControl sync board card_id=id />
             {section.ideas.then(|| view! { <IdeaPanel sync board card_id=id /> })}
         </li>
@@ -184,6 +239,7 @@ fn LinkPicker(
     sync: LiveSync,
     board: StoredValue<String>,
     card_id: StoredValue<String>,
+    template: &'static Template,
     section: &'static Section,
 ) -> AnyView {
     let i18n = use_i18n();
@@ -203,7 +259,7 @@ fn LinkPicker(
                 .map(|(s, c)| {
                     (
                         c.id.clone(),
-                        format!("{s}: {}", c.text),
+                        method_texts::card_name(i18n.get_locale(), template, s, &c.text),
                         linked.contains(&c.id),
                     )
                 })
@@ -248,21 +304,21 @@ fn LinkPicker(
 
 /// The other direction of a link: which strategies use this card.
 #[component]
-fn UsedBy(sync: LiveSync, board: StoredValue<String>, card_id: StoredValue<String>) -> AnyView {
+fn UsedBy(
+    sync: LiveSync,
+    board: StoredValue<String>,
+    card_id: StoredValue<String>,
+    template: &'static Template,
+) -> AnyView {
     let i18n = use_i18n();
     let users = Memo::new(move |_| {
-        sync.boards.with(|boards| {
-            boards
-                .get(&board.get_value())
-                .map(|b| {
-                    b.sections
-                        .values()
-                        .flatten()
-                        .filter(|c| c.links.contains(&card_id.get_value()))
-                        .map(|c| c.text.clone())
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
+        with_board(sync, board, |b| {
+            b.sections
+                .iter()
+                .flat_map(|(s, cards)| cards.iter().map(move |c| (s, c)))
+                .filter(|(_, c)| c.links.contains(&card_id.get_value()))
+                .map(|(s, c)| method_texts::card_name(i18n.get_locale(), template, s, &c.text))
+                .collect::<Vec<_>>()
         })
     });
     view! {
@@ -277,16 +333,35 @@ fn UsedBy(sync: LiveSync, board: StoredValue<String>, card_id: StoredValue<Strin
 
 /// One-click example cards (the seed's fields of application for KI ideas).
 #[component]
-fn Starters(sync: LiveSync, board: StoredValue<String>, section: &'static Section) -> AnyView {
+fn Starters(
+    sync: LiveSync,
+    board: StoredValue<String>,
+    template: &'static Template,
+    section: &'static Section,
+) -> AnyView {
     let i18n = use_i18n();
     let buttons = section
         .starters
         .iter()
-        .map(|text| {
-            let add = move |_| add_card(sync, board, section, (*text).to_owned());
+        .enumerate()
+        .map(|(index, starter): (usize, &'static Starter)| {
+            let words = move |locale| method_texts::starter(locale, template, index, starter);
+            let add = move |_| {
+                // The card's text in the language of whoever adds it.
+                let card_id = add_card(sync, board, section, words(i18n.get_locale_untracked()).0);
+                if let Some(field) = starter.einsatzfeld {
+                    sync.submit(
+                        board.get_value(),
+                        Op::Choose {
+                            card_id,
+                            choice: SketchChoice::Einsatzfeld(Some(field)),
+                        },
+                    );
+                }
+            };
             view! {
                 <button type="button" class="secondary starter" on:click=add>
-                    {*text}
+                    {move || words(i18n.get_locale()).1}
                 </button>
             }
         })
@@ -295,6 +370,31 @@ fn Starters(sync: LiveSync, board: StoredValue<String>, section: &'static Sectio
         <div class="starters" role="group" aria-label=move || t_string!(i18n, workspace.starters).to_string()>
             <p class="hint">{t!(i18n, workspace.starters)}</p>
             {buttons}
+        </div>
+    }
+    .into_any()
+}
+
+/// The board's header text (the SWOT's "Gegenstand der Analyse"): one live
+/// text for the whole group, edited like a card.
+#[component]
+fn SubjectField(
+    sync: LiveSync,
+    board: StoredValue<String>,
+    template: &'static Template,
+) -> AnyView {
+    let i18n = use_i18n();
+    let text = move || method_texts::header(i18n.get_locale(), template).unwrap_or_default();
+    let seq = Signal::derive(move || with_board(sync, board, BoardState::subject_seq));
+    let on_edits = Callback::new(move |edits: Vec<TextEdit>| {
+        sync.edit_text(board.get_value(), String::new(), TextField::Subject, edits)
+    });
+    let id = format!("subject-{}", board.get_value());
+    view! {
+        <div class="board-subject" data-testid="board-subject">
+            <label for=id.clone()>{move || text().0}</label>
+            <p class="hint">{move || text().1}</p>
+            <EditableText id seq clock=sync.clock on_edits rows=1 />
         </div>
     }
     .into_any()

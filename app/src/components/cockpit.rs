@@ -11,6 +11,7 @@ use crate::domain::settings::{SettingsChange, MAX_DOTS};
 use crate::domain::steering::{Stage, TimerAction};
 use crate::domain::templates::{self, Template};
 use crate::i18n::*;
+use crate::method_texts;
 use crate::sync::LiveSync;
 use leptos::{prelude::*, task::spawn_local};
 
@@ -116,7 +117,12 @@ fn StageChooser(
         .iter()
         .map(|t| {
             button(
-                t_string!(i18n, cockpit.all_groups, method = t.title).to_string(),
+                t_string!(
+                    i18n,
+                    cockpit.all_groups,
+                    method = method_texts::title(i18n.get_locale(), t)
+                )
+                .to_string(),
                 Stage::AllGroups {
                     template: t.key.to_owned(),
                 },
@@ -128,7 +134,7 @@ fn StageChooser(
         .flat_map(|g| {
             templates::ALL.iter().map(move |t| {
                 button(
-                    format!("{} · {}", g.name, t.title),
+                    format!("{} · {}", g.name, method_texts::title(i18n.get_locale(), t)),
                     Stage::Board {
                         group_id: g.id.clone(),
                         template: t.key.to_owned(),
@@ -219,6 +225,17 @@ fn BoardRules(
             },
         )
     });
+    let strategies = move || sync.settings.with(|s| s.strategies);
+    let switch_strategies = move |ev| {
+        change(
+            token,
+            error,
+            SettingsChange {
+                strategies: Some(event_target_checked(&ev)),
+                ..Default::default()
+            },
+        )
+    };
     let dots = RwSignal::new(String::new());
     Effect::new(move |_| dots.set(sync.settings.with(|s| s.dots_per_person).to_string()));
     let save_dots = move |ev: leptos::ev::SubmitEvent| {
@@ -242,11 +259,21 @@ fn BoardRules(
         <MethodChecks
             legend=Signal::derive(move || t_string!(i18n, cockpit.locks).to_string())
             label=Callback::new(move |t: &'static Template| {
-                t_string!(i18n, cockpit.lock_method, method = t.title).to_string()
+                t_string!(i18n, cockpit.lock_method, method = method_texts::title(i18n.get_locale(), t)).to_string()
             })
             checked=locked
             on_change=lock
         />
+        // "Schritt 2: Strategien": the SWOT's TOWS fields, once the grid is done.
+        <label class="link-choice">
+            <input
+                type="checkbox"
+                data-testid="strategies"
+                prop:checked=strategies
+                on:change=switch_strategies
+            />
+            {t!(i18n, cockpit.strategies)}
+        </label>
         <form class="inline-form" on:submit=save_dots novalidate>
             <label for="dots-per-person">{t!(i18n, cockpit.dots)}</label>
             <input id="dots-per-person" type="number" min="0" max=MAX_DOTS.to_string() bind:value=dots />
@@ -281,7 +308,7 @@ fn Overview(sync: LiveSync, groups: Vec<GroupView>) -> AnyView {
                             let n = boards
                                 .get(&board_id(&id.get_value(), t.key))
                                 .map_or(0, |b| b.card_count());
-                            format!("{}: {n}", t.title)
+                            format!("{}: {n}", method_texts::title(i18n.get_locale(), t))
                         })
                         .collect::<Vec<_>>()
                         .join(" · ")
@@ -303,8 +330,12 @@ fn Overview(sync: LiveSync, groups: Vec<GroupView>) -> AnyView {
                 sync.activity.with(|a| {
                     a.get(&id.get_value())
                         .map(|t| {
-                            let secs = (sync.server_now() / 1000 - t).max(0);
-                            t_string!(i18n, cockpit.ago, minutes = secs / 60).to_string()
+                            let minutes = (sync.server_now() / 1000 - t).max(0) / 60;
+                            if minutes == 0 {
+                                t_string!(i18n, cockpit.just_now).to_string()
+                            } else {
+                                t_string!(i18n, cockpit.ago, minutes = minutes).to_string()
+                            }
                         })
                         .unwrap_or_else(|| "–".to_owned())
                 })

@@ -8,9 +8,11 @@ use crate::domain::rating::{self, IdeaRow};
 use crate::domain::scoring::{
     quadrant, Consensus, Criterion, CriterionAggregate, RatingValue, DISSENS_RANGE, DISSENS_STD_DEV,
 };
+use crate::domain::sketch::{Einsatzfeld, Kooperationsform, SketchChoice};
 use crate::domain::templates::Template;
 use crate::domain::text::{TextEdit, TextSeq};
 use crate::i18n::*;
+use crate::method_texts;
 use crate::sync::LiveSync;
 use crate::texts::{decimal, decimal_or_dash};
 use leptos::prelude::*;
@@ -30,36 +32,77 @@ pub fn IdeaPanel(
                 .and_then(|b| b.find(&card_id.get_value()).map(|(_, _, c)| c.clone()))
         })
     });
-    let fields = SketchField::ALL
-        .into_iter()
-        .map(|field| {
-            let id = format!("sketch-{}-{field:?}", card_id.get_value());
-            let text_field = TextField::Sketch(field);
-            let seq = Signal::derive(move || {
-                card.with(|c| {
-                    c.as_ref()
-                        .map(|c| c.seq(text_field))
-                        .unwrap_or_else(TextSeq::default)
-                })
-            });
-            let on_edits = Callback::new(move |edits: Vec<TextEdit>| {
-                sync.edit_text(board.get_value(), card_id.get_value(), text_field, edits)
-            });
-            view! {
-                <label for=id.clone()>{field.label_de()}</label>
-                <EditableText id seq clock=sync.clock on_edits rows=2 />
-            }
-        })
-        .collect_view();
-    let flag = move |flag: IdeaFlag| {
-        let checked = move || {
+    let text_field = move |field: SketchField| {
+        let id = format!("sketch-{}-{field:?}", card_id.get_value());
+        let text_field = TextField::Sketch(field);
+        let seq = Signal::derive(move || {
             card.with(|c| {
-                c.as_ref().is_some_and(|c| match flag {
-                    IdeaFlag::PersonalData => c.sketch.personal_data,
-                    IdeaFlag::HighRisk => c.sketch.high_risk,
+                c.as_ref()
+                    .map(|c| c.seq(text_field))
+                    .unwrap_or_else(TextSeq::default)
+            })
+        });
+        let on_edits = Callback::new(move |edits: Vec<TextEdit>| {
+            sync.edit_text(board.get_value(), card_id.get_value(), text_field, edits)
+        });
+        view! {
+            <label for=id.clone()>{move || method_texts::sketch_field(i18n.get_locale(), field)}</label>
+            <EditableText id seq clock=sync.clock on_edits rows=2 />
+        }
+    };
+    let choose = move |choice: SketchChoice| {
+        sync.submit(
+            board.get_value(),
+            Op::Choose {
+                card_id: card_id.get_value(),
+                choice,
+            },
+        )
+    };
+    let einsatzfeld = view! {
+        <Choice
+            id=format!("einsatzfeld-{}", card_id.get_value())
+            label=Signal::derive(move || method_texts::einsatzfeld_label(i18n.get_locale()))
+            options=Einsatzfeld::ALL
+                .map(|f| (f.key(), Signal::derive(move || method_texts::einsatzfeld(i18n.get_locale(), f))))
+                .to_vec()
+            selected=Signal::derive(move || {
+                card.with(|c| c.as_ref().and_then(|c| c.sketch.einsatzfeld).map(Einsatzfeld::key))
+            })
+            on_choose=Callback::new(move |key: String| {
+                choose(SketchChoice::Einsatzfeld(Einsatzfeld::from_key(&key)))
+            })
+        />
+    };
+    let kooperationsform = view! {
+        <Choice
+            id=format!("kooperationsform-{}", card_id.get_value())
+            label=Signal::derive(move || method_texts::kooperationsform_label(i18n.get_locale()))
+            options=Kooperationsform::ALL
+                .map(|k| (k.key(), Signal::derive(move || method_texts::kooperationsform(i18n.get_locale(), k))))
+                .to_vec()
+            selected=Signal::derive(move || {
+                card.with(|c| {
+                    c.as_ref().and_then(|c| c.sketch.kooperationsform).map(Kooperationsform::key)
                 })
             })
-        };
+            on_choose=Callback::new(move |key: String| {
+                choose(SketchChoice::Kooperationsform(Kooperationsform::from_key(&key)))
+            })
+        />
+    };
+    // In the order of the Projektskizze (domain.md §3).
+    let fields = view! {
+        {einsatzfeld}
+        {text_field(SketchField::Beschreibung)}
+        {text_field(SketchField::Kommunen)}
+        {text_field(SketchField::Daten)}
+        {kooperationsform}
+        {text_field(SketchField::Rechtsgrundlage)}
+        {text_field(SketchField::NaechsteSchritte)}
+    };
+    let flag = move |flag: IdeaFlag| {
+        let checked = move || card.with(|c| c.as_ref().is_some_and(|c| c.sketch.flag(flag)));
         let toggle = move |ev| {
             sync.submit(
                 board.get_value(),
@@ -101,6 +144,38 @@ pub fn IdeaPanel(
     .into_any()
 }
 
+/// A choice of the Projektskizze: a labelled select whose first option,
+/// "–", clears it.
+#[component]
+fn Choice(
+    id: String,
+    label: Signal<String>,
+    options: Vec<(&'static str, Signal<String>)>,
+    selected: Signal<Option<&'static str>>,
+    on_choose: Callback<String>,
+) -> AnyView {
+    let options = options
+        .into_iter()
+        .map(|(key, text)| {
+            view! {
+                <option value=key selected=move || selected.get() == Some(key)>{move || text.get()}</option>
+            }
+        })
+        .collect_view();
+    view! {
+        <label for=id.clone()>{move || label.get()}</label>
+        <select
+            id=id
+            prop:value=move || selected.get().unwrap_or_default()
+            on:change=move |ev| on_choose.run(event_target_value(&ev))
+        >
+            <option value="" selected=move || selected.get().is_none()>"–"</option>
+            {options}
+        </select>
+    }
+    .into_any()
+}
+
 /// The two warnings of an idea, shown beside its score.
 #[component]
 fn Warnings(#[prop(into)] card: Signal<Option<Card>>) -> AnyView {
@@ -109,10 +184,10 @@ fn Warnings(#[prop(into)] card: Signal<Option<Card>>) -> AnyView {
     let high_risk = move || card.with(|c| c.as_ref().is_some_and(|c| c.sketch.high_risk));
     view! {
         <Show when=personal>
-            <p class="warning">"⚠ " {t!(i18n, ideas.warn_personal_data)}</p>
+            <p class="warning">"⚠ " {t!(i18n, ideas.personal_data)}</p>
         </Show>
         <Show when=high_risk>
-            <p class="warning">"⚠ " {t!(i18n, ideas.warn_high_risk)}</p>
+            <p class="warning">"⚠ " {t!(i18n, ideas.high_risk)}</p>
         </Show>
     }
     .into_any()
@@ -233,7 +308,11 @@ fn RatingProgress(rows: Memo<Vec<IdeaRow>>) -> AnyView {
                         view! {
                             <li>
                                 <strong>{row.title}</strong> ": "
-                                {t!(i18n, ideas.raters, count = count)}
+                                {if count == 1 {
+                                    t_string!(i18n, ideas.raters_single, count = count).to_string()
+                                } else {
+                                    t_string!(i18n, ideas.raters, count = count).to_string()
+                                }}
                             </li>
                         }
                     })
@@ -338,10 +417,10 @@ fn RankingRow(rank: Option<usize>, row: IdeaRow) -> AnyView {
     };
     let mut notes = Vec::new();
     if row.personal_data {
-        notes.push(t_string!(i18n, ideas.warn_personal_data).to_string());
+        notes.push(t_string!(i18n, ideas.personal_data).to_string());
     }
     if row.high_risk {
-        notes.push(t_string!(i18n, ideas.warn_high_risk).to_string());
+        notes.push(t_string!(i18n, ideas.high_risk).to_string());
     }
     view! {
         <tr data-idea=row.title.clone()>

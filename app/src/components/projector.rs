@@ -8,9 +8,11 @@ use crate::api::{GroupView, PublicSession};
 use crate::domain::board::{board_id, BoardState};
 use crate::domain::rating;
 use crate::domain::scoring::{joint_ranking, Criterion, JointRankingRow};
+use crate::domain::settings::SessionSettings;
 use crate::domain::steering::Stage;
 use crate::domain::templates::{self, Template};
 use crate::i18n::*;
+use crate::method_texts;
 use crate::sync::LiveSync;
 use crate::texts::decimal_or_dash;
 use leptos::prelude::*;
@@ -19,6 +21,7 @@ use leptos::prelude::*;
 /// in a corner whenever one is set.
 #[component]
 pub fn StageView(sync: LiveSync, session: PublicSession) -> AnyView {
+    let i18n = use_i18n();
     let session = StoredValue::new(session);
     let stage = Memo::new(move |_| sync.settings.with(|s| s.stage.clone()));
     view! {
@@ -38,7 +41,7 @@ pub fn StageView(sync: LiveSync, session: PublicSession) -> AnyView {
                     Some(template) => {
                         let groups = session.with_value(|s| s.groups.clone());
                         view! {
-                            <h1>{template.title}</h1>
+                            <h1>{move || method_texts::title(i18n.get_locale(), template)}</h1>
                             <div class="all-groups">
                                 {groups
                                     .into_iter()
@@ -117,29 +120,80 @@ fn GroupBoard(sync: LiveSync, group: GroupView, template: &'static Template) -> 
     view! {
         <section class="group-board" style=format!("--group-colour: {}", group.colour)>
             <h2>{group.name.clone()}</h2>
-            <StaticBoard board template />
+            <StaticBoard board settings=sync.settings template />
         </section>
     }
     .into_any()
 }
 
-/// A board's sections with their cards' texts, nothing to click.
+/// A board's header text and sections with their cards' texts (and what a
+/// card draws on, named by its field), nothing to click.
 #[component]
-pub fn StaticBoard(board: Signal<BoardState>, template: &'static Template) -> AnyView {
+pub fn StaticBoard(
+    board: Signal<BoardState>,
+    #[prop(into)] settings: Signal<SessionSettings>,
+    template: &'static Template,
+) -> AnyView {
+    let i18n = use_i18n();
+    let header = template.header.map(|_| {
+        view! {
+            <p class="static-subject">
+                <strong>
+                    {move || method_texts::header(i18n.get_locale(), template).unwrap_or_default().0}
+                    ": "
+                </strong>
+                {move || board.with(|b| b.subject.clone())}
+            </p>
+        }
+    });
     view! {
         <div class=format!("static-board static-{}", template.key)>
+            {header}
             {template
                 .sections
                 .iter()
                 .map(|section| {
+                    let shown = move || settings.with(|s| board.with(|b| s.section_shown(section, b)));
                     let cards = move || {
-                        board.with(|b| b.cards(section.id).iter().map(|c| c.text.clone()).collect::<Vec<_>>())
+                        board.with(|b| {
+                            b.cards(section.id)
+                                .iter()
+                                .map(|c| {
+                                    let links: Vec<String> = c
+                                        .links
+                                        .iter()
+                                        .filter_map(|l| b.find(l))
+                                        .map(|(field, _, t)| {
+                                            method_texts::card_name(i18n.get_locale(), template, field, &t.text)
+                                        })
+                                        .collect();
+                                    (c.text.clone(), links.join(" · "))
+                                })
+                                .collect::<Vec<_>>()
+                        })
                     };
                     view! {
-                        <div class="static-section">
-                            <h3>{section.label}</h3>
-                            <ul>{move || cards().into_iter().map(|t| view! { <li>{t}</li> }).collect_view()}</ul>
-                        </div>
+                        <Show when=shown>
+                            <div class="static-section">
+                                <h3>{move || method_texts::section_label(i18n.get_locale(), template, section)}</h3>
+                                <ul>
+                                    {move || {
+                                        cards()
+                                            .into_iter()
+                                            .map(|(text, links)| {
+                                                view! {
+                                                    <li>
+                                                        {text}
+                                                        {(!links.is_empty())
+                                                            .then(|| view! { <small class="static-links">{links}</small> })}
+                                                    </li>
+                                                }
+                                            })
+                                            .collect_view()
+                                    }}
+                                </ul>
+                            </div>
+                        </Show>
                     }
                 })
                 .collect_view()}

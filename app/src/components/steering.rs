@@ -126,7 +126,14 @@ pub fn DotControl(
                 </button>
                 <Show when=revealed>
                     <span class="dots-total" data-testid="dots-total">
-                        {move || t_string!(i18n, steering.dots_total, count = counts.get().0).to_string()}
+                        {move || {
+                            let count = counts.get().0;
+                            if count == 1 {
+                                t_string!(i18n, steering.dots_total_single, count = count).to_string()
+                            } else {
+                                t_string!(i18n, steering.dots_total, count = count).to_string()
+                            }
+                        }}
                     </span>
                 </Show>
             </div>

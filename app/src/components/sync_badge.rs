@@ -21,7 +21,12 @@ pub fn SyncBadge(sync: LiveSync) -> AnyView {
                 t_string!(i18n, workspace.sync_sending, count = count).to_string()
             }
             SyncStatus::Offline => {
-                t_string!(i18n, workspace.sync_offline, count = count).to_string()
+                // One or more: the verb agrees ("1 Änderung wartet").
+                if count == 1 {
+                    t_string!(i18n, workspace.sync_offline_single, count = count).to_string()
+                } else {
+                    t_string!(i18n, workspace.sync_offline, count = count).to_string()
+                }
             }
         }
     };

@@ -391,7 +391,9 @@ fn SettingsPanel(settings: SessionSettings, rated: bool, token: String) -> AnyVi
             <h2 id="settings-heading">{t!(i18n, moderation.settings)}</h2>
             <MethodChecks
                 legend=Signal::derive(move || t_string!(i18n, moderation.methods).to_string())
-                label=Callback::new(|t: &'static templates::Template| t.title.to_owned())
+                label=Callback::new(move |t: &'static templates::Template| {
+                    crate::method_texts::title(i18n.get_locale(), t)
+                })
                 checked=methods
                 on_change=choose_methods
             />

@@ -66,6 +66,7 @@ fn GroupWorkspace(me: Me) -> AnyView {
     let author = Author {
         id: me.participant.id.clone(),
         name: me.participant.display_name.clone(),
+        kommune: me.participant.kommune.clone(),
     };
     let sync = LiveSync::new(me.session.join_code.clone(), author);
     Effect::new(move |_| {
@@ -104,7 +105,7 @@ fn GroupWorkspace(me: Me) -> AnyView {
                                 aria-pressed=move || (selected.get() == t.key).to_string()
                                 on:click=move |_| selected.set(t.key)
                             >
-                                {t.title}
+                                {move || crate::method_texts::title(i18n.get_locale(), t)}
                             </button>
                         }
                     })
@@ -190,6 +191,9 @@ fn RefusalNotice(sync: LiveSync) -> AnyView {
             Refusal::Invalid {
                 error: OpError::ForbiddenCharacter,
             } => t_string!(i18n, workspace.refused_characters).to_string(),
+            Refusal::Invalid {
+                error: OpError::StepOff,
+            } => t_string!(i18n, workspace.refused_step_off).to_string(),
             Refusal::Invalid { .. } => t_string!(i18n, workspace.refused_invalid).to_string(),
             Refusal::ForeignBoard => t_string!(i18n, workspace.refused_foreign).to_string(),
             Refusal::RateLimited => t_string!(i18n, workspace.refused_rate).to_string(),

@@ -104,6 +104,7 @@ impl LiveSync {
         let me = Author {
             id: String::new(),
             name: String::new(),
+            kommune: String::new(),
         };
         let sync = Self::new(code, me);
         sync.moderator.set_value(Some(token));

@@ -4,7 +4,9 @@
 //! ratings. Cells that a spreadsheet would read as a formula are neutralised.
 
 use super::{de_opt, rating_text, ExportData, ExportError};
+use app::domain::board::IdeaFlag;
 use app::domain::scoring::Criterion;
+use app::domain::sketch::{EINSATZFELD_LABEL, KOOPERATIONSFORM_LABEL};
 
 /// Prefixes `'` to a cell starting with `=`, `+`, `-`, `@`, tab or CR, so
 /// Excel and LibreOffice show it as text instead of running it as a formula.
@@ -15,7 +17,7 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
-pub const HEADER: [&str; 17] = [
+pub const HEADER: [&str; 19] = [
     "Gruppe",
     "Rang",
     "Idee",
@@ -30,8 +32,10 @@ pub const HEADER: [&str; 17] = [
     "Max",
     "Standardabweichung",
     "Konsens",
-    "Personenbezogene Daten",
-    "Möglicher Hochrisiko-Einsatz",
+    IdeaFlag::PersonalData.label_de(),
+    IdeaFlag::HighRisk.label_de(),
+    EINSATZFELD_LABEL,
+    KOOPERATIONSFORM_LABEL,
     "Einzelbewertungen",
 ];
 
@@ -78,6 +82,14 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
                             .to_owned(),
                         yes_no(idea.sketch.personal_data),
                         yes_no(idea.sketch.high_risk),
+                        idea.sketch
+                            .einsatzfeld
+                            .map_or("", |f| f.label_de())
+                            .to_owned(),
+                        idea.sketch
+                            .kooperationsform
+                            .map_or("", |k| k.label_de())
+                            .to_owned(),
                         singles,
                     ];
                     w.write_record(record.iter().map(|cell| neutralise(cell)))?;

@@ -3,8 +3,10 @@
 //! chart. Built once from [`ExportData`], so every format says the same.
 
 use super::{de_number, de_opt, german_long_date, rating_text, ExportData, GroupData, Idea};
-use app::domain::board::{BoardState, SketchField};
+use app::domain::board::{BoardState, IdeaFlag, Sketch, SketchField};
 use app::domain::scoring::{quadrant, Criterion, GroupIdeaResult};
+use app::domain::settings::SessionSettings;
+use app::domain::sketch::{EINSATZFELD_LABEL, KOOPERATIONSFORM_LABEL};
 use app::domain::templates::{self, Template};
 use serde::Serialize;
 
@@ -148,6 +150,11 @@ pub fn document(data: &ExportData) -> Vec<Block> {
     out.push(Block::Paragraph {
         text: format!("{} · {}", m.date, m.place),
     });
+    if !data.kommunen.is_empty() {
+        out.push(Block::Paragraph {
+            text: format!("Teilnehmende Kommunen: {}", data.kommunen.join(", ")),
+        });
+    }
     if data.ratings_hidden {
         out.push(Block::Note {
             text: "Die Bewertungen sind noch verdeckt: dieses Dokument enthält nur Ihre eigenen Bewertungen.".into(),
@@ -173,7 +180,7 @@ pub fn document(data: &ExportData) -> Vec<Block> {
             let board = group.boards.get(template.key).cloned().unwrap_or_default();
             match template.key {
                 "canvas" => canvas(template, &board, &mut out),
-                "swot" => swot(template, &board, &mut out),
+                "swot" => swot(template, &board, &data.settings, &mut out),
                 "ki" => ki(data, group, &mut out),
                 _ => generic(template, &board, &mut out),
             }
@@ -185,7 +192,7 @@ pub fn document(data: &ExportData) -> Vec<Block> {
 fn cell(template: &Template, board: &BoardState, section: &str) -> GridCell {
     let s = template.section(section);
     GridCell {
-        title: s.map(|s| s.label).unwrap_or(section).to_owned(),
+        title: s.map(|s| s.document_label()).unwrap_or(section).to_owned(),
         hint: s.map(|s| s.prompt).unwrap_or_default().to_owned(),
         items: items(board, section),
     }
@@ -227,11 +234,22 @@ fn canvas(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
     });
 }
 
-fn swot(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
+fn swot(template: &Template, board: &BoardState, settings: &SessionSettings, out: &mut Vec<Block>) {
     out.push(Block::Heading {
         level: 2,
         text: template.title.to_owned(),
     });
+    if let Some(header) = template.header {
+        let subject = super::clean(&board.subject);
+        let subject = if subject.trim().is_empty() {
+            "–".to_owned()
+        } else {
+            subject
+        };
+        out.push(Block::Paragraph {
+            text: format!("{}: {subject}", header.label),
+        });
+    }
     out.push(Block::Grid {
         columns: 2,
         cells: ["staerken", "schwaechen", "chancen", "risiken"]
@@ -239,6 +257,17 @@ fn swot(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
             .map(|s| cell(template, board, s))
             .collect(),
     });
+    let strategies: Vec<&str> = ["so", "st", "wo", "wt"]
+        .into_iter()
+        .filter(|s| {
+            template
+                .section(s)
+                .is_some_and(|s| settings.section_shown(s, board))
+        })
+        .collect();
+    if strategies.is_empty() {
+        return;
+    }
     out.push(Block::Heading {
         level: 3,
         text: "TOWS-Strategien".into(),
@@ -251,7 +280,11 @@ fn swot(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
                 let sources: Vec<String> = c
                     .links
                     .iter()
-                    .filter_map(|l| board.find(l).map(|(_, _, t)| super::clean(&t.text)))
+                    .filter_map(|l| {
+                        board.find(l).map(|(field, _, t)| {
+                            template.card_name_short(field, &super::clean(&t.text))
+                        })
+                    })
                     .collect();
                 let text = with_dots(board, &c.id, super::clean(&c.text));
                 if sources.is_empty() {
@@ -264,7 +297,7 @@ fn swot(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
     };
     out.push(Block::Grid {
         columns: 2,
-        cells: ["so", "st", "wo", "wt"]
+        cells: strategies
             .iter()
             .map(|s| GridCell {
                 items: linked(s),
@@ -282,7 +315,7 @@ fn generic(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
     for s in template.sections {
         out.push(Block::Heading {
             level: 3,
-            text: s.label.to_owned(),
+            text: s.document_label().to_owned(),
         });
         out.push(list_or_empty(items(board, s.id)));
     }
@@ -297,14 +330,45 @@ fn list_or_empty(items: Vec<String>) -> Block {
 }
 
 fn flags(idea: &Idea) -> String {
-    let mut f = Vec::new();
-    if idea.sketch.personal_data {
-        f.push("personenbezogene Daten");
-    }
-    if idea.sketch.high_risk {
-        f.push("möglicher Hochrisiko-Einsatz (EU AI Act)");
-    }
-    f.join(", ")
+    IdeaFlag::ALL
+        .into_iter()
+        .filter(|f| idea.sketch.flag(*f))
+        .map(IdeaFlag::label_de)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The Projektskizze as (field, content) rows in the order of domain.md §3,
+/// then the two flags.
+pub fn sketch_rows(sketch: &Sketch) -> Vec<[String; 2]> {
+    let or_dash = |text: &str| {
+        if text.trim().is_empty() {
+            "–".to_owned()
+        } else {
+            text.to_owned()
+        }
+    };
+    let text_row = |f: SketchField| [f.label_de().to_owned(), or_dash(sketch.field(f))];
+    let mut rows = vec![[
+        EINSATZFELD_LABEL.to_owned(),
+        or_dash(sketch.einsatzfeld.map_or("", |f| f.label_de())),
+    ]];
+    rows.extend(
+        [
+            SketchField::Beschreibung,
+            SketchField::Kommunen,
+            SketchField::Daten,
+        ]
+        .map(text_row),
+    );
+    rows.push([
+        KOOPERATIONSFORM_LABEL.to_owned(),
+        or_dash(sketch.kooperationsform.map_or("", |k| k.label_de())),
+    ]);
+    rows.extend([SketchField::Rechtsgrundlage, SketchField::NaechsteSchritte].map(text_row));
+    let yes_no = |b: bool| if b { "ja" } else { "nein" }.to_owned();
+    rows.extend(IdeaFlag::ALL.map(|f| [f.label_de().to_owned(), yes_no(sketch.flag(f))]));
+    rows
 }
 
 fn ki(data: &ExportData, group: &GroupData, out: &mut Vec<Block>) {
@@ -415,29 +479,10 @@ fn ki(data: &ExportData, group: &GroupData, out: &mut Vec<Block>) {
             level: 4,
             text: format!("{}. {}", idea.rank, idea.title),
         });
-        let mut rows: Vec<Vec<String>> = SketchField::ALL
-            .iter()
-            .map(|f| {
-                let text = idea.sketch.field(*f);
-                vec![
-                    f.label_de().to_owned(),
-                    if text.is_empty() {
-                        "–".into()
-                    } else {
-                        text.into()
-                    },
-                ]
-            })
+        let mut rows: Vec<Vec<String>> = sketch_rows(&idea.sketch)
+            .into_iter()
+            .map(Vec::from)
             .collect();
-        let yes_no = |b: bool| if b { "ja" } else { "nein" }.to_owned();
-        rows.push(vec![
-            "Personenbezogene Daten".into(),
-            yes_no(idea.sketch.personal_data),
-        ]);
-        rows.push(vec![
-            "Möglicher Hochrisiko-Einsatz (EU AI Act)".into(),
-            yes_no(idea.sketch.high_risk),
-        ]);
         rows.push(vec!["Score".into(), de_opt(idea.score.score, 1)]);
         out.push(Block::Table {
             header: vec!["Feld".into(), "Inhalt".into()],

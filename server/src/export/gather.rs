@@ -98,7 +98,14 @@ pub async fn export(
         date: &session.date,
         place: &session.place,
     };
-    let data = ExportData::build(facts, &settings, &groups, &boards, only_group, hidden)?;
+    // Attendance: the Kommunen of the members (of the group exported).
+    let members = state.store.participants(&session.id).await?;
+    let kommunen = members
+        .into_iter()
+        .filter(|p| only_group.is_none_or(|g| g == p.group_id))
+        .map(|p| p.kommune);
+    let data = ExportData::build(facts, &settings, &groups, &boards, only_group, hidden)?
+        .with_kommunen(kommunen);
     let file_name = data.file_name(format);
     // Typesetting is CPU-bound: never on the async workers.
     let bytes = in_render_slot(move || format.render(&data)).await??;

@@ -45,6 +45,7 @@ use app::domain::session::{
 use app::domain::settings::{
     ChangeContext, SessionSettings, SettingsChange, SettingsError, MAX_DOTS,
 };
+use app::domain::sketch::{Einsatzfeld, Kooperationsform, SketchChoice};
 use app::domain::templates;
 use app::domain::text::{CharId, TextEdit, INITIAL_SITE};
 use serde::{Deserialize, Serialize};
@@ -73,6 +74,10 @@ pub struct SessionPart {
     pub title: String,
     pub date: String,
     pub place: String,
+    /// The Kommunen that took part (attendance; not imported: an imported
+    /// session starts without members).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kommunen: Vec<String>,
 }
 
 /// The lasting settings (not the reveal counter, which only syncs browsers,
@@ -90,6 +95,9 @@ pub struct SettingsPart {
     /// Dots per person for dot voting (0: off).
     #[serde(default)]
     pub dots_per_person: u8,
+    /// "Schritt 2: Strategien" is switched on.
+    #[serde(default)]
+    pub strategies: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -149,6 +157,9 @@ pub struct FileBoard {
     pub dots: BTreeMap<String, BTreeMap<String, u8>>,
     #[serde(default)]
     pub template_version: u32,
+    /// The header text ("Gegenstand der Analyse" of a SWOT).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub subject: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -170,6 +181,8 @@ pub struct FileCard {
 pub struct FileAuthor {
     pub id: String,
     pub name: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub kommune: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -178,9 +191,15 @@ pub struct FileSketch {
     pub beschreibung: String,
     pub kommunen: String,
     pub daten: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub rechtsgrundlage: String,
     pub naechste_schritte: String,
     pub personal_data: bool,
     pub high_risk: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kooperationsform: Option<Kooperationsform>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub einsatzfeld: Option<Einsatzfeld>,
 }
 
 impl FileSketch {
@@ -193,6 +212,7 @@ impl FileSketch {
             SketchField::Beschreibung => &self.beschreibung,
             SketchField::Kommunen => &self.kommunen,
             SketchField::Daten => &self.daten,
+            SketchField::Rechtsgrundlage => &self.rechtsgrundlage,
             SketchField::NaechsteSchritte => &self.naechste_schritte,
         }
     }
@@ -221,6 +241,7 @@ impl FileBoard {
                             author: FileAuthor {
                                 id: c.author.id.clone(),
                                 name: c.author.name.clone(),
+                                kommune: c.author.kommune.clone(),
                             },
                             conflict: c.conflict,
                             links: c.links.clone(),
@@ -228,9 +249,12 @@ impl FileBoard {
                                 beschreibung: c.sketch.beschreibung.clone(),
                                 kommunen: c.sketch.kommunen.clone(),
                                 daten: c.sketch.daten.clone(),
+                                rechtsgrundlage: c.sketch.rechtsgrundlage.clone(),
                                 naechste_schritte: c.sketch.naechste_schritte.clone(),
                                 personal_data: c.sketch.personal_data,
                                 high_risk: c.sketch.high_risk,
+                                kooperationsform: c.sketch.kooperationsform,
+                                einsatzfeld: c.sketch.einsatzfeld,
                             },
                         })
                         .collect();
@@ -256,6 +280,7 @@ impl FileBoard {
                 .collect(),
             dots: board.dots.clone(),
             template_version: board.template_version,
+            subject: board.subject.clone(),
         }
     }
 
@@ -272,6 +297,7 @@ pub fn file(data: &ExportData) -> SessionFile {
             title: data.title.clone(),
             date: data.date.clone(),
             place: data.place.clone(),
+            kommunen: data.kommunen.clone(),
         },
         settings: SettingsPart {
             methods: data.settings.methods.clone(),
@@ -280,6 +306,7 @@ pub fn file(data: &ExportData) -> SessionFile {
             pseudonymous_exports: data.settings.pseudonymous_exports,
             locked: data.settings.locked.clone(),
             dots_per_person: data.settings.dots_per_person,
+            strategies: data.settings.strategies,
         },
         groups: data
             .groups
@@ -419,6 +446,7 @@ fn plan(file: &SessionFile, new_id: &mut dyn FnMut() -> String) -> Result<Import
         pseudonymous_exports: Some(file.settings.pseudonymous_exports),
         locked: Some(file.settings.locked.clone()),
         dots_per_person: Some(file.settings.dots_per_person),
+        strategies: Some(file.settings.strategies),
         ..SettingsChange::default()
     };
     let context = ChangeContext {
@@ -497,11 +525,22 @@ fn person_ids(
     Ok(out)
 }
 
-fn person(key: &str, name: &str, people: &BTreeMap<String, String>) -> Result<Author, ImportError> {
+fn person(
+    key: &str,
+    name: &str,
+    kommune: &str,
+    people: &BTreeMap<String, String>,
+) -> Result<Author, ImportError> {
     let invalid = || ImportError::InvalidPerson(key.chars().take(80).collect());
     let id = people.get(key).cloned().ok_or_else(invalid)?;
     let name = clean_name(name, Field::DisplayName, limits::DISPLAY_NAME).map_err(|_| invalid())?;
-    Ok(Author { id, name })
+    // A card from before the Kommune was carried has none.
+    let kommune = if kommune.is_empty() {
+        String::new()
+    } else {
+        clean_name(kommune, Field::Kommune, limits::KOMMUNE).map_err(|_| invalid())?
+    };
+    Ok(Author { id, name, kommune })
 }
 
 /// The board rebuilt op by op through the domain's `apply`.
@@ -519,13 +558,37 @@ fn rebuild(
         return Err(fail(OpError::UnknownSection));
     }
     let mut board = BoardState::default();
+    if !file.subject.is_empty() {
+        // The header text as one run, like a card's text; the board's,
+        // nobody's.
+        let op = Op::EditText {
+            card_id: String::new(),
+            field: TextField::Subject,
+            edits: vec![TextEdit::Insert {
+                id: CharId::new(INITIAL_SITE, 1),
+                after: None,
+                text: file.subject.clone(),
+            }],
+        };
+        let nobody = Author {
+            id: String::new(),
+            name: String::new(),
+            kommune: String::new(),
+        };
+        apply(&mut board, template, &nobody, &op).map_err(fail)?;
+    }
     let cards: Vec<_> = template
         .sections
         .iter()
         .flat_map(|s| file.cards(s.id).iter().map(move |c| (s.id, c)))
         .collect();
     for (section, card) in &cards {
-        let author = person(&card.author.id, &card.author.name, people)?;
+        let author = person(
+            &card.author.id,
+            &card.author.name,
+            &card.author.kommune,
+            people,
+        )?;
         let op = Op::AddCard {
             card_id: card.id.clone(),
             section: (*section).to_owned(),
@@ -534,7 +597,12 @@ fn rebuild(
         apply(&mut board, template, &author, &op).map_err(fail)?;
     }
     for (_, card) in &cards {
-        let author = person(&card.author.id, &card.author.name, people)?;
+        let author = person(
+            &card.author.id,
+            &card.author.name,
+            &card.author.kommune,
+            people,
+        )?;
         let mut ops = Vec::new();
         for field in SketchField::ALL {
             // The field's text as one run, like a new card's text.
@@ -563,6 +631,20 @@ fn rebuild(
                 });
             }
         }
+        let choices = [
+            card.sketch
+                .kooperationsform
+                .map(|k| SketchChoice::Kooperationsform(Some(k))),
+            card.sketch
+                .einsatzfeld
+                .map(|f| SketchChoice::Einsatzfeld(Some(f))),
+        ];
+        for choice in choices.into_iter().flatten() {
+            ops.push(Op::Choose {
+                card_id: card.id.clone(),
+                choice,
+            });
+        }
         for target in &card.links {
             ops.push(Op::LinkCards {
                 card_id: card.id.clone(),
@@ -590,6 +672,7 @@ fn rebuild(
             let voter = Author {
                 id,
                 name: String::new(),
+                kommune: String::new(),
             };
             for _ in 0..*n {
                 let op = Op::Dot {
@@ -602,7 +685,7 @@ fn rebuild(
     }
     for (card_id, raters) in &file.ratings {
         for (key, rater) in raters {
-            let author = person(key, &rater.name, people)?;
+            let author = person(key, &rater.name, "", people)?;
             for (criterion, slot) in &rater.values {
                 let op = Op::Rate {
                     card_id: card_id.clone(),

@@ -7,8 +7,10 @@ use super::ExportData;
 /// Escapes Markdown's special characters in one line of user text: the
 /// inline ones everywhere, and a leading `-`, `+`, `=` or `1.` that would
 /// start a list or underline a heading. Bare links (`https://…`, `www.…`,
-/// `name@host.tld`), which GitHub, GitLab, markdown-it and Pandoc would turn
-/// into links by themselves, become code spans: shown as typed, never a link.
+/// `name@host.tld`, and bare domains such as `evil.example/path`, which mail
+/// clients, chat tools and markdown-it's fuzzy linking turn into links),
+/// which renderers would link by themselves, become code spans: shown as
+/// typed, never a link.
 fn esc(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in words(text) {
@@ -92,10 +94,9 @@ fn bare_link(word: &str) -> Option<(usize, usize)> {
     }) {
         www
     } else {
-        let at = word.find('@')?;
-        if !word[at + 1..].contains('.') {
-            return None;
-        }
+        let Some(at) = word.find('@').filter(|&at| word[at + 1..].contains('.')) else {
+            return bare_domain(word);
+        };
         word[..at]
             .char_indices()
             .rev()
@@ -110,6 +111,43 @@ fn bare_link(word: &str) -> Option<(usize, usize)> {
         .last()
         .map_or(word.len(), |(i, _)| i);
     (end > start).then_some((start, end))
+}
+
+/// A host name without scheme or `www.` (`evil.example`, `amt.de/formular`):
+/// labels of letters, digits and `-` joined by dots, the last one (the
+/// top-level domain) two or more ASCII letters. "z.B.", "2.0" or "d.h." are
+/// no domains.
+fn bare_domain(word: &str) -> Option<(usize, usize)> {
+    let start = word.find(|c: char| c.is_alphanumeric())?;
+    let rest = &word[start..];
+    let host_len = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '-' || c == '.'))
+        .unwrap_or(rest.len());
+    let host = rest[..host_len].trim_end_matches(['.', '-']);
+    let labels: Vec<&str> = host.split('.').collect();
+    let tld = labels.last()?;
+    let is_domain = labels.len() >= 2
+        && labels.iter().all(|l| !l.is_empty())
+        && tld.len() >= 2
+        && tld.chars().all(|c| c.is_ascii_alphabetic());
+    if !is_domain {
+        return None;
+    }
+    // Through the path, without the punctuation that ends a sentence.
+    let tail = &rest[host.len()..];
+    let path_len = if tail.starts_with('/') {
+        tail.find(char::is_whitespace).unwrap_or(tail.len())
+    } else {
+        0
+    };
+    let end = start + host.len() + path_len;
+    let end = word[..end]
+        .char_indices()
+        .rev()
+        .take_while(|(i, c)| *i > start + host.len() && c.is_ascii_punctuation() && *c != '/')
+        .last()
+        .map_or(end, |(i, _)| i);
+    Some((start, end))
 }
 
 fn esc_block(text: &str) -> String {
@@ -217,13 +255,30 @@ mod tests {
                 "Mail an `anna.m@musterstadt.de`!",
             ),
             ("ftp://x.y/z", "`ftp://x.y/z`"),
+            ("evil.example/path", "`evil.example/path`"),
+            ("Siehe evil.example.", "Siehe `evil.example`."),
+            (
+                "(amt.musterstadt.de/formular?x=1)",
+                "(`amt.musterstadt.de/formular?x=1`)",
+            ),
+            ("bürgerbüro.de", "`bürgerbüro.de`"),
             ("http://a|b", "http\\:\\/\\/a\\|b"),
             ("https://x.de/`code`", "https\\:\\/\\/x\\.de\\/\\`code\\`"),
         ] {
             assert_eq!(esc(text), escaped, "{text}");
         }
         // Not links: kept as they were.
-        for plain in ["z.B. Bürgerbüro", "Version 2.0", "@alle", "Swwww.x", "a: b"] {
+        for plain in [
+            "z.B. Bürgerbüro",
+            "z. B. Bürgerbüro",
+            "d.h. später",
+            "Version 2.0",
+            "@alle",
+            "Swwww.x",
+            "a: b",
+            "Ende.",
+            "ca. 3.5 Stellen",
+        ] {
             assert_eq!(esc(plain), plain);
         }
         // Line starts are still escaped around a link.

@@ -163,6 +163,9 @@ pub struct ExportData {
     pub whole_session: bool,
     /// Others' ratings were withheld (blind rating, exported by a participant).
     pub ratings_hidden: bool,
+    /// The Kommunen present (attendance), sorted: those of the card authors
+    /// and, added by [`ExportData::with_kommunen`], of the members.
+    pub kommunen: Vec<String>,
 }
 
 /// The session's facts as the store has them.
@@ -219,6 +222,12 @@ impl ExportData {
                 ideas,
             });
         }
+        let authors: Vec<String> = out
+            .iter()
+            .flat_map(|g| g.boards.values())
+            .flat_map(|b| b.sections.values().flatten())
+            .map(|c| c.author.kommune.clone())
+            .collect();
         Ok(ExportData {
             title: clean(facts.title),
             date: facts.date.to_owned(),
@@ -227,7 +236,22 @@ impl ExportData {
             groups: out,
             whole_session: only_group.is_none(),
             ratings_hidden,
-        })
+            kommunen: Vec::new(),
+        }
+        .with_kommunen(authors))
+    }
+
+    /// Adds Kommunen to the attendance list: sorted (case ignored), each
+    /// once, empty names left out.
+    pub fn with_kommunen(mut self, more: impl IntoIterator<Item = String>) -> Self {
+        self.kommunen.extend(
+            more.into_iter()
+                .map(|k| clean(&k))
+                .filter(|k| !k.trim().is_empty()),
+        );
+        self.kommunen.sort_by_key(|k| (k.to_lowercase(), k.clone()));
+        self.kommunen.dedup();
+        self
     }
 
     /// Group name, or "Gesamte Sitzung", for headings and file names.
@@ -302,6 +326,7 @@ fn ideas(
                     beschreibung: clean(&sketch.beschreibung),
                     kommunen: clean(&sketch.kommunen),
                     daten: clean(&sketch.daten),
+                    rechtsgrundlage: clean(&sketch.rechtsgrundlage),
                     naechste_schritte: clean(&sketch.naechste_schritte),
                     ..sketch
                 },
@@ -393,14 +418,20 @@ impl ExportData {
         for text in [&mut data.title, &mut data.date, &mut data.place] {
             xml_text(text);
         }
+        for text in &mut data.kommunen {
+            xml_text(text);
+        }
         for group in &mut data.groups {
             for text in [&mut group.id, &mut group.name, &mut group.colour] {
                 xml_text(text);
             }
             for board in group.boards.values_mut() {
+                xml_text(&mut board.subject);
+                board.subject_seq = None;
                 for card in board.sections.values_mut().flatten() {
                     xml_text(&mut card.text);
                     xml_text(&mut card.author.name);
+                    xml_text(&mut card.author.kommune);
                     sketch_xml_safe(&mut card.sketch);
                     card.seqs.clear();
                 }
@@ -425,6 +456,7 @@ fn sketch_xml_safe(sketch: &mut Sketch) {
         &mut sketch.beschreibung,
         &mut sketch.kommunen,
         &mut sketch.daten,
+        &mut sketch.rechtsgrundlage,
         &mut sketch.naechste_schritte,
     ] {
         xml_text(text);

@@ -146,6 +146,7 @@ mod tests {
         let anna = Author {
             id: "p1".into(),
             name: "Anna".into(),
+            kommune: String::new(),
         };
         let add = |section: &str, id: &str, text: &str| Op::AddCard {
             card_id: id.into(),

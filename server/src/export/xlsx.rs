@@ -3,7 +3,6 @@
 //! `write_string`, so a card like `=HYPERLINK(…)` stays text.
 
 use super::{ExportData, ExportError};
-use app::domain::board::SketchField;
 use app::domain::scoring::{Criterion, RatingValue};
 use app::domain::templates;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
@@ -109,10 +108,11 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
             "Methode",
             "Bereich",
             "Text",
-            "Autor:in",
+            "Verfasst von",
+            "Kommune",
             "Bezieht sich auf",
         ],
-        &[18.0, 22.0, 26.0, 60.0, 20.0, 40.0],
+        &[18.0, 22.0, 26.0, 60.0, 20.0, 20.0, 40.0],
     )?;
     let mut row = 1u32;
     for group in &data.groups {
@@ -124,15 +124,20 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
                 for card in board.cards(section.id) {
                     cards.write_string(row, 0, &group.name)?;
                     cards.write_string(row, 1, template.title)?;
-                    cards.write_string(row, 2, section.label)?;
+                    cards.write_string(row, 2, section.document_label())?;
                     cards.write_string_with_format(row, 3, super::clean(&card.text), &wrap)?;
                     cards.write_string(row, 4, super::clean(&card.author.name))?;
+                    cards.write_string(row, 5, super::clean(&card.author.kommune))?;
                     let links: Vec<String> = card
                         .links
                         .iter()
-                        .filter_map(|l| board.find(l).map(|(_, _, t)| super::clean(&t.text)))
+                        .filter_map(|l| {
+                            board.find(l).map(|(field, _, t)| {
+                                template.card_name_short(field, &super::clean(&t.text))
+                            })
+                        })
                         .collect();
-                    cards.write_string(row, 5, links.join("; "))?;
+                    cards.write_string(row, 6, links.join("; "))?;
                     row += 1;
                 }
             }
@@ -141,27 +146,31 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
 
     let sketches = book.add_worksheet();
     sketches.set_name("Projektskizzen")?;
+    // The same fields and wording as the documents' Projektskizze.
+    let fields = super::doc::sketch_rows(&Default::default());
     let mut names = vec!["Gruppe", "Idee"];
-    names.extend(SketchField::ALL.map(|f| f.label_de()));
-    names.extend(["Personenbezogene Daten", "Möglicher Hochrisiko-Einsatz"]);
-    header(
-        sketches,
-        &names,
-        &[18.0, 30.0, 50.0, 30.0, 30.0, 40.0, 14.0, 14.0],
-    )?;
+    names.extend(fields.iter().map(|[label, _]| label.as_str()));
+    let mut widths = vec![18.0, 30.0];
+    widths.extend(fields.iter().map(|_| 30.0));
+    header(sketches, &names, &widths)?;
     let mut row = 1u32;
     for group in &data.groups {
         for idea in &group.ideas {
             sketches.write_string(row, 0, &group.name)?;
             sketches.write_string(row, 1, &idea.title)?;
-            for (col, f) in (2u16..).zip(SketchField::ALL) {
-                sketches.write_string_with_format(row, col, idea.sketch.field(f), &wrap)?;
+            let cells = super::doc::sketch_rows(&idea.sketch);
+            for (col, [_, content]) in (2u16..).zip(&cells) {
+                sketches.write_string_with_format(row, col, content, &wrap)?;
             }
-            let yes_no = |b: bool| if b { "ja" } else { "nein" };
-            sketches.write_string(row, 6, yes_no(idea.sketch.personal_data))?;
-            sketches.write_string(row, 7, yes_no(idea.sketch.high_risk))?;
             row += 1;
         }
+    }
+
+    let attendance = book.add_worksheet();
+    attendance.set_name("Teilnahme")?;
+    header(attendance, &["Teilnehmende Kommunen"], &[40.0])?;
+    for (row, kommune) in (1u32..).zip(&data.kommunen) {
+        attendance.write_string(row, 0, kommune)?;
     }
     Ok(book.save_to_buffer()?)
 }

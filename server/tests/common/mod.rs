@@ -2,15 +2,18 @@
 //! temporary directory, and the router on top of it.
 #![allow(dead_code)]
 
+pub mod binary;
 pub mod live;
 
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use leptos::config::LeptosOptions;
 use serde_json::Value;
 use server::{state::AppState, store::Store};
+use std::net::SocketAddr;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
@@ -60,42 +63,7 @@ impl Api {
         body: Option<Value>,
         headers: &[(&str, &str)],
     ) -> Reply {
-        let mut builder = Request::builder().method(method).uri(uri);
-        for (k, v) in headers {
-            builder = builder.header(*k, *v);
-        }
-        let request = match body {
-            Some(json) => builder
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(json.to_string())),
-            None => builder.body(Body::empty()),
-        }
-        .expect("request");
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("response");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        let json = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes)
-                .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
-        };
-        Reply {
-            status,
-            headers,
-            json,
-        }
+        send_with(&self.router, None, method, uri, body, headers).await
     }
 
     /// Creates a session and returns (join code, moderator token).
@@ -142,14 +110,19 @@ impl Api {
         self.send("GET", &uri, None, &[("cookie", cookie)]).await
     }
 
-    /// Joins and returns the `name=value` cookie pair.
+    /// Joins from Musterstadt and returns the `name=value` cookie pair.
     pub async fn join(&self, code: &str, group_id: &str, name: &str) -> String {
+        self.join_from(code, group_id, name, "Musterstadt").await
+    }
+
+    /// Joins from `kommune` and returns the `name=value` cookie pair.
+    pub async fn join_from(&self, code: &str, group_id: &str, name: &str, kommune: &str) -> String {
         let reply = self
             .send(
                 "POST",
                 &format!("/api/join/{code}"),
                 Some(serde_json::json!({
-                    "display_name": name, "kommune": "Musterstadt", "group_id": group_id
+                    "display_name": name, "kommune": kommune, "group_id": group_id
                 })),
                 &[],
             )
@@ -157,5 +130,51 @@ impl Api {
         assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.json);
         let set_cookie = reply.headers[header::SET_COOKIE].to_str().expect("cookie");
         set_cookie.split(';').next().expect("pair").to_owned()
+    }
+}
+
+/// Sends one request through `router` (no port needed), as if from `peer`
+/// when given (the address the rate limits count), and reads the reply.
+pub async fn send_with(
+    router: &Router,
+    peer: Option<SocketAddr>,
+    method: &str,
+    uri: &str,
+    body: Option<Value>,
+    headers: &[(&str, &str)],
+) -> Reply {
+    let mut builder = Request::builder().method(method).uri(uri);
+    if let Some(peer) = peer {
+        builder = builder.extension(ConnectInfo(peer));
+    }
+    for (k, v) in headers {
+        builder = builder.header(*k, *v);
+    }
+    let request = match body {
+        Some(json) => builder
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json.to_string())),
+        None => builder.body(Body::empty()),
+    }
+    .expect("request");
+    let response = router.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let json = if bytes.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_slice(&bytes)
+            .unwrap_or(Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+    };
+    Reply {
+        status,
+        headers,
+        json,
     }
 }
