@@ -90,6 +90,7 @@ mod tests {
         Author {
             id: format!("p{}", i % 3),
             name: format!("Person {}", i % 3),
+            kommune: "Musterstadt".into(),
         }
     }
 
