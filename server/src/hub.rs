@@ -6,6 +6,7 @@
 use crate::auth::{now, now_ms};
 use crate::store::{CommittedOp, Store, StoreError};
 use app::domain::board::{apply, split_board_id, Author, BoardState};
+use app::domain::evaluation::redaction;
 use app::domain::rating;
 use app::domain::settings::{admit, ChangeContext, SessionSettings, SettingsChange, SettingsError};
 use app::domain::templates;
@@ -302,7 +303,7 @@ impl Room {
                 let seen = if settings.ratings_revealed {
                     b.clone()
                 } else {
-                    rating::redact_board(b, viewer)
+                    redaction::redact_board(b, viewer)
                 };
                 (id.clone(), seen)
             })

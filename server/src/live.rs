@@ -16,7 +16,7 @@ use crate::config::PublicOrigin;
 use crate::hub::{Room, Submitted, View};
 use crate::state::AppState;
 use app::domain::board::{split_board_id, Author};
-use app::domain::rating;
+use app::domain::evaluation::redaction;
 use app::domain::settings::SessionSettings;
 use app::protocol::{
     ClientMsg, OpEnvelope, PresenceEntry, Refusal, SequencedOp, ServerMsg, MAX_CLIENT_MESSAGE,
@@ -546,7 +546,7 @@ impl Connection {
         if revealed {
             return Some(op.clone());
         }
-        let redacted = rating::redact_op(&op.op, &op.author.id, self.viewer())?;
+        let redacted = redaction::redact_op(&op.op, &op.author.id, self.viewer())?;
         Some(SequencedOp {
             op: redacted,
             ..op.clone()

@@ -1181,7 +1181,7 @@ async fn with_pseudonymous_exports_no_file_names_a_participant() {
 fn pseudonymous_exports_name_nobody() {
     use app::api::GroupView;
     use app::domain::board::{apply, Author, BoardState, Op, RatingSlot};
-    use app::domain::scoring::{Criterion, RatingValue};
+    use app::domain::evaluation::{CriterionKey, RatingValue};
     use app::domain::settings::SessionSettings;
     use app::domain::templates::KI;
     let mut board = BoardState::default();
@@ -1202,7 +1202,7 @@ fn pseudonymous_exports_name_nobody() {
     for who in [&anna, &bob] {
         let op = Op::Rate {
             card_id: "i1".into(),
-            criterion: Criterion::Nutzen,
+            criterion: CriterionKey::new("nutzen"),
             value: Some(RatingSlot::Given(RatingValue::Score(4))),
         };
         apply(&mut board, &KI, who, &op).expect("rate");

@@ -1,6 +1,7 @@
 //! Board templates: which sections a method has, with German labels and prompt
 //! questions. Versioned, so that a stored board still opens after a change.
 
+use crate::evaluation::criteria::{CriterionDef, KI_CRITERIA};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -14,16 +15,18 @@ pub struct Section {
     /// Example texts a group can add with one click to get started.
     pub starters: &'static [&'static str],
     /// Cards here are KI project ideas: they carry a Projektskizze and flags
-    /// and are rated on the four criteria.
+    /// and are rated on the template's criteria.
     pub ideas: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Template {
     pub key: &'static str,
     pub version: u32,
     pub title: &'static str,
     pub sections: &'static [Section],
+    /// The criteria idea cards are rated on (empty: no rating).
+    pub criteria: &'static [CriterionDef],
 }
 
 const fn s(id: &'static str, label: &'static str, prompt: &'static str) -> Section {
@@ -48,6 +51,7 @@ pub const CANVAS: Template = Template {
     key: "canvas",
     version: 1,
     title: "IKZ-Projekt-Canvas",
+    criteria: &[],
     sections: &[
         s("problem", "Ausgangslage & Problem", "Welche Herausforderung teilen unsere Kommunen? Was läuft heute nicht gut?"),
         s("ziel", "Gemeinsames Ziel", "Warum ist das für uns wichtig? Welche Ziele teilen wir, wo weichen sie ab?"),
@@ -68,6 +72,7 @@ pub const SWOT: Template = Template {
     key: "swot",
     version: 1,
     title: "SWOT-Analyse",
+    criteria: &[],
     sections: &[
         s("staerken", "Stärken", "intern, positiv"),
         s("schwaechen", "Schwächen", "intern, negativ"),
@@ -112,6 +117,7 @@ pub const KI: Template = Template {
     key: "ki",
     version: 1,
     title: "KI-Projektbewertung",
+    criteria: KI_CRITERIA,
     sections: &[Section {
         ideas: true,
         starters: &[

@@ -2,9 +2,11 @@
 //! each with its cards, all live through [`LiveSync`].
 
 use super::editable::EditableText;
-use super::ideas::{Evaluation, IdeaPanel};
+use super::evaluation::Evaluation;
+use super::ideas::IdeaPanel;
 use super::steering::{DotControl, LockBanner};
 use crate::domain::board::{Card, Op, TextField};
+use crate::domain::evaluation::CriterionDef;
 use crate::domain::templates::{Section, Template};
 use crate::domain::text::{TextEdit, TextSeq};
 use crate::i18n::*;
@@ -28,7 +30,7 @@ pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) 
     let sections = template
         .sections
         .iter()
-        .map(|section| view! { <SectionView sync board_id=board_id.clone() section /> })
+        .map(|section| view! { <SectionView sync board_id=board_id.clone() section criteria=template.criteria /> })
         .collect_view();
     let rated = template.sections.iter().any(|s| s.ideas);
     let board = StoredValue::new(board_id);
@@ -48,7 +50,12 @@ pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) 
 }
 
 #[component]
-fn SectionView(sync: LiveSync, board_id: String, section: &'static Section) -> AnyView {
+fn SectionView(
+    sync: LiveSync,
+    board_id: String,
+    section: &'static Section,
+    criteria: &'static [CriterionDef],
+) -> AnyView {
     let i18n = use_i18n();
     let board = StoredValue::new(board_id);
     let card_ids = Memo::new(move |_| {
@@ -76,7 +83,7 @@ fn SectionView(sync: LiveSync, board_id: String, section: &'static Section) -> A
                     each=move || card_ids.get()
                     key=|id| id.clone()
                     children=move |card_id| {
-                        view! { <CardView sync board_id=board.get_value() card_id section /> }
+                        view! { <CardView sync board_id=board.get_value() card_id section criteria /> }
                     }
                 />
             </ul>
@@ -96,6 +103,7 @@ fn CardView(
     board_id: String,
     card_id: String,
     section: &'static Section,
+    criteria: &'static [CriterionDef],
 ) -> AnyView {
     let i18n = use_i18n();
     let board = StoredValue::new(board_id);
@@ -172,7 +180,7 @@ fn CardView(
                 .then(|| view! { <LinkPicker sync board card_id=id section /> })}
             <UsedBy sync board card_id=id />
             <DotControl sync board card_id=id />
-            {section.ideas.then(|| view! { <IdeaPanel sync board card_id=id /> })}
+            {section.ideas.then(|| view! { <IdeaPanel sync board card_id=id criteria /> })}
         </li>
     }
     .into_any()
