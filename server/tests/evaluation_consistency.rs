@@ -391,13 +391,14 @@ async fn every_consumer_shows_the_same_ranks_scores_rounding_quadrants_and_chart
     assert_eq!(rows.len(), EXPECTED.len() * 4);
     for (chunk, e) in rows.chunks(4).zip(&EXPECTED) {
         for (row, mean) in chunk.iter().zip(e.means) {
-            // Shown as the cell displays it in a German office (format with
-            // the engine's places; an empty cell where there is no figure).
+            // As the cell displays it (number format with the engine's
+            // places; LibreOffice writes a decimal point, an office in
+            // German shows a comma); empty where there is no figure.
             let blank_dash = |cell: &str| {
                 if cell.is_empty() {
                     "–".to_owned()
                 } else {
-                    cell.to_owned()
+                    cell.replace('.', ",")
                 }
             };
             assert_eq!(blank_dash(&row[1]), e.rank, "XLSX rank of {}", e.title);
