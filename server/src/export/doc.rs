@@ -41,7 +41,7 @@ pub enum Block {
     /// The KI portfolio as the engine models it (positions, sizes, colours,
     /// quadrant labels, legend words): every format draws only this.
     Portfolio {
-        chart: ChartModel,
+        chart: Box<ChartModel>,
         /// The chart's text alternative ([`portfolio_table`]).
         table: TableContent,
     },
@@ -541,7 +541,7 @@ fn portfolio(chart: &ChartModel, out: &mut Vec<Block>) {
         });
     } else {
         out.push(Block::Portfolio {
-            chart: chart.clone(),
+            chart: Box::new(chart.clone()),
             table: portfolio_table(chart),
         });
     }
