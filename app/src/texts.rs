@@ -22,16 +22,6 @@ pub fn field_label(locale: Locale, field: Field) -> String {
 
 /// The sentence shown for an API error, in `locale`. The server uses it with
 /// German for the `message` of every error response, the UI with the user's locale.
-/// A number the German way: `decimal(3.75, 1)` is "3,8".
-pub fn decimal(x: f64, places: usize) -> String {
-    format!("{x:.places$}").replace('.', ",")
-}
-
-/// An optional number the German way, or "–" when there is none.
-pub fn decimal_or_dash(x: Option<f64>, places: usize) -> String {
-    x.map_or_else(|| "–".to_owned(), |x| decimal(x, places))
-}
-
 pub fn error_message(locale: Locale, body: &ApiErrorBody) -> String {
     let field = body
         .field
@@ -88,13 +78,6 @@ pub fn error_message(locale: Locale, body: &ApiErrorBody) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn decimals_use_a_comma() {
-        assert_eq!(decimal(3.75, 1), "3,8");
-        assert_eq!(decimal(75.0, 0), "75");
-        assert_eq!(decimal(2.0 / 3.0, 2), "0,67");
-    }
 
     #[test]
     fn error_messages_are_german_by_default_with_field_and_limit() {

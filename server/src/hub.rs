@@ -6,6 +6,7 @@
 use crate::auth::{now, now_ms};
 use crate::store::{CommittedOp, Store, StoreError, SNAPSHOT_EVERY};
 use app::domain::board::{apply, split_board_id, Author, BoardState};
+use app::domain::evaluation::redaction;
 use app::domain::rating;
 use app::domain::settings::{admit, ChangeContext, SessionSettings, SettingsChange, SettingsError};
 use app::domain::templates;
@@ -84,7 +85,7 @@ impl Published {
         let others = if revealed {
             None
         } else {
-            match rating::redact_op(&op.op, &op.author.id, "") {
+            match redaction::redact_op(&op.op, &op.author.id, "") {
                 Some(redacted) if redacted == op.op => None,
                 Some(redacted) => Some(ServerMsg::Op(SequencedOp {
                     op: redacted,
@@ -435,7 +436,7 @@ impl Room {
                 let seen = if settings.ratings_revealed {
                     b.clone()
                 } else {
-                    rating::redact_board(b, viewer)
+                    redaction::redact_board(b, viewer)
                 };
                 (id.clone(), seen)
             })

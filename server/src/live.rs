@@ -16,7 +16,7 @@ use crate::config::PublicOrigin;
 use crate::hub::{PresenceChange, Published, Room, Submitted, View};
 use crate::state::AppState;
 use app::domain::board::{split_board_id, Author};
-use app::domain::rating;
+use app::domain::evaluation::redaction;
 use app::domain::settings::SessionSettings;
 use app::protocol::{
     ClientMsg, OpEnvelope, PresenceEntry, Refusal, SequencedOp, ServerMsg, MAX_CLIENT_MESSAGE,
@@ -629,7 +629,7 @@ impl Connection {
         if revealed {
             return ServerMsg::Op(op);
         }
-        match rating::redact_op(&op.op, &op.author.id, self.viewer()) {
+        match redaction::redact_op(&op.op, &op.author.id, self.viewer()) {
             Some(redacted) => ServerMsg::Op(SequencedOp { op: redacted, ..op }),
             None => ServerMsg::Skip { seq: op.seq },
         }

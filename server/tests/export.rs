@@ -823,13 +823,16 @@ async fn csv_is_for_german_excel_and_neutralises_formulas() {
         .iter()
         .find(|r| r[0] == "Gruppe Süd" && r[2] == "Chatbot für das Bürgeramt" && r[4] == "Nutzen")
         .expect("row");
-    assert_eq!(nutzen[8], "4,50", "decimal comma");
-    assert_eq!(nutzen[18], "Anna Müller: 5 | Jörg Weiß: 4");
-    // The idea's category and intended form of cooperation, and the flags' one wording.
-    assert_eq!(nutzen[16], "Bürgerkommunikation");
-    assert_eq!(nutzen[17], "Zweckverband");
     assert_eq!(
-        header[15],
+        nutzen[8], "4,5",
+        "decimal comma, one place (the engine's rounding rule)"
+    );
+    assert_eq!(nutzen[20], "Anna Müller: 5 | Jörg Weiß: 4");
+    // The idea's category and intended form of cooperation, and the flags' one wording.
+    assert_eq!(nutzen[18], "Bürgerkommunikation");
+    assert_eq!(nutzen[19], "Zweckverband");
+    assert_eq!(
+        header[17],
         "Möglicherweise Hochrisiko-KI-System (KI-VO, Anhang III)"
     );
     let machbarkeit = rows
@@ -839,7 +842,7 @@ async fn csv_is_for_german_excel_and_neutralises_formulas() {
         })
         .expect("row");
     assert_eq!(machbarkeit[7], "1");
-    assert!(machbarkeit[18].contains("Jörg Weiß: weiß nicht"));
+    assert!(machbarkeit[20].contains("Jörg Weiß: weiß nicht"));
 
     // LibreOffice reads it as text too, not as a formula.
     let dir = tempfile::tempdir().expect("dir");
@@ -1284,7 +1287,7 @@ async fn with_pseudonymous_exports_no_file_names_a_participant() {
 fn pseudonymous_exports_name_nobody() {
     use app::api::GroupView;
     use app::domain::board::{apply, Author, BoardState, Op, RatingSlot};
-    use app::domain::scoring::{Criterion, RatingValue};
+    use app::domain::evaluation::{CriterionKey, RatingValue};
     use app::domain::settings::SessionSettings;
     use app::domain::templates::KI;
     let mut board = BoardState::default();
@@ -1307,7 +1310,7 @@ fn pseudonymous_exports_name_nobody() {
     for who in [&anna, &bob] {
         let op = Op::Rate {
             card_id: "i1".into(),
-            criterion: Criterion::Nutzen,
+            criterion: CriterionKey::new("nutzen"),
             value: Some(RatingSlot::Given(RatingValue::Score(4))),
         };
         apply(&mut board, &KI, who, &op).expect("rate");

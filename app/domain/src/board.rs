@@ -1,8 +1,8 @@
 //! Boards: sections holding cards, the operations on them, and the one `apply`
 //! that the server (authoritatively) and the browser (optimistically) both use.
 
+use super::evaluation::{CriterionKey, RatingValue};
 use super::legacy::merge_text;
-use super::scoring::{Criterion, RatingValue};
 use super::session::is_xml_char;
 use super::sketch::{Einsatzfeld, Kooperationsform, SketchChoice};
 use super::templates::Template;
@@ -293,7 +293,7 @@ pub enum RatingSlot {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rater {
     pub name: String,
-    pub values: BTreeMap<Criterion, RatingSlot>,
+    pub values: BTreeMap<CriterionKey, RatingSlot>,
 }
 
 /// A board's content: cards per section, in display order, and the ratings of
@@ -385,7 +385,7 @@ pub enum Op {
     /// replaces the first.
     Rate {
         card_id: String,
-        criterion: Criterion,
+        criterion: CriterionKey,
         value: Option<RatingSlot>,
     },
     /// Gives (or takes back) one of the author's dots on a card. How many
@@ -418,6 +418,8 @@ pub enum OpError {
     TooManyLinks { max: usize },
     #[error("this card is not a KI idea")]
     NotAnIdea,
+    #[error("the method has no such rating criterion")]
+    UnknownCriterion,
     #[error("a rating must carry a value")]
     HiddenRating,
     #[error("the board is locked")]
@@ -749,6 +751,13 @@ fn apply_op(
             value,
         } => {
             idea_mut(state, template, card_id)?;
+            if !template
+                .criteria
+                .iter()
+                .any(|c| c.key == criterion.as_str())
+            {
+                return Err(OpError::UnknownCriterion);
+            }
             match value {
                 Some(slot) => {
                     let known = state
@@ -777,7 +786,7 @@ fn apply_op(
                             name: author.name.clone(),
                             values: BTreeMap::new(),
                         });
-                    rater.values.insert(*criterion, *slot);
+                    rater.values.insert(criterion.clone(), *slot);
                 }
                 None => {
                     if let Some(raters) = state.ratings.get_mut(card_id) {
@@ -1092,7 +1101,7 @@ mod tests {
 
     #[test]
     fn raters_and_dot_givers_per_card_and_board_are_bounded() {
-        use crate::scoring::{Criterion, RatingValue};
+        use crate::evaluation::{CriterionKey, RatingValue};
         use crate::templates::KI;
         let mut b = BoardState::default();
         apply(&mut b, &KI, &anna(), &add("i1", "ideen", "Chatbot")).unwrap();
@@ -1103,7 +1112,7 @@ mod tests {
         };
         let rate = |card: &str| Op::Rate {
             card_id: card.into(),
-            criterion: Criterion::Nutzen,
+            criterion: CriterionKey::new("nutzen"),
             value: Some(RatingSlot::Given(RatingValue::Score(3))),
         };
         let dot = |card: &str| Op::Dot {

@@ -6,12 +6,12 @@
 //! `app/fuzz` build it in a minute rather than the whole web stack.
 
 pub mod board;
+pub mod evaluation;
 pub mod legacy;
 pub mod privacy;
 pub mod protocol;
 pub mod rating;
 pub mod replica;
-pub mod scoring;
 pub mod session;
 pub mod settings;
 pub mod sketch;

@@ -2,8 +2,8 @@
 //! the criteria weights of the KI scoring, and whether ratings are visible.
 
 use super::board::{BoardState, Op, OpError};
+use super::evaluation::{ScoringError, Weights, KI_CRITERIA};
 use super::rating;
-use super::scoring::{ScoringError, Weights};
 use super::steering::{Stage, Timer, TimerAction};
 use super::templates::{self, Section};
 use serde::{Deserialize, Serialize};
@@ -146,12 +146,12 @@ impl SessionSettings {
             }
             next.methods = unique;
         }
-        if let Some(weights) = change.weights {
-            weights.validate()?;
-            if rated && weights != self.weights {
+        if let Some(weights) = &change.weights {
+            weights.validate(KI_CRITERIA)?;
+            if rated && !weights.same_as(&self.weights, KI_CRITERIA) {
                 return Err(SettingsError::WeightsFrozen);
             }
-            next.weights = weights;
+            next.weights = weights.clone();
         }
         if let Some(revealed) = change.ratings_revealed {
             if revealed != self.ratings_revealed {
@@ -206,7 +206,7 @@ impl SessionSettings {
     pub fn as_template(&self) -> SessionSettings {
         SessionSettings {
             methods: self.methods.clone(),
-            weights: self.weights,
+            weights: self.weights.clone(),
             pseudonymous_exports: self.pseudonymous_exports,
             dots_per_person: self.dots_per_person,
             ..SessionSettings::default()
@@ -379,25 +379,33 @@ mod tests {
     #[test]
     fn weights_freeze_after_the_first_rating() {
         let s = SessionSettings::default();
-        let w = Weights {
-            nutzen: 2.0,
-            ..Weights::default()
-        };
+        let mut w = Weights::default();
+        w.set(&crate::evaluation::criteria::NUTZEN, 2.0);
         let change = SettingsChange {
             weights: Some(w),
             ..Default::default()
         };
-        assert_eq!(s.changed(&change, &NO_GROUPS).unwrap().weights.nutzen, 2.0);
+        let changed = s.changed(&change, &NO_GROUPS).unwrap();
+        assert_eq!(
+            changed.weights.get(&crate::evaluation::criteria::NUTZEN),
+            2.0
+        );
         assert_eq!(
             s.changed(&change, &RATED),
             Err(SettingsError::WeightsFrozen)
         );
-        // Re-sending the same weights is not a change.
-        let same = SettingsChange {
-            weights: Some(Weights::default()),
-            ..Default::default()
-        };
-        assert!(s.changed(&same, &RATED).is_ok());
+        // Re-sending the same weights is not a change, even spelled out.
+        let mut spelled_out = Weights::default();
+        for c in KI_CRITERIA {
+            spelled_out.set(c, 1.0);
+        }
+        for same in [Weights::default(), spelled_out] {
+            let same = SettingsChange {
+                weights: Some(same),
+                ..Default::default()
+            };
+            assert!(s.changed(&same, &RATED).is_ok());
+        }
     }
 
     #[test]
@@ -434,11 +442,12 @@ mod tests {
         assert_eq!(ok.methods, ["ki", "swot"]);
         assert!(ok.uses("ki") && !ok.uses("canvas"));
         let zero = SettingsChange {
-            weights: Some(Weights {
-                nutzen: 0.0,
-                machbarkeit: 0.0,
-                datenverfuegbarkeit: 0.0,
-                kooperationsform: 0.0,
+            weights: Some({
+                let mut w = Weights::default();
+                for c in KI_CRITERIA {
+                    w.set(c, 0.0);
+                }
+                w
             }),
             ..Default::default()
         };

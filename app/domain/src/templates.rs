@@ -1,6 +1,7 @@
 //! Board templates: which sections a method has, with German labels and prompt
 //! questions. Versioned, so that a stored board still opens after a change.
 
+use crate::evaluation::criteria::{CriterionDef, KI_CRITERIA};
 use crate::sketch::Einsatzfeld;
 use serde::Serialize;
 
@@ -22,7 +23,7 @@ pub struct Section {
     /// Example ideas a group can add with one click to get started.
     pub starters: &'static [Starter],
     /// Cards here are KI project ideas: they carry a Projektskizze and flags
-    /// and are rated on the four criteria.
+    /// and are rated on the template's criteria.
     pub ideas: bool,
     /// Part of the method's second step (the TOWS strategies): open for new
     /// cards only once the moderator switches it on
@@ -60,13 +61,15 @@ pub struct HeaderField {
 /// removed (never for new prompt texts, domain.md §1); section ids stay
 /// stable across versions, so a stored board keeps its cards where they
 /// were, and a board records the version it was started with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Template {
     pub key: &'static str,
     pub version: u32,
     pub title: &'static str,
     pub header: Option<HeaderField>,
     pub sections: &'static [Section],
+    /// The criteria idea cards are rated on (empty: no rating).
+    pub criteria: &'static [CriterionDef],
 }
 
 const fn s(id: &'static str, label: &'static str, prompt: &'static str) -> Section {
@@ -109,6 +112,7 @@ pub const CANVAS: Template = Template {
     version: 2,
     title: "IKZ-Projekt-Canvas",
     header: None,
+    criteria: &[],
     sections: &[
         s("problem", "Ausgangslage & Problem", "Welche Herausforderung teilen unsere Kommunen? Was läuft heute nicht gut? Wo arbeiten wir schon zusammen – was funktioniert gut, was nicht?"),
         s("ziel", "Gemeinsames Ziel", "Warum ist das für uns wichtig? Welche Grundüberzeugungen und Ziele teilen wir, wo weichen sie ab?"),
@@ -137,6 +141,7 @@ pub const SWOT: Template = Template {
         label: "Gegenstand der Analyse",
         prompt: "Welches Kooperationsfeld oder Vorhaben analysieren wir?",
     }),
+    criteria: &[],
     sections: &[
         short(
             s("staerken", "Stärken", "Was können wir als Partnerkommunen (gemeinsam) schon gut – Personal, Know-how, Systeme, Daten?"),
@@ -185,6 +190,7 @@ pub const KI: Template = Template {
     version: 1,
     title: "KI-Projektbewertung",
     header: None,
+    criteria: KI_CRITERIA,
     sections: &[Section {
         ideas: true,
         starters: &[

@@ -2,9 +2,11 @@
 //! each with its cards, all live through [`LiveSync`].
 
 use super::editable::EditableText;
-use super::ideas::{Evaluation, IdeaPanel};
+use super::evaluation::Evaluation;
+use super::ideas::IdeaPanel;
 use super::steering::{DotControl, LockBanner};
 use crate::domain::board::{BoardState, Card, Op, TextField};
+use crate::domain::evaluation::CriterionDef;
 use crate::domain::sketch::SketchChoice;
 use crate::domain::templates::{Section, Starter, Template};
 use crate::domain::text::{TextEdit, TextSeq};
@@ -124,7 +126,7 @@ fn SectionView(
                     each=move || card_ids.get()
                     key=|id| id.clone()
                     children=move |card_id| {
-                        view! { <CardView sync board_id=board.get_value() card_id template section /> }
+                        view! { <CardView sync board_id=board.get_value() card_id template section criteria=template.criteria /> }
                     }
                 />
             </ul>
@@ -147,6 +149,7 @@ fn CardView(
     card_id: String,
     template: &'static Template,
     section: &'static Section,
+    criteria: &'static [CriterionDef],
 ) -> AnyView {
     let i18n = use_i18n();
     let board = StoredValue::new(board_id);
@@ -227,7 +230,7 @@ fn CardView(
                 .then(|| view! { <LinkPicker sync board card_id=id template section /> })}
             <UsedBy sync board card_id=id template />
             <DotControl sync board card_id=id />
-            {section.ideas.then(|| view! { <IdeaPanel sync board card_id=id /> })}
+            {section.ideas.then(|| view! { <IdeaPanel sync board card_id=id criteria /> })}
         </li>
     }
     .into_any()

@@ -2,19 +2,18 @@
 //! side by side, the joint ranking, or the timer — whatever the moderator
 //! chose (`SessionSettings::stage`), live over the moderator's channel.
 
-use super::ideas::{Portfolio, PortfolioPoint};
+use super::portfolio::Portfolio;
 use super::steering::TimerDisplay;
 use crate::api::{GroupView, PublicSession};
 use crate::domain::board::{board_id, BoardState};
-use crate::domain::rating;
-use crate::domain::scoring::{joint_ranking, Criterion, JointRankingRow};
+use crate::domain::evaluation::rounding::{mean_text, rank_text, score_text};
+use crate::domain::evaluation::view::{evaluate_group, evaluate_joint, JointEvaluation, JointIdea};
 use crate::domain::settings::SessionSettings;
 use crate::domain::steering::Stage;
 use crate::domain::templates::{self, Template};
 use crate::i18n::*;
 use crate::method_texts;
 use crate::sync::LiveSync;
-use crate::texts::decimal_or_dash;
 use leptos::prelude::*;
 
 /// The projected screen: follows the moderator's stage; the timer is shown
@@ -203,27 +202,31 @@ pub fn StaticBoard(
 }
 
 /// All groups' ideas in one ranking (each group counts once per idea, see
-/// `scoring::joint_ranking`) and one portfolio.
+/// `evaluation::joint`) and one portfolio, as the engine computes them.
 #[component]
 pub fn JointRanking(sync: LiveSync, groups: Vec<GroupView>) -> AnyView {
     let i18n = use_i18n();
     let groups = StoredValue::new(groups);
-    let rows = Memo::new(move |_| {
-        let weights = sync.settings.with(|s| s.weights);
-        let results = sync.boards.with(|boards| {
+    let joint: Memo<Option<JointEvaluation>> = Memo::new(move |_| {
+        let weights = sync.settings.with(|s| s.weights.clone());
+        let evaluations = sync.boards.with(|boards| {
             groups.with_value(|groups| {
                 groups
                     .iter()
                     .filter_map(|g| {
                         let board = boards.get(&board_id(&g.id, templates::KI.key))?;
-                        let rows = rating::idea_rows(board, &templates::KI, &weights).ok()?;
-                        Some(rating::group_results(&g.id, &rows))
+                        let evaluation = evaluate_group(board, &templates::KI, &weights).ok()?;
+                        Some((g.id.clone(), evaluation))
                     })
-                    .flatten()
                     .collect::<Vec<_>>()
             })
         });
-        joint_ranking(&results, &weights).unwrap_or_default()
+        evaluate_joint(
+            templates::KI.criteria,
+            evaluations.iter().map(|(id, e)| (id.as_str(), e)),
+            &weights,
+        )
+        .ok()
     });
     let group_names = move |ids: &[String]| {
         groups.with_value(|groups| {
@@ -233,16 +236,7 @@ pub fn JointRanking(sync: LiveSync, groups: Vec<GroupView>) -> AnyView {
                 .join(", ")
         })
     };
-    let points = Signal::derive(move || {
-        rows.get()
-            .into_iter()
-            .map(|r| PortfolioPoint {
-                title: r.title,
-                rank: r.score.map(|_| r.rank),
-                means: r.criterion_means,
-            })
-            .collect::<Vec<_>>()
-    });
+    let chart = Signal::derive(move || joint.with(|j| j.as_ref().and_then(|j| j.chart.clone())));
     let revealed = move || sync.settings.with(|s| s.ratings_revealed);
     view! {
         <h1>{t!(i18n, projector.joint_ranking)}</h1>
@@ -256,26 +250,29 @@ pub fn JointRanking(sync: LiveSync, groups: Vec<GroupView>) -> AnyView {
                             <th scope="col">{t!(i18n, ideas.idea)}</th>
                             <th scope="col">{t!(i18n, projector.groups)}</th>
                             <th scope="col">{t!(i18n, ideas.score)}</th>
-                            {Criterion::ALL.into_iter().map(|c| view! { <th scope="col">{c.label_de()}</th> }).collect_view()}
+                            {templates::KI.criteria.iter().map(|c| view! { <th scope="col">{c.label}</th> }).collect_view()}
+                            <th scope="col">{t!(i18n, ideas.quadrant)}</th>
                         </tr>
                     </thead>
                     <tbody>
-                        {move || rows.get().into_iter().map(|r: JointRankingRow| {
+                        {move || joint.get().map(|j| j.ideas).unwrap_or_default().into_iter().map(|idea: JointIdea| {
+                            let r = idea.row;
                             view! {
-                                <tr>
-                                    <td>{r.score.map(|_| r.rank.to_string()).unwrap_or_else(|| "–".into())}</td>
+                                <tr data-idea=r.title.clone()>
+                                    <td data-testid="rank">{rank_text(r.rank)}</td>
                                     <th scope="row">{r.title.clone()}</th>
                                     <td>{group_names(&r.groups)}</td>
-                                    <td class="num">{decimal_or_dash(r.score, 0)}</td>
+                                    <td class="num" data-testid="score">{score_text(r.score)}</td>
                                     {r.criterion_means.into_iter().map(|m| view! {
-                                        <td class="num">{decimal_or_dash(m, 1)}</td>
+                                        <td class="num">{mean_text(m)}</td>
                                     }).collect_view()}
+                                    <td>{idea.placement.quadrant.map_or("–", |q| q.label_de())}</td>
                                 </tr>
                             }
                         }).collect_view()}
                     </tbody>
                 </table>
-                <Portfolio points />
+                <Portfolio chart />
             </div>
             <p class="hint">{t!(i18n, projector.joint_rule)}</p>
         </Show>

@@ -3,7 +3,7 @@ use crate::client;
 use crate::components::cockpit::{LiveCockpit, MethodChecks, ParticipantsPanel};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::exports::ModeratorExports;
-use crate::domain::scoring::{Criterion, Weights};
+use crate::domain::evaluation::{Weights, KI_CRITERIA};
 use crate::domain::session::{german_date, GROUP_COLOURS};
 use crate::domain::settings::{SessionSettings, SettingsChange};
 use crate::domain::templates;
@@ -333,8 +333,17 @@ fn SettingsPanel(settings: SessionSettings, rated: bool, token: String) -> AnyVi
     let error = RwSignal::new(None::<ApiErrorBody>);
     let saved = RwSignal::new(false);
     let token = StoredValue::new(token);
-    let weights =
-        Criterion::ALL.map(|c| RwSignal::new(current.get_untracked().weights.get(c).to_string()));
+    let weights = StoredValue::new(
+        KI_CRITERIA
+            .iter()
+            .map(|c| {
+                (
+                    c,
+                    RwSignal::new(current.get_untracked().weights.get(c).to_string()),
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
     let send = move |change: SettingsChange| {
         saved.set(false);
         spawn_local(async move {
@@ -351,7 +360,7 @@ fn SettingsPanel(settings: SessionSettings, rated: bool, token: String) -> AnyVi
     let save_weights = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut w = Weights::default();
-        for (c, value) in Criterion::ALL.into_iter().zip(weights) {
+        for (c, value) in weights.get_value() {
             // Unparsable input becomes NaN, which the server refuses with a message.
             w.set(
                 c,
@@ -363,7 +372,7 @@ fn SettingsPanel(settings: SessionSettings, rated: bool, token: String) -> AnyVi
                     .unwrap_or(f64::NAN),
             );
         }
-        if w.validate().is_err() {
+        if w.validate(KI_CRITERIA).is_err() {
             error.set(Some(ApiErrorBody::new(ErrorCode::InvalidSettings)));
             return;
         }
@@ -400,13 +409,13 @@ fn SettingsPanel(settings: SessionSettings, rated: bool, token: String) -> AnyVi
             <form class="inline-form weights" on:submit=save_weights novalidate>
                 <fieldset>
                     <legend>{t!(i18n, moderation.weights)}</legend>
-                    {Criterion::ALL
+                    {weights
+                        .get_value()
                         .into_iter()
-                        .zip(weights)
                         .map(|(c, value)| {
-                            let id = format!("weight-{}", c.key());
+                            let id = format!("weight-{}", c.key);
                             view! {
-                                <label for=id.clone()>{c.label_de()}</label>
+                                <label for=id.clone()>{c.label}</label>
                                 <input id=id type="number" min="0" step="0.5" inputmode="decimal" bind:value=value disabled=rated />
                             }
                         })

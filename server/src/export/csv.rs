@@ -3,9 +3,9 @@
 //! One row per idea and criterion with the aggregates and the single
 //! ratings. Cells that a spreadsheet would read as a formula are neutralised.
 
-use super::{de_opt, rating_text, ExportData, ExportError};
+use super::{de_opt, mean_text, notes, rank_text, rating_text, score_text, sd_text};
+use super::{ExportData, ExportError};
 use app::domain::board::IdeaFlag;
-use app::domain::scoring::Criterion;
 use app::domain::sketch::{EINSATZFELD_LABEL, KOOPERATIONSFORM_LABEL};
 
 /// Prefixes `'` to a cell starting with `=`, `+`, `-`, `@`, tab or CR, so
@@ -17,11 +17,11 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
-pub const HEADER: [&str; 19] = [
+pub const HEADER: [&str; 21] = [
     "Gruppe",
     "Rang",
     "Idee",
-    "Score",
+    "Nutzwert",
     "Kriterium",
     "Gewicht",
     "n",
@@ -32,6 +32,8 @@ pub const HEADER: [&str; 19] = [
     "Max",
     "Standardabweichung",
     "Konsens",
+    "Quadrant",
+    "Hinweise",
     IdeaFlag::PersonalData.label_de(),
     IdeaFlag::HighRisk.label_de(),
     EINSATZFELD_LABEL,
@@ -51,35 +53,49 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
         let yes_no = |b: bool| if b { "ja" } else { "nein" }.to_owned();
         for group in &data.groups {
             for idea in &group.ideas {
-                for c in Criterion::ALL {
-                    let a = idea.score.criterion(c);
+                let quadrant = idea
+                    .placement
+                    .quadrant
+                    .map_or("–", |q| q.label_de())
+                    .to_owned();
+                for (i, (c, a)) in group
+                    .criteria
+                    .iter()
+                    .zip(&idea.score.per_criterion)
+                    .enumerate()
+                {
                     let singles = idea
                         .ratings
                         .iter()
                         .filter_map(|r| {
-                            r.values[c.index()]
+                            r.values
+                                .get(i)
+                                .copied()
+                                .flatten()
                                 .map(|v| format!("{}: {}", r.label, rating_text(Some(v))))
                         })
                         .collect::<Vec<_>>()
                         .join(" | ");
                     let record = [
                         group.name.clone(),
-                        idea.rank.to_string(),
+                        rank_text(idea.rank),
                         idea.title.clone(),
-                        de_opt(idea.score.score, 1),
-                        c.label_de().to_owned(),
+                        score_text(idea.score.score),
+                        c.label.to_owned(),
                         de_opt(Some(data.settings.weights.get(c)), 2),
                         a.n.to_string(),
                         a.dont_know.to_string(),
-                        de_opt(a.mean, 2),
-                        de_opt(a.median, 1),
+                        mean_text(a.mean),
+                        mean_text(a.median),
                         a.min.map_or_else(String::new, |v| v.to_string()),
                         a.max.map_or_else(String::new, |v| v.to_string()),
-                        de_opt(a.std_dev, 2),
+                        sd_text(a.std_dev),
                         a.consensus
                             .map(|k| k.label_de())
                             .unwrap_or_default()
                             .to_owned(),
+                        quadrant.clone(),
+                        notes(idea).join("; "),
                         yes_no(idea.sketch.personal_data),
                         yes_no(idea.sketch.high_risk),
                         idea.sketch

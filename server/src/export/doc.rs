@@ -2,9 +2,11 @@
 //! paragraphs, lists, tables, boxed grids (canvas, SWOT) and the portfolio
 //! chart. Built once from [`ExportData`], so every format says the same.
 
-use super::{de_number, de_opt, german_long_date, rating_text, ExportData, GroupData, Idea};
+use super::{de_number, german_long_date, mean_text, notes, rank_text, rating_text};
+use super::{score_text, sd_text, ExportData, GroupData, Idea};
 use app::domain::board::{BoardState, IdeaFlag, Sketch, SketchField};
-use app::domain::scoring::{quadrant, Criterion, GroupIdeaResult};
+use app::domain::evaluation::portfolio::ChartModel;
+use app::domain::evaluation::{DISSENS_RANGE, DISSENS_STD_DEV};
 use app::domain::settings::SessionSettings;
 use app::domain::sketch::{EINSATZFELD_LABEL, KOOPERATIONSFORM_LABEL};
 use app::domain::templates::{self, Template};
@@ -38,10 +40,12 @@ pub enum Block {
         columns: u8,
         cells: Vec<GridCell>,
     },
-    /// The KI portfolio: x = Machbarkeit, y = Nutzen, size = Datenverfügbarkeit,
-    /// colour = Kooperationsform (all means on 1..5).
+    /// The KI portfolio as the engine models it (positions, sizes, colours,
+    /// quadrant labels, legend words): every format draws only this.
     Portfolio {
-        points: Vec<PortfolioPoint>,
+        chart: Box<ChartModel>,
+        /// The chart's text alternative ([`portfolio_table`]).
+        table: TableContent,
     },
     PageBreak,
 }
@@ -53,20 +57,9 @@ pub struct GridCell {
     pub items: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PortfolioPoint {
-    /// The number shown in the bubble (the idea's position in the ranking table).
-    pub label: String,
-    pub title: String,
-    pub machbarkeit: f64,
-    pub nutzen: f64,
-    pub datenverfuegbarkeit: Option<f64>,
-    pub kooperationsform: Option<f64>,
-    pub quadrant: String,
-}
-
 /// A table's content for formats that draw a grid or the chart as a table:
 /// header, rows and relative column widths.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TableContent {
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
@@ -98,23 +91,28 @@ pub fn grid_table(cells: &[GridCell]) -> TableContent {
 }
 
 /// The portfolio as a table, where the format cannot draw the chart.
-pub fn portfolio_table(points: &[PortfolioPoint]) -> TableContent {
-    let rows = points
+pub fn portfolio_table(chart: &ChartModel) -> TableContent {
+    let rows = chart
+        .bubbles
         .iter()
-        .map(|p| {
+        .map(|b| {
             vec![
-                p.label.clone(),
-                p.title.clone(),
-                de_number(p.machbarkeit, 2),
-                de_number(p.nutzen, 2),
-                p.quadrant.clone(),
+                b.label.clone(),
+                b.title.clone(),
+                mean_text(Some(b.machbarkeit)),
+                mean_text(Some(b.nutzen)),
+                b.quadrant_label.to_owned(),
             ]
         })
         .collect();
     TableContent {
-        header: ["Nr.", "Idee", "Machbarkeit Ø", "Nutzen Ø", "Quadrant"]
-            .map(String::from)
-            .to_vec(),
+        header: vec![
+            "Rang".to_owned(),
+            "Idee".to_owned(),
+            chart.legend.x_axis.trim_end_matches(" →").to_owned(),
+            chart.legend.y_axis.trim_end_matches(" →").to_owned(),
+            "Quadrant".to_owned(),
+        ],
         rows,
         widths: vec![6, 40, 14, 14, 26],
     }
@@ -329,13 +327,15 @@ fn list_or_empty(items: Vec<String>) -> Block {
     }
 }
 
+/// The flags and the engine's notes of an idea, for the "Hinweise" column.
 fn flags(idea: &Idea) -> String {
-    IdeaFlag::ALL
+    let mut f: Vec<String> = IdeaFlag::ALL
         .into_iter()
         .filter(|f| idea.sketch.flag(*f))
-        .map(IdeaFlag::label_de)
-        .collect::<Vec<_>>()
-        .join(", ")
+        .map(|f| f.label_de().to_owned())
+        .collect();
+    f.extend(notes(idea));
+    f.join(", ")
 }
 
 /// The Projektskizze as (field, content) rows in the order of domain.md §3,
@@ -382,27 +382,34 @@ fn ki(data: &ExportData, group: &GroupData, out: &mut Vec<Block>) {
         });
         return;
     }
-    let w = data.settings.weights;
+    let w = &data.settings.weights;
+    let criteria = group.criteria;
     out.push(Block::Note {
         text: format!(
-            "Score 0–100 = Σ Gewicht × (Mittelwert − 1) / 4 × 100. Gewichte: {}. \
-             „weiß nicht“ wird gezählt, aber nicht gewertet. Dissens: Standardabweichung über {} \
-             oder Spannweite ab {} Punkten.",
-            Criterion::ALL
-                .map(|c| format!("{} {}", c.label_de(), de_number(w.get(c), 1)))
+            "Nutzwert 0–100 = Σ Gewicht × (Mittelwert − 1) / 4 × 100. Gewichte: {}. \
+             „weiß nicht“ wird gezählt, aber nicht gewertet. Dissens: Standardabweichung \
+             (Stichprobe) über {} oder Spannweite ab {} Punkten.",
+            criteria
+                .iter()
+                .map(|c| format!("{} {}", c.label, de_number(w.get(c), 1)))
+                .collect::<Vec<_>>()
                 .join(", "),
-            de_number(app::domain::scoring::DISSENS_STD_DEV, 1),
-            app::domain::scoring::DISSENS_RANGE
+            de_number(DISSENS_STD_DEV, 1),
+            DISSENS_RANGE
         ),
     });
     out.push(Block::Heading {
         level: 3,
         text: "Rangfolge".into(),
     });
-    let mut header = vec!["Rang".to_owned(), "Idee".to_owned(), "Score".to_owned()];
-    header.extend(Criterion::ALL.map(|c| format!("{} Ø", c.label_de())));
+    let mut header = vec!["Rang".to_owned(), "Idee".to_owned(), "Nutzwert".to_owned()];
+    header.extend(criteria.iter().map(|c| format!("{} Ø", c.label)));
+    header.push("Quadrant".into());
     header.push("Bewertende".into());
     header.push("Hinweise".into());
+    let mut widths = vec![5, 22, 8];
+    widths.extend(criteria.iter().map(|_| 9));
+    widths.extend([14, 8, 16]);
     out.push(Block::Table {
         header,
         rows: group
@@ -410,45 +417,47 @@ fn ki(data: &ExportData, group: &GroupData, out: &mut Vec<Block>) {
             .iter()
             .map(|idea| {
                 let mut row = vec![
-                    idea.rank.to_string(),
+                    rank_text(idea.rank),
                     idea.title.clone(),
-                    de_opt(idea.score.score, 1),
+                    score_text(idea.score.score),
                 ];
-                row.extend(Criterion::ALL.map(|c| de_opt(idea.score.criterion(c).mean, 2)));
+                row.extend(idea.score.per_criterion.iter().map(|a| mean_text(a.mean)));
+                row.push(
+                    idea.placement
+                        .quadrant
+                        .map_or("–", |q| q.label_de())
+                        .to_owned(),
+                );
                 row.push(idea.raters.to_string());
                 row.push(flags(idea));
                 row
             })
             .collect(),
-        widths: vec![5, 24, 8, 9, 11, 11, 11, 9, 12],
+        widths,
     });
-    out.push(Block::Heading {
-        level: 3,
-        text: "Portfolio".into(),
-    });
-    out.push(Block::Portfolio {
-        points: portfolio(&group.ideas),
-    });
+    if let Some(chart) = &group.chart {
+        out.push(Block::Heading {
+            level: 3,
+            text: "Portfolio".into(),
+        });
+        portfolio(chart, out);
+    }
     out.push(Block::Heading {
         level: 3,
         text: "Kennzahlen je Kriterium".into(),
     });
     let mut rows = Vec::new();
     for idea in &group.ideas {
-        for c in Criterion::ALL {
-            let a = idea.score.criterion(c);
+        for (c, a) in criteria.iter().zip(&idea.score.per_criterion) {
             rows.push(vec![
                 idea.title.clone(),
-                c.label_de().to_owned(),
+                c.label.to_owned(),
                 a.n.to_string(),
                 a.dont_know.to_string(),
-                de_opt(a.mean, 2),
-                de_opt(a.median, 1),
-                match (a.min, a.max) {
-                    (Some(lo), Some(hi)) => format!("{lo}–{hi}"),
-                    _ => "–".into(),
-                },
-                de_opt(a.std_dev, 2),
+                mean_text(a.mean),
+                mean_text(a.median),
+                a.range_text(),
+                sd_text(a.std_dev),
                 a.consensus.map(|c| c.label_de()).unwrap_or("–").to_owned(),
             ]);
         }
@@ -477,13 +486,19 @@ fn ki(data: &ExportData, group: &GroupData, out: &mut Vec<Block>) {
     for idea in &group.ideas {
         out.push(Block::Heading {
             level: 4,
-            text: format!("{}. {}", idea.rank, idea.title),
+            text: match idea.rank {
+                Some(rank) => format!("{rank}. {}", idea.title),
+                None => idea.title.clone(),
+            },
         });
         let mut rows: Vec<Vec<String>> = sketch_rows(&idea.sketch)
             .into_iter()
             .map(Vec::from)
             .collect();
-        rows.push(vec!["Score".into(), de_opt(idea.score.score, 1)]);
+        rows.push(vec!["Nutzwert".into(), score_text(idea.score.score)]);
+        if let Some(note) = &idea.incomplete {
+            rows.push(vec!["Hinweis".into(), note.clone()]);
+        }
         out.push(Block::Table {
             header: vec!["Feld".into(), "Inhalt".into()],
             rows,
@@ -491,7 +506,7 @@ fn ki(data: &ExportData, group: &GroupData, out: &mut Vec<Block>) {
         });
         if !idea.ratings.is_empty() {
             let mut header = vec!["Bewertung von".to_owned()];
-            header.extend(Criterion::ALL.map(|c| c.label_de().to_owned()));
+            header.extend(criteria.iter().map(|c| c.label.to_owned()));
             out.push(Block::Table {
                 header,
                 rows: idea
@@ -499,55 +514,22 @@ fn ki(data: &ExportData, group: &GroupData, out: &mut Vec<Block>) {
                     .iter()
                     .map(|r| {
                         let mut row = vec![r.label.clone()];
-                        row.extend(r.values.map(rating_text));
+                        row.extend(r.values.iter().map(|v| rating_text(*v)));
                         row
                     })
                     .collect(),
-                widths: vec![28, 18, 18, 18, 18],
+                widths: std::iter::once(28)
+                    .chain(criteria.iter().map(|_| 18))
+                    .collect(),
             });
         }
     }
 }
 
-fn portfolio(ideas: &[Idea]) -> Vec<PortfolioPoint> {
-    ideas
-        .iter()
-        .filter_map(|idea| {
-            let mean = |c: Criterion| idea.score.criterion(c).mean;
-            let (x, y) = (mean(Criterion::Machbarkeit)?, mean(Criterion::Nutzen)?);
-            Some(PortfolioPoint {
-                label: idea.rank.to_string(),
-                title: idea.title.clone(),
-                machbarkeit: x,
-                nutzen: y,
-                datenverfuegbarkeit: mean(Criterion::Datenverfuegbarkeit),
-                kooperationsform: mean(Criterion::Kooperationsform),
-                quadrant: quadrant(y, x).label_de().to_owned(),
-            })
-        })
-        .collect()
-}
-
 fn joint_ranking(data: &ExportData, out: &mut Vec<Block>) {
-    let results: Vec<GroupIdeaResult> = data
-        .groups
-        .iter()
-        .flat_map(|g| {
-            g.ideas.iter().map(|i| GroupIdeaResult {
-                group_id: g.name.clone(),
-                idea_id: i.card_id.clone(),
-                idea_key: app::domain::scoring::idea_key(&i.title),
-                title: i.title.clone(),
-                score: i.score.clone(),
-            })
-        })
-        .collect();
-    let Ok(rows) = app::domain::scoring::joint_ranking(&results, &data.settings.weights) else {
+    let Some(joint) = data.joint.as_ref().filter(|j| !j.ideas.is_empty()) else {
         return;
     };
-    if rows.is_empty() {
-        return;
-    }
     out.push(Block::Heading {
         level: 2,
         text: "Gemeinsame Rangfolge aller Gruppen".into(),
@@ -556,20 +538,56 @@ fn joint_ranking(data: &ExportData, out: &mut Vec<Block>) {
         text: "Jede Gruppe zählt gleich: je Kriterium der Mittelwert der Gruppenmittelwerte."
             .into(),
     });
-    let mut header = vec!["Rang".to_owned(), "Idee".to_owned(), "Score".to_owned()];
-    header.extend(Criterion::ALL.map(|c| format!("{} Ø", c.label_de())));
+    let mut header = vec!["Rang".to_owned(), "Idee".to_owned(), "Nutzwert".to_owned()];
+    header.extend(joint.criteria.iter().map(|c| format!("{} Ø", c.label)));
+    header.push("Quadrant".into());
     header.push("Gruppen".into());
+    header.push("Hinweise".into());
+    let mut widths = vec![5, 22, 8];
+    widths.extend(joint.criteria.iter().map(|_| 9));
+    widths.extend([14, 12, 14]);
     out.push(Block::Table {
         header,
-        rows: rows
+        rows: joint
+            .ideas
             .iter()
-            .map(|r| {
-                let mut row = vec![r.rank.to_string(), r.title.clone(), de_opt(r.score, 1)];
-                row.extend(r.criterion_means.map(|m| de_opt(m, 2)));
+            .map(|idea| {
+                let r = &idea.row;
+                let mut row = vec![rank_text(r.rank), r.title.clone(), score_text(r.score)];
+                row.extend(r.criterion_means.iter().map(|m| mean_text(*m)));
+                row.push(
+                    idea.placement
+                        .quadrant
+                        .map_or("–", |q| q.label_de())
+                        .to_owned(),
+                );
                 row.push(r.groups.join(", "));
+                let mut notes = Vec::new();
+                if idea.placement.data_badge {
+                    notes.push(app::domain::evaluation::portfolio::DATEN_SCHAFFEN.to_owned());
+                }
+                notes.extend(idea.incomplete.clone());
+                row.push(notes.join(", "));
                 row
             })
             .collect(),
-        widths: vec![5, 24, 8, 9, 11, 11, 11, 15],
+        widths,
     });
+    if let Some(chart) = &joint.chart {
+        portfolio(chart, out);
+    }
+}
+
+/// The chart with its table, or a note while no idea can be placed.
+fn portfolio(chart: &ChartModel, out: &mut Vec<Block>) {
+    if chart.bubbles.is_empty() {
+        out.push(Block::Note {
+            text: "(noch keine Bewertungen für Nutzen und Machbarkeit)".into(),
+        });
+    } else {
+        out.push(Block::Portfolio {
+            chart: Box::new(chart.clone()),
+            table: portfolio_table(chart),
+        });
+    }
 }

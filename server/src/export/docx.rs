@@ -2,7 +2,7 @@
 //! table of contents work), tables with a declared grid, A4, header with the
 //! session facts and "Seite x von y" in the footer.
 
-use super::doc::{document, grid_table, meta, portfolio_table, Block};
+use super::doc::{document, grid_table, meta, Block};
 use super::{ExportData, ExportError};
 use docx_rs::{
     AlignmentType, BreakType, Docx, Footer, Header, NumPages, PageMargin, PageNum, Paragraph, Run,
@@ -153,8 +153,7 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
                     .add_table(table(&t.header, &t.rows, &t.widths))
                     .add_paragraph(Paragraph::new());
             }
-            Block::Portfolio { points } => {
-                let t = portfolio_table(&points);
+            Block::Portfolio { table: t, .. } => {
                 docx = docx
                     .add_table(table(&t.header, &t.rows, &t.widths))
                     .add_paragraph(Paragraph::new());

@@ -38,7 +38,10 @@ use super::{ExportData, ExportError};
 use app::domain::board::{
     apply, Author, BoardState, IdeaFlag, Op, OpError, RatingSlot, SketchField, TextField,
 };
-use app::domain::scoring::{Criterion, Weights};
+use app::domain::evaluation::criteria::{
+    CriterionKey, DATENVERFUEGBARKEIT, KOOPERATIONSEIGNUNG, MACHBARKEIT, NUTZEN,
+};
+use app::domain::evaluation::Weights;
 use app::domain::session::{
     clean_name, limits, Field, GroupDetails, SessionDetails, ValidationError,
 };
@@ -124,25 +127,25 @@ pub struct FileWeights {
     pub kooperationsform: f64,
 }
 
-impl From<Weights> for FileWeights {
-    fn from(w: Weights) -> Self {
+impl From<&Weights> for FileWeights {
+    fn from(w: &Weights) -> Self {
         FileWeights {
-            nutzen: w.nutzen,
-            machbarkeit: w.machbarkeit,
-            datenverfuegbarkeit: w.datenverfuegbarkeit,
-            kooperationsform: w.kooperationsform,
+            nutzen: w.get(&NUTZEN),
+            machbarkeit: w.get(&MACHBARKEIT),
+            datenverfuegbarkeit: w.get(&DATENVERFUEGBARKEIT),
+            kooperationsform: w.get(&KOOPERATIONSEIGNUNG),
         }
     }
 }
 
 impl From<FileWeights> for Weights {
     fn from(w: FileWeights) -> Self {
-        Weights {
-            nutzen: w.nutzen,
-            machbarkeit: w.machbarkeit,
-            datenverfuegbarkeit: w.datenverfuegbarkeit,
-            kooperationsform: w.kooperationsform,
-        }
+        let mut out = Weights::default();
+        out.set(&NUTZEN, w.nutzen);
+        out.set(&MACHBARKEIT, w.machbarkeit);
+        out.set(&DATENVERFUEGBARKEIT, w.datenverfuegbarkeit);
+        out.set(&KOOPERATIONSEIGNUNG, w.kooperationsform);
+        out
     }
 }
 
@@ -222,7 +225,7 @@ impl FileSketch {
 #[serde(deny_unknown_fields)]
 pub struct FileRater {
     pub name: String,
-    pub values: BTreeMap<Criterion, RatingSlot>,
+    pub values: BTreeMap<CriterionKey, RatingSlot>,
 }
 
 impl FileBoard {
@@ -301,7 +304,7 @@ pub fn file(data: &ExportData) -> SessionFile {
         },
         settings: SettingsPart {
             methods: data.settings.methods.clone(),
-            weights: data.settings.weights.into(),
+            weights: (&data.settings.weights).into(),
             ratings_revealed: data.settings.ratings_revealed,
             pseudonymous_exports: data.settings.pseudonymous_exports,
             locked: data.settings.locked.clone(),
@@ -689,7 +692,7 @@ fn rebuild(
             for (criterion, slot) in &rater.values {
                 let op = Op::Rate {
                     card_id: card_id.clone(),
-                    criterion: *criterion,
+                    criterion: criterion.clone(),
                     value: Some(*slot),
                 };
                 op.check_from_client().map_err(fail)?;

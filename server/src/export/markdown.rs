@@ -1,7 +1,7 @@
 //! Markdown of the results, for pasting into mails and wikis. User text is
 //! escaped, so a card cannot turn into a link, heading or HTML.
 
-use super::doc::{document, portfolio_table, Block};
+use super::doc::{document, Block};
 use super::ExportData;
 
 /// Escapes Markdown's special characters in one line of user text: the
@@ -214,8 +214,7 @@ pub fn render(data: &ExportData) -> String {
                     }
                 }
             }
-            Block::Portfolio { points } => {
-                let t = portfolio_table(&points);
+            Block::Portfolio { table: t, .. } => {
                 table(&mut out, &t.header, &t.rows);
             }
             Block::PageBreak => out.push_str("---\n\n"),

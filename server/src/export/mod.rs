@@ -16,9 +16,10 @@ pub mod pdf;
 pub mod xlsx;
 
 use app::api::GroupView;
-use app::domain::board::{BoardState, Sketch};
-use app::domain::rating::idea_rows;
-use app::domain::scoring::{IdeaScore, RatingValue, ScoringError};
+use app::domain::board::{BoardState, RatingSlot, Sketch};
+use app::domain::evaluation::portfolio::ChartModel;
+use app::domain::evaluation::view::{evaluate_group, evaluate_joint, JointEvaluation, Placement};
+use app::domain::evaluation::{CriterionDef, IdeaScore, RatingValue, ScoringError};
 use app::domain::session::{is_xml_char, xml_safe};
 use app::domain::settings::SessionSettings;
 use app::domain::templates;
@@ -121,19 +122,22 @@ pub enum ExportError {
 pub struct RaterRow {
     /// Display name, or "Teilnehmende n" when the session exports pseudonymously.
     pub label: String,
-    /// In `Criterion::ALL` order; `None` where this rater gave no answer.
-    pub values: [Option<RatingValue>; 4],
+    /// In the order of the method's criteria; `None` where this rater gave no answer.
+    pub values: Vec<Option<RatingValue>>,
 }
 
-/// A KI idea with its aggregates, rank within its group and sketch.
+/// A KI idea as the evaluation engine ranked it, with its sketch.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Idea {
     pub card_id: String,
     pub title: String,
-    /// Competition rank by score within the group (1, 1, 3); ideas without
-    /// a score share the last rank.
-    pub rank: usize,
+    /// Competition rank within the group (1, 1, 3); `None` (shown "–") for
+    /// an unrated idea.
+    pub rank: Option<usize>,
     pub score: IdeaScore,
+    pub placement: Placement,
+    /// "Nutzwert unvollständig: ohne …"
+    pub incomplete: Option<String>,
     pub raters: usize,
     pub sketch: Sketch,
     pub ratings: Vec<RaterRow>,
@@ -146,8 +150,12 @@ pub struct GroupData {
     pub colour: String,
     /// Template key → board, for the methods the session uses.
     pub boards: BTreeMap<String, BoardState>,
-    /// Ideas ordered by rank (then board order).
+    /// The criteria the ideas are rated on (the KI method's).
+    pub criteria: &'static [CriterionDef],
+    /// Ideas ordered by rank.
     pub ideas: Vec<Idea>,
+    /// The portfolio of the ideas (engine's chart model).
+    pub chart: Option<ChartModel>,
 }
 
 /// Everything an export shows, gathered once from committed data.
@@ -166,6 +174,8 @@ pub struct ExportData {
     /// The Kommunen present (attendance), sorted: those of the card authors
     /// and, added by [`ExportData::with_kommunen`], of the members.
     pub kommunen: Vec<String>,
+    /// The joint ranking of all groups (whole session with several groups).
+    pub joint: Option<JointEvaluation>,
 }
 
 /// The session's facts as the store has them.
@@ -194,6 +204,7 @@ impl ExportData {
             .pseudonymous_exports
             .then(|| pseudonyms(boards.values()));
         let mut out = Vec::new();
+        let mut evaluations = Vec::new();
         for group in groups {
             if only_group.is_some_and(|g| g != group.id) {
                 continue;
@@ -213,13 +224,30 @@ impl ExportData {
                 }
                 group_boards.insert(template.key.to_owned(), board);
             }
-            let ideas = ideas(&group_boards, settings)?;
+            let name = clean(&group.name);
+            let ki = group_boards.get(templates::KI.key).cloned();
+            let evaluation = match &ki {
+                Some(board) => Some(evaluate_group(board, &templates::KI, &settings.weights)?),
+                None => None,
+            };
+            let (ideas, chart) = match (&ki, &evaluation) {
+                (Some(board), Some(evaluation)) => (
+                    ideas(board, evaluation),
+                    clean_chart(evaluation.chart.clone()),
+                ),
+                _ => (Vec::new(), None),
+            };
+            if let Some(evaluation) = evaluation {
+                evaluations.push((name.clone(), evaluation));
+            }
             out.push(GroupData {
                 id: group.id.clone(),
-                name: clean(&group.name),
+                name,
                 colour: group.colour.clone(),
                 boards: group_boards,
+                criteria: templates::KI.criteria,
                 ideas,
+                chart,
             });
         }
         let authors: Vec<String> = out
@@ -228,6 +256,20 @@ impl ExportData {
             .flat_map(|b| b.sections.values().flatten())
             .map(|c| c.author.kommune.clone())
             .collect();
+        let joint = if only_group.is_none() && out.len() > 1 {
+            let mut joint = evaluate_joint(
+                templates::KI.criteria,
+                evaluations.iter().map(|(name, e)| (name.as_str(), e)),
+                &settings.weights,
+            )?;
+            for idea in &mut joint.ideas {
+                idea.row.title = clean(&idea.row.title);
+            }
+            joint.chart = clean_chart(joint.chart);
+            Some(joint)
+        } else {
+            None
+        };
         Ok(ExportData {
             title: clean(facts.title),
             date: facts.date.to_owned(),
@@ -237,6 +279,7 @@ impl ExportData {
             whole_session: only_group.is_none(),
             ratings_hidden,
             kommunen: Vec::new(),
+            joint,
         }
         .with_kommunen(authors))
     }
@@ -282,18 +325,17 @@ impl ExportData {
     }
 }
 
-/// Ideas of the KI board with aggregates under the session's weights, best first.
+/// The engine's ranked ideas of a KI board with their sketches and single
+/// ratings, texts cleaned for the writers.
 fn ideas(
-    boards: &BTreeMap<String, BoardState>,
-    settings: &SessionSettings,
-) -> Result<Vec<Idea>, ExportError> {
-    let Some(board) = boards.get(templates::KI.key) else {
-        return Ok(Vec::new());
-    };
-    let rows = idea_rows(board, &templates::KI, &settings.weights)?;
-    let mut ideas: Vec<Idea> = rows
-        .into_iter()
-        .map(|row| {
+    board: &BoardState,
+    evaluation: &app::domain::evaluation::view::GroupEvaluation,
+) -> Vec<Idea> {
+    evaluation
+        .ideas
+        .iter()
+        .map(|ranked| {
+            let row = &ranked.row;
             let sketch = board
                 .find(&row.card_id)
                 .map(|(_, _, c)| c.sketch.clone())
@@ -306,21 +348,25 @@ fn ideas(
                         .values()
                         .map(|r| RaterRow {
                             label: clean(&r.name),
-                            values: app::domain::scoring::Criterion::ALL.map(|c| {
-                                match r.values.get(&c) {
-                                    Some(app::domain::board::RatingSlot::Given(v)) => Some(*v),
+                            values: evaluation
+                                .criteria
+                                .iter()
+                                .map(|c| match r.values.get(c.key) {
+                                    Some(RatingSlot::Given(v)) => Some(*v),
                                     _ => None,
-                                }
-                            }),
+                                })
+                                .collect(),
                         })
                         .collect()
                 })
                 .unwrap_or_default();
             Idea {
-                card_id: row.card_id,
+                card_id: row.card_id.clone(),
                 title: clean(&row.title),
-                rank: 0,
-                score: row.score,
+                rank: ranked.rank,
+                score: row.score.clone(),
+                placement: ranked.placement.clone(),
+                incomplete: ranked.incomplete.clone(),
                 raters: row.raters,
                 sketch: Sketch {
                     beschreibung: clean(&sketch.beschreibung),
@@ -333,30 +379,17 @@ fn ideas(
                 ratings,
             }
         })
-        .collect();
-    // Stable: equal scores keep board order.
-    ideas.sort_by(|a, b| match (a.score.score, b.score.score) {
-        (Some(x), Some(y)) => y.total_cmp(&x),
-        (Some(_), None) => std::cmp::Ordering::Less,
-        (None, Some(_)) => std::cmp::Ordering::Greater,
-        (None, None) => std::cmp::Ordering::Equal,
-    });
-    let mut lead: Option<(Option<f64>, usize)> = None;
-    for (i, idea) in ideas.iter_mut().enumerate() {
-        let tied = match lead {
-            Some((Some(l), _)) => idea
-                .score
-                .score
-                .is_some_and(|s| (l - s).abs() <= app::domain::scoring::RANK_TIE_EPSILON),
-            Some((None, _)) => idea.score.score.is_none(),
-            None => false,
-        };
-        if !tied {
-            lead = Some((idea.score.score, i + 1));
+        .collect()
+}
+
+/// The chart with its idea titles cleaned like every other text.
+fn clean_chart(chart: Option<ChartModel>) -> Option<ChartModel> {
+    chart.map(|mut chart| {
+        for bubble in &mut chart.bubbles {
+            bubble.title = clean(&bubble.title);
         }
-        idea.rank = lead.map_or(i + 1, |(_, r)| r);
-    }
-    Ok(ideas)
+        chart
+    })
 }
 
 /// Participant id → "Teilnehmende n", numbered in id order over all boards.
@@ -421,6 +454,16 @@ impl ExportData {
         for text in &mut data.kommunen {
             xml_text(text);
         }
+        if let Some(joint) = &mut data.joint {
+            for idea in &mut joint.ideas {
+                xml_text(&mut idea.row.title);
+            }
+            if let Some(chart) = &mut joint.chart {
+                for bubble in &mut chart.bubbles {
+                    xml_text(&mut bubble.title);
+                }
+            }
+        }
         for group in &mut data.groups {
             for text in [&mut group.id, &mut group.name, &mut group.colour] {
                 xml_text(text);
@@ -437,6 +480,11 @@ impl ExportData {
                 }
                 for rater in board.ratings.values_mut().flat_map(|r| r.values_mut()) {
                     xml_text(&mut rater.name);
+                }
+            }
+            if let Some(chart) = &mut group.chart {
+                for bubble in &mut chart.bubbles {
+                    xml_text(&mut bubble.title);
                 }
             }
             for idea in &mut group.ideas {
@@ -518,8 +566,21 @@ pub fn german_long_date(iso: &str) -> String {
     iso.to_owned()
 }
 
-/// Numbers the German way (`3,5`; "–" for none), the same as the app shows.
-pub use app::texts::{decimal as de_number, decimal_or_dash as de_opt};
+/// Numbers the German way (`3,5`; "–" for none), the engine's one rounding rule.
+pub use app::domain::evaluation::rounding::{
+    decimal as de_number, decimal_or_dash as de_opt, mean_text, rank_text, score_text, sd_text,
+};
+
+/// The engine's notes on an idea: "Daten schaffen" and "Nutzwert
+/// unvollständig: ohne …".
+pub fn notes(idea: &Idea) -> Vec<String> {
+    let mut out = Vec::new();
+    if idea.placement.data_badge {
+        out.push(app::domain::evaluation::portfolio::DATEN_SCHAFFEN.to_owned());
+    }
+    out.extend(idea.incomplete.clone());
+    out
+}
 
 /// "4", "weiß nicht" or "–".
 pub fn rating_text(value: Option<RatingValue>) -> String {

@@ -3,7 +3,7 @@
 //! well-established ODT crate exists, and the format is plain XML.
 //! `mimetype` comes first and uncompressed, as ODF 1.2 §3.3 demands.
 
-use super::doc::{document, grid_table, meta, portfolio_table, Block};
+use super::doc::{document, grid_table, meta, Block};
 use super::{ExportData, ExportError};
 use app::domain::session::is_xml_char;
 use std::io::Write;
@@ -135,8 +135,7 @@ fn body(data: &ExportData) -> (String, String) {
                     &t.widths,
                 );
             }
-            Block::Portfolio { points } => {
-                let t = portfolio_table(&points);
+            Block::Portfolio { table: t, .. } => {
                 table(
                     &mut out,
                     &mut styles,

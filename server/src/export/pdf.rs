@@ -141,7 +141,7 @@ mod tests {
     fn a_session_with_cards_ideas_and_ratings_typesets() {
         use app::api::GroupView;
         use app::domain::board::{apply, Author, BoardState, Op, RatingSlot};
-        use app::domain::scoring::{Criterion, RatingValue};
+        use app::domain::evaluation::RatingValue;
         use app::domain::templates::{CANVAS, KI, SWOT};
         let anna = Author {
             id: "p1".into(),
@@ -165,10 +165,10 @@ mod tests {
         apply(&mut swot, &SWOT, &anna, &add("staerken", "s1", "Stark")).expect("add");
         let mut ki = BoardState::default();
         apply(&mut ki, &KI, &anna, &add("ideen", "i1", "Chatbot")).expect("add");
-        for c in Criterion::ALL {
+        for c in KI.criteria {
             let op = Op::Rate {
                 card_id: "i1".into(),
-                criterion: c,
+                criterion: c.into(),
                 value: Some(RatingSlot::Given(RatingValue::Score(4))),
             };
             apply(&mut ki, &KI, &anna, &op).expect("rate");

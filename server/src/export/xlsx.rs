@@ -3,7 +3,8 @@
 //! `write_string`, so a card like `=HYPERLINK(…)` stays text.
 
 use super::{ExportData, ExportError};
-use app::domain::scoring::{Criterion, RatingValue};
+use app::domain::evaluation::rounding::{round_half_away, MEAN_PLACES, SCORE_PLACES, SD_PLACES};
+use app::domain::evaluation::RatingValue;
 use app::domain::templates;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
@@ -19,9 +20,23 @@ fn header(sheet: &mut Worksheet, names: &[&str], widths: &[f64]) -> Result<(), X
     Ok(())
 }
 
-fn opt_number(sheet: &mut Worksheet, row: u32, col: u16, v: Option<f64>) -> Result<(), XlsxError> {
+/// A figure rounded by the engine's one rule to `places`, shown with
+/// exactly those places; nothing for none.
+fn opt_number(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    v: Option<f64>,
+    places: usize,
+) -> Result<(), XlsxError> {
     if let Some(v) = v.filter(|v| v.is_finite()) {
-        sheet.write_number(row, col, v)?;
+        let pattern = if places == 0 {
+            "0".to_owned()
+        } else {
+            format!("0.{}", "0".repeat(places))
+        };
+        let format = Format::new().set_num_format(pattern);
+        sheet.write_number_with_format(row, col, round_half_away(v, places), &format)?;
     }
     Ok(())
 }
@@ -42,13 +57,13 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
     for group in &data.groups {
         for idea in &group.ideas {
             for rater in &idea.ratings {
-                for c in Criterion::ALL {
-                    let Some(value) = rater.values[c.index()] else {
+                for (c, value) in group.criteria.iter().zip(&rater.values) {
+                    let Some(value) = *value else {
                         continue;
                     };
                     raw.write_string(row, 0, &group.name)?;
                     raw.write_string(row, 1, &idea.title)?;
-                    raw.write_string(row, 2, c.label_de())?;
+                    raw.write_string(row, 2, c.label)?;
                     raw.write_string(row, 3, &rater.label)?;
                     match value {
                         RatingValue::DontKnow => raw.write_string(row, 4, "weiß nicht")?,
@@ -68,32 +83,40 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
     header(
         agg,
         // The CSV's columns up to "Konsens": one vocabulary for both.
-        &super::csv::HEADER[..14],
+        &super::csv::HEADER[..16],
         &[
-            18.0, 6.0, 36.0, 8.0, 20.0, 8.0, 5.0, 10.0, 11.0, 8.0, 5.0, 5.0, 18.0, 10.0,
+            18.0, 6.0, 36.0, 8.0, 20.0, 8.0, 5.0, 10.0, 11.0, 8.0, 5.0, 5.0, 18.0, 10.0, 30.0, 40.0,
         ],
     )?;
     let mut row = 1u32;
     for group in &data.groups {
         for idea in &group.ideas {
-            for c in Criterion::ALL {
-                let a = idea.score.criterion(c);
+            for (c, a) in group.criteria.iter().zip(&idea.score.per_criterion) {
                 agg.write_string(row, 0, &group.name)?;
-                agg.write_number(row, 1, idea.rank as f64)?;
+                match idea.rank {
+                    Some(rank) => agg.write_number(row, 1, rank as f64)?,
+                    None => agg.write_string(row, 1, super::rank_text(None))?,
+                };
                 agg.write_string(row, 2, &idea.title)?;
-                opt_number(agg, row, 3, idea.score.score)?;
-                agg.write_string(row, 4, c.label_de())?;
+                opt_number(agg, row, 3, idea.score.score, SCORE_PLACES)?;
+                agg.write_string(row, 4, c.label)?;
                 agg.write_number(row, 5, data.settings.weights.get(c))?;
                 agg.write_number(row, 6, f64::from(a.n))?;
                 agg.write_number(row, 7, f64::from(a.dont_know))?;
-                opt_number(agg, row, 8, a.mean)?;
-                opt_number(agg, row, 9, a.median)?;
-                opt_number(agg, row, 10, a.min.map(f64::from))?;
-                opt_number(agg, row, 11, a.max.map(f64::from))?;
-                opt_number(agg, row, 12, a.std_dev)?;
+                opt_number(agg, row, 8, a.mean, MEAN_PLACES)?;
+                opt_number(agg, row, 9, a.median, MEAN_PLACES)?;
+                opt_number(agg, row, 10, a.min.map(f64::from), 0)?;
+                opt_number(agg, row, 11, a.max.map(f64::from), 0)?;
+                opt_number(agg, row, 12, a.std_dev, SD_PLACES)?;
                 if let Some(k) = a.consensus {
                     agg.write_string(row, 13, k.label_de())?;
                 }
+                agg.write_string(
+                    row,
+                    14,
+                    idea.placement.quadrant.map_or("–", |q| q.label_de()),
+                )?;
+                agg.write_string(row, 15, super::notes(idea).join("; "))?;
                 row += 1;
             }
         }
