@@ -15,8 +15,8 @@ pub mod texts;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
-use crate::i18n::I18nContextProvider;
-use components::header::Header;
+use crate::i18n::{I18nContextProvider, Locale};
+use components::header::{Footer, Header};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -24,8 +24,8 @@ use leptos_router::{
     path,
 };
 use pages::{
-    home::HomePage, join::JoinPage, moderation::ModerationPage, not_found::NotFound,
-    projector::ProjectorPage, workspace::WorkspacePage,
+    accessibility::AccessibilityPage, home::HomePage, join::JoinPage, moderation::ModerationPage,
+    not_found::NotFound, projector::ProjectorPage, workspace::WorkspacePage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -51,8 +51,15 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> AnyView {
     provide_meta_context();
+    // The chosen language is a cookie for the whole site (path "/", one
+    // year), so the server renders the next page, also after a reload or on
+    // another path, in that language (without a path the browser would keep
+    // it only under the path where it was chosen, e.g. /join).
+    let cookie = leptos_i18n::context::CookieOptions::<Locale>::default()
+        .path("/".to_owned())
+        .max_age(365 * 24 * 60 * 60 * 1000_i64);
     view! {
-        <I18nContextProvider>
+        <I18nContextProvider cookie_options=cookie>
             <Stylesheet id="leptos" href="/pkg/ikz_werkstatt.css" />
             <Title text="IKZ-Werkstatt" />
             <Router>
@@ -64,8 +71,10 @@ pub fn App() -> AnyView {
                         <Route path=path!("/projector") view=ProjectorPage />
                         <Route path=path!("/join/:code") view=JoinPage />
                         <Route path=path!("/s/:code") view=WorkspacePage />
+                        <Route path=path!("/barrierefreiheit") view=AccessibilityPage />
                     </Routes>
                 </main>
+                <Footer />
             </Router>
         </I18nContextProvider>
     }

@@ -2,25 +2,66 @@
 //! each with its cards, all live through [`LiveSync`].
 
 use super::editable::EditableText;
+use super::guide::MethodHelp;
 use super::ideas::{Evaluation, IdeaPanel};
 use super::steering::{DotControl, LockBanner};
 use crate::domain::board::{Card, Op, TextField};
-use crate::domain::templates::{Section, Template};
+use crate::domain::templates::{self, Section, Template};
 use crate::domain::text::{TextEdit, TextSeq};
 use crate::i18n::*;
 use crate::sync::LiveSync;
 use leptos::prelude::*;
 
-/// Adds a new card (with a fresh id) at the end of a section.
-fn add_card(sync: LiveSync, board: StoredValue<String>, section: &Section, text: String) {
+/// Adds a new card (with a fresh id) at the end of a section; returns its id.
+fn add_card(sync: LiveSync, board: StoredValue<String>, section: &Section, text: String) -> String {
+    let card_id = uuid::Uuid::now_v7().to_string();
     sync.submit(
         board.get_value(),
         Op::AddCard {
-            card_id: uuid::Uuid::now_v7().to_string(),
+            card_id: card_id.clone(),
             section: section.id.to_owned(),
             text,
         },
-    )
+    );
+    card_id
+}
+
+/// Moves keyboard focus to a card's text field once it is on screen (after
+/// adding or moving it), so typing goes on right there.
+fn focus_card(card_id: String) {
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        let field = document()
+            .query_selector(&format!("li.card[data-card=\"{card_id}\"] textarea"))
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
+        if let Some(field) = field {
+            let _ = field.focus();
+        }
+    });
+}
+
+/// The visible name of a section (never its internal id).
+fn section_label(id: &str) -> &str {
+    templates::ALL
+        .iter()
+        .flat_map(|t| t.sections)
+        .find(|s| s.id == id)
+        .map_or(id, |s| s.label)
+}
+
+/// The sections a card of `from` may move to: the other sections of the
+/// same kind (no ideas, the same link rules), e.g. SWOT field to SWOT field.
+fn move_targets(template: &'static Template, from: &'static Section) -> Vec<&'static Section> {
+    if from.ideas {
+        return Vec::new();
+    }
+    template
+        .sections
+        .iter()
+        .filter(|s| s.id != from.id && !s.ideas && s.links_to == from.links_to)
+        .collect()
 }
 
 #[component]
@@ -28,12 +69,20 @@ pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) 
     let sections = template
         .sections
         .iter()
-        .map(|section| view! { <SectionView sync board_id=board_id.clone() section /> })
+        .map(|section| view! { <SectionView sync board_id=board_id.clone() template section /> })
         .collect_view();
     let rated = template.sections.iter().any(|s| s.ideas);
     let board = StoredValue::new(board_id);
     let locked = Signal::derive(move || sync.settings.with(|s| s.is_locked(template.key)));
+    let empty = Signal::derive(move || {
+        sync.boards.with(|boards| {
+            boards
+                .get(&board.get_value())
+                .is_none_or(|b| b.card_count() == 0)
+        })
+    });
     view! {
+        <MethodHelp template empty />
         <LockBanner locked />
         // A disabled fieldset disables every control inside: a locked board
         // is read-only here, and the server refuses edits anyway.
@@ -48,7 +97,12 @@ pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) 
 }
 
 #[component]
-fn SectionView(sync: LiveSync, board_id: String, section: &'static Section) -> AnyView {
+fn SectionView(
+    sync: LiveSync,
+    board_id: String,
+    template: &'static Template,
+    section: &'static Section,
+) -> AnyView {
     let i18n = use_i18n();
     let board = StoredValue::new(board_id);
     let card_ids = Memo::new(move |_| {
@@ -64,7 +118,7 @@ fn SectionView(sync: LiveSync, board_id: String, section: &'static Section) -> A
                 .unwrap_or_default()
         })
     });
-    let add = move |_| add_card(sync, board, section, String::new());
+    let add = move |_| focus_card(add_card(sync, board, section, String::new()));
     let heading_id = format!("section-{}", section.id);
     let labelled_by = heading_id.clone();
     view! {
@@ -76,7 +130,7 @@ fn SectionView(sync: LiveSync, board_id: String, section: &'static Section) -> A
                     each=move || card_ids.get()
                     key=|id| id.clone()
                     children=move |card_id| {
-                        view! { <CardView sync board_id=board.get_value() card_id section /> }
+                        view! { <CardView sync board_id=board.get_value() card_id template section /> }
                     }
                 />
             </ul>
@@ -95,6 +149,7 @@ fn CardView(
     sync: LiveSync,
     board_id: String,
     card_id: String,
+    template: &'static Template,
     section: &'static Section,
 ) -> AnyView {
     let i18n = use_i18n();
@@ -168,12 +223,58 @@ fn CardView(
                     </button>
                 </p>
             </Show>
+            <CardMover sync board card_id=id template section />
             {(!section.links_to.is_empty())
                 .then(|| view! { <LinkPicker sync board card_id=id section /> })}
             <UsedBy sync board card_id=id />
             <DotControl sync board card_id=id />
             {section.ideas.then(|| view! { <IdeaPanel sync board card_id=id /> })}
         </li>
+    }
+    .into_any()
+}
+
+/// Moving a card to another section by keyboard (or pointer): choose the
+/// section, then "Verschieben"; focus follows the card.
+#[component]
+fn CardMover(
+    sync: LiveSync,
+    board: StoredValue<String>,
+    card_id: StoredValue<String>,
+    template: &'static Template,
+    section: &'static Section,
+) -> AnyView {
+    let i18n = use_i18n();
+    let targets = move_targets(template, section);
+    let Some(first) = targets.first().map(|s| s.id) else {
+        return ().into_any();
+    };
+    let choice = RwSignal::new(first.to_owned());
+    let select_id = format!("move-{}-{}", section.id, card_id.get_value());
+    let options = targets
+        .iter()
+        .map(|s| view! { <option value=s.id>{s.label}</option> })
+        .collect_view();
+    let move_card = move |_| {
+        let id = card_id.get_value();
+        sync.submit(
+            board.get_value(),
+            Op::MoveCard {
+                card_id: id.clone(),
+                section: choice.get_untracked(),
+                index: usize::MAX,
+            },
+        );
+        focus_card(id);
+    };
+    view! {
+        <div class="card-mover">
+            <label for=select_id.clone()>{t!(i18n, workspace.move_to)}</label>
+            <select id=select_id bind:value=choice>{options}</select>
+            <button type="button" class="secondary" on:click=move_card>
+                {t!(i18n, workspace.move_button)}
+            </button>
+        </div>
     }
     .into_any()
 }
@@ -201,9 +302,10 @@ fn LinkPicker(
                 .iter()
                 .flat_map(|s| b.cards(s).iter().map(move |c| (*s, c)))
                 .map(|(s, c)| {
+                    let field = section_label(s);
                     (
                         c.id.clone(),
-                        format!("{s}: {}", c.text),
+                        format!("{field}: {}", c.text),
                         linked.contains(&c.id),
                     )
                 })
@@ -283,7 +385,7 @@ fn Starters(sync: LiveSync, board: StoredValue<String>, section: &'static Sectio
         .starters
         .iter()
         .map(|text| {
-            let add = move |_| add_card(sync, board, section, (*text).to_owned());
+            let add = move |_| focus_card(add_card(sync, board, section, (*text).to_owned()));
             view! {
                 <button type="button" class="secondary starter" on:click=add>
                     {*text}

@@ -29,11 +29,8 @@ fn change(
 }
 
 #[component]
-pub fn LiveCockpit(code: String, token: String, groups: Vec<GroupView>) -> AnyView {
+pub fn LiveCockpit(sync: LiveSync, code: String, token: String, groups: Vec<GroupView>) -> AnyView {
     let i18n = use_i18n();
-    let sync = LiveSync::for_moderator(code.clone(), token.clone());
-    Effect::new(move |_| sync.start());
-    on_cleanup(move || sync.stop());
     // The projector gets its own read-only token, never the moderator's secret.
     let projector = RwSignal::new(None::<String>);
     let code = StoredValue::new(code);

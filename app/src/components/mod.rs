@@ -3,6 +3,7 @@ pub mod cockpit;
 pub mod editable;
 pub mod error_notice;
 pub mod exports;
+pub mod guide;
 pub mod header;
 pub mod ideas;
 pub mod projector;
