@@ -96,7 +96,8 @@ fn StageChooser(
         )
     };
     let current = Memo::new(move |_| sync.settings.with(|s| s.stage.clone()));
-    let button = move |label: String, stage: Stage| {
+    // Labels follow the language switch.
+    let button = move |label: Signal<String>, stage: Stage| {
         let target = stage.clone();
         view! {
             <button
@@ -105,7 +106,7 @@ fn StageChooser(
                 aria-pressed=move || (current.get() == target).to_string()
                 on:click=move |_| show(stage.clone())
             >
-                {label}
+                {move || label.get()}
             </button>
         }
     };
@@ -113,7 +114,9 @@ fn StageChooser(
         .iter()
         .map(|t| {
             button(
-                t_string!(i18n, cockpit.all_groups, method = t.title).to_string(),
+                Signal::derive(move || {
+                    t_string!(i18n, cockpit.all_groups, method = t.title).to_string()
+                }),
                 Stage::AllGroups {
                     template: t.key.to_owned(),
                 },
@@ -125,7 +128,7 @@ fn StageChooser(
         .flat_map(|g| {
             templates::ALL.iter().map(move |t| {
                 button(
-                    format!("{} · {}", g.name, t.title),
+                    Signal::stored(format!("{} · {}", g.name, t.title)),
                     Stage::Board {
                         group_id: g.id.clone(),
                         template: t.key.to_owned(),
@@ -138,9 +141,12 @@ fn StageChooser(
         <fieldset class="stage-chooser">
             <legend>{t!(i18n, cockpit.projector_shows)}</legend>
             <div class="button-row">
-                {button(t_string!(i18n, cockpit.stage_join).to_string(), Stage::Join)}
-                {button(t_string!(i18n, cockpit.stage_timer).to_string(), Stage::Timer)}
-                {button(t_string!(i18n, cockpit.stage_ranking).to_string(), Stage::JointRanking)}
+                {button(Signal::derive(move || t_string!(i18n, cockpit.stage_join).to_string()), Stage::Join)}
+                {button(Signal::derive(move || t_string!(i18n, cockpit.stage_timer).to_string()), Stage::Timer)}
+                {button(
+                    Signal::derive(move || t_string!(i18n, cockpit.stage_ranking).to_string()),
+                    Stage::JointRanking,
+                )}
             </div>
             <div class="button-row">{per_method}</div>
             <details>
@@ -372,7 +378,8 @@ pub fn ParticipantsPanel(
                     .map(|g| view! { <option value=g.id.clone() selected=g.id == p.group_id>{g.name.clone()}</option> })
                     .collect_view()
             });
-            let label = t_string!(i18n, cockpit.move_to, name = p.display_name.clone()).to_string();
+            let name = p.display_name.clone();
+            let label = move || t_string!(i18n, cockpit.move_to, name = name.clone()).to_string();
             let confirming = RwSignal::new(false);
             let remove = move |_| {
                 spawn_local(async move {
@@ -382,8 +389,10 @@ pub fn ParticipantsPanel(
                     }
                 });
             };
-            let remove_label = t_string!(i18n, cockpit.remove_participant, name = p.display_name.clone()).to_string();
-            let question = t_string!(i18n, cockpit.remove_confirm, name = p.display_name.clone()).to_string();
+            let name = p.display_name.clone();
+            let remove_label = move || t_string!(i18n, cockpit.remove_participant, name = name.clone()).to_string();
+            let name = p.display_name.clone();
+            let question = move || t_string!(i18n, cockpit.remove_confirm, name = name.clone()).to_string();
             let question_id = format!("remove-{}", p.id);
             view! {
                 <li>

@@ -33,7 +33,6 @@ fn format_label(locale: Locale, key: &str) -> String {
 pub fn GroupExports(code: String) -> AnyView {
     let i18n = use_i18n();
     let progress = RwSignal::new(Progress::Idle);
-    let scope = t_string!(i18n, exports.own_group_scope).to_string();
     let buttons = FORMATS
         .iter()
         .map(|key| {
@@ -41,7 +40,7 @@ pub fn GroupExports(code: String) -> AnyView {
                 url: format!("/api/sessions/{code}/export/{key}"),
                 token: None,
                 key,
-                scope: scope.clone(),
+                scope: Scope::OwnGroup,
             };
             view! { <DownloadButton job progress /> }
         })
@@ -62,7 +61,23 @@ struct Job {
     url: String,
     token: Option<String>,
     key: &'static str,
-    scope: String,
+    scope: Scope,
+}
+
+/// What a download covers; named in the language shown.
+#[derive(Clone, PartialEq)]
+enum Scope {
+    Session,
+    OwnGroup,
+    Group(String),
+}
+
+fn scope_label(locale: Locale, scope: &Scope) -> String {
+    match scope {
+        Scope::Session => td_string!(locale, exports.session_heading).to_string(),
+        Scope::OwnGroup => td_string!(locale, exports.own_group_scope).to_string(),
+        Scope::Group(name) => name.clone(),
+    }
 }
 
 /// Every download shows where it stands: being made, done (with the file
@@ -100,7 +115,7 @@ fn DownloadButton(job: Job, progress: RwSignal<Progress>) -> AnyView {
             i18n,
             exports.download_label,
             format = format_label(i18n.get_locale(), key),
-            scope = scope.clone()
+            scope = scope_label(i18n.get_locale(), &scope)
         )
         .to_string()
     };
@@ -130,7 +145,7 @@ fn DownloadStatus(progress: RwSignal<Progress>) -> AnyView {
         format!(
             "{} – {}",
             format_label(i18n.get_locale(), job.key),
-            job.scope
+            scope_label(i18n.get_locale(), &job.scope)
         )
     };
     view! {
@@ -182,9 +197,11 @@ pub fn ModeratorExports(token: String, groups: Vec<GroupView>) -> AnyView {
     let progress = RwSignal::new(Progress::Idle);
     let row = move |group: Option<GroupView>| {
         let scope = match &group {
-            Some(g) => g.name.clone(),
-            None => t_string!(i18n, exports.session_heading).to_string(),
+            Some(g) => Scope::Group(g.name.clone()),
+            None => Scope::Session,
         };
+        let shown = scope.clone();
+        let name = Signal::derive(move || scope_label(i18n.get_locale(), &shown));
         let query = group
             .map(|g| format!("?group={}", g.id))
             .unwrap_or_default();
@@ -201,8 +218,8 @@ pub fn ModeratorExports(token: String, groups: Vec<GroupView>) -> AnyView {
             })
             .collect_view();
         view! {
-            <div class="export-row" role="group" aria-label=scope.clone()>
-                <span class="export-scope">{scope.clone()}</span>
+            <div class="export-row" role="group" aria-label=move || name.get()>
+                <span class="export-scope">{move || name.get()}</span>
                 {buttons}
             </div>
         }
