@@ -13,7 +13,7 @@ export type { Browser, BrowserContext, Download, Locator, Page } from "@playwrig
  * (a Rust panic in wasm is one), fails the test.
  */
 const NETWORK_NOISE = [
-  /^Failed to load resource: the server responded with a status of (401|404|409|413|415|422|429|503)\b/,
+  /^Failed to load resource: the server responded with a status of (401|403|404|409|413|415|422|429|503)\b/,
   /^Failed to load resource: net::ERR_INTERNET_DISCONNECTED/,
   /^WebSocket connection to 'ws:\/\/[^']+' failed/,
 ];

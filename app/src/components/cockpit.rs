@@ -223,7 +223,11 @@ fn BoardRules(
         )
     });
     let dots = RwSignal::new(String::new());
-    Effect::new(move |_| dots.set(sync.settings.with(|s| s.dots_per_person).to_string()));
+    // Follows the setting only when the setting itself changes: another
+    // settings message (a lock, the timer) must not overwrite what the
+    // moderator is typing.
+    let current_dots = Memo::new(move |_| sync.settings.with(|s| s.dots_per_person));
+    Effect::new(move |_| dots.set(current_dots.get().to_string()));
     let save_dots = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         // Out of range or unreadable: sent as MAX_DOTS + 1, refused with a message.
