@@ -51,6 +51,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> AnyView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    keep_owner_for_spawned_effects();
     // The chosen language is a cookie for the whole site (path "/", one
     // year), so the server renders the next page, also after a reload or on
     // another path, in that language (without a path the browser would keep
@@ -79,6 +81,26 @@ pub fn App() -> AnyView {
         </I18nContextProvider>
     }
     .into_any()
+}
+
+/// Server side only: keeps this render's reactive owner (which owns the
+/// i18n locale signal) alive for a few executor ticks after the page is
+/// rendered. `leptos_i18n` writes its cookie from an isomorphic effect, a task
+/// the server runs after spawning it; when a short render finished first, the
+/// task read the disposed locale signal and panicked in the server log
+/// ("… already been disposed", leptos_i18n context.rs). The task below holds
+/// the owner until the tasks spawned before it had their turn.
+#[cfg(feature = "ssr")]
+fn keep_owner_for_spawned_effects() {
+    let Some(owner) = Owner::current() else {
+        return;
+    };
+    leptos::task::spawn(async move {
+        for _ in 0..32 {
+            leptos::task::tick().await;
+        }
+        drop(owner);
+    });
 }
 
 /// Entry point of the browser build.
