@@ -16,8 +16,8 @@ pub mod texts;
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
-use crate::i18n::I18nContextProvider;
-use components::header::Header;
+use crate::i18n::{I18nContextProvider, Locale};
+use components::header::{Footer, Header};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
@@ -25,8 +25,8 @@ use leptos_router::{
     path,
 };
 use pages::{
-    home::HomePage, join::JoinPage, moderation::ModerationPage, not_found::NotFound,
-    projector::ProjectorPage, workspace::WorkspacePage,
+    accessibility::AccessibilityPage, home::HomePage, join::JoinPage, moderation::ModerationPage,
+    not_found::NotFound, projector::ProjectorPage, workspace::WorkspacePage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -52,8 +52,17 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> AnyView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    keep_owner_for_spawned_effects();
+    // The chosen language is a cookie for the whole site (path "/", one
+    // year), so the server renders the next page, also after a reload or on
+    // another path, in that language (without a path the browser would keep
+    // it only under the path where it was chosen, e.g. /join).
+    let cookie = leptos_i18n::context::CookieOptions::<Locale>::default()
+        .path("/".to_owned())
+        .max_age(365 * 24 * 60 * 60 * 1000_i64);
     view! {
-        <I18nContextProvider>
+        <I18nContextProvider cookie_options=cookie>
             <Stylesheet id="leptos" href="/pkg/ikz_werkstatt.css" />
             <Title text="IKZ-Werkstatt" />
             <Router>
@@ -65,12 +74,34 @@ pub fn App() -> AnyView {
                         <Route path=path!("/projector") view=ProjectorPage />
                         <Route path=path!("/join/:code") view=JoinPage />
                         <Route path=path!("/s/:code") view=WorkspacePage />
+                        <Route path=path!("/barrierefreiheit") view=AccessibilityPage />
                     </Routes>
                 </main>
+                <Footer />
             </Router>
         </I18nContextProvider>
     }
     .into_any()
+}
+
+/// Server side only: keeps this render's reactive owner (which owns the
+/// i18n locale signal) alive for a few executor ticks after the page is
+/// rendered. `leptos_i18n` writes its cookie from an isomorphic effect, a task
+/// the server runs after spawning it; when a short render finished first, the
+/// task read the disposed locale signal and panicked in the server log
+/// ("… already been disposed", leptos_i18n context.rs). The task below holds
+/// the owner until the tasks spawned before it had their turn.
+#[cfg(feature = "ssr")]
+fn keep_owner_for_spawned_effects() {
+    let Some(owner) = Owner::current() else {
+        return;
+    };
+    leptos::task::spawn(async move {
+        for _ in 0..32 {
+            leptos::task::tick().await;
+        }
+        drop(owner);
+    });
 }
 
 /// Entry point of the browser build.

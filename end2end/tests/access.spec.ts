@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { addGroup, createSession, expectAccessible, hydrated, joinAs, open } from "./helpers";
 
 test("the moderator closes joining, removes a participant, a participant leaves, the session is deleted", async ({ page, browser }) => {

@@ -1,4 +1,4 @@
-import { test, expect, Download, Page } from "@playwright/test";
+import { test, expect, Download, Page } from "./fixtures";
 import { readFileSync } from "node:fs";
 import { addCard, addGroup, createSession, expectAccessible, joinAs, open } from "./helpers";
 
@@ -50,7 +50,7 @@ test("the moderator downloads every format, per session and per group, and impor
   await expectAccessible(page, "moderation page with the export panel");
 
   // The participant downloads their own group's results by plain links.
-  const md = await downloadFrom(anna.page, () => anna.page.getByRole("link", { name: "Markdown" }).click());
+  const md = await downloadFrom(anna.page, () => anna.page.getByRole("button", { name: "Markdown herunterladen: Ihre Gruppe" }).click());
   expect(md.suggestedFilename()).toBe("IKZ-Workshop-Digitalisierung_2026-11-25_Gruppe-Sued.md");
   expect(content((await md.path())!, "md")).toContain("Lange Wartezeiten im Bürgerbüro");
   await anna.context.close();

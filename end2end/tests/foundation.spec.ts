@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { addGroup, createSession, joinAs, open, hydrated } from "./helpers";
 
 test("moderator creates a session with two groups; participants join by code and stay in their group", async ({ page, browser }) => {

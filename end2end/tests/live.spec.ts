@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { addCard, addGroup, createSession, joinAs, section, hydrated } from "./helpers";
 
 test("two participants in one group see each other's new card in under a second", async ({ page, browser }) => {

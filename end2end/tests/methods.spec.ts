@@ -1,4 +1,4 @@
-import { test, expect, Page } from "@playwright/test";
+import { test, expect, Page } from "./fixtures";
 import { addCard, addGroup, createSession, expectAccessible, joinAs, open, picture, section, hydrated } from "./helpers";
 
 /** Opens the rating of an idea and answers each criterion (1–5, or 0 = "weiß nicht"). */

@@ -1,4 +1,4 @@
-import { test, expect, Page } from "@playwright/test";
+import { test, expect, Page } from "./fixtures";
 import { addCard, addGroup, createSession, expectAccessible, hydrated, joinAs, picture, section } from "./helpers";
 
 /** The timer's "mm:ss" on a page, in seconds. */

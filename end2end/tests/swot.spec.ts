@@ -1,4 +1,4 @@
-import { test, expect } from "@playwright/test";
+import { test, expect } from "./fixtures";
 import { addCard, addGroup, createSession, joinAs, section } from "./helpers";
 
 test("a TOWS strategy links the SWOT card it draws on, visible both ways and to the group", async ({ page, browser }) => {

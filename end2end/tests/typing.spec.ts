@@ -1,4 +1,4 @@
-import { test, expect, Browser, Locator, Page } from "@playwright/test";
+import { test, expect, Browser, Locator, Page } from "./fixtures";
 import { addCard, addGroup, createSession, expectAccessible, joinAs, section } from "./helpers";
 
 /** The first card's text field in the "problem" section. */

@@ -3,6 +3,7 @@
 
 use super::editable::EditableText;
 use super::evaluation::Evaluation;
+use super::guide::MethodHelp;
 use super::ideas::IdeaPanel;
 use super::steering::{DotControl, LockBanner};
 use crate::domain::board::{BoardState, Card, Op, TextField};
@@ -42,6 +43,35 @@ fn with_board<T>(
         })
 }
 
+/// Moves keyboard focus to a card's text field once it is on screen (after
+/// adding or moving it), so typing goes on right there.
+fn focus_card(card_id: String) {
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        let field = document()
+            .query_selector(&format!("li.card[data-card=\"{card_id}\"] textarea"))
+            .ok()
+            .flatten()
+            .and_then(|el| el.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
+        if let Some(field) = field {
+            let _ = field.focus();
+        }
+    });
+}
+
+/// The sections a card of `from` may move to: the other sections of the
+/// same kind (no ideas, the same link rules), e.g. SWOT field to SWOT field.
+fn move_targets(template: &'static Template, from: &'static Section) -> Vec<&'static Section> {
+    if from.ideas {
+        return Vec::new();
+    }
+    template
+        .sections
+        .iter()
+        .filter(|s| s.id != from.id && !s.ideas && s.links_to == from.links_to)
+        .collect()
+}
+
 #[component]
 pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) -> AnyView {
     let i18n = use_i18n();
@@ -71,7 +101,15 @@ pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) 
     let rated = template.sections.iter().any(|s| s.ideas);
     let board = StoredValue::new(board_id);
     let locked = Signal::derive(move || sync.settings.with(|s| s.is_locked(template.key)));
+    let empty = Signal::derive(move || {
+        sync.boards.with(|boards| {
+            boards
+                .get(&board.get_value())
+                .is_none_or(|b| b.card_count() == 0)
+        })
+    });
     view! {
+        <MethodHelp template empty />
         <LockBanner locked />
         // A disabled fieldset disables every control inside: a locked board
         // is read-only here, and the server refuses edits anyway.
@@ -110,9 +148,7 @@ fn SectionView(
                 .unwrap_or_default()
         })
     });
-    let add = move |_| {
-        add_card(sync, board, section, String::new());
-    };
+    let add = move |_| focus_card(add_card(sync, board, section, String::new()));
     // Cards shown in a closed second step stay, but no new ones go in.
     let open = Memo::new(move |_| sync.settings.with(|s| s.section_open(section)));
     let heading_id = format!("section-{}", section.id);
@@ -226,12 +262,61 @@ fn CardView(
                     </button>
                 </p>
             </Show>
+            <CardMover sync board card_id=id template section />
             {(!section.links_to.is_empty())
                 .then(|| view! { <LinkPicker sync board card_id=id template section /> })}
             <UsedBy sync board card_id=id template />
             <DotControl sync board card_id=id />
             {section.ideas.then(|| view! { <IdeaPanel sync board card_id=id criteria /> })}
         </li>
+    }
+    .into_any()
+}
+
+/// Moving a card to another section by keyboard (or pointer): choose the
+/// section, then "Verschieben"; focus follows the card.
+#[component]
+fn CardMover(
+    sync: LiveSync,
+    board: StoredValue<String>,
+    card_id: StoredValue<String>,
+    template: &'static Template,
+    section: &'static Section,
+) -> AnyView {
+    let i18n = use_i18n();
+    let targets = move_targets(template, section);
+    let Some(first) = targets.first().map(|s| s.id) else {
+        return ().into_any();
+    };
+    let choice = RwSignal::new(first.to_owned());
+    let select_id = format!("move-{}-{}", section.id, card_id.get_value());
+    let options = targets
+        .iter()
+        .map(|s| {
+            let s: &'static Section = s;
+            view! { <option value=s.id>{move || method_texts::section_label(i18n.get_locale(), template, s)}</option> }
+        })
+        .collect_view();
+    let move_card = move |_| {
+        let id = card_id.get_value();
+        sync.submit(
+            board.get_value(),
+            Op::MoveCard {
+                card_id: id.clone(),
+                section: choice.get_untracked(),
+                index: usize::MAX,
+            },
+        );
+        focus_card(id);
+    };
+    view! {
+        <div class="card-mover">
+            <label for=select_id.clone()>{t!(i18n, workspace.move_to)}</label>
+            <select id=select_id bind:value=choice>{options}</select>
+            <button type="button" class="secondary" on:click=move_card>
+                {t!(i18n, workspace.move_button)}
+            </button>
+        </div>
     }
     .into_any()
 }
@@ -356,11 +441,12 @@ fn Starters(
                     sync.submit(
                         board.get_value(),
                         Op::Choose {
-                            card_id,
+                            card_id: card_id.clone(),
                             choice: SketchChoice::Einsatzfeld(Some(field)),
                         },
                     );
                 }
+                focus_card(card_id);
             };
             view! {
                 <button type="button" class="secondary starter" on:click=add>

@@ -30,11 +30,8 @@ fn change(
 }
 
 #[component]
-pub fn LiveCockpit(code: String, token: String, groups: Vec<GroupView>) -> AnyView {
+pub fn LiveCockpit(sync: LiveSync, code: String, token: String, groups: Vec<GroupView>) -> AnyView {
     let i18n = use_i18n();
-    let sync = LiveSync::for_moderator(code.clone(), token.clone());
-    Effect::new(move |_| sync.start());
-    on_cleanup(move || sync.stop());
     // The projector gets its own read-only token, never the moderator's secret.
     let projector = RwSignal::new(None::<String>);
     let code = StoredValue::new(code);
@@ -100,7 +97,8 @@ fn StageChooser(
         )
     };
     let current = Memo::new(move |_| sync.settings.with(|s| s.stage.clone()));
-    let button = move |label: String, stage: Stage| {
+    // Labels follow the language switch.
+    let button = move |label: Signal<String>, stage: Stage| {
         let target = stage.clone();
         view! {
             <button
@@ -109,7 +107,7 @@ fn StageChooser(
                 aria-pressed=move || (current.get() == target).to_string()
                 on:click=move |_| show(stage.clone())
             >
-                {label}
+                {move || label.get()}
             </button>
         }
     };
@@ -117,12 +115,14 @@ fn StageChooser(
         .iter()
         .map(|t| {
             button(
-                t_string!(
-                    i18n,
-                    cockpit.all_groups,
-                    method = method_texts::title(i18n.get_locale(), t)
-                )
-                .to_string(),
+                Signal::derive(move || {
+                    t_string!(
+                        i18n,
+                        cockpit.all_groups,
+                        method = method_texts::title(i18n.get_locale(), t)
+                    )
+                    .to_string()
+                }),
                 Stage::AllGroups {
                     template: t.key.to_owned(),
                 },
@@ -134,7 +134,10 @@ fn StageChooser(
         .flat_map(|g| {
             templates::ALL.iter().map(move |t| {
                 button(
-                    format!("{} · {}", g.name, method_texts::title(i18n.get_locale(), t)),
+                    Signal::derive({
+                        let name = g.name.clone();
+                        move || format!("{} · {}", name, method_texts::title(i18n.get_locale(), t))
+                    }),
                     Stage::Board {
                         group_id: g.id.clone(),
                         template: t.key.to_owned(),
@@ -147,9 +150,12 @@ fn StageChooser(
         <fieldset class="stage-chooser">
             <legend>{t!(i18n, cockpit.projector_shows)}</legend>
             <div class="button-row">
-                {button(t_string!(i18n, cockpit.stage_join).to_string(), Stage::Join)}
-                {button(t_string!(i18n, cockpit.stage_timer).to_string(), Stage::Timer)}
-                {button(t_string!(i18n, cockpit.stage_ranking).to_string(), Stage::JointRanking)}
+                {button(Signal::derive(move || t_string!(i18n, cockpit.stage_join).to_string()), Stage::Join)}
+                {button(Signal::derive(move || t_string!(i18n, cockpit.stage_timer).to_string()), Stage::Timer)}
+                {button(
+                    Signal::derive(move || t_string!(i18n, cockpit.stage_ranking).to_string()),
+                    Stage::JointRanking,
+                )}
             </div>
             <div class="button-row">{per_method}</div>
             <details>
@@ -237,7 +243,11 @@ fn BoardRules(
         )
     };
     let dots = RwSignal::new(String::new());
-    Effect::new(move |_| dots.set(sync.settings.with(|s| s.dots_per_person).to_string()));
+    // Follows the setting only when the setting itself changes: another
+    // settings message (a lock, the timer) must not overwrite what the
+    // moderator is typing.
+    let current_dots = Memo::new(move |_| sync.settings.with(|s| s.dots_per_person));
+    Effect::new(move |_| dots.set(current_dots.get().to_string()));
     let save_dots = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         // Out of range or unreadable: sent as MAX_DOTS + 1, refused with a message.
@@ -406,7 +416,8 @@ pub fn ParticipantsPanel(
                     .map(|g| view! { <option value=g.id.clone() selected=g.id == p.group_id>{g.name.clone()}</option> })
                     .collect_view()
             });
-            let label = t_string!(i18n, cockpit.move_to, name = p.display_name.clone()).to_string();
+            let name = p.display_name.clone();
+            let label = move || t_string!(i18n, cockpit.move_to, name = name.clone()).to_string();
             let confirming = RwSignal::new(false);
             let remove = move |_| {
                 spawn_local(async move {
@@ -416,8 +427,10 @@ pub fn ParticipantsPanel(
                     }
                 });
             };
-            let remove_label = t_string!(i18n, cockpit.remove_participant, name = p.display_name.clone()).to_string();
-            let question = t_string!(i18n, cockpit.remove_confirm, name = p.display_name.clone()).to_string();
+            let name = p.display_name.clone();
+            let remove_label = move || t_string!(i18n, cockpit.remove_participant, name = name.clone()).to_string();
+            let name = p.display_name.clone();
+            let question = move || t_string!(i18n, cockpit.remove_confirm, name = name.clone()).to_string();
             let question_id = format!("remove-{}", p.id);
             view! {
                 <li>

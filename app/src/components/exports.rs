@@ -27,151 +27,227 @@ fn format_label(locale: Locale, key: &str) -> String {
     .to_string()
 }
 
-/// A participant's downloads of their own group's results.
+/// A participant's downloads of their own group's results (the session
+/// cookie goes along with the request).
 #[component]
 pub fn GroupExports(code: String) -> AnyView {
     let i18n = use_i18n();
-    let links = FORMATS
+    let progress = RwSignal::new(Progress::Idle);
+    let buttons = FORMATS
         .iter()
         .map(|key| {
-            let href = format!("/api/sessions/{code}/export/{key}");
-            view! {
-                <li>
-                    <a href=href download="" rel="external" data-format=*key>
-                        {move || format_label(i18n.get_locale(), key)}
-                    </a>
-                </li>
-            }
+            let job = Job {
+                url: format!("/api/sessions/{code}/export/{key}"),
+                token: None,
+                key,
+                scope: Scope::OwnGroup,
+            };
+            view! { <DownloadButton job progress /> }
         })
         .collect_view();
     view! {
         <section class="panel exports" aria-labelledby="exports-heading">
             <h2 id="exports-heading">{t!(i18n, exports.own_group)}</h2>
-            <ul class="export-links">{links}</ul>
+            <div class="export-row">{buttons}</div>
+            <DownloadStatus progress />
         </section>
     }
     .into_any()
 }
 
+/// One download: where from, with which secret, what it is.
+#[derive(Clone, PartialEq)]
+struct Job {
+    url: String,
+    token: Option<String>,
+    key: &'static str,
+    scope: Scope,
+}
+
+/// What a download covers; named in the language shown.
+#[derive(Clone, PartialEq)]
+enum Scope {
+    Session,
+    OwnGroup,
+    Group(String),
+}
+
+fn scope_label(locale: Locale, scope: &Scope) -> String {
+    match scope {
+        Scope::Session => td_string!(locale, exports.session_heading).to_string(),
+        Scope::OwnGroup => td_string!(locale, exports.own_group_scope).to_string(),
+        Scope::Group(name) => name.clone(),
+    }
+}
+
+/// Every download shows where it stands: being made, done (with the file
+/// name) or failed (with the reason and a button to try again).
 #[derive(Clone, PartialEq)]
 enum Progress {
     Idle,
-    Busy(String),
+    Busy(Job),
     Done(String),
-    Failed(ApiErrorBody),
+    Failed(Job, ApiErrorBody),
+}
+
+/// Starts `job` unless another download is running; its result lands in `progress`.
+fn run(job: Job, progress: RwSignal<Progress>) {
+    if matches!(progress.get_untracked(), Progress::Busy(_)) {
+        return;
+    }
+    progress.set(Progress::Busy(job.clone()));
+    spawn_local(async move {
+        // Writes to a signal whose panel is gone are no-ops.
+        match download(&job.url, job.token.as_deref()).await {
+            Ok(name) => progress.set(Progress::Done(name)),
+            Err(e) => progress.set(Progress::Failed(job, e)),
+        }
+    });
+}
+
+#[component]
+fn DownloadButton(job: Job, progress: RwSignal<Progress>) -> AnyView {
+    let i18n = use_i18n();
+    let key = job.key;
+    let scope = job.scope.clone();
+    let label = move || {
+        t_string!(
+            i18n,
+            exports.download_label,
+            format = format_label(i18n.get_locale(), key),
+            scope = scope_label(i18n.get_locale(), &scope)
+        )
+        .to_string()
+    };
+    let busy = move || matches!(progress.get(), Progress::Busy(_));
+    let job = StoredValue::new(job);
+    view! {
+        <button
+            type="button"
+            class="secondary"
+            data-format=key
+            aria-label=label
+            disabled=busy
+            on:click=move |_| run(job.get_value(), progress)
+        >
+            {move || format_label(i18n.get_locale(), key)}
+        </button>
+    }
+    .into_any()
+}
+
+/// The state of the last download, announced politely; a failure is an
+/// alert with a retry button.
+#[component]
+fn DownloadStatus(progress: RwSignal<Progress>) -> AnyView {
+    let i18n = use_i18n();
+    let what = move |job: &Job| {
+        format!(
+            "{} – {}",
+            format_label(i18n.get_locale(), job.key),
+            scope_label(i18n.get_locale(), &job.scope)
+        )
+    };
+    view! {
+        <div aria-live="polite" class="export-status" data-testid="export-status">
+            {move || match progress.get() {
+                Progress::Busy(job) => {
+                    view! {
+                        <progress aria-label=t_string!(i18n, exports.preparing).to_string()></progress>
+                        " "
+                        {t!(i18n, exports.preparing)}
+                        " "
+                        {what(&job)}
+                    }
+                        .into_any()
+                }
+                Progress::Done(name) => {
+                    view! { <span>{t!(i18n, exports.done, name = name.clone())}</span> }.into_any()
+                }
+                _ => ().into_any(),
+            }}
+        </div>
+        {move || match progress.get() {
+            Progress::Failed(job, error) => {
+                let again = job.clone();
+                let reason = crate::texts::error_message(i18n.get_locale(), &error);
+                view! {
+                    <div class="export-failed" role="alert" data-testid="export-failed">
+                        <p class="error">
+                            {t_string!(i18n, exports.failed, what = what(&job), reason = reason).to_string()}
+                        </p>
+                        <button type="button" on:click=move |_| {
+                            progress.set(Progress::Idle);
+                            run(again.clone(), progress);
+                        }>{t!(i18n, exports.retry)}</button>
+                    </div>
+                }
+                    .into_any()
+            }
+            _ => ().into_any(),
+        }}
+    }
+    .into_any()
 }
 
 /// The moderator's downloads: the whole session and each group.
 #[component]
 pub fn ModeratorExports(token: String, groups: Vec<GroupView>) -> AnyView {
     let i18n = use_i18n();
-    let token = StoredValue::new(token);
     let progress = RwSignal::new(Progress::Idle);
-    let busy = move || matches!(progress.get(), Progress::Busy(_));
-    let start = move |key: &'static str, group: Option<String>, scope: String| {
-        if busy() {
-            return;
-        }
-        progress.set(Progress::Busy(format!(
-            "{} – {scope}",
-            format_label(i18n.get_locale(), key)
-        )));
-        spawn_local(async move {
-            let query = group.map(|g| format!("?group={g}")).unwrap_or_default();
-            let url = format!("/api/moderation/export/{key}{query}");
-            match download(&url, &token.get_value()).await {
-                Ok(name) => progress.set(Progress::Done(name)),
-                Err(e) => progress.set(Progress::Failed(e)),
-            }
-        });
-    };
     let row = move |group: Option<GroupView>| {
         let scope = match &group {
-            Some(g) => g.name.clone(),
-            None => t_string!(i18n, exports.session_heading).to_string(),
+            Some(g) => Scope::Group(g.name.clone()),
+            None => Scope::Session,
         };
-        let id = group.map(|g| g.id);
+        let shown = scope.clone();
+        let name = Signal::derive(move || scope_label(i18n.get_locale(), &shown));
+        let query = group
+            .map(|g| format!("?group={}", g.id))
+            .unwrap_or_default();
         let buttons = FORMATS
             .iter()
             .map(|key| {
-                let scope = scope.clone();
-                let id = id.clone();
-                let label = {
-                    let scope = scope.clone();
-                    move || {
-                        t_string!(
-                            i18n,
-                            exports.download_label,
-                            format = format_label(i18n.get_locale(), key),
-                            scope = scope.clone()
-                        )
-                        .to_string()
-                    }
+                let job = Job {
+                    url: format!("/api/moderation/export/{key}{query}"),
+                    token: Some(token.clone()),
+                    key,
+                    scope: scope.clone(),
                 };
-                view! {
-                    <button
-                        type="button"
-                        class="secondary"
-                        data-format=*key
-                        aria-label=label
-                        disabled=busy
-                        on:click=move |_| start(key, id.clone(), scope.clone())
-                    >
-                        {move || format_label(i18n.get_locale(), key)}
-                    </button>
-                }
+                view! { <DownloadButton job progress /> }
             })
             .collect_view();
         view! {
-            <div class="export-row" role="group" aria-label=scope.clone()>
-                <span class="export-scope">{scope.clone()}</span>
+            <div class="export-row" role="group" aria-label=move || name.get()>
+                <span class="export-scope">{move || name.get()}</span>
                 {buttons}
             </div>
         }
     };
+    let session_row = row(None);
     let group_rows = groups.into_iter().map(|g| row(Some(g))).collect_view();
     view! {
         <section class="panel exports" aria-labelledby="exports-heading">
             <h2 id="exports-heading">{t!(i18n, exports.heading)}</h2>
-            {row(None)}
+            {session_row}
             {group_rows}
-            <div aria-live="polite" class="export-status" data-testid="export-status">
-                {move || match progress.get() {
-                    Progress::Busy(what) => {
-                        view! {
-                            <progress aria-label=t_string!(i18n, exports.preparing).to_string()></progress>
-                            " "
-                            {t!(i18n, exports.preparing)}
-                            " "
-                            {what}
-                        }
-                            .into_any()
-                    }
-                    Progress::Done(name) => {
-                        view! { <span>{t!(i18n, exports.done, name = name.clone())}</span> }.into_any()
-                    }
-                    _ => ().into_any(),
-                }}
-            </div>
-            <ErrorNotice error=Signal::derive(move || match progress.get() {
-                Progress::Failed(e) => Some(e),
-                _ => None,
-            }) />
+            <DownloadStatus progress />
         </section>
     }
     .into_any()
 }
 
-/// Fetches `url` with the moderator secret and saves the answer as a file;
-/// returns the file name the server gave.
-async fn download(url: &str, token: &str) -> Result<String, ApiErrorBody> {
+/// Fetches `url` (with the moderator secret, if any; a participant's cookie
+/// goes along anyway) and saves the answer as a file; returns the file name
+/// the server gave.
+async fn download(url: &str, token: Option<&str>) -> Result<String, ApiErrorBody> {
     use gloo_net::http::Request;
     let network = || ApiErrorBody::new(ErrorCode::Network);
-    let response = Request::get(url)
-        .header("Authorization", &format!("Bearer {token}"))
-        .send()
-        .await
-        .map_err(|_| network())?;
+    let mut request = Request::get(url);
+    if let Some(token) = token {
+        request = request.header("Authorization", &format!("Bearer {token}"));
+    }
+    let response = request.send().await.map_err(|_| network())?;
     if !response.ok() {
         return Err(response
             .json::<ApiErrorBody>()
@@ -208,7 +284,14 @@ fn save(bytes: &[u8], content_type: &str, name: &str) -> Option<()> {
     a.set_href(&url);
     a.set_download(name);
     a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
+    // Revoked only later: revoking at once can cancel a download the
+    // browser has not started reading yet (a file that never arrives).
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(60),
+    );
     Some(())
 }
 

@@ -35,3 +35,15 @@ pub fn Header() -> AnyView {
     }
     .into_any()
 }
+
+/// Bottom of every page: the accessibility statement.
+#[component]
+pub fn Footer() -> AnyView {
+    let i18n = use_i18n();
+    view! {
+        <footer class="site-footer">
+            <a href="/barrierefreiheit" data-testid="accessibility-link">{t!(i18n, footer.accessibility)}</a>
+        </footer>
+    }
+    .into_any()
+}

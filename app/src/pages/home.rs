@@ -111,7 +111,7 @@ pub fn CreateSession(
     view! {
         <section class="panel" aria-labelledby="create-heading">
             <h2 id="create-heading">
-                {if duplicate {
+                {move || if duplicate {
                     t_string!(i18n, home.duplicate_heading).to_string()
                 } else {
                     t_string!(i18n, home.create_heading).to_string()

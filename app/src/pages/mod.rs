@@ -1,3 +1,4 @@
+pub mod accessibility;
 pub mod home;
 pub mod join;
 pub mod moderation;

@@ -1,4 +1,6 @@
-use crate::api::{ApiErrorBody, ErrorCode, GroupRequest, GroupView, ModeratorSession};
+use crate::api::{
+    ApiErrorBody, ErrorCode, GroupRequest, GroupView, ModeratorSession, ParticipantView,
+};
 use crate::client;
 use crate::components::cockpit::{LiveCockpit, MethodChecks, ParticipantsPanel};
 use crate::components::error_notice::ErrorNotice;
@@ -9,6 +11,7 @@ use crate::domain::settings::{SessionSettings, SettingsChange};
 use crate::domain::templates;
 use crate::i18n::*;
 use crate::pages::home::CreateSession;
+use crate::sync::LiveSync;
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
 /// The moderator's page for one session; the secret comes from the URL fragment.
@@ -54,6 +57,12 @@ fn ModeratorCockpit(session: ModeratorSession, token: String, reload: Callback<(
     let groups = public.groups.clone();
     let secret_link = format!("{}/moderation#{token}", client::origin());
     let joining_closed = session.settings.joining_closed;
+    // One live channel for every live list on this page: the cockpit, the
+    // participants and the groups' member counts.
+    let sync = LiveSync::for_moderator(public.join_code.clone(), token.clone());
+    Effect::new(move |_| sync.start());
+    on_cleanup(move || sync.stop());
+    let members = live_participants(sync, token.clone(), participants);
     view! {
         <section class="panel session-facts" aria-labelledby="facts-heading">
             <h2 id="facts-heading">{public.title.clone()}</h2>
@@ -74,23 +83,91 @@ fn ModeratorCockpit(session: ModeratorSession, token: String, reload: Callback<(
                 </p>
             </details>
         </section>
-        <GroupsEditor groups token=token.clone() reload />
+        <GroupsEditor groups members=members.list.into() token=token.clone() reload />
         <SettingsPanel settings=session.settings rated=session.rated token=token.clone() />
         <ModeratorExports token=token.clone() groups=public.groups.clone() />
         <section class="panel" aria-labelledby="participants-heading">
             <h2 id="participants-heading">{t!(i18n, moderation.participants)}</h2>
-            {if participants.is_empty() {
-                view! { <p class="hint">{t!(i18n, moderation.no_participants)}</p> }.into_any()
-            } else {
-                view! { <ParticipantsPanel participants groups=public.groups.clone() token=token.clone() reload /> }
-                    .into_any()
-            }}
+            <div data-testid="participants">
+                {
+                    let groups = public.groups.clone();
+                    let token = token.clone();
+                    move || {
+                        let participants = members.list.get();
+                        if participants.is_empty() {
+                            view! { <p class="hint">{t!(i18n, moderation.no_participants)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ParticipantsPanel
+                                    participants
+                                    groups=groups.clone()
+                                    token=token.clone()
+                                    reload=members.refetch
+                                />
+                            }
+                                .into_any()
+                        }
+                    }
+                }
+            </div>
         </section>
-        <LiveCockpit code=public.join_code.clone() token=token.clone() groups=public.groups.clone() />
+        <LiveCockpit sync code=public.join_code.clone() token=token.clone() groups=public.groups.clone() />
         <CreateSession template=token.clone() title=public.title.clone() place=public.place.clone() />
         <AccessPanel token=token.clone() title=public.title.clone() joining_closed />
     }
     .into_any()
+}
+
+/// The session's participants, kept live: fetched again whenever the
+/// moderator's channel reports that someone came, left or changed group, and
+/// after the moderator moved or removed someone.
+#[derive(Clone, Copy)]
+struct LiveParticipants {
+    list: RwSignal<Vec<ParticipantView>>,
+    refetch: Callback<()>,
+}
+
+fn live_participants(
+    sync: LiveSync,
+    token: String,
+    initial: Vec<ParticipantView>,
+) -> LiveParticipants {
+    let list = RwSignal::new(initial);
+    let token = StoredValue::new(token);
+    let asked = RwSignal::new(0u32);
+    let refetch = Callback::new(move |()| asked.update(|n| *n = n.wrapping_add(1)));
+    // Who is online in which group: a join, a leave, a removal and a move
+    // all change it.
+    let roster = Memo::new(move |_| {
+        let mut who = sync.online.with(|online| {
+            online
+                .iter()
+                .map(|p| (p.participant_id.clone(), p.group_id.clone()))
+                .collect::<Vec<_>>()
+        });
+        who.sort();
+        who.dedup();
+        who
+    });
+    Effect::new(move |first: Option<()>| {
+        // Read, not just tracked: a memo nobody reads is never computed, so
+        // it would never notice a change of its own sources.
+        roster.with(|_| ());
+        asked.track();
+        if first.is_none() {
+            return;
+        }
+        let Some(token) = token.try_get_value() else {
+            return;
+        };
+        spawn_local(async move {
+            if let Ok(session) = client::moderator_session(&token).await {
+                // A write to a disposed signal is a no-op, never a panic.
+                list.set(session.participants);
+            }
+        });
+    });
+    LiveParticipants { list, refetch }
 }
 
 /// Joining open or closed, a new moderator link, deleting the session.
@@ -195,12 +272,17 @@ fn AccessPanel(token: String, title: String, joining_closed: bool) -> AnyView {
 }
 
 #[component]
-fn GroupsEditor(groups: Vec<GroupView>, token: String, reload: Callback<()>) -> AnyView {
+fn GroupsEditor(
+    groups: Vec<GroupView>,
+    members: Signal<Vec<ParticipantView>>,
+    token: String,
+    reload: Callback<()>,
+) -> AnyView {
     let i18n = use_i18n();
     let next_colour = GROUP_COLOURS[groups.len() % GROUP_COLOURS.len()];
     let rows = groups
         .into_iter()
-        .map(|g| view! { <GroupRow group=g token=token.clone() reload /> })
+        .map(|g| view! { <GroupRow group=g members token=token.clone() reload /> })
         .collect_view();
     let empty = rows.is_empty();
     view! {
@@ -252,7 +334,12 @@ fn AddGroupForm(token: String, next_colour: &'static str, reload: Callback<()>) 
 }
 
 #[component]
-fn GroupRow(group: GroupView, token: String, reload: Callback<()>) -> AnyView {
+fn GroupRow(
+    group: GroupView,
+    members: Signal<Vec<ParticipantView>>,
+    token: String,
+    reload: Callback<()>,
+) -> AnyView {
     let i18n = use_i18n();
     let editing = RwSignal::new(false);
     let name = RwSignal::new(group.name.clone());
@@ -283,6 +370,13 @@ fn GroupRow(group: GroupView, token: String, reload: Callback<()>) -> AnyView {
         });
     };
     let label = group.name.clone();
+    let member_count = move || {
+        members.with(|ps| {
+            ps.iter()
+                .filter(|p| id.with_value(|id| &p.group_id == id))
+                .count()
+        })
+    };
     view! {
         <li class="group-row" style=format!("--group-colour: {}", group.colour)>
             <Show
@@ -292,7 +386,7 @@ fn GroupRow(group: GroupView, token: String, reload: Callback<()>) -> AnyView {
                         <span class="swatch" aria-hidden="true"></span>
                         <span class="group-name">{label.clone()}</span>
                         <span class="hint">
-                            {t!(i18n, moderation.members)} ": " {group.member_count}
+                            {t!(i18n, moderation.members)} ": " {member_count}
                         </span>
                         <button type="button" on:click=move |_| editing.set(true)>
                             {t!(i18n, moderation.rename)}

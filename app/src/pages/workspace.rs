@@ -3,6 +3,7 @@ use crate::client;
 use crate::components::board::BoardView;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::exports::GroupExports;
+use crate::components::guide::RemoteEdits;
 use crate::components::steering::TimerDisplay;
 use crate::components::sync_badge::{Presence, SyncBadge};
 use crate::domain::board::{board_id, Author, OpError};
@@ -75,6 +76,20 @@ fn GroupWorkspace(me: Me) -> AnyView {
     });
     on_cleanup(move || sync.stop());
     let selected = RwSignal::new(templates::CANVAS.key);
+    // A method the moderator switched off falls back to the first one used.
+    let shown = Memo::new(move |_| {
+        let key = sync.settings.with(|s| {
+            if s.uses(selected.get()) {
+                selected.get()
+            } else {
+                s.methods
+                    .first()
+                    .and_then(|m| templates::find(m))
+                    .map_or(templates::CANVAS.key, |t| t.key)
+            }
+        });
+        templates::find(key).unwrap_or(&templates::CANVAS)
+    });
     let group_id = StoredValue::new(me.group.id.clone());
     let name = me.participant.display_name.clone();
     let kommune = me.participant.kommune.clone();
@@ -93,6 +108,7 @@ fn GroupWorkspace(me: Me) -> AnyView {
             </p>
             <Presence sync />
             <RefusalNotice sync />
+            <RemoteEdits sync />
             <nav class="board-tabs" aria-label=move || t_string!(i18n, workspace.boards).to_string()>
                 {move || templates::ALL
                     .iter()
@@ -112,11 +128,10 @@ fn GroupWorkspace(me: Me) -> AnyView {
                     .collect_view()}
             </nav>
             {move || {
-                // A method the moderator switched off falls back to the first one used.
-                let key = sync.settings.with(|s| {
-                    if s.uses(selected.get()) { selected.get() } else { s.methods.first().map_or("canvas", |m| templates::find(m).map_or("canvas", |t| t.key)) }
-                });
-                let template: &'static Template = templates::find(key).unwrap_or(&templates::CANVAS);
+                // Rebuilt only when the shown method changes (not on every
+                // settings message: a timer start must not replace the board
+                // someone is typing on).
+                let template: &'static Template = shown.get();
                 view! {
                     <BoardView sync board_id=board_id(&group_id.get_value(), template.key) template />
                 }

@@ -53,6 +53,14 @@ pub struct LiveSync {
     live: RwSignal<bool>,
     attempts: RwSignal<u32>,
     resend_scheduled: StoredValue<bool>,
+    /// Names of the others whose edits arrived since the screen reader was
+    /// last told (the announcer empties it; see `RemoteEdits`).
+    pub remote_editors: RwSignal<Vec<String>>,
+    /// Set by [`LiveSync::stop`]: nothing reconnects or listens afterwards.
+    stopped: StoredValue<bool>,
+    /// The board of the op the server refused last (to clear a lock notice
+    /// once that board is unlocked).
+    refused_board: StoredValue<Option<String>>,
     /// This tab's ids for typed characters (a random site per tab).
     pub clock: StoredValue<Clock>,
     /// The text op keystrokes still join: not sent yet.
@@ -93,6 +101,9 @@ impl LiveSync {
             live: RwSignal::new(false),
             attempts: RwSignal::new(0),
             resend_scheduled: StoredValue::new(false),
+            stopped: StoredValue::new(false),
+            remote_editors: RwSignal::new(Vec::new()),
+            refused_board: StoredValue::new(None),
             clock: StoredValue::new(Clock::new(new_site())),
             batch: StoredValue::new(None),
         }
@@ -113,11 +124,24 @@ impl LiveSync {
 
     /// Server time now (ms), by this browser's clock corrected by the offset.
     pub fn server_now(&self) -> i64 {
-        js_sys::Date::now() as i64 + self.clock_offset.get_untracked()
+        js_sys::Date::now() as i64 + self.clock_offset.try_get_untracked().unwrap_or(0)
+    }
+
+    /// Whether the screen that owned this handle is gone (its reactive
+    /// values are disposed). Every callback that outlives a render (socket
+    /// events, timers, network listeners) checks this first and does
+    /// nothing then: reading a disposed value panics, and a panic stops the
+    /// wasm app in that tab. All values share one owner, so one check covers
+    /// them all.
+    pub fn is_gone(&self) -> bool {
+        self.replica.is_disposed() || self.stopped.try_get_value().unwrap_or(true)
     }
 
     /// Browser only: restore from localStorage, listen to online/offline, connect.
     pub fn start(self) {
+        if self.is_gone() {
+            return;
+        }
         let key = self.key();
         if let Ok(saved) = BrowserStorage::get::<Replica>(&key) {
             self.replica.set_value(saved);
@@ -249,6 +273,9 @@ impl LiveSync {
 
     /// The batch's time is up: send it (offline it stays open).
     fn batch_due(self, id: &str) {
+        if self.is_gone() {
+            return;
+        }
         if self.batch.with_value(|b| b.as_deref() == Some(id)) && self.live.get_untracked() {
             self.close_batch();
         }
@@ -311,6 +338,9 @@ impl LiveSync {
 
     /// Opens the WebSocket (closing an old one) and wires its events.
     pub fn connect(self) {
+        if self.is_gone() {
+            return;
+        }
         self.close();
         if !browser_online() {
             self.refresh();
@@ -323,6 +353,9 @@ impl LiveSync {
         };
         let this = self;
         let on_open = Closure::<dyn FnMut()>::new(move || {
+            if this.is_gone() {
+                return;
+            }
             let (last_seq, epoch) = this.replica.with_value(|r| (r.last_seq, r.epoch));
             this.send(&ClientMsg::Hello {
                 moderator: this.moderator.get_value(),
@@ -331,6 +364,9 @@ impl LiveSync {
             });
         });
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if this.is_gone() {
+                return;
+            }
             if let Some(text) = event.data().as_string() {
                 if let Ok(msg) = serde_json::from_str::<ServerMsg>(&text) {
                     this.handle(msg);
@@ -338,6 +374,9 @@ impl LiveSync {
             }
         });
         let on_close = Closure::<dyn FnMut()>::new(move || {
+            if this.is_gone() {
+                return;
+            }
             this.live.set(false);
             this.refresh();
             this.schedule_reconnect();
@@ -355,12 +394,17 @@ impl LiveSync {
     /// Leaves the live channel (when the workspace is closed).
     pub fn stop(&self) {
         self.close();
+        self.stopped.set_value(true);
     }
 
+    /// Closes the socket; its handlers are detached first, so nothing of
+    /// it reaches this handle afterwards.
     fn close(&self) {
         self.live.set(false);
         self.socket.update_value(|socket| {
             if let Some(old) = socket.take() {
+                old.set_onopen(None);
+                old.set_onmessage(None);
                 old.set_onclose(None);
                 let _ = old.close();
             }
@@ -368,6 +412,9 @@ impl LiveSync {
     }
 
     fn schedule_reconnect(self) {
+        if self.is_gone() {
+            return;
+        }
         let attempt = self.attempts.get_untracked();
         self.attempts.set(attempt.saturating_add(1));
         // 0.5 s, 1 s, 2 s … up to 10 s.
@@ -389,6 +436,7 @@ impl LiveSync {
                 if now_ms > 0 {
                     self.clock_offset.set(now_ms - js_sys::Date::now() as i64);
                 }
+                self.clear_lock_refusal(&settings);
                 self.replica.update_value(|r| r.settings = settings);
             }
             ServerMsg::Moved => {
@@ -403,7 +451,17 @@ impl LiveSync {
                 self.activity.set(last);
                 return;
             }
-            ServerMsg::Op(op) => self.replica.update_value(|r| r.receive(&op)),
+            ServerMsg::Op(op) => {
+                let mine = op.author.id == self.me.with_value(|me| me.id.clone());
+                if !mine && !op.author.name.is_empty() {
+                    self.remote_editors.update(|names| {
+                        if !names.contains(&op.author.name) {
+                            names.push(op.author.name.clone());
+                        }
+                    });
+                }
+                self.replica.update_value(|r| r.receive(&op));
+            }
             ServerMsg::Skip { seq } => {
                 self.replica.update_value(|r| r.skip(seq));
                 return;
@@ -426,6 +484,13 @@ impl LiveSync {
                     // resend the outbox shortly.
                     self.resend_later();
                 } else {
+                    let board = self.replica.with_value(|r| {
+                        r.outbox
+                            .iter()
+                            .find(|o| o.op_id == op_id)
+                            .map(|o| o.board.clone())
+                    });
+                    self.refused_board.set_value(board);
                     self.replica.update_value(|r| r.refused(&op_id));
                 }
                 self.refusal.set(Some(refusal));
@@ -443,6 +508,28 @@ impl LiveSync {
         self.refresh();
     }
 
+    /// A "die Tafel ist gesperrt" notice ends when that board is unlocked.
+    fn clear_lock_refusal(&self, settings: &SessionSettings) {
+        let locked_refusal = self.refusal.with_untracked(|r| {
+            matches!(
+                r,
+                Some(Refusal::Invalid {
+                    error: crate::domain::board::OpError::Locked
+                })
+            )
+        });
+        if !locked_refusal {
+            return;
+        }
+        let still_locked = self.refused_board.with_value(|board| match board {
+            Some(board) => split_board_id(board).is_some_and(|(_, t)| settings.is_locked(t)),
+            None => !settings.locked.is_empty(),
+        });
+        if !still_locked {
+            self.refusal.set(None);
+        }
+    }
+
     /// One delayed resend of the outbox, however many refusals asked for it.
     fn resend_later(self) {
         if self.resend_scheduled.get_value() {
@@ -451,6 +538,9 @@ impl LiveSync {
         self.resend_scheduled.set_value(true);
         set_timeout(
             move || {
+                if self.is_gone() {
+                    return;
+                }
                 self.resend_scheduled.set_value(false);
                 if self.live.get_untracked() {
                     self.send_outbox();
@@ -465,10 +555,16 @@ impl LiveSync {
             return;
         };
         let on_offline = Closure::<dyn FnMut()>::new(move || {
+            if self.is_gone() {
+                return;
+            }
             self.close();
             self.refresh();
         });
         let on_online = Closure::<dyn FnMut()>::new(move || {
+            if self.is_gone() {
+                return;
+            }
             self.attempts.set(0);
             self.connect();
         });
