@@ -82,7 +82,7 @@ end_to_end() {
     kill -0 "$e2e_server" 2>/dev/null || break
     sleep 0.2
   done
-  (cd end2end && IKZ_E2E_BASE_URL="http://127.0.0.1:$port" npx playwright test) || status=$?
+  (cd end2end && IKZ_E2E_BASE_URL="http://127.0.0.1:$port" IKZ_E2E_SERVER_LOG="$data/server.log" npx playwright test) || status=$?
   kill "$e2e_server" 2>/dev/null || true
   wait "$e2e_server" 2>/dev/null || true
   if [ "$status" -ne 0 ]; then echo "server log (last 50 lines):"; tail -50 "$data/server.log"; fi
