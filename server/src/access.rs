@@ -2,11 +2,16 @@
 //! proxies from `X-Forwarded-For`) and the per-address rate limits that keep
 //! join codes from being guessed and sessions from being mass-produced.
 
+use governor::clock::DefaultClock;
+use governor::middleware::StateInformationMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// Every request addressed by a join code costs one cell; the bucket holds
 /// this many and refills at this rate per minute. A room of 60 behind one NAT
@@ -30,9 +35,23 @@ fn nz(n: u32) -> NonZeroU32 {
     NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN)
 }
 
+/// Failed look-ups one address may make per minute (and at once).
+pub const CODE_MISSES_PER_MINUTE: u32 = CODE_REQUESTS_PER_MINUTE / CODE_MISS_COST;
+
 /// The server's rate limiters, keyed by client address.
 pub struct Limits {
     code: DefaultKeyedRateLimiter<IpAddr>,
+    /// Failed look-ups: 30 a minute. An address whose failures are used up
+    /// is refused outright until the next one is due (`blocked`), whatever
+    /// its request budget says: otherwise every refilled request cell (one
+    /// per 100 ms) would buy one more guess.
+    misses: RateLimiter<
+        IpAddr,
+        DefaultKeyedStateStore<IpAddr>,
+        DefaultClock,
+        StateInformationMiddleware,
+    >,
+    blocked: Mutex<HashMap<IpAddr, Instant>>,
     sessions: DefaultKeyedRateLimiter<IpAddr>,
     joins: DefaultKeyedRateLimiter<(IpAddr, String)>,
 }
@@ -41,6 +60,9 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             code: RateLimiter::keyed(Quota::per_minute(nz(CODE_REQUESTS_PER_MINUTE))),
+            misses: RateLimiter::keyed(Quota::per_minute(nz(CODE_MISSES_PER_MINUTE)))
+                .with_middleware::<StateInformationMiddleware>(),
+            blocked: Mutex::new(HashMap::new()),
             sessions: RateLimiter::keyed(
                 Quota::with_period(SESSION_PERIOD)
                     .unwrap_or(Quota::per_hour(nz(10)))
@@ -56,15 +78,38 @@ impl Default for Limits {
 impl Limits {
     /// One request addressed by a join code; `false`: refuse it.
     pub fn code_request(&self, ip: IpAddr) -> bool {
+        if self.is_blocked(ip) {
+            return false;
+        }
         self.code.check_key(&ip).is_ok()
     }
 
-    /// A failed look-up: takes the rest of its cost (as much as is left).
+    /// A failed look-up. Once an address's failures are used up it is
+    /// refused until the next one is due (one every 60 s / 30 = 2 s).
     pub fn code_miss(&self, ip: IpAddr) {
-        for _ in 1..CODE_MISS_COST {
-            if self.code.check_key(&ip).is_err() {
-                break;
+        let used_up = match self.misses.check_key(&ip) {
+            Ok(state) => state.remaining_burst_capacity() == 0,
+            Err(_) => true,
+        };
+        if used_up {
+            let until = Instant::now() + Duration::from_secs(60) / CODE_MISSES_PER_MINUTE;
+            if let Ok(mut blocked) = self.blocked.lock() {
+                blocked.insert(ip, until);
             }
+        }
+    }
+
+    fn is_blocked(&self, ip: IpAddr) -> bool {
+        let Ok(mut blocked) = self.blocked.lock() else {
+            return true;
+        };
+        match blocked.get(&ip) {
+            Some(until) if *until > Instant::now() => true,
+            Some(_) => {
+                blocked.remove(&ip);
+                false
+            }
+            None => false,
         }
     }
 
@@ -81,6 +126,11 @@ impl Limits {
     /// Forgets addresses whose buckets are full again (bounded memory).
     pub fn tidy(&self) {
         self.code.retain_recent();
+        self.misses.retain_recent();
+        if let Ok(mut blocked) = self.blocked.lock() {
+            let now = Instant::now();
+            blocked.retain(|_, until| *until > now);
+        }
         self.sessions.retain_recent();
         self.joins.retain_recent();
     }
@@ -188,6 +238,27 @@ mod tests {
 
     fn ip(s: &str) -> IpAddr {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn guessing_stays_refused_when_request_cells_refill() {
+        let limits = Limits::default();
+        let guesser = ip("192.0.2.9");
+        for _ in 0..CODE_MISSES_PER_MINUTE {
+            assert!(limits.code_request(guesser));
+            limits.code_miss(guesser);
+        }
+        assert!(!limits.code_request(guesser), "failures used up");
+        // Request cells refill every 100 ms; failures only every 2 s.
+        std::thread::sleep(Duration::from_millis(300));
+        assert!(
+            !limits.code_request(guesser),
+            "a refilled request cell buys no guess"
+        );
+        assert!(
+            limits.code_request(ip("192.0.2.10")),
+            "others are not affected"
+        );
     }
 
     #[test]

@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Stdio;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
@@ -26,6 +28,9 @@ const CYCLES: usize = 10;
 /// uses its own board by template and group).
 const OPS: usize = 60;
 const WINDOW: usize = 8;
+/// Acks the clients wait for before the kill, so every cycle kills a burst
+/// under way, on a fast machine as on a loaded one.
+const MIN_ACKS_BEFORE_KILL: usize = 12;
 const TEMPLATES: [(&str, &str); 5] = [
     ("canvas", "problem"),
     ("swot", "staerken"),
@@ -128,6 +133,7 @@ async fn burst(
     board: String,
     section: &'static str,
     tag: String,
+    progress: Arc<AtomicUsize>,
 ) -> Vec<Acked> {
     let mut request = format!("ws://{addr}/api/sessions/{code}/live")
         .into_client_request()
@@ -171,6 +177,7 @@ async fn burst(
         match v["type"].as_str() {
             Some("ack") => {
                 in_flight -= 1;
+                progress.fetch_add(1, Ordering::Relaxed);
                 acked.push(Acked {
                     session: session.clone(),
                     op_id: v["op_id"].as_str().unwrap().to_owned(),
@@ -195,6 +202,7 @@ async fn group_committed_ops_of_several_sessions_survive_kill_9_over_many_cycles
         let (mut child, addr) = start(data.path(), site.path()).await;
         let (template, section) = TEMPLATES[cycle % TEMPLATES.len()];
         let mut runs = Vec::new();
+        let progress = Arc::new(AtomicUsize::new(0));
         for (i, (session, code, token, group)) in people.iter().enumerate() {
             // A fresh board for every pass over the templates.
             let board = format!("{group}:{template}");
@@ -206,9 +214,18 @@ async fn group_committed_ops_of_several_sessions_survive_kill_9_over_many_cycles
                 board,
                 section,
                 format!("c{cycle}-p{i}"),
+                progress.clone(),
             )));
         }
-        tokio::time::sleep(Duration::from_millis(80 + rand::random_range(0..220))).await;
+        // Kill mid-burst: once the burst is under way (however slow the
+        // machine), at a random moment after that.
+        let started = tokio::time::Instant::now();
+        while progress.load(Ordering::Relaxed) < MIN_ACKS_BEFORE_KILL
+            && started.elapsed() < Duration::from_secs(20)
+        {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(rand::random_range(0..150))).await;
         child.kill().await.expect("kill -9");
         let mut acked = 0;
         for r in runs {
@@ -254,7 +271,7 @@ async fn group_committed_ops_of_several_sessions_survive_kill_9_over_many_cycles
         }
     }
     assert!(
-        all.len() > 100,
+        all.len() >= CYCLES * MIN_ACKS_BEFORE_KILL,
         "only {} ops acknowledged in all",
         all.len()
     );
