@@ -127,8 +127,7 @@ struct Acked {
 /// Streams ops until `OPS` are answered or the connection dies.
 async fn burst(
     addr: SocketAddr,
-    code: String,
-    token: String,
+    (code, token): (String, String),
     session: String,
     board: String,
     section: &'static str,
@@ -208,8 +207,7 @@ async fn group_committed_ops_of_several_sessions_survive_kill_9_over_many_cycles
             let board = format!("{group}:{template}");
             runs.push(tokio::spawn(burst(
                 addr,
-                code.clone(),
-                token.clone(),
+                (code.clone(), token.clone()),
                 session.clone(),
                 board,
                 section,
