@@ -27,8 +27,12 @@ fuzz_target!(|data: &[u8]| {
             lines.next();
         })
         .unwrap_or(&templates::KI);
-    let mut settings = SessionSettings::default();
-    settings.dots_per_person = 5;
+    // Dots on and step 2 (TOWS) open, so every op kind can be applied.
+    let settings = SessionSettings {
+        dots_per_person: 5,
+        strategies: true,
+        ..SessionSettings::default()
+    };
     let mut board = BoardState::default();
     for line in lines.take(256) {
         let Ok((who, op)) = serde_json::from_str::<(u8, Op)>(line) else {

@@ -9,9 +9,9 @@
 mod common;
 
 use ikz_domain::board::{apply, split_board_id, Author, BoardState, Op};
+use ikz_domain::protocol::ClientMsg;
 use ikz_domain::settings::{admit, SessionSettings};
 use ikz_domain::templates;
-use ikz_domain::protocol::ClientMsg;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -22,7 +22,10 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let again = serde_json::to_string(&msg).expect("encodes");
-    assert_eq!(serde_json::from_str::<ClientMsg>(&again).expect("decodes"), msg);
+    assert_eq!(
+        serde_json::from_str::<ClientMsg>(&again).expect("decodes"),
+        msg
+    );
     let ClientMsg::Op(env) = msg else {
         return;
     };
@@ -43,8 +46,12 @@ fuzz_target!(|data: &[u8]| {
         };
         apply(&mut seeded, template, &author, &add).expect("seed card");
     }
-    let mut settings = SessionSettings::default();
-    settings.dots_per_person = 3;
+    // Dots on and step 2 (TOWS) open, so every op kind can be applied.
+    let settings = SessionSettings {
+        dots_per_person: 3,
+        strategies: true,
+        ..SessionSettings::default()
+    };
     for mut board in [BoardState::default(), seeded] {
         let before = board.clone();
         if admit(&settings, template.key, &board, &author.id, &env.op).is_err() {
