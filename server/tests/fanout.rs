@@ -22,27 +22,7 @@ async fn drain(client: &mut Client, quiet: Duration) {
 /// A moderator screen (cockpit with the secret, projector with its token),
 /// caught up.
 async fn screen(server: &Server, token: &str) -> Client {
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let mut request = format!("ws://{}/api/moderation/live", server.addr)
-        .into_client_request()
-        .expect("request");
-    request.headers_mut().insert(
-        "origin",
-        format!("http://{}", server.addr).parse().expect("origin"),
-    );
-    let (ws, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("upgrade");
-    let mut client = Client {
-        ws,
-        strict: true,
-        last_text: String::new(),
-        log: Vec::new(),
-        settings: None,
-    };
-    client
-        .send(json!({ "type": "hello", "moderator": token, "last_seq": 0, "epoch": 0 }))
-        .await;
+    let mut client = Client::moderator_hello(server.addr, token).await;
     loop {
         match client.receive(WAIT).await {
             Received::Msg(m) if m["type"] == "synced" => return client,

@@ -60,29 +60,7 @@ async fn get(server: &Server, path: &str, headers: &[(&str, &str)]) -> (u16, Val
 /// Opens the moderator's live channel (optionally with a cookie header),
 /// without saying hello yet.
 async fn moderator_socket(server: &Server, cookie: Option<&str>) -> Client {
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let mut request = format!("ws://{}/api/moderation/live", server.addr)
-        .into_client_request()
-        .expect("request");
-    request.headers_mut().insert(
-        "origin",
-        format!("http://{}", server.addr).parse().expect("origin"),
-    );
-    if let Some(cookie) = cookie {
-        request
-            .headers_mut()
-            .insert("cookie", cookie.parse().expect("header value"));
-    }
-    let (ws, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("the moderator channel upgrades for anyone; the hello decides");
-    Client {
-        ws,
-        strict: true,
-        last_text: String::new(),
-        log: Vec::new(),
-        settings: None,
-    }
+    Client::moderator(server.addr, cookie).await
 }
 
 fn moderator_hello(secret: &str) -> Value {

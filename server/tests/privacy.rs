@@ -82,29 +82,7 @@ async fn rows_per_table(db: &SqlitePool, session_id: &str) -> Vec<(String, i64)>
 
 /// A moderator's live socket that said hello with `token`.
 async fn moderator_live(server: &Server, token: &str) -> Client {
-    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-    let mut request = format!("ws://{}/api/moderation/live", server.addr)
-        .into_client_request()
-        .expect("request");
-    // A browser names the page's origin; the server refuses others.
-    request.headers_mut().insert(
-        "origin",
-        format!("http://{}", server.addr).parse().expect("origin"),
-    );
-    let (ws, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .expect("upgrade");
-    let mut client = Client {
-        ws,
-        strict: true,
-        last_text: String::new(),
-        log: Vec::new(),
-        settings: None,
-    };
-    client
-        .send(json!({ "type": "hello", "moderator": token, "last_seq": 0, "epoch": 0 }))
-        .await;
-    client
+    Client::moderator_hello(server.addr, token).await
 }
 
 /// Reads until the socket closes (within `WAIT`); returns the message types seen.

@@ -231,7 +231,16 @@ impl Client {
         code: &str,
         cookie: Option<String>,
     ) -> Result<Self, tungstenite::Error> {
-        let mut request = format!("ws://{addr}/api/sessions/{code}/live")
+        Self::open(addr, &format!("/api/sessions/{code}/live"), cookie).await
+    }
+
+    /// Opens a live socket at `path` as the page's browser would.
+    async fn open(
+        addr: SocketAddr,
+        path: &str,
+        cookie: Option<String>,
+    ) -> Result<Self, tungstenite::Error> {
+        let mut request = format!("ws://{addr}{path}")
             .into_client_request()
             .expect("request");
         // A browser names the page's origin; the server refuses others.
@@ -252,6 +261,23 @@ impl Client {
             log: Vec::new(),
             settings: None,
         })
+    }
+
+    /// The moderator's live channel (cockpit or projector), not greeted yet.
+    pub async fn moderator(addr: SocketAddr, cookie: Option<&str>) -> Self {
+        Self::open(addr, "/api/moderation/live", cookie.map(str::to_owned))
+            .await
+            .expect("the moderator channel upgrades for anyone; the hello decides")
+    }
+
+    /// The moderator's live channel after `hello` with `token` (the secret
+    /// or the projector token).
+    pub async fn moderator_hello(addr: SocketAddr, token: &str) -> Self {
+        let mut client = Self::moderator(addr, None).await;
+        client
+            .send(json!({ "type": "hello", "moderator": token, "last_seq": 0, "epoch": 0 }))
+            .await;
+        client
     }
 
     pub async fn send_text(&mut self, text: String) {
