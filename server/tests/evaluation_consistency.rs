@@ -371,7 +371,7 @@ async fn every_consumer_shows_the_same_ranks_scores_rounding_quadrants_and_chart
 
     // --- XLSX (LibreOffice converts the Auswertung sheet to CSV) ---
     let xlsx = write(dir.path(), "session.xlsx", &download(&s, "xlsx").await);
-    let sheets = soffice(
+    let sheets = common::soffice(
         &xlsx,
         "csv:Text - txt - csv (StarCalc):59,34,76,1,,1031,false,true,true,false,false,-1",
     );
@@ -491,33 +491,4 @@ fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, bytes).expect("write file");
     path
-}
-
-/// LibreOffice headless conversion (one profile per call).
-fn soffice(path: &Path, filter: &str) -> Vec<PathBuf> {
-    let dir = path.parent().expect("dir");
-    let profile = tempfile::tempdir().expect("profile");
-    let out_dir = dir.join("out");
-    std::fs::create_dir_all(&out_dir).expect("out dir");
-    let status = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.path().display()
-        ))
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            filter,
-            "--outdir",
-        ])
-        .arg(&out_dir)
-        .arg(path)
-        .output()
-        .expect("LibreOffice installed (scripts/setup.sh --test)");
-    assert!(status.status.success(), "soffice failed");
-    std::fs::read_dir(&out_dir)
-        .expect("out dir")
-        .map(|e| e.expect("entry").path())
-        .collect()
 }

@@ -482,53 +482,8 @@ fn pdfinfo(path: &Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// LibreOffice conversions run one at a time, on one profile per test process:
-/// several instances starting at once have aborted on a fresh machine
-/// (`WrappedTargetRuntimeException`), and a profile made once starts faster.
-static SOFFICE: std::sync::Mutex<Option<tempfile::TempDir>> = std::sync::Mutex::new(None);
-
-/// Converts with LibreOffice headless; returns the paths of the files it wrote.
-fn soffice(path: &Path, filter: &str) -> Vec<PathBuf> {
-    let dir = path.parent().expect("dir");
-    // A test that failed while holding the lock leaves it poisoned; the profile is still fine.
-    let mut profile = SOFFICE
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let profile = profile.get_or_insert_with(|| tempfile::tempdir().expect("profile dir"));
-    let out_dir = dir.join(format!("out-{}", uuid::Uuid::now_v7()));
-    std::fs::create_dir_all(&out_dir).expect("out dir");
-    let status = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            profile.path().display()
-        ))
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            filter,
-            "--outdir",
-        ])
-        .arg(&out_dir)
-        .arg(path)
-        .output()
-        .expect("LibreOffice installed (scripts/setup.sh --test)");
-    assert!(
-        status.status.success(),
-        "soffice failed: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&out_dir)
-        .expect("read out dir")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "LibreOffice wrote nothing for {path:?}");
-    files
-}
-
 fn soffice_text(path: &Path) -> String {
-    let files = soffice(path, "txt:Text (encoded):UTF8");
+    let files = common::soffice(path, "txt:Text (encoded):UTF8");
     std::fs::read_to_string(&files[0]).expect("text")
 }
 
@@ -674,7 +629,7 @@ async fn xlsx_has_raw_ratings_and_numeric_aggregates() {
     let dir = tempfile::tempdir().expect("dir");
     let path = write_temp(dir.path(), "session.xlsx", &bytes);
     // Every sheet to its own CSV (UTF-8, comma separated, all sheets: -1).
-    let files = soffice(
+    let files = common::soffice(
         &path,
         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
     );
@@ -847,7 +802,7 @@ async fn csv_is_for_german_excel_and_neutralises_formulas() {
     // LibreOffice reads it as text too, not as a formula.
     let dir = tempfile::tempdir().expect("dir");
     let path = write_temp(dir.path(), "ratings.csv", &bytes);
-    let files = soffice(
+    let files = common::soffice(
         &path,
         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false",
     );
@@ -1550,7 +1505,7 @@ fn a_text_with_characters_xml_forbids_still_exports_files_libreoffice_opens() {
     // The spreadsheet too (every sheet to CSV).
     let bytes = export::Format::Xlsx.render(&data).expect("xlsx");
     let path = write_temp(dir.path(), "ffff.xlsx", &bytes);
-    let files = soffice(
+    let files = common::soffice(
         &path,
         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
     );

@@ -178,3 +178,48 @@ pub async fn send_with(
         json,
     }
 }
+
+/// LibreOffice conversions run one at a time, on one profile per test process:
+/// several instances starting at once have aborted on a fresh machine
+/// (`WrappedTargetRuntimeException`), and a profile made once starts faster.
+static SOFFICE: std::sync::Mutex<Option<tempfile::TempDir>> = std::sync::Mutex::new(None);
+
+/// Converts with LibreOffice headless; returns the paths of the files it wrote.
+pub fn soffice(path: &std::path::Path, filter: &str) -> Vec<std::path::PathBuf> {
+    let dir = path.parent().expect("dir");
+    // A test that failed while holding the lock leaves it poisoned; the profile is still fine.
+    let mut profile = SOFFICE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let profile = profile.get_or_insert_with(|| tempfile::tempdir().expect("profile dir"));
+    let out_dir = dir.join(format!("out-{}", uuid::Uuid::now_v7()));
+    std::fs::create_dir_all(&out_dir).expect("out dir");
+    let status = std::process::Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.path().display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            filter,
+            "--outdir",
+        ])
+        .arg(&out_dir)
+        .arg(path)
+        .output()
+        .expect("LibreOffice installed (scripts/setup.sh --test)");
+    assert!(
+        status.status.success(),
+        "soffice failed: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&out_dir)
+        .expect("read out dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "LibreOffice wrote nothing for {path:?}");
+    files
+}
