@@ -2,7 +2,8 @@
 # Installs what IKZ-Werkstatt needs to build, run and test, skipping what is already
 # there in the right version. Safe to run again and again.
 #   scripts/setup.sh          build + run tools (wasm32 target, wasm-bindgen-cli, wasm-opt)
-#   scripts/setup.sh --test   additionally Chromium, Playwright, poppler and LibreOffice
+#   scripts/setup.sh --test   additionally Chromium, Playwright, poppler, LibreOffice and
+#                             PostgreSQL's server binaries (the PostgreSQL tests start their own cluster)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -52,6 +53,11 @@ if [ "$with_test" = "--test" ]; then
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
   # LibreOffice headless opens every export in the tests (DOCX, ODT, XLSX, CSV).
   command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+  # initdb/pg_ctl for the tests' private PostgreSQL cluster (server/tests/common/pg.rs
+  # finds them in /usr/lib/postgresql/<version>/bin, IKZ_PG_BIN or PATH).
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
+    missing+=(postgresql)
+  fi
   if [ ${#missing[@]} -gt 0 ]; then
     step "setup: apt-get install ${missing[*]}" apt_install "${missing[@]}"
   fi

@@ -135,6 +135,7 @@ impl ApiError {
                 | StoreError::Database(_)
                 | StoreError::Corrupt(_)
                 | StoreError::UnsupportedDatabase(_)
+                | StoreError::OutOfSequence { .. }
                 | StoreError::Migration(_) => plain(S::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
             },
         }

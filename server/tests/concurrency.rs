@@ -1,5 +1,5 @@
 //! Writes from every path at once against the real server over real
-//! sockets and a real SQLite file: joins, group creation and ops all queue
+//! sockets and a real SQLite file (and the same on PostgreSQL): joins, group creation and ops all queue
 //! for the one writer and none answers "database is locked" (5xx).
 
 mod common;
@@ -50,9 +50,7 @@ async fn request(addr: SocketAddr, method: &str, path: &str, headers: &str, body
         .expect("status line")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn concurrent_joins_group_creation_and_ops_never_answer_5xx() {
-    let db = common::test_db().await;
+async fn concurrent_joins_group_creation_and_ops_never_answer_5xx(db: common::TestDb) {
     let addr = start(&db).await;
     // Seeded through the store of the running server.
     let seeded = common::live::Server { addr, db };
@@ -121,3 +119,6 @@ async fn concurrent_joins_group_creation_and_ops_never_answer_5xx() {
     assert!(groups.iter().all(|s| *s == 201), "groups: {groups:?}");
     assert_eq!(acked.iter().sum::<usize>(), OP_CLIENTS * OPS_PER_CLIENT);
 }
+
+// On an SQLite file and on PostgreSQL.
+crate::on_both_backends!(concurrent_joins_group_creation_and_ops_never_answer_5xx);

@@ -91,7 +91,12 @@ async fn serve_at(db: &Path) -> Live {
     Live {
         server: Server {
             addr,
-            db: TestDb { store, dir },
+            db: TestDb {
+                store,
+                dir,
+                url: url.clone(),
+                pg: None,
+            },
         },
         hub,
         url,

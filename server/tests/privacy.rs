@@ -10,57 +10,125 @@ use axum::http::{header, StatusCode};
 use common::live::{add_card, canvas, Client, Received, Server, WAIT};
 use common::Api;
 use serde_json::{json, Value};
-use sqlx::{Row, SqlitePool};
+use common::live::Server as LiveServer;
+use sqlx::{AssertSqlSafe, PgPool, Row, SqlitePool};
 
 const CODE: &str = "ACDEFH";
 
-async fn pool(server_db: &str) -> SqlitePool {
-    SqlitePool::connect(server_db)
-        .await
-        .expect("second connection")
+/// A second connection to the server's database, whichever backend it is.
+enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+async fn pool(server_db: &str) -> Db {
+    if server_db.starts_with("sqlite:") {
+        Db::Sqlite(SqlitePool::connect(server_db).await.expect("second connection"))
+    } else {
+        Db::Postgres(PgPool::connect(server_db).await.expect("second connection"))
+    }
+}
+
+impl Db {
+    /// `sql` with one `?` for `session_id`, as strings.
+    async fn strings(&self, sql: &str, session_id: &str) -> Vec<String> {
+        match self {
+            Db::Sqlite(db) => sqlx::query_scalar(AssertSqlSafe(sql.to_owned()))
+                .bind(session_id)
+                .fetch_all(db)
+                .await
+                .expect("query"),
+            Db::Postgres(db) => sqlx::query_scalar(AssertSqlSafe(sql.replace('?', "$1")))
+                .bind(session_id)
+                .fetch_all(db)
+                .await
+                .expect("query"),
+        }
+    }
+
+    /// `sql` (a COUNT with one `?` for `session_id`).
+    async fn count(&self, sql: &str, session_id: &str) -> i64 {
+        match self {
+            Db::Sqlite(db) => sqlx::query_scalar(AssertSqlSafe(sql.to_owned()))
+                .bind(session_id)
+                .fetch_one(db)
+                .await
+                .expect("count"),
+            Db::Postgres(db) => sqlx::query_scalar(AssertSqlSafe(sql.replace('?', "$1")))
+                .bind(session_id)
+                .fetch_one(db)
+                .await
+                .expect("count"),
+        }
+    }
+
+    /// Every table of ours with its columns, but the migrations' and the
+    /// storage probe's (a timestamp and padding, no session data).
+    async fn tables(&self) -> Vec<(String, Vec<String>)> {
+        let mut out = Vec::new();
+        match self {
+            Db::Sqlite(db) => {
+                let tables: Vec<String> = sqlx::query_scalar(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'
+                     AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'
+                     AND name <> 'health_probe' ORDER BY name",
+                )
+                .fetch_all(db)
+                .await
+                .expect("tables");
+                for table in tables {
+                    let columns = sqlx::query(AssertSqlSafe(format!("PRAGMA table_info({table})")))
+                        .fetch_all(db)
+                        .await
+                        .expect("columns")
+                        .iter()
+                        .map(|r| r.get::<String, _>("name"))
+                        .collect();
+                    out.push((table, columns));
+                }
+            }
+            Db::Postgres(db) => {
+                let rows: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT table_name::text, column_name::text FROM information_schema.columns
+                     WHERE table_schema = 'public'
+                     AND table_name NOT IN ('_sqlx_migrations', 'health_probe')
+                     ORDER BY table_name, ordinal_position",
+                )
+                .fetch_all(db)
+                .await
+                .expect("tables");
+                for (table, column) in rows {
+                    match out.last_mut() {
+                        Some((t, columns)) if *t == table => columns.push(column),
+                        _ => out.push((table, vec![column])),
+                    }
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Every text of every row the session has in boards, op log and participants.
-async fn session_text(db: &SqlitePool, session_id: &str) -> String {
+async fn session_text(db: &Db, session_id: &str) -> String {
     let mut text = String::new();
     for sql in [
         "SELECT state_json FROM boards WHERE session_id = ?",
         "SELECT op_json FROM op_log WHERE session_id = ?",
         "SELECT display_name || ' ' || kommune FROM participants WHERE session_id = ?",
     ] {
-        let rows: Vec<String> = sqlx::query_scalar(sql)
-            .bind(session_id)
-            .fetch_all(db)
-            .await
-            .expect("query");
-        text.push_str(&rows.join("\n"));
+        text.push_str(&db.strings(sql, session_id).await.join("\n"));
     }
     text
 }
 
 /// Rows of `session_id` in every table of the database, by table. Fails on a
 /// table that has no way to tell its session (it would escape deletion).
-async fn rows_per_table(db: &SqlitePool, session_id: &str) -> Vec<(String, i64)> {
-    let tables: Vec<String> = sqlx::query_scalar(
-        "SELECT name FROM sqlite_master WHERE type = 'table'
-         AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'
-         -- the storage probe's one row: a timestamp and padding, no session data
-         AND name <> 'health_probe' ORDER BY name",
-    )
-    .fetch_all(db)
-    .await
-    .expect("tables");
+async fn rows_per_table(db: &Db, session_id: &str) -> Vec<(String, i64)> {
+    let tables = db.tables().await;
     assert!(tables.len() >= 5, "{tables:?}");
     let mut counts = Vec::new();
-    for table in tables {
-        let columns: Vec<String> =
-            sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA table_info({table})")))
-                .fetch_all(db)
-                .await
-                .expect("columns")
-                .iter()
-                .map(|r| r.get::<String, _>("name"))
-                .collect();
+    for (table, columns) in tables {
         let key = if table == "workshop_sessions" {
             "id"
         } else if columns.iter().any(|c| c == "session_id") {
@@ -68,13 +136,9 @@ async fn rows_per_table(db: &SqlitePool, session_id: &str) -> Vec<(String, i64)>
         } else {
             panic!("table {table} has no session_id: does delete_session cover it?");
         };
-        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM {table} WHERE {key} = ?"
-        )))
-        .bind(session_id)
-        .fetch_one(db)
-        .await
-        .expect("count");
+        let n = db
+            .count(&format!("SELECT COUNT(*) FROM {table} WHERE {key} = ?"), session_id)
+            .await;
         counts.push((table, n));
     }
     counts
@@ -127,9 +191,7 @@ async fn me_status(server: &Server, token: &str) -> u16 {
         .0
 }
 
-#[tokio::test]
-async fn the_moderator_removes_a_participant_everywhere() {
-    let server = Server::start().await;
+async fn the_moderator_removes_a_participant_everywhere(server: Server) {
     let (session, secret) = server.moderated_session(CODE).await;
     let group = server.group(&session, "Nord").await;
     let anna = server.person(&session, CODE, &group, "Anna Fake").await;
@@ -266,9 +328,7 @@ async fn session_id(api: &Api, code: &str) -> String {
         .id
 }
 
-#[tokio::test]
-async fn a_participant_leaves_and_their_name_goes_with_them() {
-    let server = Server::start().await;
+async fn a_participant_leaves_and_their_name_goes_with_them(server: Server) {
     let (session, secret) = server.moderated_session(CODE).await;
     let group = server.group(&session, "Nord").await;
     let anna = server.person(&session, CODE, &group, "Anna").await;
@@ -311,12 +371,9 @@ async fn a_participant_leaves_and_their_name_goes_with_them() {
     assert!(stored.contains("Idee eins"), "her contribution stays");
     assert!(stored.contains(FORMER_PARTICIPANT));
     assert!(stored.contains("Ben"), "others keep their names");
-    let participants: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM participants WHERE session_id = ?")
-            .bind(&session)
-            .fetch_one(&db)
-            .await
-            .unwrap();
+    let participants = db
+        .count("SELECT COUNT(*) FROM participants WHERE session_id = ?", &session)
+        .await;
     assert_eq!(participants, 1);
     // What a newly connecting browser gets (the live room) has no name either.
     let mut again = server.connect(&ben).await;
@@ -351,9 +408,7 @@ async fn leaving_clears_the_cookie() {
     assert_eq!(api.me(&code, &anna).await.status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test]
-async fn deleting_a_session_deletes_every_row_and_closes_its_screens() {
-    let server = Server::start().await;
+async fn deleting_a_session_deletes_every_row_and_closes_its_screens(server: Server) {
     let (session, secret) = server.moderated_session(CODE).await;
     let (other, _) = server.moderated_session("JKMNPQ").await;
     let mut people = Vec::new();
@@ -412,9 +467,7 @@ async fn deleting_a_session_deletes_every_row_and_closes_its_screens() {
         .await;
 }
 
-#[tokio::test]
-async fn removing_an_empty_group_deletes_its_boards_and_log() {
-    let server = Server::start().await;
+async fn removing_an_empty_group_deletes_its_boards_and_log(server: Server) {
     let (session, secret) = server.moderated_session(CODE).await;
     let nord = server.group(&session, "Nord").await;
     let sued = server.group(&session, "Süd").await;
@@ -459,19 +512,13 @@ async fn removing_an_empty_group_deletes_its_boards_and_log() {
     assert_eq!(status, 204);
 
     let db = pool(&server.db_url()).await;
-    let boards: Vec<String> =
-        sqlx::query_scalar("SELECT board_id FROM boards WHERE session_id = ?")
-            .bind(&session)
-            .fetch_all(&db)
-            .await
-            .unwrap();
+    let boards = db
+        .strings("SELECT board_id FROM boards WHERE session_id = ?", &session)
+        .await;
     assert_eq!(boards, [canvas(&sued)]);
-    let logged: Vec<String> =
-        sqlx::query_scalar("SELECT group_id FROM op_log WHERE session_id = ?")
-            .bind(&session)
-            .fetch_all(&db)
-            .await
-            .unwrap();
+    let logged = db
+        .strings("SELECT group_id FROM op_log WHERE session_id = ?", &session)
+        .await;
     assert_eq!(logged, [sued]);
     // Nor does the live room keep it.
     let (_, export) = server
@@ -484,9 +531,8 @@ async fn removing_an_empty_group_deletes_its_boards_and_log() {
     );
 }
 
-#[tokio::test]
-async fn sessions_are_deleted_after_their_retention() {
-    let db = common::test_db().await;
+async fn sessions_are_deleted_after_their_retention(server: Server) {
+    let db = &server.db;
     let state = common::state(db.store.clone());
     let details =
         |date: &str| app::domain::session::SessionDetails::validate("Alt", date, "Ort").unwrap();
@@ -518,11 +564,7 @@ async fn sessions_are_deleted_after_their_retention() {
         .await
         .unwrap();
     assert_eq!(swept, 1);
-    let pool = pool(&format!(
-        "sqlite://{}",
-        db.dir.path().join("test.db").display()
-    ))
-    .await;
+    let pool = pool(&db.url).await;
     for (table, n) in rows_per_table(&pool, &ids[0]).await {
         assert_eq!(n, 0, "{table}");
     }
@@ -709,7 +751,7 @@ async fn the_server_binary_sweeps_expired_sessions() {
         .kill_on_drop(true)
         .spawn()
         .expect("start server");
-    let pool = pool(&url).await;
+    let pool = SqlitePool::connect(&url).await.expect("second connection");
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(15);
     loop {
         let dates: Vec<String> = sqlx::query_scalar("SELECT date FROM workshop_sessions")
@@ -726,3 +768,13 @@ async fn the_server_binary_sweeps_expired_sessions() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 }
+
+// The tests above that read the database run on SQLite and on PostgreSQL.
+crate::on_both_backends!(
+    @with LiveServer::start_on;
+    the_moderator_removes_a_participant_everywhere,
+    a_participant_leaves_and_their_name_goes_with_them,
+    deleting_a_session_deletes_every_row_and_closes_its_screens,
+    removing_an_empty_group_deletes_its_boards_and_log,
+    sessions_are_deleted_after_their_retention,
+);

@@ -1,12 +1,18 @@
 //! The repository: every read and write of workshop data goes through [`Store`].
-//! Handlers never see SQL. SQLite is the default backend; the API is written so
-//! that a PostgreSQL backend can sit behind the same methods.
+//! Handlers never see SQL. SQLite is the default backend (`sqlite.rs`,
+//! `privacy.rs`); `DATABASE_URL=postgres://…` switches every method to
+//! PostgreSQL (`postgres.rs`). `Store` only dispatches (`backend.rs`); the
+//! rules both backends share (limits, ids, health, replay, anonymising) live
+//! once in `shared.rs`, `replay.rs` and the domain.
 
+mod backend;
+mod postgres;
 mod privacy;
 pub mod replay;
+mod shared;
 mod sqlite;
 
-pub use sqlite::Store;
+pub use backend::{BackendKind, Store};
 
 use app::api::{GroupView, ParticipantView, PublicSession};
 
@@ -28,7 +34,7 @@ pub enum StoreError {
     DuplicateGroupName,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
-    #[error("database scheme `{0}` is not supported yet (use sqlite://…)")]
+    #[error("database scheme `{0}` is not supported (use sqlite://… or postgres://…)")]
     UnsupportedDatabase(String),
     #[error("stored data unreadable: {0}")]
     Corrupt(String),
@@ -42,6 +48,10 @@ pub enum StoreError {
     /// commits again.
     #[error("storage unavailable: {0}")]
     Unavailable(String),
+    /// An op's sequence number is not the one after the session's stored
+    /// last one (another writer committed first): nothing was stored.
+    #[error("op seq {seq} is out of sequence (stored last seq is {stored})")]
+    OutOfSequence { seq: u64, stored: u64 },
 }
 
 impl StoreError {
@@ -54,7 +64,7 @@ impl StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct SessionRecord {
     pub id: String,
     pub join_code: String,
@@ -63,7 +73,7 @@ pub struct SessionRecord {
     pub place: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ParticipantRecord {
     pub id: String,
     pub session_id: String,

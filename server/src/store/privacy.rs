@@ -1,12 +1,12 @@
-//! Data protection in the store: deleting a session with every row it has,
+//! Data protection in the SQLite store (the PostgreSQL one is in
+//! `postgres.rs`, with the same rules from `shared.rs`): deleting a session with every row it has,
 //! removing a participant with their name, deleting what a removed group
 //! left, finding sessions past their retention, and the secrets (moderator,
 //! projector) that can be rotated.
 
-use super::{SessionRecord, Store, StoreError, StoreResult};
-use app::domain::board::BoardState;
-use app::domain::privacy;
-use app::protocol::SequencedOp;
+use super::shared::{anonymised_board, anonymised_op, past_retention};
+use super::sqlite::SqliteStore;
+use super::{SessionRecord, StoreError, StoreResult};
 use sqlx::Row;
 
 /// Deletes the boards and op log rows of a group (in the caller's transaction).
@@ -34,7 +34,7 @@ pub(super) async fn delete_group_content(
     Ok(())
 }
 
-impl Store {
+impl SqliteStore {
     /// Deletes a session and every row that belongs to it, in one
     /// transaction, children first. A new table with session data must be
     /// added here; `tests/privacy.rs` checks every table of the database.
@@ -94,11 +94,7 @@ impl Store {
                     .await?;
             for row in boards {
                 let (id, json): (String, String) = (row.get("board_id"), row.get("state_json"));
-                let mut board: BoardState = serde_json::from_str(&json)
-                    .map_err(|e| StoreError::Corrupt(format!("board {id}: {e}")))?;
-                if privacy::anonymise_board(&mut board, participant_id) {
-                    let json = serde_json::to_string(&board)
-                        .map_err(|e| StoreError::Corrupt(format!("board {id}: {e}")))?;
+                if let Some(json) = anonymised_board(&id, &json, participant_id)? {
                     sqlx::query(
                         "UPDATE boards SET state_json = ? WHERE session_id = ? AND board_id = ?",
                     )
@@ -118,11 +114,7 @@ impl Store {
             .await?;
             for row in ops {
                 let (seq, json): (i64, String) = (row.get("seq"), row.get("op_json"));
-                let mut op: SequencedOp = serde_json::from_str(&json)
-                    .map_err(|e| StoreError::Corrupt(format!("op {seq}: {e}")))?;
-                if privacy::anonymise_op(&mut op, participant_id) {
-                    let json = serde_json::to_string(&op)
-                        .map_err(|e| StoreError::Corrupt(format!("op {seq}: {e}")))?;
+                if let Some(json) = anonymised_op(seq, &json, participant_id)? {
                     sqlx::query("UPDATE op_log SET op_json = ? WHERE session_id = ? AND seq = ?")
                         .bind(json)
                         .bind(session_id)
@@ -147,11 +139,7 @@ impl Store {
         let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, date FROM workshop_sessions")
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .into_iter()
-            .filter(|(_, date)| privacy::expired(date, today, retention_days))
-            .map(|(id, _)| id)
-            .collect())
+        Ok(past_retention(rows, today, retention_days))
     }
 
     /// Replaces the moderator secret (its hash); the old one stops working.
@@ -204,13 +192,12 @@ impl Store {
         &self,
         token_hash: &[u8],
     ) -> StoreResult<Option<SessionRecord>> {
-        let row = sqlx::query(
+        Ok(sqlx::query_as::<_, SessionRecord>(
             "SELECT id, join_code, title, date, place FROM workshop_sessions
              WHERE projector_token_hash = ?",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.as_ref().map(super::sqlite::session_from_row))
+        .await?)
     }
 }

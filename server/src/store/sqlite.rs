@@ -1,17 +1,20 @@
+use super::shared::{
+    below_limit, foreign, in_sequence, is_refusal, is_unique_violation, new_id, Health,
+    NewSession,
+};
 use super::{
     CommittedOp, ImportedSession, ParticipantRecord, RoomRecord, SessionRecord, StoreError,
     StoreResult,
 };
 use app::api::GroupView;
 use app::domain::session::{limits, GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
-use sqlx::error::ErrorKind;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, Row, Sqlite, SqliteConnection, SqlitePool};
 use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex as StdMutex};
 use std::time::Duration;
 
@@ -23,9 +26,11 @@ use std::time::Duration;
 /// pool in an unknown state), the store is marked unhealthy, and further
 /// writes are refused until a probe write commits again.
 #[derive(Clone)]
-pub struct Store {
+pub struct SqliteStore {
     pub(super) pool: SqlitePool,
     health: Arc<Health>,
+    /// The database file and its (device, inode) when opened; `None` in memory.
+    file: Arc<Option<DbFile>>,
     /// The one writer: every write transaction (ops, joins, groups,
     /// settings, deletions) holds this lock from `BEGIN IMMEDIATE` to its
     /// end, so writes queue here instead of racing for SQLite's lock and
@@ -45,50 +50,19 @@ struct QueuedOp {
 
 type WriterGuard = tokio::sync::OwnedMutexGuard<()>;
 
-/// Whether writes commit, and which file the database is.
-struct Health {
-    ok: AtomicBool,
-    /// Why the last write failed (for the log and `/healthz`).
-    cause: StdMutex<String>,
-    /// The database file and its (device, inode) when opened; `None` in memory.
-    file: Option<(PathBuf, (u64, u64))>,
+/// The database file and its (device, inode) when opened.
+struct DbFile {
+    path: PathBuf,
+    opened: (u64, u64),
 }
 
-impl Health {
-    fn is_ok(&self) -> bool {
-        self.ok.load(Ordering::Acquire)
-    }
-
-    fn cause(&self) -> String {
-        self.cause.lock().map(|c| c.clone()).unwrap_or_default()
-    }
-
-    fn failed(&self, cause: &str) {
-        if let Ok(mut c) = self.cause.lock() {
-            cause.clone_into(&mut c);
-        }
-        if self.ok.swap(false, Ordering::AcqRel) {
-            tracing::error!(
-                cause,
-                "storage unavailable: writes are refused until a probe write commits"
-            );
-        }
-    }
-
-    fn recovered(&self) {
-        if !self.ok.swap(true, Ordering::AcqRel) {
-            tracing::warn!("storage available again: a probe write committed");
-        }
-    }
-
+impl DbFile {
     /// Whether the database file is still the one opened (not deleted or
     /// replaced under the running server): one `stat`.
-    async fn check_file(&self) -> StoreResult<()> {
-        let Some((path, opened)) = &self.file else {
-            return Ok(());
-        };
+    async fn check(&self) -> StoreResult<()> {
+        let path = &self.path;
         match file_identity(path).await {
-            Ok(now) if now == *opened => Ok(()),
+            Ok(now) if now == self.opened => Ok(()),
             Ok(_) => Err(StoreError::Unavailable(format!(
                 "database file {} was replaced while the server ran",
                 path.display()
@@ -113,27 +87,11 @@ async fn file_identity(path: &Path) -> std::io::Result<(u64, u64)> {
     tokio::fs::metadata(path).await.map(|_| (0, 0))
 }
 
-/// Whether a failed write left the database in a known state: the input was
-/// refused (a rule or a constraint), the storage itself is fine.
-fn is_refusal(e: &StoreError) -> bool {
-    match e {
-        StoreError::Database(sqlx::Error::Database(db)) => matches!(
-            db.kind(),
-            ErrorKind::UniqueViolation
-                | ErrorKind::ForeignKeyViolation
-                | ErrorKind::NotNullViolation
-                | ErrorKind::CheckViolation
-        ),
-        StoreError::Database(_) | StoreError::Unavailable(_) | StoreError::Migration(_) => false,
-        _ => true,
-    }
-}
-
 /// One write transaction (`BEGIN IMMEDIATE`) on a connection of its own.
 /// End it with [`WriteTx::finish`]; dropped unfinished (a cancelled request),
 /// its connection is closed, which rolls the transaction back.
 pub(super) struct WriteTx<'s> {
-    store: &'s Store,
+    store: &'s SqliteStore,
     conn: PoolConnection<Sqlite>,
     /// The writer lock, held until the transaction ends (declared after
     /// `conn`: a connection closed on drop is closed before the next
@@ -183,7 +141,6 @@ impl WriteTx<'_> {
                 drop(self);
                 // Acknowledge only what is in the file the server will open next.
                 store
-                    .health
                     .check_file()
                     .await
                     .map_err(|e| store.storage_failed(e))?;
@@ -212,36 +169,6 @@ impl WriteTx<'_> {
     }
 }
 
-/// A clear message for a database that is not ours (another program's, or
-/// migrated by a newer version).
-fn foreign(path: &str, e: StoreError) -> StoreError {
-    use sqlx::migrate::MigrateError as M;
-    match e {
-        StoreError::Migration(M::VersionMissing(v)) => StoreError::Foreign(format!(
-            "the database {path} was migrated by a newer or different program (migration {v} is unknown to this version of IKZ-Werkstatt); refusing to use it"
-        )),
-        StoreError::Migration(M::VersionMismatch(v)) => StoreError::Foreign(format!(
-            "the database {path} holds a migration {v} that differs from this version's; refusing to use it"
-        )),
-        StoreError::Migration(M::Dirty(v)) => StoreError::Foreign(format!(
-            "the database {path} has a half-applied migration {v}; restore a backup"
-        )),
-        StoreError::Migration(M::VersionTooNew(v, _)) => StoreError::Foreign(format!(
-            "the database {path} is at migration {v}, newer than this version of IKZ-Werkstatt knows"
-        )),
-        StoreError::Database(sqlx::Error::Database(db))
-            if db.code().as_deref() == Some("26") =>
-        {
-            StoreError::Foreign(format!("{path} is not an SQLite database: {db}"))
-        }
-        other => other,
-    }
-}
-
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
-}
-
 /// Refuses a group id that is unknown or belongs to another session.
 async fn ensure_group_in_session(
     tx: &mut sqlx::SqliteConnection,
@@ -255,15 +182,6 @@ async fn ensure_group_in_session(
             .fetch_optional(&mut *tx)
             .await?;
     found.map(|_| ()).ok_or(StoreError::UnknownGroup)
-}
-
-/// The row of a new session, as created, duplicated or imported.
-struct NewSession<'a> {
-    details: &'a SessionDetails,
-    join_code: &'a JoinCode,
-    moderator_token_hash: &'a [u8],
-    settings_json: &'a str,
-    now: i64,
 }
 
 async fn insert_session(
@@ -330,31 +248,6 @@ async fn insert_group(
     Ok(())
 }
 
-fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
-
-pub(super) fn session_from_row(row: &sqlx::sqlite::SqliteRow) -> SessionRecord {
-    SessionRecord {
-        id: row.get("id"),
-        join_code: row.get("join_code"),
-        title: row.get("title"),
-        date: row.get("date"),
-        place: row.get("place"),
-    }
-}
-
-fn participant_from_row(row: &sqlx::sqlite::SqliteRow) -> ParticipantRecord {
-    ParticipantRecord {
-        id: row.get("id"),
-        session_id: row.get("session_id"),
-        group_id: row.get("group_id"),
-        display_name: row.get("display_name"),
-        kommune: row.get("kommune"),
-        expires_at: row.get("expires_at"),
-    }
-}
-
 // Column lists as macros so queries stay `&'static str` literals (sqlx refuses
 // dynamically built SQL).
 macro_rules! session_columns {
@@ -386,7 +279,25 @@ async fn write_op(tx: &mut sqlx::SqliteConnection, op: &CommittedOp) -> StoreRes
     result
 }
 
+/// First the session's `last_seq` moves on by one (refused unless the op is
+/// the next number), then its op-log row and, when due, its board's snapshot.
 async fn write_op_rows(tx: &mut sqlx::SqliteConnection, op: &CommittedOp) -> StoreResult<()> {
+    let updated = sqlx::query("UPDATE workshop_sessions SET last_seq = ? WHERE id = ? AND last_seq = ?")
+        .bind(op.seq as i64)
+        .bind(&op.session_id)
+        .bind(op.seq as i64 - 1)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    let stored = if updated == 1 {
+        None
+    } else {
+        sqlx::query_scalar("SELECT last_seq FROM workshop_sessions WHERE id = ?")
+            .bind(&op.session_id)
+            .fetch_optional(&mut *tx)
+            .await?
+    };
+    in_sequence(op.seq, updated, stored)?;
     sqlx::query(
         "INSERT INTO op_log (session_id, seq, op_id, board_id, group_id, author_id, op_json, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -414,15 +325,10 @@ async fn write_op_rows(tx: &mut sqlx::SqliteConnection, op: &CommittedOp) -> Sto
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("UPDATE workshop_sessions SET last_seq = MAX(last_seq, ?) WHERE id = ?")
-        .bind(op.seq as i64)
-        .bind(&op.session_id)
-        .execute(&mut *tx)
-        .await?;
     Ok(())
 }
 
-impl Store {
+impl SqliteStore {
     /// Opens (creating if needed) the database at `url` and runs the migrations.
     /// A database whose migrations are not ours comes back as
     /// [`StoreError::Foreign`] with a message that says so.
@@ -457,7 +363,10 @@ impl Store {
             let identity = file_identity(&path)
                 .await
                 .map_err(|e| StoreError::Unavailable(format!("database file {name}: {e}")))?;
-            Some((path, identity))
+            Some(DbFile {
+                path,
+                opened: identity,
+            })
         };
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
@@ -470,11 +379,8 @@ impl Store {
         }
         Ok(Self {
             pool,
-            health: Arc::new(Health {
-                ok: AtomicBool::new(true),
-                cause: StdMutex::new(String::new()),
-                file,
-            }),
+            health: Arc::default(),
+            file: Arc::new(file),
             writer: Arc::new(tokio::sync::Mutex::new(())),
             queued: Arc::default(),
             commits: Arc::default(),
@@ -489,12 +395,15 @@ impl Store {
     /// Marks the store unhealthy because of `e`; returns it as
     /// [`StoreError::Unavailable`].
     fn storage_failed(&self, e: StoreError) -> StoreError {
-        let cause = match e {
-            StoreError::Unavailable(cause) => cause,
-            other => other.to_string(),
-        };
-        self.health.failed(&cause);
-        StoreError::Unavailable(cause)
+        self.health.failed(e)
+    }
+
+    /// Whether the database file is still the one opened (always, in memory).
+    async fn check_file(&self) -> StoreResult<()> {
+        match self.file.as_ref() {
+            Some(file) => file.check().await,
+            None => Ok(()),
+        }
     }
 
     /// Waits for the writer lock (FIFO: writers are served in the order
@@ -559,7 +468,7 @@ impl Store {
     /// the database file is still the one opened; while unhealthy it probes.
     pub async fn health(&self) -> Result<(), String> {
         if self.health.is_ok() {
-            if let Err(e) = self.health.check_file().await {
+            if let Err(e) = self.check_file().await {
                 self.storage_failed(e);
             }
         }
@@ -688,11 +597,10 @@ impl Store {
             session_columns!(),
             " FROM workshop_sessions WHERE join_code = ?"
         );
-        let row = sqlx::query(sql)
+        Ok(sqlx::query_as::<_, SessionRecord>(sql)
             .bind(code.as_str())
             .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(session_from_row))
+            .await?)
     }
 
     pub async fn session_by_moderator_token(
@@ -704,11 +612,10 @@ impl Store {
             session_columns!(),
             " FROM workshop_sessions WHERE moderator_token_hash = ?"
         );
-        let row = sqlx::query(sql)
+        Ok(sqlx::query_as::<_, SessionRecord>(sql)
             .bind(token_hash)
             .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(session_from_row))
+            .await?)
     }
 
     pub async fn groups(&self, session_id: &str) -> StoreResult<Vec<GroupView>> {
@@ -744,9 +651,7 @@ impl Store {
             .bind(session_id)
             .fetch_one(&mut *tx)
             .await?;
-            if count as usize >= limits::GROUPS_PER_SESSION {
-                return Err(StoreError::TooManyGroups);
-            }
+            below_limit(count, limits::GROUPS_PER_SESSION, StoreError::TooManyGroups)?;
             let id = new_id();
             insert_group(
                 &mut tx,
@@ -868,9 +773,7 @@ impl Store {
                     .bind(session_id)
                     .fetch_one(&mut *tx)
                     .await?;
-            if count as usize >= limits::PARTICIPANTS_PER_SESSION {
-                return Err(StoreError::SessionFull);
-            }
+            below_limit(count, limits::PARTICIPANTS_PER_SESSION, StoreError::SessionFull)?;
             let id = new_id();
             sqlx::query(
                 "INSERT INTO participants
@@ -909,11 +812,10 @@ impl Store {
             participant_columns!(),
             " FROM participants WHERE token_hash = ?"
         );
-        let row = sqlx::query(sql)
+        Ok(sqlx::query_as::<_, ParticipantRecord>(sql)
             .bind(token_hash)
             .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(participant_from_row))
+            .await?)
     }
 
     pub async fn participants(&self, session_id: &str) -> StoreResult<Vec<ParticipantRecord>> {
@@ -922,11 +824,10 @@ impl Store {
             participant_columns!(),
             " FROM participants WHERE session_id = ? ORDER BY created_at, id"
         );
-        let rows = sqlx::query(sql)
+        Ok(sqlx::query_as::<_, ParticipantRecord>(sql)
             .bind(session_id)
             .fetch_all(&self.pool)
-            .await?;
-        Ok(rows.iter().map(participant_from_row).collect())
+            .await?)
     }
 
     /// Everything the live hub needs to serve a session: its last sequence

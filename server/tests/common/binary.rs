@@ -22,20 +22,35 @@ pub fn free_addr() -> SocketAddr {
 /// Starts the binary on `data_dir` (SQLite there, whatever `DATABASE_URL`
 /// says), its log appended to `log`, and waits until `/healthz` answers.
 pub async fn start(data_dir: &Path, site_root: &Path, log: &Path) -> Running {
+    start_on(None, data_dir, site_root, log).await
+}
+
+/// As [`start`], on the database at `database_url` (`None`: SQLite in
+/// `data_dir`).
+pub async fn start_on(
+    database_url: Option<&str>,
+    data_dir: &Path,
+    site_root: &Path,
+    log: &Path,
+) -> Running {
     let addr = free_addr();
     let log_file = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(log)
         .expect("log file");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ikz-werkstatt"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ikz-werkstatt"));
+    match database_url {
+        Some(url) => command.env("DATABASE_URL", url),
+        None => command.env_remove("DATABASE_URL"),
+    };
+    let mut child = command
         .env("IKZ_DATA_DIR", data_dir)
         .env("IKZ_LISTEN", addr.to_string())
         .env("LEPTOS_OUTPUT_NAME", "ikz_werkstatt")
         .env("LEPTOS_SITE_ROOT", site_root)
         .env("LEPTOS_SITE_PKG_DIR", "pkg")
         .env("RUST_LOG", "warn")
-        .env_remove("DATABASE_URL")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log_file)

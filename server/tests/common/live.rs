@@ -41,9 +41,18 @@ impl Server {
         Self::start_with(server::state::WebSettings::default()).await
     }
 
+    /// A server on a fresh database of `backend`.
+    pub async fn start_on(backend: super::Backend) -> Self {
+        Self::start_on_with(backend, server::state::WebSettings::default()).await
+    }
+
     /// A server with these web settings (public origin, live-channel limits).
     pub async fn start_with(web: server::state::WebSettings) -> Self {
-        let db = super::test_db().await;
+        Self::start_on_with(super::Backend::Sqlite, web).await
+    }
+
+    pub async fn start_on_with(backend: super::Backend, web: server::state::WebSettings) -> Self {
+        let db = super::test_db_on(backend).await;
         let router = server::api_router(super::state(db.store.clone()).with_web(web));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -60,7 +69,7 @@ impl Server {
     }
 
     pub fn db_url(&self) -> String {
-        format!("sqlite://{}", self.db.dir.path().join("test.db").display())
+        self.db.url.clone()
     }
 
     /// Creates a session with the given join code; returns its id.

@@ -1,9 +1,11 @@
 //! Shared set-up for the server's integration tests: a real SQLite file in a
-//! temporary directory, and the router on top of it.
+//! temporary directory or a real PostgreSQL database (`pg.rs`), and the
+//! router on top of it.
 #![allow(dead_code)]
 
 pub mod binary;
 pub mod live;
+pub mod pg;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -17,16 +19,78 @@ use std::net::SocketAddr;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
-pub struct TestDb {
-    pub store: Store,
-    pub dir: TempDir,
+/// Which database a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
 }
 
+pub struct TestDb {
+    pub store: Store,
+    /// A directory the test owns (the SQLite file lives here).
+    pub dir: TempDir,
+    /// The URL the store was opened with (to reopen it, or for the binary).
+    pub url: String,
+    /// The test's own PostgreSQL database (dropped after the store).
+    pub pg: Option<pg::PgDb>,
+}
+
+/// A fresh SQLite file.
 pub async fn test_db() -> TestDb {
+    test_db_on(Backend::Sqlite).await
+}
+
+/// A fresh database: an SQLite file, or a database of this process's
+/// PostgreSQL cluster (see `pg.rs`).
+pub async fn test_db_on(backend: Backend) -> TestDb {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("test.db").display());
+    let (url, pg) = match backend {
+        Backend::Sqlite => (
+            format!("sqlite://{}", dir.path().join("test.db").display()),
+            None,
+        ),
+        Backend::Postgres => {
+            let db = pg::PgDb::create();
+            (db.url.clone(), Some(db))
+        }
+    };
     let store = Store::open(&url).await.expect("open store");
-    TestDb { store, dir }
+    TestDb {
+        store,
+        dir,
+        url,
+        pg,
+    }
+}
+
+/// Runs each listed `async fn name(db: TestDb)` twice, as `sqlite::name`
+/// on a fresh SQLite file and `postgres::name` on a fresh PostgreSQL database.
+/// With `@with make;` each gets `make(backend).await` instead of a `TestDb`
+/// (e.g. `common::live::Server::start_on`).
+#[macro_export]
+macro_rules! on_both_backends {
+    (@with $make:path; $($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($make($crate::common::Backend::Sqlite).await).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($make($crate::common::Backend::Postgres).await).await
+                }
+            )*
+        }
+    };
+    ($($name:ident),* $(,)?) => {
+        $crate::on_both_backends!(@with $crate::common::test_db_on; $($name),*);
+    };
 }
 
 pub fn state(store: Store) -> AppState {

@@ -1,0 +1,230 @@
+//! [`Store`]: one repository API over two backends. The URL picks the backend
+//! at start (`sqlite:` or `postgres:`/`postgresql:`); every method hands its
+//! arguments to that backend unchanged. On PostgreSQL a lost connection (the
+//! server restarted, the connection terminated, the pool timed out) comes back
+//! as [`StoreError::Unavailable`], so callers say "try again" as for a full disk.
+
+use super::postgres::{self, PgStore};
+use super::sqlite::SqliteStore;
+use super::{
+    CommittedOp, ImportedSession, ParticipantRecord, RoomRecord, SessionRecord, StoreError,
+    StoreResult,
+};
+use app::api::GroupView;
+use app::domain::session::{GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
+
+/// The repository (cheap to clone: every clone shares the pool).
+#[derive(Clone)]
+pub struct Store {
+    backend: Backend,
+}
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
+}
+
+/// Which database a store runs on (for logs and tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    Sqlite,
+    Postgres,
+}
+
+impl Store {
+    /// Opens the database at `url` (creating an SQLite file if needed) and
+    /// runs the migrations of its backend. A database whose migrations are
+    /// not ours comes back as [`StoreError::Foreign`] with a message that says so.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        let backend = match scheme {
+            "sqlite" => Backend::Sqlite(SqliteStore::open(url).await?),
+            "postgres" | "postgresql" => Backend::Postgres(PgStore::open(url).await?),
+            other => return Err(StoreError::UnsupportedDatabase(other.to_owned())),
+        };
+        Ok(Self { backend })
+    }
+
+    pub fn kind(&self) -> BackendKind {
+        match &self.backend {
+            Backend::Sqlite(_) => BackendKind::Sqlite,
+            Backend::Postgres(_) => BackendKind::Postgres,
+        }
+    }
+
+    /// Closes every connection (SQLite: checkpointing the WAL into the file).
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite(s) => s.close().await,
+            Backend::Postgres(s) => s.close().await,
+        }
+    }
+
+    /// `Ok` if writes commit; else why not. While unhealthy this probes
+    /// with a write and turns healthy once that commits.
+    pub async fn health(&self) -> Result<(), String> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.health().await,
+            Backend::Postgres(s) => s.health().await,
+        }
+    }
+
+    /// How many commits were made and how many ops they held (SQLite: group
+    /// commits of many ops; PostgreSQL: one op each).
+    pub fn commit_stats(&self) -> (u64, u64) {
+        match &self.backend {
+            Backend::Sqlite(s) => s.commit_stats(),
+            Backend::Postgres(s) => s.commit_stats(),
+        }
+    }
+}
+
+/// Writes `Store` methods that pass their arguments to the backend.
+macro_rules! delegate {
+    ($(
+        $(#[$meta:meta])*
+        fn $name:ident(&self $(, $arg:ident: $ty:ty)* $(,)?) -> $ret:ty;
+    )*) => {
+        impl Store {
+            $(
+                $(#[$meta])*
+                pub async fn $name(&self $(, $arg: $ty)*) -> $ret {
+                    match &self.backend {
+                        Backend::Sqlite(s) => s.$name($($arg),*).await,
+                        Backend::Postgres(s) => s.$name($($arg),*).await.map_err(postgres::lost),
+                    }
+                }
+            )*
+        }
+    };
+}
+
+delegate! {
+    fn create_session(
+        &self,
+        details: &SessionDetails,
+        join_code: &JoinCode,
+        moderator_token_hash: &[u8],
+        now: i64,
+    ) -> StoreResult<SessionRecord>;
+
+    /// A new session prepared like `source`: the same groups (names, colours,
+    /// order) and settings (`settings_json`, already reset by the caller), no
+    /// participants and no content. One transaction: all or nothing.
+    fn duplicate_session(
+        &self,
+        source_id: &str,
+        details: &SessionDetails,
+        join_code: &JoinCode,
+        moderator_token_hash: &[u8],
+        settings_json: &str,
+        now: i64,
+    ) -> StoreResult<SessionRecord>;
+
+    /// Writes an imported session (session, settings, groups, boards) in one
+    /// transaction: either all of it is stored or nothing.
+    fn import_session(
+        &self,
+        import: &ImportedSession<'_>,
+        join_code: &JoinCode,
+        moderator_token_hash: &[u8],
+        now: i64,
+    ) -> StoreResult<SessionRecord>;
+
+    /// Number of sessions stored (for tests that check nothing was written).
+    fn session_count(&self) -> StoreResult<i64>;
+
+    fn session_by_code(&self, code: &JoinCode) -> StoreResult<Option<SessionRecord>>;
+
+    fn session_by_moderator_token(&self, token_hash: &[u8]) -> StoreResult<Option<SessionRecord>>;
+
+    fn session_by_projector_token(&self, token_hash: &[u8]) -> StoreResult<Option<SessionRecord>>;
+
+    fn groups(&self, session_id: &str) -> StoreResult<Vec<GroupView>>;
+
+    fn add_group(&self, session_id: &str, details: &GroupDetails) -> StoreResult<GroupView>;
+
+    fn update_group(
+        &self,
+        session_id: &str,
+        group_id: &str,
+        details: &GroupDetails,
+    ) -> StoreResult<GroupView>;
+
+    /// Removes an empty group with its boards and op log; a group with
+    /// members keeps its work and stays.
+    fn remove_group(&self, session_id: &str, group_id: &str) -> StoreResult<()>;
+
+    /// Moves a participant to another group of the same session.
+    fn move_participant(
+        &self,
+        session_id: &str,
+        participant_id: &str,
+        group_id: &str,
+    ) -> StoreResult<()>;
+
+    fn add_participant(
+        &self,
+        session_id: &str,
+        group_id: &str,
+        details: &ParticipantDetails,
+        token_hash: &[u8],
+        now: i64,
+        expires_at: i64,
+    ) -> StoreResult<ParticipantRecord>;
+
+    fn participant_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<ParticipantRecord>>;
+
+    fn participants(&self, session_id: &str) -> StoreResult<Vec<ParticipantRecord>>;
+
+    /// Everything the live hub needs to serve a session: its last sequence
+    /// number, each board's state (its last snapshot with the ops logged
+    /// after it replayed), and the ids of committed ops (for dedupe).
+    fn load_room(&self, session_id: &str) -> StoreResult<RoomRecord>;
+
+    /// Stores the moderator's settings (JSON) of a session.
+    fn save_settings(&self, session_id: &str, settings_json: &str) -> StoreResult<()>;
+
+    /// Commits an op (and its board's snapshot, when one is due) and returns
+    /// only after the transaction holding it is durable. The op must carry
+    /// the session's next sequence number (stored last seq + 1), else it is
+    /// refused as [`StoreError::OutOfSequence`] and nothing is stored, so
+    /// sequence numbers stay gap-free and ordered whoever writes.
+    ///
+    /// The caller must not be cancelled between queueing and the answer
+    /// (the hub runs it in a task of its own): a queued op is committed
+    /// whether anyone still waits for it or not.
+    fn commit_op(&self, op: CommittedOp) -> StoreResult<()>;
+
+    /// One group's (`None`: every group's) ops after `after_seq` up to
+    /// `upto_seq`, in order (JSON).
+    fn ops_since(
+        &self,
+        session_id: &str,
+        group_id: Option<&str>,
+        after_seq: u64,
+        upto_seq: u64,
+    ) -> StoreResult<Vec<String>>;
+
+    /// Deletes a session and every row that belongs to it, in one
+    /// transaction, children first. A new table with session data must be
+    /// added here; `tests/privacy.rs` checks every table of the database.
+    /// `false`: there was no such session.
+    fn delete_session(&self, session_id: &str) -> StoreResult<bool>;
+
+    /// Removes a participant (they left, or the moderator removed them):
+    /// their row goes, and their name is replaced on every board and logged
+    /// op of the session. One transaction: the name is gone everywhere or nowhere.
+    fn remove_participant(&self, session_id: &str, participant_id: &str) -> StoreResult<()>;
+
+    /// Ids of the sessions whose workshop date is more than `retention_days`
+    /// before `today` (YYYY-MM-DD).
+    fn sessions_past_retention(&self, today: &str, retention_days: u32) -> StoreResult<Vec<String>>;
+
+    /// Replaces the moderator secret (its hash); the old one stops working.
+    fn set_moderator_token(&self, session_id: &str, token_hash: &[u8]) -> StoreResult<()>;
+
+    /// Replaces the projector's read-only token (its hash).
+    fn set_projector_token(&self, session_id: &str, token_hash: &[u8]) -> StoreResult<()>;
+}

@@ -1,0 +1,305 @@
+//! The real server binary on a real PostgreSQL (`DATABASE_URL=postgres://…`,
+//! a database of this process's private cluster, see `common/pg.rs`):
+//! several clients send live ops over WebSockets at once; the binary is
+//! restarted, and the database's connections are terminated from
+//! PostgreSQL in the middle of a burst. Every acknowledged op must be in the
+//! database exactly once, with the seq it was acknowledged with, and the
+//! session's seqs must have no gaps. Ops refused while the database was
+//! away (`storage_unavailable`) are sent again, as the browser's outbox
+//! does, and must land.
+
+mod common;
+
+use common::binary::{start_on, Running};
+use common::live::{add_card, canvas, Client, Received};
+use common::{test_db_on, Backend, TestDb};
+use server::store::{BackendKind, Store};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const CODE: &str = "KMNPQR";
+const CLIENTS: usize = 4;
+
+struct Seeded {
+    db: TestDb,
+    session_id: String,
+    people: Vec<common::live::Person>,
+}
+
+/// A session with two groups and two people in each, on PostgreSQL.
+async fn seed() -> Seeded {
+    let db = test_db_on(Backend::Postgres).await;
+    assert_eq!(db.store.kind(), BackendKind::Postgres);
+    // Seeded through the store; the server is the binary started later.
+    let seeding = common::live::Server {
+        addr: "127.0.0.1:9".parse().expect("addr"),
+        db,
+    };
+    let session_id = seeding.session(CODE).await;
+    let mut people = Vec::new();
+    for g in 0..2 {
+        let group = seeding.group(&session_id, &format!("Gruppe {g}")).await;
+        for p in 0..CLIENTS / 2 {
+            people.push(
+                seeding
+                    .person(&session_id, CODE, &group, &format!("Person {g}{p}"))
+                    .await,
+            );
+        }
+    }
+    Seeded {
+        db: seeding.db,
+        session_id,
+        people,
+    }
+}
+
+async fn start(seeded: &Seeded, dir: &Path) -> Running {
+    start_on(Some(&seeded.db.url), dir, dir, &dir.join("server.log")).await
+}
+
+/// What one client had acknowledged: op id → seq.
+type Acked = BTreeMap<String, u64>;
+
+/// Tallies of one burst.
+#[derive(Default, Debug)]
+struct Burst {
+    acked: Acked,
+    /// Ops refused as storage_unavailable and sent again.
+    resent: usize,
+    /// Times the socket closed and the client reconnected.
+    reconnects: usize,
+}
+
+/// One client sends `ops` cards one after another (its outbox of one), as a
+/// browser does: a `storage_unavailable` refusal or a closed socket means
+/// "send it again" (after reconnecting); only an ack moves on.
+async fn client_burst(
+    addr: SocketAddr,
+    person: common::live::Person,
+    tag: String,
+    ops: usize,
+) -> Burst {
+    let mut burst = Burst::default();
+    let mut client = connect(addr, &person).await;
+    let board = canvas(&person.group);
+    let deadline = Instant::now() + Duration::from_secs(90);
+    for n in 0..ops {
+        let op_id = uuid::Uuid::now_v7().to_string();
+        let card = add_card(&format!("{tag}-{n}"), "problem", &format!("{tag} Karte {n}"));
+        loop {
+            assert!(Instant::now() < deadline, "{tag}: op {n} never acknowledged");
+            client.op(&op_id, &board, card.clone()).await;
+            match answer(&mut client, &op_id).await {
+                Answer::Acked(seq) => {
+                    burst.acked.insert(op_id.clone(), seq);
+                    break;
+                }
+                Answer::Unavailable => {
+                    burst.resent += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                Answer::Closed => {
+                    burst.reconnects += 1;
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    client = connect(addr, &person).await;
+                }
+            }
+        }
+    }
+    burst
+}
+
+enum Answer {
+    Acked(u64),
+    Unavailable,
+    Closed,
+}
+
+/// Waits for the answer to `op_id`, skipping other clients' ops.
+async fn answer(client: &mut Client, op_id: &str) -> Answer {
+    loop {
+        match client.receive(Duration::from_secs(10)).await {
+            Received::Msg(msg) if msg["type"] == "ack" && msg["op_id"] == op_id => {
+                return Answer::Acked(msg["seq"].as_u64().expect("seq"));
+            }
+            Received::Msg(msg) if msg["type"] == "rejected" && msg["op_id"] == op_id => {
+                assert_eq!(
+                    msg["refusal"]["kind"], "storage_unavailable",
+                    "only a storage failure may refuse a valid op: {msg}"
+                );
+                return Answer::Unavailable;
+            }
+            Received::Msg(_) => continue,
+            Received::Closed | Received::Nothing => return Answer::Closed,
+        }
+    }
+}
+
+/// A connected, synced client; retried while the server cannot load the room.
+async fn connect(addr: SocketAddr, person: &common::live::Person) -> Client {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(mut client) = Client::connect(addr, &person.code, Some(&person.token)).await {
+            client.hello(0).await;
+            loop {
+                match client.receive(Duration::from_secs(5)).await {
+                    Received::Msg(msg) if msg["type"] == "synced" => return client,
+                    Received::Msg(_) => continue,
+                    _ => break,
+                }
+            }
+        }
+        assert!(Instant::now() < deadline, "could not connect and sync");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Runs a burst of `ops` per client from every person at once.
+async fn burst(addr: SocketAddr, seeded: &Seeded, round: usize, ops: usize) -> Vec<Burst> {
+    let tasks: Vec<_> = seeded
+        .people
+        .iter()
+        .enumerate()
+        .map(|(i, person)| {
+            tokio::spawn(client_burst(
+                addr,
+                person.clone(),
+                format!("r{round}c{i}"),
+                ops,
+            ))
+        })
+        .collect();
+    let mut out = Vec::new();
+    for task in tasks {
+        out.push(task.await.expect("client task"));
+    }
+    out
+}
+
+/// Every acked op is in the database exactly once with its acked seq, the
+/// session's seqs are 1..=n without a gap, and every card is on its board.
+async fn assert_stored(seeded: &Seeded, acked: &Acked, cards: usize) {
+    let store = Store::open(&seeded.db.url).await.expect("second store");
+    let room = store.load_room(&seeded.session_id).await.expect("room");
+    let logged = store
+        .ops_since(&seeded.session_id, None, 0, room.last_seq)
+        .await
+        .expect("ops");
+    let seqs: Vec<u64> = logged
+        .iter()
+        .map(|json| {
+            serde_json::from_str::<app::protocol::SequencedOp>(json)
+                .expect("op")
+                .seq
+        })
+        .collect();
+    assert_eq!(
+        seqs,
+        (1..=room.last_seq).collect::<Vec<_>>(),
+        "gap-free seqs"
+    );
+    let stored: BTreeMap<&str, u64> = room
+        .op_ids
+        .iter()
+        .map(|(id, seq)| (id.as_str(), *seq))
+        .collect();
+    assert_eq!(stored.len(), room.op_ids.len(), "an op id stored twice");
+    for (op_id, seq) in acked {
+        assert_eq!(stored.get(op_id.as_str()), Some(seq), "acked op {op_id}");
+    }
+    // Nothing but acked ops (each client waits for its answer before the next).
+    assert_eq!(room.op_ids.len(), acked.len(), "an op stored but never acked");
+    let on_boards: usize = room
+        .boards
+        .iter()
+        .map(|(_, json)| common::live::card_texts(json, "problem").len())
+        .sum();
+    assert_eq!(on_boards, cards);
+    store.close().await;
+}
+
+fn merge(bursts: &[Burst], into: &mut Acked) -> (usize, usize) {
+    let (mut resent, mut reconnects) = (0, 0);
+    for b in bursts {
+        into.extend(b.acked.iter().map(|(k, v)| (k.clone(), *v)));
+        resent += b.resent;
+        reconnects += b.reconnects;
+    }
+    (resent, reconnects)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_binary_on_postgres_keeps_every_acked_op_across_a_restart() {
+    const OPS: usize = 30;
+    let seeded = seed().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let mut acked = Acked::new();
+    for round in 0..2 {
+        let mut server = start(&seeded, dir.path()).await;
+        if round > 0 {
+            // The restarted server serves what the first one committed.
+            let mut client = connect(server.addr, &seeded.people[0]).await;
+            client.hello(0).await;
+            let snapshot = loop {
+                match client.receive(Duration::from_secs(10)).await {
+                    Received::Msg(msg) if msg["type"] == "snapshot" => break msg,
+                    Received::Msg(_) => continue,
+                    other => panic!("no snapshot after the restart: {other:?}"),
+                }
+            };
+            let board = &snapshot["boards"][canvas(&seeded.people[0].group)];
+            let cards = board["sections"]["problem"].as_array().map_or(0, Vec::len);
+            assert_eq!(cards, OPS * CLIENTS / 2, "group 0's cards after the restart");
+        }
+        let bursts = burst(server.addr, &seeded, round, OPS).await;
+        let (resent, _) = merge(&bursts, &mut acked);
+        assert_eq!(resent, 0, "nothing refused while the database is up");
+        server.child.kill().await.expect("stop server");
+        assert_stored(&seeded, &acked, acked.len()).await;
+    }
+    assert_eq!(acked.len(), 2 * OPS * CLIENTS);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn terminating_the_servers_database_connections_loses_no_acked_op() {
+    const OPS: usize = 60;
+    let seeded = seed().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let server = start(&seeded, dir.path()).await;
+    let name = seeded.db.pg.as_ref().expect("a PostgreSQL test").name.clone();
+    let killer = tokio::spawn(async move {
+        let mut killed = 0;
+        for _ in 0..4 {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            let sql = format!(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                 WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+            );
+            let cluster = common::pg::cluster();
+            let out = tokio::task::spawn_blocking(move || cluster.psql(&sql))
+                .await
+                .expect("psql");
+            killed += out.trim().parse::<usize>().unwrap_or(0);
+        }
+        killed
+    });
+    let bursts = burst(server.addr, &seeded, 0, OPS).await;
+    let terminated = killer.await.expect("killer");
+    let mut acked = Acked::new();
+    let (resent, reconnects) = merge(&bursts, &mut acked);
+    println!(
+        "{} ops acked by {CLIENTS} clients; {terminated} database connections terminated; \
+         {resent} ops refused as storage_unavailable and resent; {reconnects} reconnects",
+        acked.len()
+    );
+    assert!(terminated > 0, "the burst outlived the terminations");
+    assert_eq!(acked.len(), OPS * CLIENTS, "every op acked in the end");
+    assert!(
+        common::binary::healthy(server.addr).await,
+        "healthy again after the database came back"
+    );
+    assert_stored(&seeded, &acked, acked.len()).await;
+}
