@@ -10,7 +10,6 @@ use axum::http::{header, StatusCode};
 use common::live::{add_card, canvas, Client, Received, Server, WAIT};
 use common::Api;
 use serde_json::{json, Value};
-use common::live::Server as LiveServer;
 use sqlx::{AssertSqlSafe, PgPool, Row, SqlitePool};
 
 const CODE: &str = "ACDEFH";
@@ -65,7 +64,7 @@ impl Db {
     /// Every table of ours with its columns, but the migrations' and the
     /// storage probe's (a timestamp and padding, no session data).
     async fn tables(&self) -> Vec<(String, Vec<String>)> {
-        let mut out = Vec::new();
+        let mut out: Vec<(String, Vec<String>)> = Vec::new();
         match self {
             Db::Sqlite(db) => {
                 let tables: Vec<String> = sqlx::query_scalar(
@@ -77,7 +76,8 @@ impl Db {
                 .await
                 .expect("tables");
                 for table in tables {
-                    let columns = sqlx::query(AssertSqlSafe(format!("PRAGMA table_info({table})")))
+                    let columns: Vec<String> =
+                        sqlx::query(AssertSqlSafe(format!("PRAGMA table_info({table})")))
                         .fetch_all(db)
                         .await
                         .expect("columns")
@@ -771,7 +771,7 @@ async fn the_server_binary_sweeps_expired_sessions() {
 
 // The tests above that read the database run on SQLite and on PostgreSQL.
 crate::on_both_backends!(
-    @with LiveServer::start_on;
+    @with crate::common::live::Server::start_on;
     the_moderator_removes_a_participant_everywhere,
     a_participant_leaves_and_their_name_goes_with_them,
     deleting_a_session_deletes_every_row_and_closes_its_screens,
