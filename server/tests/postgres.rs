@@ -67,6 +67,8 @@ type Acked = BTreeMap<String, u64>;
 #[derive(Default, Debug)]
 struct Burst {
     acked: Acked,
+    /// When each op was acked.
+    acked_at: BTreeMap<String, Instant>,
     /// Ops refused as storage_unavailable and sent again.
     resent: usize,
     /// Times the socket closed and the client reconnected.
@@ -95,6 +97,7 @@ async fn client_burst(
             match answer(&mut client, &op_id).await {
                 Answer::Acked(seq) => {
                     burst.acked.insert(op_id.clone(), seq);
+                    burst.acked_at.insert(op_id.clone(), Instant::now());
                     break;
                 }
                 Answer::Unavailable => {
@@ -315,4 +318,99 @@ async fn terminating_the_servers_database_connections_loses_no_acked_op() {
         "healthy again after the database came back"
     );
     assert_stored(&seeded, &acked, acked.len()).await;
+}
+
+/// `pg_dump` of the live database in the middle of a burst, restored into a
+/// fresh database: the restored session loads (snapshots + replay), its seqs
+/// have no gap, and every op acked before the dump began is in it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_pg_dump_taken_during_a_live_burst_restores_to_a_consistent_state() {
+    const OPS: usize = 100;
+    let seeded = seed().await;
+    let dir = tempfile::tempdir().expect("dir");
+    let server = start(&seeded, dir.path()).await;
+    let name = seeded.db.pg.as_ref().expect("a PostgreSQL test").name.clone();
+    let dump = dir.path().join("backup.dump");
+    let cluster = common::pg::cluster();
+    let dumper = {
+        let dump = dump.clone();
+        let (store, session) = (seeded.db.store.clone(), seeded.session_id.clone());
+        tokio::spawn(async move {
+            // Dumped once a quarter of the burst is stored.
+            loop {
+                let stored = store.ops_since(&session, None, 0, u64::MAX / 2).await;
+                if stored.map_or(0, |ops| ops.len()) >= OPS * CLIENTS / 4 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            let started = Instant::now();
+            let out = tokio::process::Command::new(cluster.bin().join("pg_dump"))
+                .arg("-h")
+                .arg(cluster.socket_dir())
+                .args(["-U", "postgres", "-Fc", "-f"])
+                .arg(&dump)
+                .arg(&name)
+                .output()
+                .await
+                .expect("run pg_dump");
+            assert!(
+                out.status.success(),
+                "pg_dump: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            started
+        })
+    };
+    let bursts = burst(server.addr, &seeded, 0, OPS).await;
+    let dump_started = dumper.await.expect("dump task");
+    let restored = common::pg::PgDb::create();
+    let out = tokio::process::Command::new(cluster.bin().join("pg_restore"))
+        .arg("-h")
+        .arg(cluster.socket_dir())
+        .args(["-U", "postgres", "--no-owner", "-d", &restored.name])
+        .arg(&dump)
+        .output()
+        .await
+        .expect("run pg_restore");
+    assert!(
+        out.status.success(),
+        "pg_restore: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Opened as the server would open it (migrations already there).
+    let store = Store::open(&restored.url).await.expect("open restored");
+    let room = store.load_room(&seeded.session_id).await.expect("restored room loads");
+    let logged = store
+        .ops_since(&seeded.session_id, None, 0, room.last_seq)
+        .await
+        .expect("ops");
+    let seqs: Vec<u64> = logged
+        .iter()
+        .map(|json| serde_json::from_str::<app::protocol::SequencedOp>(json).expect("op").seq)
+        .collect();
+    assert_eq!(seqs, (1..=room.last_seq).collect::<Vec<_>>(), "gap-free seqs");
+    let stored: BTreeMap<&str, u64> = room.op_ids.iter().map(|(id, seq)| (id.as_str(), *seq)).collect();
+    let (mut before, mut total) = (0, 0);
+    for b in &bursts {
+        for (op_id, seq) in &b.acked {
+            total += 1;
+            if b.acked_at[op_id] < dump_started {
+                before += 1;
+                assert_eq!(stored.get(op_id.as_str()), Some(seq), "op acked before the dump");
+            }
+        }
+    }
+    let on_boards: usize = room
+        .boards
+        .iter()
+        .map(|(_, json)| common::live::card_texts(json, "problem").len())
+        .sum();
+    assert_eq!(on_boards, room.op_ids.len(), "every restored op's card, no other");
+    println!(
+        "dump during the burst: {} of {total} acked ops restored ({before} acked before the dump began)",
+        room.op_ids.len()
+    );
+    assert!(before > 0 && room.op_ids.len() < total, "the dump was not taken mid-burst");
+    store.close().await;
 }
