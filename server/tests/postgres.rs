@@ -90,9 +90,16 @@ async fn client_burst(
     let deadline = Instant::now() + Duration::from_secs(90);
     for n in 0..ops {
         let op_id = uuid::Uuid::now_v7().to_string();
-        let card = add_card(&format!("{tag}-{n}"), "problem", &format!("{tag} Karte {n}"));
+        let card = add_card(
+            &format!("{tag}-{n}"),
+            "problem",
+            &format!("{tag} Karte {n}"),
+        );
         loop {
-            assert!(Instant::now() < deadline, "{tag}: op {n} never acknowledged");
+            assert!(
+                Instant::now() < deadline,
+                "{tag}: op {n} never acknowledged"
+            );
             client.op(&op_id, &board, card.clone()).await;
             match answer(&mut client, &op_id).await {
                 Answer::Acked(seq) => {
@@ -182,13 +189,13 @@ async fn burst(addr: SocketAddr, seeded: &Seeded, round: usize, ops: usize) -> V
     out
 }
 
-/// Every acked op is in the database exactly once with its acked seq, the
-/// session's seqs are 1..=n without a gap, and every card is on its board.
-async fn assert_stored(seeded: &Seeded, acked: &Acked, cards: usize) {
-    let store = Store::open(&seeded.db.url).await.expect("second store");
-    let room = store.load_room(&seeded.session_id).await.expect("room");
+/// The session as stored: its room loads (snapshots + replay) and its seqs
+/// are 1..=last_seq without a gap. Returns each op id's seq and the number
+/// of cards on the boards.
+async fn consistent(store: &Store, session_id: &str) -> (BTreeMap<String, u64>, usize) {
+    let room = store.load_room(session_id).await.expect("room loads");
     let logged = store
-        .ops_since(&seeded.session_id, None, 0, room.last_seq)
+        .ops_since(session_id, None, 0, room.last_seq)
         .await
         .expect("ops");
     let seqs: Vec<u64> = logged
@@ -204,22 +211,26 @@ async fn assert_stored(seeded: &Seeded, acked: &Acked, cards: usize) {
         (1..=room.last_seq).collect::<Vec<_>>(),
         "gap-free seqs"
     );
-    let stored: BTreeMap<&str, u64> = room
-        .op_ids
-        .iter()
-        .map(|(id, seq)| (id.as_str(), *seq))
-        .collect();
-    assert_eq!(stored.len(), room.op_ids.len(), "an op id stored twice");
-    for (op_id, seq) in acked {
-        assert_eq!(stored.get(op_id.as_str()), Some(seq), "acked op {op_id}");
-    }
-    // Nothing but acked ops (each client waits for its answer before the next).
-    assert_eq!(room.op_ids.len(), acked.len(), "an op stored but never acked");
-    let on_boards: usize = room
+    let stored: BTreeMap<String, u64> = room.op_ids.iter().cloned().collect();
+    assert_eq!(stored.len(), stored.len(), "an op id stored twice");
+    let cards = room
         .boards
         .iter()
         .map(|(_, json)| common::live::card_texts(json, "problem").len())
         .sum();
+    (stored, cards)
+}
+
+/// Every acked op is in the database exactly once with its acked seq, the
+/// session's seqs are 1..=n without a gap, and every card is on its board.
+async fn assert_stored(seeded: &Seeded, acked: &Acked, cards: usize) {
+    let store = Store::open(&seeded.db.url).await.expect("second store");
+    let (stored, on_boards) = consistent(&store, &seeded.session_id).await;
+    for (op_id, seq) in acked {
+        assert_eq!(stored.get(op_id), Some(seq), "acked op {op_id}");
+    }
+    // Nothing but acked ops (each client waits for its answer before the next).
+    assert_eq!(stored.len(), acked.len(), "an op stored but never acked");
     assert_eq!(on_boards, cards);
     store.close().await;
 }
@@ -258,7 +269,11 @@ async fn the_binary_on_postgres_keeps_every_acked_op_across_a_restart() {
             };
             let board = &snapshot["boards"][canvas(&seeded.people[0].group)];
             let cards = board["sections"]["problem"].as_array().map_or(0, Vec::len);
-            assert_eq!(cards, OPS * CLIENTS / 2, "group 0's cards after the restart");
+            assert_eq!(
+                cards,
+                OPS * CLIENTS / 2,
+                "group 0's cards after the restart"
+            );
         }
         let bursts = burst(server.addr, &seeded, round, OPS).await;
         let (resent, _) = merge(&bursts, &mut acked);
@@ -275,7 +290,13 @@ async fn terminating_the_servers_database_connections_loses_no_acked_op() {
     let seeded = seed().await;
     let dir = tempfile::tempdir().expect("dir");
     let server = start(&seeded, dir.path()).await;
-    let name = seeded.db.pg.as_ref().expect("a PostgreSQL test").name.clone();
+    let name = seeded
+        .db
+        .pg
+        .as_ref()
+        .expect("a PostgreSQL test")
+        .name
+        .clone();
     // Three outages mid-burst: new connections to the database refused and
     // every open one terminated; 700 ms later connections are allowed again.
     let killer = tokio::spawn(async move {
@@ -329,7 +350,13 @@ async fn a_pg_dump_taken_during_a_live_burst_restores_to_a_consistent_state() {
     let seeded = seed().await;
     let dir = tempfile::tempdir().expect("dir");
     let server = start(&seeded, dir.path()).await;
-    let name = seeded.db.pg.as_ref().expect("a PostgreSQL test").name.clone();
+    let name = seeded
+        .db
+        .pg
+        .as_ref()
+        .expect("a PostgreSQL test")
+        .name
+        .clone();
     let dump = dir.path().join("backup.dump");
     let cluster = common::pg::cluster();
     let dumper = {
@@ -380,37 +407,29 @@ async fn a_pg_dump_taken_during_a_live_burst_restores_to_a_consistent_state() {
     );
     // Opened as the server would open it (migrations already there).
     let store = Store::open(&restored.url).await.expect("open restored");
-    let room = store.load_room(&seeded.session_id).await.expect("restored room loads");
-    let logged = store
-        .ops_since(&seeded.session_id, None, 0, room.last_seq)
-        .await
-        .expect("ops");
-    let seqs: Vec<u64> = logged
-        .iter()
-        .map(|json| serde_json::from_str::<app::protocol::SequencedOp>(json).expect("op").seq)
-        .collect();
-    assert_eq!(seqs, (1..=room.last_seq).collect::<Vec<_>>(), "gap-free seqs");
-    let stored: BTreeMap<&str, u64> = room.op_ids.iter().map(|(id, seq)| (id.as_str(), *seq)).collect();
+    let (stored, on_boards) = consistent(&store, &seeded.session_id).await;
     let (mut before, mut total) = (0, 0);
     for b in &bursts {
         for (op_id, seq) in &b.acked {
             total += 1;
             if b.acked_at[op_id] < dump_started {
                 before += 1;
-                assert_eq!(stored.get(op_id.as_str()), Some(seq), "op acked before the dump");
+                assert_eq!(stored.get(op_id), Some(seq), "op acked before the dump");
             }
         }
     }
-    let on_boards: usize = room
-        .boards
-        .iter()
-        .map(|(_, json)| common::live::card_texts(json, "problem").len())
-        .sum();
-    assert_eq!(on_boards, room.op_ids.len(), "every restored op's card, no other");
+    assert_eq!(
+        on_boards,
+        stored.len(),
+        "every restored op's card, no other"
+    );
     println!(
         "dump during the burst: {} of {total} acked ops restored ({before} acked before the dump began)",
-        room.op_ids.len()
+        stored.len()
     );
-    assert!(before > 0 && room.op_ids.len() < total, "the dump was not taken mid-burst");
+    assert!(
+        before > 0 && stored.len() < total,
+        "the dump was not taken mid-burst"
+    );
     store.close().await;
 }

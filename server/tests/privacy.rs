@@ -22,7 +22,11 @@ enum Db {
 
 async fn pool(server_db: &str) -> Db {
     if server_db.starts_with("sqlite:") {
-        Db::Sqlite(SqlitePool::connect(server_db).await.expect("second connection"))
+        Db::Sqlite(
+            SqlitePool::connect(server_db)
+                .await
+                .expect("second connection"),
+        )
     } else {
         Db::Postgres(PgPool::connect(server_db).await.expect("second connection"))
     }
@@ -78,12 +82,12 @@ impl Db {
                 for table in tables {
                     let columns: Vec<String> =
                         sqlx::query(AssertSqlSafe(format!("PRAGMA table_info({table})")))
-                        .fetch_all(db)
-                        .await
-                        .expect("columns")
-                        .iter()
-                        .map(|r| r.get::<String, _>("name"))
-                        .collect();
+                            .fetch_all(db)
+                            .await
+                            .expect("columns")
+                            .iter()
+                            .map(|r| r.get::<String, _>("name"))
+                            .collect();
                     out.push((table, columns));
                 }
             }
@@ -137,7 +141,10 @@ async fn rows_per_table(db: &Db, session_id: &str) -> Vec<(String, i64)> {
             panic!("table {table} has no session_id: does delete_session cover it?");
         };
         let n = db
-            .count(&format!("SELECT COUNT(*) FROM {table} WHERE {key} = ?"), session_id)
+            .count(
+                &format!("SELECT COUNT(*) FROM {table} WHERE {key} = ?"),
+                session_id,
+            )
             .await;
         counts.push((table, n));
     }
@@ -372,7 +379,10 @@ async fn a_participant_leaves_and_their_name_goes_with_them(server: Server) {
     assert!(stored.contains(FORMER_PARTICIPANT));
     assert!(stored.contains("Ben"), "others keep their names");
     let participants = db
-        .count("SELECT COUNT(*) FROM participants WHERE session_id = ?", &session)
+        .count(
+            "SELECT COUNT(*) FROM participants WHERE session_id = ?",
+            &session,
+        )
         .await;
     assert_eq!(participants, 1);
     // What a newly connecting browser gets (the live room) has no name either.

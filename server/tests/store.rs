@@ -3,11 +3,11 @@
 
 mod common;
 
+use app::domain::board::{Author, BoardState, Op};
 use app::domain::session::{limits, GroupDetails, ParticipantDetails, SessionDetails};
 use app::domain::JoinCode;
-use common::TestDb;
-use app::domain::board::{Author, BoardState, Op};
 use app::protocol::SequencedOp;
+use common::TestDb;
 use server::store::{CommittedOp, SessionRecord, Store, StoreError};
 
 fn details() -> SessionDetails {
@@ -188,14 +188,22 @@ fn card_op(session: &SessionRecord, group: &str, author: &str, seq: u64, n: usiz
 }
 
 fn cards_on(room: &server::store::RoomRecord, board: &str) -> usize {
-    let json = &room.boards.iter().find(|(id, _)| id == board).expect("board").1;
+    let json = &room
+        .boards
+        .iter()
+        .find(|(id, _)| id == board)
+        .expect("board")
+        .1;
     let state: BoardState = serde_json::from_str(json).unwrap();
     state.sections.values().map(Vec::len).sum()
 }
 
 /// Seqs of every logged op, in order.
 async fn logged_seqs(store: &Store, session: &SessionRecord) -> Vec<u64> {
-    let ops = store.ops_since(&session.id, None, 0, u64::MAX / 2).await.unwrap();
+    let ops = store
+        .ops_since(&session.id, None, 0, u64::MAX / 2)
+        .await
+        .unwrap();
     ops.iter()
         .map(|json| serde_json::from_str::<SequencedOp>(json).unwrap().seq)
         .collect()
@@ -212,16 +220,20 @@ async fn ops_commit_in_sequence_and_load_back_through_replay(db: TestDb) {
     for seq in [70, 72, 1] {
         let refused = db.store.commit_op(card_op(&s, "g1", "p1", seq, 900)).await;
         assert!(
-            matches!(
-                refused,
-                Err(StoreError::OutOfSequence { stored: 70, .. })
-            ),
+            matches!(refused, Err(StoreError::OutOfSequence { stored: 70, .. })),
             "seq {seq}: {refused:?}"
         );
     }
     // The same op id again under the next number: refused by the log.
-    assert!(db.store.commit_op(card_op(&s, "g1", "p1", 71, 1)).await.is_err());
-    assert_eq!(logged_seqs(&db.store, &s).await, (1..=70).collect::<Vec<_>>());
+    assert!(db
+        .store
+        .commit_op(card_op(&s, "g1", "p1", 71, 1))
+        .await
+        .is_err());
+    assert_eq!(
+        logged_seqs(&db.store, &s).await,
+        (1..=70).collect::<Vec<_>>()
+    );
     let room = db.store.load_room(&s.id).await.unwrap();
     assert_eq!(room.last_seq, 70);
     assert_eq!(room.op_ids.len(), 70);
@@ -229,7 +241,10 @@ async fn ops_commit_in_sequence_and_load_back_through_replay(db: TestDb) {
     assert_eq!(cards_on(&room, "g2:canvas"), 23);
     let g2 = db.store.ops_since(&s.id, Some("g2"), 30, 60).await.unwrap();
     assert_eq!(g2.len(), 10, "g2's ops 33, 36, …, 60");
-    assert!(db.store.commit_stats().1 >= 70, "every committed op counted");
+    assert!(
+        db.store.commit_stats().1 >= 70,
+        "every committed op counted"
+    );
 }
 
 /// Eight writers on two stores of one database (two server instances)
@@ -242,7 +257,11 @@ async fn concurrent_writers_on_two_stores_keep_seqs_gap_free(db: TestDb) {
     let other = Store::open(&db.url).await.unwrap();
     let tasks: Vec<_> = (0..WRITERS)
         .map(|w| {
-            let store = if w % 2 == 0 { db.store.clone() } else { other.clone() };
+            let store = if w % 2 == 0 {
+                db.store.clone()
+            } else {
+                other.clone()
+            };
             let s = s.clone();
             tokio::spawn(async move {
                 let mut next = 1;
@@ -272,7 +291,10 @@ async fn concurrent_writers_on_two_stores_keep_seqs_gap_free(db: TestDb) {
         retries += task.await.unwrap();
     }
     let total = (WRITERS * OPS) as u64;
-    assert_eq!(logged_seqs(&db.store, &s).await, (1..=total).collect::<Vec<_>>());
+    assert_eq!(
+        logged_seqs(&db.store, &s).await,
+        (1..=total).collect::<Vec<_>>()
+    );
     let room = other.load_room(&s.id).await.unwrap();
     assert_eq!(room.last_seq, total);
     let mut ids: Vec<_> = room.op_ids.iter().map(|(id, _)| id.clone()).collect();
@@ -293,7 +315,11 @@ async fn concurrent_joins_on_two_stores_stop_at_the_limit(db: TestDb) {
     let tries = limits::PARTICIPANTS_PER_SESSION + 20;
     let tasks: Vec<_> = (0..tries)
         .map(|i| {
-            let store = if i % 2 == 0 { db.store.clone() } else { other.clone() };
+            let store = if i % 2 == 0 {
+                db.store.clone()
+            } else {
+                other.clone()
+            };
             let (sid, gid) = (s.id.clone(), g.id.clone());
             tokio::spawn(async move {
                 let hash = format!("token-{i}");
@@ -348,7 +374,10 @@ async fn removing_a_participant_and_deleting_a_session_leave_nothing(db: TestDb)
         assert!(json.contains(app::domain::privacy::FORMER_PARTICIPANT));
     }
     let room = db.store.load_room(&s.id).await.unwrap();
-    assert!(!room.boards[0].1.contains("Person"), "name left on the board");
+    assert!(
+        !room.boards[0].1.contains("Person"),
+        "name left on the board"
+    );
     assert!(matches!(
         db.store.remove_participant(&s.id, &anna.id).await,
         Err(StoreError::UnknownParticipant)
@@ -356,7 +385,12 @@ async fn removing_a_participant_and_deleting_a_session_leave_nothing(db: TestDb)
     assert!(db.store.delete_session(&s.id).await.unwrap());
     assert!(!db.store.delete_session(&s.id).await.unwrap());
     assert_eq!(db.store.session_count().await.unwrap(), 0);
-    assert!(db.store.ops_since(&s.id, None, 0, 10).await.unwrap().is_empty());
+    assert!(db
+        .store
+        .ops_since(&s.id, None, 0, 10)
+        .await
+        .unwrap()
+        .is_empty());
     assert!(db.store.groups(&s.id).await.unwrap().is_empty());
     assert_eq!(db.store.health().await, Ok(()));
 }

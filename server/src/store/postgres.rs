@@ -231,7 +231,7 @@ impl PgStore {
             .max_connections(16)
             // A request waits this long for a connection while the database
             // is unreachable, then is refused as "storage unavailable".
-            .acquire_timeout(Duration::from_secs(5))
+            .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres")
@@ -433,34 +433,46 @@ impl PgStore {
             .await?)
     }
 
-    pub async fn session_by_moderator_token(
+    /// The session whose token hash `sql` (one `$1`) matches.
+    async fn session_by_hash(
         &self,
+        sql: &'static str,
         token_hash: &[u8],
     ) -> StoreResult<Option<SessionRecord>> {
-        let sql = concat!(
-            "SELECT ",
-            session_columns!(),
-            " FROM workshop_sessions WHERE moderator_token_hash = $1"
-        );
         Ok(sqlx::query_as(sql)
             .bind(token_hash)
             .fetch_optional(&self.pool)
             .await?)
     }
 
+    pub async fn session_by_moderator_token(
+        &self,
+        token_hash: &[u8],
+    ) -> StoreResult<Option<SessionRecord>> {
+        self.session_by_hash(
+            concat!(
+                "SELECT ",
+                session_columns!(),
+                " FROM workshop_sessions WHERE moderator_token_hash = $1"
+            ),
+            token_hash,
+        )
+        .await
+    }
+
     pub async fn session_by_projector_token(
         &self,
         token_hash: &[u8],
     ) -> StoreResult<Option<SessionRecord>> {
-        let sql = concat!(
-            "SELECT ",
-            session_columns!(),
-            " FROM workshop_sessions WHERE projector_token_hash = $1"
-        );
-        Ok(sqlx::query_as(sql)
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await?)
+        self.session_by_hash(
+            concat!(
+                "SELECT ",
+                session_columns!(),
+                " FROM workshop_sessions WHERE projector_token_hash = $1"
+            ),
+            token_hash,
+        )
+        .await
     }
 
     pub async fn groups(&self, session_id: &str) -> StoreResult<Vec<GroupView>> {
@@ -636,7 +648,11 @@ impl PgStore {
                     .bind(session_id)
                     .fetch_one(&mut *tx)
                     .await?;
-            below_limit(count, limits::PARTICIPANTS_PER_SESSION, StoreError::SessionFull)?;
+            below_limit(
+                count,
+                limits::PARTICIPANTS_PER_SESSION,
+                StoreError::SessionFull,
+            )?;
             let id = new_id();
             sqlx::query(
                 "INSERT INTO participants
@@ -700,12 +716,11 @@ impl PgStore {
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .execute(&mut *tx)
             .await?;
-        let (last_seq, settings): (i64, String) = sqlx::query_as(
-            "SELECT last_seq, settings_json FROM workshop_sessions WHERE id = $1",
-        )
-        .bind(session_id)
-        .fetch_one(&mut *tx)
-        .await?;
+        let (last_seq, settings): (i64, String) =
+            sqlx::query_as("SELECT last_seq, settings_json FROM workshop_sessions WHERE id = $1")
+                .bind(session_id)
+                .fetch_one(&mut *tx)
+                .await?;
         let snapshots: Vec<(String, String)> =
             sqlx::query_as("SELECT board_id, state_json FROM boards WHERE session_id = $1")
                 .bind(session_id)

@@ -1,6 +1,5 @@
 use super::shared::{
-    below_limit, foreign, in_sequence, is_refusal, is_unique_violation, new_id, Health,
-    NewSession,
+    below_limit, foreign, in_sequence, is_refusal, is_unique_violation, new_id, Health, NewSession,
 };
 use super::{
     CommittedOp, ImportedSession, ParticipantRecord, RoomRecord, SessionRecord, StoreError,
@@ -282,13 +281,14 @@ async fn write_op(tx: &mut sqlx::SqliteConnection, op: &CommittedOp) -> StoreRes
 /// First the session's `last_seq` moves on by one (refused unless the op is
 /// the next number), then its op-log row and, when due, its board's snapshot.
 async fn write_op_rows(tx: &mut sqlx::SqliteConnection, op: &CommittedOp) -> StoreResult<()> {
-    let updated = sqlx::query("UPDATE workshop_sessions SET last_seq = ? WHERE id = ? AND last_seq = ?")
-        .bind(op.seq as i64)
-        .bind(&op.session_id)
-        .bind(op.seq as i64 - 1)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let updated =
+        sqlx::query("UPDATE workshop_sessions SET last_seq = ? WHERE id = ? AND last_seq = ?")
+            .bind(op.seq as i64)
+            .bind(&op.session_id)
+            .bind(op.seq as i64 - 1)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
     let stored = if updated == 1 {
         None
     } else {
@@ -773,7 +773,11 @@ impl SqliteStore {
                     .bind(session_id)
                     .fetch_one(&mut *tx)
                     .await?;
-            below_limit(count, limits::PARTICIPANTS_PER_SESSION, StoreError::SessionFull)?;
+            below_limit(
+                count,
+                limits::PARTICIPANTS_PER_SESSION,
+                StoreError::SessionFull,
+            )?;
             let id = new_id();
             sqlx::query(
                 "INSERT INTO participants

@@ -59,12 +59,15 @@ fn bin_dir() -> PathBuf {
     let on_path = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
         .unwrap_or_default();
-    on_path.into_iter().find(|d| has_tools(d)).unwrap_or_else(|| {
-        panic!(
-            "PostgreSQL server binaries (initdb, pg_ctl) not found: the PostgreSQL tests need \
+    on_path
+        .into_iter()
+        .find(|d| has_tools(d))
+        .unwrap_or_else(|| {
+            panic!(
+                "PostgreSQL server binaries (initdb, pg_ctl) not found: the PostgreSQL tests need \
              them. Run scripts/setup.sh --test (installs Debian's postgresql) or set IKZ_PG_BIN."
-        )
-    })
+            )
+        })
 }
 
 impl Cluster {
@@ -119,6 +122,9 @@ impl Cluster {
     }
 
     /// Stops the cluster and removes its directory once this process is gone.
+    /// Never waited for: the watchdog must outlive the test process (init
+    /// reaps it then).
+    #[allow(clippy::zombie_processes)]
     fn watch_this_process(&self, data: &Path) {
         let pg_ctl = self.bin.join("pg_ctl");
         let stop = match self.run_as {
@@ -143,7 +149,10 @@ impl Cluster {
 
     /// A URL of database `name` over the cluster's socket.
     pub fn url(&self, name: &str) -> String {
-        format!("postgres:///{name}?host={}&user=postgres", self.dir.display())
+        format!(
+            "postgres:///{name}?host={}&user=postgres",
+            self.dir.display()
+        )
     }
 
     /// Runs `sql` with psql on the `postgres` database.
@@ -151,7 +160,16 @@ impl Cluster {
         let out = Command::new(self.bin.join("psql"))
             .arg("-h")
             .arg(&self.dir)
-            .args(["-U", "postgres", "-d", "postgres", "-XAtq", "-v", "ON_ERROR_STOP=1", "-c"])
+            .args([
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-XAtq",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+            ])
             .arg(sql)
             .output()
             .expect("run psql");
@@ -193,10 +211,7 @@ pub struct PgDb {
 impl PgDb {
     pub fn create() -> Self {
         let cluster = cluster();
-        let name = format!(
-            "ikz_test_{}",
-            NEXT_DB.fetch_add(1, Ordering::Relaxed)
-        );
+        let name = format!("ikz_test_{}", NEXT_DB.fetch_add(1, Ordering::Relaxed));
         cluster.psql(&format!("CREATE DATABASE {name}"));
         Self {
             url: cluster.url(&name),
@@ -212,7 +227,10 @@ impl Drop for PgDb {
             .arg("-h")
             .arg(&cluster().dir)
             .args(["-U", "postgres", "-d", "postgres", "-XAtq", "-c"])
-            .arg(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+            .arg(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.name
+            ))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();
