@@ -4,6 +4,7 @@ pub mod editable;
 pub mod error_notice;
 pub mod evaluation;
 pub mod exports;
+pub mod merge;
 pub mod guide;
 pub mod header;
 pub mod ideas;
