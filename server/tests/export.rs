@@ -1265,25 +1265,42 @@ async fn the_single_ratings_switch_decides_who_is_named_in_every_export() {
         for (format, text) in every_export_as_text(&f, dir.path()).await {
             let text = flat(&text);
             let document = matches!(format, "pdf" | "docx" | "odt" | "md");
-            let named = names.iter().filter(|n| text.contains(*n)).collect::<Vec<_>>();
+            let named = names
+                .iter()
+                .filter(|n| text.contains(*n))
+                .collect::<Vec<_>>();
             let what = format!("{switch} {format}");
             // Anna's ratings of the chatbot, with or without her name.
-            let anna_5 = text.contains("Anna Müller 5") || text.contains("Anna Müller: 5")
-                || text.contains("Anna Müller | 5") || text.contains("Anna Müller,5");
+            let anna_5 = text.contains("Anna Müller 5")
+                || text.contains("Anna Müller: 5")
+                || text.contains("Anna Müller | 5")
+                || text.contains("Anna Müller,5");
             match (switch, document) {
                 ("off", true) => {
                     assert!(named.is_empty(), "{what} names {named:?}");
                     assert!(!text.contains("Person 1"), "{what}: single ratings shown");
-                    assert!(!text.contains("Bewertung von"), "{what}: single ratings shown");
-                    assert!(text.contains("Einzelbewertungen sind in Dokumenten ausgeblendet"), "{what}");
+                    assert!(
+                        !text.contains("Bewertung von"),
+                        "{what}: single ratings shown"
+                    );
+                    assert!(
+                        text.contains("Einzelbewertungen sind in Dokumenten ausgeblendet"),
+                        "{what}"
+                    );
                 }
                 ("pseudonymous", true) | ("off" | "pseudonymous", false) => {
                     assert!(named.is_empty(), "{what} names {named:?}");
-                    assert!(text.contains("Person 1") && text.contains("Person 2"), "{what}");
+                    assert!(
+                        text.contains("Person 1") && text.contains("Person 2"),
+                        "{what}"
+                    );
                     assert!(!anna_5, "{what}");
                 }
                 ("named", _) => {
-                    assert!(text.contains("Anna Müller") && text.contains("Jörg"), "{what}");
+                    assert!(
+                        text.contains("Anna Müller") && text.contains("Jörg"),
+                        "{what}"
+                    );
                     assert!(!text.contains("Person 1"), "{what}");
                 }
                 _ => unreachable!(),
@@ -1306,7 +1323,10 @@ async fn a_pseudonymous_json_export_imports_with_the_same_figures() {
     let file: Value = serde_json::from_slice(&bytes).expect("JSON");
     assert_eq!(file["settings"]["single_ratings"], "off");
     let text = String::from_utf8(bytes.clone()).expect("UTF-8");
-    assert!(!text.contains("Anna") && text.contains("person-001"), "{text}");
+    assert!(
+        !text.contains("Anna") && text.contains("person-001"),
+        "{text}"
+    );
     let (status, created) = post_raw(&f.api, "/api/import", bytes).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
     let token = created["moderator_token"].as_str().expect("token");
@@ -1417,10 +1437,7 @@ async fn a_merge_in_the_joint_ranking_persists_shows_in_exports_and_undoes() {
     }
 
     // A restart: a new server on the same database file reads the merge back.
-    let url = format!(
-        "sqlite://{}",
-        f.api.db.dir.path().join("test.db").display()
-    );
+    let url = format!("sqlite://{}", f.api.db.dir.path().join("test.db").display());
     let reopened = server::store::Store::open(&url).await.expect("reopen");
     let restarted = common::Api {
         router: server::api_router(common::state(reopened)),
@@ -1455,7 +1472,12 @@ async fn a_merge_in_the_joint_ranking_persists_shows_in_exports_and_undoes() {
                 &[("authorization", &f.bearer())],
             )
             .await;
-        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.json);
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.json
+        );
     }
 }
 

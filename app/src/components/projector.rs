@@ -208,7 +208,9 @@ pub fn joint_evaluation(
     groups: StoredValue<Vec<GroupView>>,
 ) -> Memo<Option<JointEvaluation>> {
     Memo::new(move |_| {
-        let (weights, merges) = sync.settings.with(|s| (s.weights.clone(), s.merges.clone()));
+        let (weights, merges) = sync
+            .settings
+            .with(|s| (s.weights.clone(), s.merges.clone()));
         let evaluations = sync.boards.with(|boards| {
             groups.with_value(|groups| {
                 groups

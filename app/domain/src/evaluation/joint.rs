@@ -492,8 +492,8 @@ mod tests {
             group_result("B", "Prognose", [&[3], &[3], &[3], &[3]]),
         ];
         let merges = [merge("KI-Assistent", "Chatbot")];
-        let rows = joint_ranking(KI_CRITERIA, &results, &Weights::default(), &merges)
-            .expect("valid");
+        let rows =
+            joint_ranking(KI_CRITERIA, &results, &Weights::default(), &merges).expect("valid");
         let got: Vec<_> = rows
             .iter()
             .map(|r| (r.title.as_str(), r.merged.clone(), r.rank))
@@ -557,8 +557,8 @@ mod tests {
             .expect("valid");
         }
         assert_eq!(merges, [merge("a", "b"), merge("b", "c")]);
-        let rows = joint_ranking(KI_CRITERIA, &results, &Weights::default(), &merges)
-            .expect("valid");
+        let rows =
+            joint_ranking(KI_CRITERIA, &results, &Weights::default(), &merges).expect("valid");
         assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].title, "A");
         assert_eq!(rows[0].merged, ["B", "C"]);
@@ -567,7 +567,10 @@ mod tests {
 
     #[test]
     fn a_merge_needs_two_different_ideas_and_has_a_limit() {
-        assert_eq!(IdeaMerge::new("Chatbot", " chatbot!"), Err(MergeError::SameIdea));
+        assert_eq!(
+            IdeaMerge::new("Chatbot", " chatbot!"),
+            Err(MergeError::SameIdea)
+        );
         assert_eq!(IdeaMerge::new("Chatbot", "..."), Err(MergeError::NoIdea));
         let long = "x".repeat(MAX_MERGE_KEY_CHARS + 1);
         assert_eq!(IdeaMerge::new("Chatbot", &long), Err(MergeError::NoIdea));

@@ -222,7 +222,7 @@ mod tests {
             &Weights::default(),
             &[],
         )
-            .expect("valid");
+        .expect("valid");
         assert_eq!(joint.ideas.len(), 2);
         assert_eq!(joint.ideas[0].row.rank, Some(1));
         assert_eq!(
