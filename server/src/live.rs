@@ -33,7 +33,8 @@ use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::broadcast::error::RecvError;
+use futures_util::SinkExt;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
@@ -43,6 +44,8 @@ const OPS_PER_SECOND: u32 = 20;
 const OPS_BURST: u32 = 200;
 /// Further behind than this, a client gets a snapshot instead of the op list.
 const REPLAY_LIMIT: u64 = 2_000;
+/// People per presence message when the whole list goes out (~2 KB).
+const PRESENCE_SLICE: usize = 12;
 /// A moderator screen must say who it is within this time.
 const MODERATOR_HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -410,15 +413,13 @@ impl Connection {
                         }
                     }
                     op = ops.recv() => {
-                        match op {
-                            Ok(op) => {
-                                let Some(upto) = sent_upto else { continue };
-                                if op.seq <= upto { continue; }
-                                sent_upto = Some(op.seq);
-                                if !self.forward(&mut socket, &op).await { break; }
-                            }
-                            // Too slow to keep up: close; the client reconnects and catches up.
-                            Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => break,
+                        // Too slow to keep up: close; the client reconnects and catches up.
+                        let Ok(op) = op else { break };
+                        let Some(upto) = sent_upto else { continue };
+                        // Everything already committed goes out in one write.
+                        match self.forward(&mut socket, op, &mut ops, upto).await {
+                            Some(upto) => sent_upto = Some(upto),
+                            None => break,
                         }
                         continue;
                     }
@@ -446,7 +447,7 @@ impl Connection {
                                 loop {
                                     match presence.try_recv() {
                                         Ok(c) => changes.push(c),
-                                        Err(tokio::sync::broadcast::error::TryRecvError::Lagged(_)) => { lagged = true; break; }
+                                        Err(TryRecvError::Lagged(_)) => { lagged = true; break; }
                                         Err(_) => break,
                                     }
                                 }
@@ -549,15 +550,31 @@ impl Connection {
 
     /// Who is online (in the group, or everywhere for the moderator), and for
     /// the moderator when each group last did something.
+    ///
+    /// The list goes out in slices of [`PRESENCE_SLICE`] people (the first
+    /// replaces the browser's list, the rest add to it): a socket keeps a
+    /// write buffer as large as the largest message it ever sent, and a
+    /// room of 200 as one message would pin ~30 KB to every idle socket.
     async fn send_presence(&self, socket: &mut WebSocket) -> bool {
-        let online = self.room.online_in(self.group());
-        let full = ServerMsg::Presence {
-            online,
-            delta: false,
-            left: Vec::new(),
-        };
-        if !send(socket, &full).await {
-            return false;
+        let mut online = self.room.online_in(self.group()).into_iter();
+        let mut delta = false;
+        loop {
+            let slice: Vec<PresenceEntry> = online.by_ref().take(PRESENCE_SLICE).collect();
+            let last = slice.len() < PRESENCE_SLICE;
+            if !(slice.is_empty() && delta) {
+                let msg = ServerMsg::Presence {
+                    online: slice,
+                    delta,
+                    left: Vec::new(),
+                };
+                if !send(socket, &msg).await {
+                    return false;
+                }
+            }
+            if last {
+                break;
+            }
+            delta = true;
         }
         self.send_activity(socket).await
     }
@@ -608,18 +625,42 @@ impl Connection {
         }
     }
 
-    /// Sends a committed op if this connection may see it (its group's, and
-    /// redacted while ratings are hidden): the bytes encoded once for its
-    /// audience.
-    async fn forward(&self, socket: &mut WebSocket, op: &Published) -> bool {
-        if !op.board.starts_with(&self.prefix) {
-            return true;
+    /// Sends committed ops above `upto` this connection may see (its
+    /// group's, redacted while ratings are hidden: the bytes encoded once
+    /// for its audience): `first` and whatever else the room already
+    /// published, buffered and written at once. Returns the sequence number
+    /// now sent up to, `None` if the socket failed or fell too far behind.
+    async fn forward(
+        &self,
+        socket: &mut WebSocket,
+        first: Arc<Published>,
+        ops: &mut tokio::sync::broadcast::Receiver<Arc<Published>>,
+        mut upto: u64,
+    ) -> Option<u64> {
+        let mut next = Some(first);
+        let mut fed = false;
+        while let Some(op) = next.take() {
+            if op.seq > upto {
+                upto = op.seq;
+                if op.board.starts_with(&self.prefix) {
+                    let bytes = op.for_viewer(self.viewer()).clone();
+                    socket.feed(Message::Text(bytes)).await.ok()?;
+                    fed = true;
+                }
+            }
+            next = match ops.try_recv() {
+                Ok(op) => Some(op),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Lagged(_) | TryRecvError::Closed) => return None,
+            };
         }
-        let bytes = op.for_viewer(self.viewer()).clone();
-        if socket.send(Message::Text(bytes)).await.is_err() {
-            return false;
+        if fed {
+            socket.flush().await.ok()?;
+            if !self.send_activity(socket).await {
+                return None;
+            }
         }
-        self.send_activity(socket).await
+        Some(upto)
     }
 
     /// A logged op as this connection may see it: while ratings are
@@ -657,7 +698,7 @@ impl Connection {
         }
         match self
             .room
-            .submit(self.state.hub.store(), author, group_id, &env)
+            .submit(author, group_id, &env)
             .await
         {
             Ok(Submitted::Committed(seq) | Submitted::Duplicate(seq)) => ServerMsg::Ack {
