@@ -87,8 +87,9 @@ pub struct Published {
 }
 
 impl Published {
-    /// Encodes `op` for its audiences while ratings are `revealed` or not.
-    fn encode(op: SequencedOp, revealed: bool) -> Result<Self, serde_json::Error> {
+    /// Encodes `op` (whose own JSON is `op_json`) for its audiences while
+    /// ratings are `revealed` or not.
+    fn encode(op: SequencedOp, op_json: &str, revealed: bool) -> Result<Self, serde_json::Error> {
         let others = if revealed {
             None
         } else {
@@ -105,7 +106,14 @@ impl Published {
             .map(|msg| serde_json::to_string(&msg).map(Utf8Bytes::from))
             .transpose()?;
         let (seq, board, author_id) = (op.seq, op.board.clone(), op.author.id.clone());
-        let full = serde_json::to_string(&ServerMsg::Op(op))?.into();
+        // `ServerMsg` is internally tagged: `ServerMsg::Op` is the op's own
+        // object with `"type":"op"` first, so the JSON made for the log
+        // is not encoded a second time.
+        let full = match op_json.strip_prefix('{') {
+            Some(fields) if fields.len() > 1 => format!(r#"{{"type":"op",{fields}"#),
+            _ => serde_json::to_string(&ServerMsg::Op(op))?,
+        }
+        .into();
         Ok(Self {
             seq,
             board,
@@ -434,7 +442,7 @@ impl Room {
         let snapshotted = snapshot.is_some();
         // Encoded once per audience, as the settings are now (redaction
         // follows the settings the op was sequenced under).
-        let published = Published::encode(sequenced, revealed)
+        let published = Published::encode(sequenced, &op_json, revealed)
             .map_err(|e| tracing::error!(error = %e, seq, "op not encodable"))
             .ok()
             .map(Arc::new);
@@ -728,5 +736,34 @@ impl Drop for PresenceGuard {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::board::Op;
+
+    #[test]
+    fn an_op_is_encoded_as_serde_encodes_the_server_message() {
+        let op = SequencedOp {
+            seq: 7,
+            op_id: "o\"1".into(),
+            board: "g:canvas".into(),
+            author: Author {
+                id: "p1".into(),
+                name: "Zoë \u{1F600}".into(),
+                kommune: "Musterstadt".into(),
+            },
+            op: Op::AddCard {
+                card_id: "c1".into(),
+                section: "problem".into(),
+                text: "Text mit \"Zitat\"\n".into(),
+            },
+        };
+        let op_json = serde_json::to_string(&op).expect("op");
+        let expected = serde_json::to_string(&ServerMsg::Op(op.clone())).expect("message");
+        let published = Published::encode(op, &op_json, true).expect("encode");
+        assert_eq!(published.full.as_str(), expected);
     }
 }
