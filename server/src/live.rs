@@ -44,6 +44,10 @@ const OPS_PER_SECOND: u32 = 20;
 const OPS_BURST: u32 = 200;
 /// Further behind than this, a client gets a snapshot instead of the op list.
 const REPLAY_LIMIT: u64 = 2_000;
+/// Read buffer of a live socket (it grows for a longer frame).
+const READ_BUFFER: usize = 2 * 1024;
+/// Written frames are sent once this many bytes are buffered (or on flush).
+const WRITE_BUFFER: usize = 8 * 1024;
 /// People per presence message when the whole list goes out (~2 KB).
 const PRESENCE_SLICE: usize = 12;
 /// A moderator screen must say who it is within this time.
@@ -188,8 +192,13 @@ impl Drop for LiveSlot {
 }
 
 fn upgrade(ws: WebSocketUpgrade) -> WebSocketUpgrade {
-    // axum keeps a 128 KiB read buffer per connection by default.
-    ws.read_buffer_size(4 * 1024)
+    // Memory per open socket: axum keeps a 128 KiB read buffer per
+    // connection by default; what a browser sends (hello, ops, pongs) is a
+    // few hundred bytes, and a longer frame grows the buffer for itself.
+    // Ops written in one flush go out in 8 KiB pieces rather than piling up
+    // in a write buffer that never shrinks again.
+    ws.read_buffer_size(READ_BUFFER)
+        .write_buffer_size(WRITE_BUFFER)
         .max_message_size(MAX_CLIENT_MESSAGE)
         .max_frame_size(MAX_CLIENT_MESSAGE)
 }
@@ -374,6 +383,9 @@ impl Connection {
         }
     }
 
+    /// Rare or long steps (catch-up, snapshots, submitting, the presence
+    /// list) are boxed: every open socket keeps this future, sized by its
+    /// largest step, for as long as it is open.
     async fn run(mut self, mut socket: WebSocket, first: Option<ClientMsg>, slot: LiveSlot) {
         let limits = self.state.web.live;
         let mut ping = tokio::time::interval_at(Instant::now() + limits.ping, limits.ping);
@@ -431,7 +443,7 @@ impl Connection {
                         // Hidden ↔ revealed: the browser's copy is out of date as a
                         // whole, so it gets a fresh (re-redacted) snapshot.
                         if now.reveal_epoch != epoch {
-                            match self.send_snapshot(&mut socket).await {
+                            match Box::pin(self.send_snapshot(&mut socket)).await {
                                 Some((upto, e)) => { sent_upto = Some(upto); epoch = e; }
                                 None => break,
                             }
@@ -452,13 +464,13 @@ impl Connection {
                                     }
                                 }
                                 if lagged {
-                                    self.send_presence(&mut socket).await
+                                    Box::pin(self.send_presence(&mut socket)).await
                                 } else {
                                     self.send_presence_delta(&mut socket, &changes).await
                                 }
                             }
                             Ok(_) => true,
-                            Err(RecvError::Lagged(_)) => sent_upto.is_none() || self.send_presence(&mut socket).await,
+                            Err(RecvError::Lagged(_)) => sent_upto.is_none() || Box::pin(self.send_presence(&mut socket)).await,
                             Err(RecvError::Closed) => false,
                         };
                         if !ok { break; }
@@ -483,7 +495,7 @@ impl Connection {
                     moved = moves.recv() => {
                         if let Ok(id) = moved {
                             if id == crate::hub::SECRETS_RENEWED {
-                                if self.token_revoked().await {
+                                if Box::pin(self.token_revoked()).await {
                                     close(&mut socket, close_code::POLICY, "secret renewed").await;
                                     break;
                                 }
@@ -522,16 +534,16 @@ impl Connection {
                     last_seq,
                     epoch: client_epoch,
                     ..
-                }) => match self.catch_up(&mut socket, last_seq, client_epoch).await {
+                }) => match Box::pin(self.catch_up(&mut socket, last_seq, client_epoch)).await {
                     Some((upto, now_epoch)) => {
                         epoch = now_epoch;
                         sent_upto = Some(upto);
-                        self.send_presence(&mut socket).await
+                        Box::pin(self.send_presence(&mut socket)).await
                     }
                     None => false,
                 },
                 Ok(ClientMsg::Op(env)) => {
-                    let reply = self.submit(env).await;
+                    let reply = Box::pin(self.submit(env)).await;
                     send(&mut socket, &reply).await
                 }
                 Err(()) => {
