@@ -412,7 +412,13 @@ impl Room {
         author: &Author,
         group_id: &str,
         env: &OpEnvelope,
-    ) -> Result<(u64, impl std::future::Future<Output = Result<(), StoreError>>), Refusal> {
+    ) -> Result<
+        (
+            u64,
+            impl std::future::Future<Output = Result<(), StoreError>>,
+        ),
+        Refusal,
+    > {
         let invalid = |error| Refusal::Invalid { error };
         let mut board = state.boards.get(&env.board).cloned().unwrap_or_default();
         let revealed = {

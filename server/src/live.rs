@@ -27,13 +27,13 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use futures_util::SinkExt;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::collections::{HashMap, VecDeque};
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use futures_util::SinkExt;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::Notify;
 use tokio::time::Instant;
@@ -708,11 +708,7 @@ impl Connection {
         if !own_board {
             return refused(Refusal::ForeignBoard);
         }
-        match self
-            .room
-            .submit(author, group_id, &env)
-            .await
-        {
+        match self.room.submit(author, group_id, &env).await {
             Ok(Submitted::Committed(seq) | Submitted::Duplicate(seq)) => ServerMsg::Ack {
                 op_id: env.op_id,
                 seq,

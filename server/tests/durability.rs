@@ -258,7 +258,11 @@ async fn stream_cards(
         if open < WINDOW && !stopped {
             let id = format!("p{who}-{sent}");
             client
-                .op(&id, &board, add_card(&id, "problem", &format!("Karte {id}")))
+                .op(
+                    &id,
+                    &board,
+                    add_card(&id, "problem", &format!("Karte {id}")),
+                )
                 .await;
             sent += 1;
             open += 1;
@@ -338,7 +342,10 @@ async fn a_failed_commit_amid_pipelined_ops_leaves_memory_equal_to_the_disk() {
     let on_disk = other.load_room(&session).await.expect("load");
     other.close().await;
     let stored: BTreeMap<String, u64> = on_disk.op_ids.iter().cloned().collect();
-    assert_eq!(stored, acked, "on disk: exactly the acked ops, with their seqs");
+    assert_eq!(
+        stored, acked,
+        "on disk: exactly the acked ops, with their seqs"
+    );
     let seqs: Vec<u64> = acked.values().copied().collect();
     assert_eq!(on_disk.last_seq, seqs.iter().copied().max().unwrap_or(0));
     let mut sorted = seqs.clone();

@@ -781,7 +781,13 @@ async fn run(opts: Options) {
     let mut results = Vec::new();
     for (name, title, rooms, clients, rate) in [
         ("1x200", "1 room × 200 clients, 50 edits/s", 1, 200, 50.0),
-        ("20x10", "20 rooms × 10 clients, 2,000 edits/s", 20, 10, 2000.0),
+        (
+            "20x10",
+            "20 rooms × 10 clients, 2,000 edits/s",
+            20,
+            10,
+            2000.0,
+        ),
     ] {
         if !opts.runs(name) {
             continue;
