@@ -3,6 +3,7 @@
 //! in the `app` crate; this crate authenticates, stores and serves.
 
 pub mod access;
+pub mod assets;
 pub mod auth;
 pub mod config;
 pub mod datadir;
@@ -35,7 +36,10 @@ font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-a
 pub fn app_router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    let pkg = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     let router = routes::api_router()
+        // The bundle as scripts/build.sh precompressed it (long-cached when hashed).
+        .nest_service(&format!("/{}", options.site_pkg_dir), assets::bundle(&pkg))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .with_state(state)

@@ -27,13 +27,14 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use futures_util::SinkExt;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::collections::{HashMap, VecDeque};
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
@@ -43,6 +44,12 @@ const OPS_PER_SECOND: u32 = 20;
 const OPS_BURST: u32 = 200;
 /// Further behind than this, a client gets a snapshot instead of the op list.
 const REPLAY_LIMIT: u64 = 2_000;
+/// Read buffer of a live socket (it grows for a longer frame).
+const READ_BUFFER: usize = 2 * 1024;
+/// Written frames are sent once this many bytes are buffered (or on flush).
+const WRITE_BUFFER: usize = 8 * 1024;
+/// People per presence message when the whole list goes out (~2 KB).
+const PRESENCE_SLICE: usize = 12;
 /// A moderator screen must say who it is within this time.
 const MODERATOR_HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -185,8 +192,13 @@ impl Drop for LiveSlot {
 }
 
 fn upgrade(ws: WebSocketUpgrade) -> WebSocketUpgrade {
-    // axum keeps a 128 KiB read buffer per connection by default.
-    ws.read_buffer_size(4 * 1024)
+    // Memory per open socket: axum keeps a 128 KiB read buffer per
+    // connection by default; what a browser sends (hello, ops, pongs) is a
+    // few hundred bytes, and a longer frame grows the buffer for itself.
+    // Ops written in one flush go out in 8 KiB pieces rather than piling up
+    // in a write buffer that never shrinks again.
+    ws.read_buffer_size(READ_BUFFER)
+        .write_buffer_size(WRITE_BUFFER)
         .max_message_size(MAX_CLIENT_MESSAGE)
         .max_frame_size(MAX_CLIENT_MESSAGE)
 }
@@ -371,6 +383,9 @@ impl Connection {
         }
     }
 
+    /// Rare or long steps (catch-up, snapshots, submitting, the presence
+    /// list) are boxed: every open socket keeps this future, sized by its
+    /// largest step, for as long as it is open.
     async fn run(mut self, mut socket: WebSocket, first: Option<ClientMsg>, slot: LiveSlot) {
         let limits = self.state.web.live;
         let mut ping = tokio::time::interval_at(Instant::now() + limits.ping, limits.ping);
@@ -410,15 +425,13 @@ impl Connection {
                         }
                     }
                     op = ops.recv() => {
-                        match op {
-                            Ok(op) => {
-                                let Some(upto) = sent_upto else { continue };
-                                if op.seq <= upto { continue; }
-                                sent_upto = Some(op.seq);
-                                if !self.forward(&mut socket, &op).await { break; }
-                            }
-                            // Too slow to keep up: close; the client reconnects and catches up.
-                            Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => break,
+                        // Too slow to keep up: close; the client reconnects and catches up.
+                        let Ok(op) = op else { break };
+                        let Some(upto) = sent_upto else { continue };
+                        // Everything already committed goes out in one write.
+                        match self.forward(&mut socket, op, &mut ops, upto).await {
+                            Some(upto) => sent_upto = Some(upto),
+                            None => break,
                         }
                         continue;
                     }
@@ -430,7 +443,7 @@ impl Connection {
                         // Hidden ↔ revealed: the browser's copy is out of date as a
                         // whole, so it gets a fresh (re-redacted) snapshot.
                         if now.reveal_epoch != epoch {
-                            match self.send_snapshot(&mut socket).await {
+                            match Box::pin(self.send_snapshot(&mut socket)).await {
                                 Some((upto, e)) => { sent_upto = Some(upto); epoch = e; }
                                 None => break,
                             }
@@ -446,18 +459,18 @@ impl Connection {
                                 loop {
                                     match presence.try_recv() {
                                         Ok(c) => changes.push(c),
-                                        Err(tokio::sync::broadcast::error::TryRecvError::Lagged(_)) => { lagged = true; break; }
+                                        Err(TryRecvError::Lagged(_)) => { lagged = true; break; }
                                         Err(_) => break,
                                     }
                                 }
                                 if lagged {
-                                    self.send_presence(&mut socket).await
+                                    Box::pin(self.send_presence(&mut socket)).await
                                 } else {
                                     self.send_presence_delta(&mut socket, &changes).await
                                 }
                             }
                             Ok(_) => true,
-                            Err(RecvError::Lagged(_)) => sent_upto.is_none() || self.send_presence(&mut socket).await,
+                            Err(RecvError::Lagged(_)) => sent_upto.is_none() || Box::pin(self.send_presence(&mut socket)).await,
                             Err(RecvError::Closed) => false,
                         };
                         if !ok { break; }
@@ -482,7 +495,7 @@ impl Connection {
                     moved = moves.recv() => {
                         if let Ok(id) = moved {
                             if id == crate::hub::SECRETS_RENEWED {
-                                if self.token_revoked().await {
+                                if Box::pin(self.token_revoked()).await {
                                     close(&mut socket, close_code::POLICY, "secret renewed").await;
                                     break;
                                 }
@@ -521,16 +534,16 @@ impl Connection {
                     last_seq,
                     epoch: client_epoch,
                     ..
-                }) => match self.catch_up(&mut socket, last_seq, client_epoch).await {
+                }) => match Box::pin(self.catch_up(&mut socket, last_seq, client_epoch)).await {
                     Some((upto, now_epoch)) => {
                         epoch = now_epoch;
                         sent_upto = Some(upto);
-                        self.send_presence(&mut socket).await
+                        Box::pin(self.send_presence(&mut socket)).await
                     }
                     None => false,
                 },
                 Ok(ClientMsg::Op(env)) => {
-                    let reply = self.submit(env).await;
+                    let reply = Box::pin(self.submit(env)).await;
                     send(&mut socket, &reply).await
                 }
                 Err(()) => {
@@ -549,15 +562,31 @@ impl Connection {
 
     /// Who is online (in the group, or everywhere for the moderator), and for
     /// the moderator when each group last did something.
+    ///
+    /// The list goes out in slices of [`PRESENCE_SLICE`] people (the first
+    /// replaces the browser's list, the rest add to it): a socket keeps a
+    /// write buffer as large as the largest message it ever sent, and a
+    /// room of 200 as one message would pin ~30 KB to every idle socket.
     async fn send_presence(&self, socket: &mut WebSocket) -> bool {
-        let online = self.room.online_in(self.group());
-        let full = ServerMsg::Presence {
-            online,
-            delta: false,
-            left: Vec::new(),
-        };
-        if !send(socket, &full).await {
-            return false;
+        let mut online = self.room.online_in(self.group()).into_iter();
+        let mut delta = false;
+        loop {
+            let slice: Vec<PresenceEntry> = online.by_ref().take(PRESENCE_SLICE).collect();
+            let last = slice.len() < PRESENCE_SLICE;
+            if !(slice.is_empty() && delta) {
+                let msg = ServerMsg::Presence {
+                    online: slice,
+                    delta,
+                    left: Vec::new(),
+                };
+                if !send(socket, &msg).await {
+                    return false;
+                }
+            }
+            if last {
+                break;
+            }
+            delta = true;
         }
         self.send_activity(socket).await
     }
@@ -608,18 +637,42 @@ impl Connection {
         }
     }
 
-    /// Sends a committed op if this connection may see it (its group's, and
-    /// redacted while ratings are hidden): the bytes encoded once for its
-    /// audience.
-    async fn forward(&self, socket: &mut WebSocket, op: &Published) -> bool {
-        if !op.board.starts_with(&self.prefix) {
-            return true;
+    /// Sends committed ops above `upto` this connection may see (its
+    /// group's, redacted while ratings are hidden: the bytes encoded once
+    /// for its audience): `first` and whatever else the room already
+    /// published, buffered and written at once. Returns the sequence number
+    /// now sent up to, `None` if the socket failed or fell too far behind.
+    async fn forward(
+        &self,
+        socket: &mut WebSocket,
+        first: Arc<Published>,
+        ops: &mut tokio::sync::broadcast::Receiver<Arc<Published>>,
+        mut upto: u64,
+    ) -> Option<u64> {
+        let mut next = Some(first);
+        let mut fed = false;
+        while let Some(op) = next.take() {
+            if op.seq > upto {
+                upto = op.seq;
+                if op.board.starts_with(&self.prefix) {
+                    let bytes = op.for_viewer(self.viewer()).clone();
+                    socket.feed(Message::Text(bytes)).await.ok()?;
+                    fed = true;
+                }
+            }
+            next = match ops.try_recv() {
+                Ok(op) => Some(op),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Lagged(_) | TryRecvError::Closed) => return None,
+            };
         }
-        let bytes = op.for_viewer(self.viewer()).clone();
-        if socket.send(Message::Text(bytes)).await.is_err() {
-            return false;
+        if fed {
+            socket.flush().await.ok()?;
+            if !self.send_activity(socket).await {
+                return None;
+            }
         }
-        self.send_activity(socket).await
+        Some(upto)
     }
 
     /// A logged op as this connection may see it: while ratings are
@@ -655,11 +708,7 @@ impl Connection {
         if !own_board {
             return refused(Refusal::ForeignBoard);
         }
-        match self
-            .room
-            .submit(self.state.hub.store(), author, group_id, &env)
-            .await
-        {
+        match self.room.submit(author, group_id, &env).await {
             Ok(Submitted::Committed(seq) | Submitted::Duplicate(seq)) => ServerMsg::Ack {
                 op_id: env.op_id,
                 seq,

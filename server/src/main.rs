@@ -33,6 +33,12 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             leptos_options.site_root = site.to_string_lossy().into();
         }
     }
+    // scripts/build.sh names the bundle by content hash and writes the hashes
+    // beside the binary (where Leptos reads them); without that file the
+    // plain names are linked.
+    if !leptos_options.hash_files {
+        leptos_options.hash_files = hash_file_beside_binary(&leptos_options.hash_file);
+    }
     if let Some(addr) = config.listen {
         leptos_options.site_addr = addr;
     }
@@ -106,4 +112,12 @@ async fn shutdown_signal() {
 fn site_beside_binary() -> Option<std::path::PathBuf> {
     let site = std::env::current_exe().ok()?.parent()?.join("site");
     site.is_dir().then_some(site)
+}
+
+/// Whether the build's hash file (`hash.txt`) is in the binary's folder.
+fn hash_file_beside_binary(name: &str) -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(name)))
+        .is_some_and(|file| file.is_file())
 }
