@@ -186,22 +186,36 @@ pub async fn restore(database: &Path, source: &Path) -> Result<Restored, BackupE
             path: dir.clone(),
             source: std::io::Error::other(e),
         })??;
-    check_integrity(source).await?;
-
-    let incoming = beside(database, ".restoring");
-    for stale in ["", "-wal", "-shm", "-journal"] {
-        let _ = std::fs::remove_file(beside(&incoming, stale));
+    if !source.is_file() {
+        return Err(BackupError::Missing(source.to_owned()));
     }
+    // Everything is checked on a copy beside the database (the backup file
+    // itself is only read), which is removed if it fails.
+    let incoming = beside(database, ".restoring");
+    let discard = || {
+        for part in ["", "-wal", "-shm", "-journal"] {
+            let _ = std::fs::remove_file(beside(&incoming, part));
+        }
+    };
+    discard();
     std::fs::copy(source, &incoming).map_err(io(&incoming))?;
+    if let Err(e) = check_integrity(&incoming).await {
+        discard();
+        return Err(match e {
+            BackupError::Damaged { report, .. } => BackupError::Damaged {
+                path: source.to_owned(),
+                report,
+            },
+            other => other,
+        });
+    }
     // Opened as the server opens it: a foreign or newer migration is
     // refused, an older database is migrated to this version now.
     let url = format!("sqlite://{}", incoming.display());
     let store = match Store::open(&url).await {
         Ok(store) => store,
         Err(refused) => {
-            for part in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(beside(&incoming, part));
-            }
+            discard();
             return Err(BackupError::Refused {
                 path: source.to_owned(),
                 source: refused,

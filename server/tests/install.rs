@@ -11,10 +11,7 @@ use std::process::Command;
 use std::time::Duration;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_owned()
+    common::workspace_root()
 }
 
 fn run(cmd: &mut Command) -> String {
@@ -63,12 +60,7 @@ async fn release_archive_installs_into_a_prefix_and_runs() {
         .arg(&out_dir)
         .env("IKZ_DIST", &dist)
         .env("IKZ_ARCH", "x86_64"));
-    let cargo = std::fs::read_to_string(root().join("Cargo.toml")).unwrap();
-    let version = cargo
-        .lines()
-        .find_map(|l| l.strip_prefix("version = \""))
-        .and_then(|v| v.strip_suffix('"'))
-        .expect("version");
+    let version = common::workspace_version();
     let name = format!("ikz-werkstatt-{version}-linux-x86_64");
     let archive = out_dir.join(format!("{name}.tar.gz"));
     assert!(archive.is_file(), "{packed}");
@@ -137,7 +129,7 @@ async fn release_archive_installs_into_a_prefix_and_runs() {
     assert_eq!(tree(&prefix), installed);
     assert_eq!(std::fs::read_to_string(&env_file).unwrap(), edited);
     let version_out = run(Command::new(prefix.join("ikz-werkstatt")).arg("--version"));
-    assert!(version_out.contains(version), "{version_out}");
+    assert!(version_out.contains(&version), "{version_out}");
 
     // The installed program runs from the installed settings.
     let addr = common::binary::free_addr();

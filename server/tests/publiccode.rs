@@ -4,15 +4,14 @@
 //! python3-yaml) and checked against the publiccode.yml standard's mandatory
 //! keys and limits.
 
+mod common;
+
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace root")
-        .to_owned()
+    common::workspace_root()
 }
 
 /// `publiccode.yml` as JSON, through a real YAML parser.
@@ -58,13 +57,7 @@ fn publiccode_yml_has_the_mandatory_keys_in_german_and_english() {
         doc["localisation"]["availableLanguages"],
         serde_json::json!(["de", "en"])
     );
-    let cargo = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml");
-    let version = cargo
-        .lines()
-        .find_map(|l| l.strip_prefix("version = \""))
-        .and_then(|v| v.strip_suffix('"'))
-        .expect("workspace version");
-    assert_eq!(text(&doc, "/softwareVersion"), version);
+    assert_eq!(text(&doc, "/softwareVersion"), common::workspace_version());
     for lang in ["de", "en"] {
         let d = &doc["description"][lang];
         let short = text(d, "/shortDescription");

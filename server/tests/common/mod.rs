@@ -223,3 +223,23 @@ pub fn soffice(path: &std::path::Path, filter: &str) -> Vec<std::path::PathBuf> 
     assert!(!files.is_empty(), "LibreOffice wrote nothing for {path:?}");
     files
 }
+
+/// The repository's root (the workspace), for tests that read its files
+/// or run its scripts.
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_owned()
+}
+
+/// The workspace's version (`[workspace.package] version`).
+pub fn workspace_version() -> String {
+    let cargo = std::fs::read_to_string(workspace_root().join("Cargo.toml")).expect("Cargo.toml");
+    cargo
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("workspace version")
+        .to_owned()
+}
