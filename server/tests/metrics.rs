@@ -6,7 +6,7 @@ mod common;
 use app::domain::session::{GroupDetails, ParticipantDetails, SessionDetails};
 use app::domain::JoinCode;
 use common::binary::{start_with_env, Running};
-use common::live::{add_card, Client};
+use common::live::{add_card, Client, Received};
 use serde_json::json;
 use server::auth::{new_token, now, token_hash};
 use server::store::Store;
@@ -144,6 +144,27 @@ async fn participant(addr: SocketAddr, token: &str) -> Client {
     client
 }
 
+/// The next message of type `kind`, passing over the group's broadcast ops.
+async fn next_of(client: &mut Client, kind: &str) -> serde_json::Value {
+    loop {
+        let msg = match client.receive(common::live::WAIT).await {
+            Received::Msg(msg) => msg,
+            other => panic!("expected a {kind} message, got {other:?}"),
+        };
+        if msg["type"] == kind {
+            return msg;
+        }
+        assert!(msg["type"] == "op" || msg["type"] == "activity", "expected {kind}: {msg}");
+    }
+}
+
+/// Sends an op and waits for its ack.
+async fn commit(client: &mut Client, op_id: &str, board: &str, op: serde_json::Value) {
+    client.op(op_id, board, op).await;
+    let ack = next_of(client, "ack").await;
+    assert_eq!(ack["op_id"], op_id);
+}
+
 /// Polls until `done` holds for a scrape (connections close asynchronously).
 async fn eventually(addr: SocketAddr, what: &str, done: impl Fn(&BTreeMap<String, f64>) -> bool) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
@@ -195,16 +216,11 @@ async fn metrics_need_the_token_and_follow_real_traffic() {
     // Ten committed ops; a resend of one is acknowledged but not counted.
     let board = format!("{}:canvas", seeded.group_a);
     for i in 0..5 {
-        alice
-            .commit(&format!("op-a-{i}"), &board, add_card(&format!("a{i}"), "problem", "Karte von Alice"))
-            .await;
-        anton
-            .commit(&format!("op-b-{i}"), &board, add_card(&format!("b{i}"), "problem", "Karte von Anton"))
-            .await;
+        let (a, b) = (format!("a{i}"), format!("b{i}"));
+        commit(&mut alice, &format!("op-a-{i}"), &board, add_card(&a, "problem", "Karte von Alice")).await;
+        commit(&mut anton, &format!("op-b-{i}"), &board, add_card(&b, "problem", "Karte von Anton")).await;
     }
-    alice
-        .commit("op-a-0", &board, add_card("a0", "problem", "Karte von Alice"))
-        .await;
+    commit(&mut alice, "op-a-0", &board, add_card("a0", "problem", "Karte von Alice")).await;
     let committed = scrape(addr).await;
     assert_eq!(get(&committed, "ikz_ops_committed_total"), 10.0, "{committed:#?}");
     assert_eq!(get(&committed, "ikz_op_commit_seconds_count"), 10.0);
@@ -219,18 +235,18 @@ async fn metrics_need_the_token_and_follow_real_traffic() {
     // Live refusals by kind.
     let foreign = format!("{}:canvas", seeded.group_b);
     alice.op("op-foreign", &foreign, add_card("f1", "problem", "fremd")).await;
-    assert_eq!(alice.expect("rejected").await["refusal"]["kind"], "foreign_board");
+    assert_eq!(next_of(&mut alice, "rejected").await["refusal"]["kind"], "foreign_board");
     alice.op("op-invalid", &board, add_card("x1", "no-such-section", "x")).await;
-    alice.expect("rejected").await;
+    next_of(&mut alice, "rejected").await;
     alice.send_text("{not json".into()).await;
-    alice.expect("rejected").await;
+    next_of(&mut alice, "rejected").await;
     // Anton floods: the op rate limit (burst 200) refuses the rest.
     for i in 0..230 {
         anton.op(&format!("op-flood-{i}"), &foreign, add_card(&format!("fl{i}"), "problem", "x")).await;
     }
     let mut limited = 0;
     for _ in 0..230 {
-        let msg = anton.expect("rejected").await;
+        let msg = next_of(&mut anton, "rejected").await;
         if msg["refusal"]["kind"] == "rate_limited" {
             limited += 1;
         }
