@@ -80,41 +80,82 @@ fn text(out: &Output) -> String {
 /// (op id, seq) of every acknowledged op, as the clients saw them.
 type Acks = Arc<Mutex<Vec<(String, u64)>>>;
 
-/// Streams cards onto the person's group canvas (several ops in flight).
-async fn burst(addr: std::net::SocketAddr, token: String, group: String, client: usize, acks: Acks) {
-    let mut live = Client::connect(addr, CODE, Some(&token)).await.expect("connect");
-    live.sync(0).await;
+/// A live connection, caught up, with `unacked` sent again (as a browser
+/// resends its outbox after a reconnect).
+async fn open(addr: std::net::SocketAddr, token: &str, unacked: &[(String, String)]) -> Client {
+    for _ in 0..20 {
+        let Ok(mut live) = Client::connect(addr, CODE, Some(token)).await else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        live.sync(0).await;
+        let mut sent = true;
+        for (_, text) in unacked {
+            sent &= live.ws.send(Message::Text(text.clone().into())).await.is_ok();
+        }
+        if sent {
+            return live;
+        }
+    }
+    panic!("could not reconnect");
+}
+
+/// The next ack or refusal; `None` when the server closed the socket.
+async fn answer(live: &mut Client) -> Option<Value> {
+    loop {
+        let next = tokio::time::timeout(Duration::from_secs(10), live.ws.next())
+            .await
+            .expect("an answer within 10 s");
+        let Some(Ok(next)) = next else { return None };
+        let Message::Text(text) = next else { continue };
+        let value: Value = serde_json::from_str(text.as_str()).expect("JSON");
+        if value["type"] == "ack" || value["type"] == "rejected" {
+            return Some(value);
+        }
+    }
+}
+
+/// Streams cards onto the person's group canvas, several ops in flight.
+/// A connection the server closes (one that fell behind the room's
+/// broadcast is closed by design) is reopened and the unacknowledged ops
+/// are sent again, as the browser does; returns how often that happened.
+async fn burst(addr: std::net::SocketAddr, token: String, group: String, client: usize, acks: Acks) -> usize {
     let board = format!("{group}:canvas");
     let section = ["problem", "ziel"][client % 2];
-    let mut in_flight = 0;
-    let mut sent = 0;
-    while sent < OPS_PER_CLIENT || in_flight > 0 {
-        while sent < OPS_PER_CLIENT && in_flight < WINDOW {
+    let mut unacked: Vec<(String, String)> = Vec::new();
+    let mut next = 0;
+    let mut reconnects = 0;
+    let mut live = open(addr, &token, &[]).await;
+    loop {
+        let mut broken = false;
+        while next < OPS_PER_CLIENT && unacked.len() < WINDOW && !broken {
+            let op_id = format!("c{client}-{next}");
             let op = json!({
-                "type": "op", "op_id": format!("c{client}-{sent}"), "board": board,
-                "op": { "type": "add_card", "card_id": format!("k{client}-{sent}"), "section": section,
-                        "text": format!("Karte {sent} von Client {client}") },
-            });
-            live.ws.send(Message::Text(op.to_string().into())).await.expect("send");
-            sent += 1;
-            in_flight += 1;
+                "type": "op", "op_id": op_id, "board": board,
+                "op": { "type": "add_card", "card_id": format!("k{client}-{next}"), "section": section,
+                        "text": format!("Karte {next} von Client {client}") },
+            })
+            .to_string();
+            unacked.push((op_id, op.clone()));
+            next += 1;
+            broken = live.ws.send(Message::Text(op.into())).await.is_err();
         }
-        let msg = loop {
-            let next = tokio::time::timeout(Duration::from_secs(10), live.ws.next())
-                .await
-                .expect("an answer within 10 s")
-                .expect("socket open")
-                .expect("message");
-            let Message::Text(text) = next else { continue };
-            let value: Value = serde_json::from_str(text.as_str()).expect("JSON");
-            if value["type"] == "ack" || value["type"] == "rejected" {
-                break value;
-            }
+        if unacked.is_empty() {
+            return reconnects;
+        }
+        let msg = if broken { None } else { answer(&mut live).await };
+        let Some(msg) = msg else {
+            reconnects += 1;
+            live = open(addr, &token, &unacked).await;
+            continue;
         };
-        in_flight -= 1;
         assert_eq!(msg["type"], "ack", "refused: {msg}");
         let op_id = msg["op_id"].as_str().expect("op id").to_owned();
-        acks.lock().unwrap().push((op_id, msg["seq"].as_u64().expect("seq")));
+        let before = unacked.len();
+        unacked.retain(|(id, _)| *id != op_id);
+        if unacked.len() < before {
+            acks.lock().unwrap().push((op_id, msg["seq"].as_u64().expect("seq")));
+        }
     }
 }
 
@@ -150,8 +191,9 @@ async fn backup_during_a_live_burst_restores_consistently() {
     assert!(!refused.status.success());
     assert!(text(&refused).contains("another IKZ-Werkstatt server"), "{}", text(&refused));
 
+    let mut reconnects = 0;
     for client in clients {
-        client.await.expect("client");
+        reconnects += client.await.expect("client");
     }
     let total = acks.lock().unwrap().len();
     assert_eq!(total, 4 * OPS_PER_CLIENT);
@@ -167,7 +209,7 @@ async fn backup_during_a_live_burst_restores_consistently() {
     let room = store.load_room(&session_id).await.expect("load restored room");
     let seqs: BTreeMap<&str, u64> = room.op_ids.iter().map(|(id, s)| (id.as_str(), *s)).collect();
     println!(
-        "backup during the burst: {} ops acked before it started, {} when it ended, {} in the backup, {} in all",
+        "backup during the burst: {} ops acked before it started, {} when it ended, {} in the backup, {} in all ({reconnects} reconnects)",
         acked_before.len(),
         acked_during,
         room.last_seq,
