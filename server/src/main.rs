@@ -1,9 +1,9 @@
 use clap::Parser;
 use leptos::config::get_configuration;
+use server::config::{Command, Config};
 use server::live::LiveLimits;
 use server::net::{self, NetLimits};
 use server::state::{AppState, WebSettings};
-use server::config::{Command, Config};
 use server::{app_router, backup, datadir, store::Store};
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;

@@ -312,7 +312,10 @@ mod tests {
         metrics.committed(Duration::from_millis(3));
         metrics.refused(Channel::Live, "rate_limited");
         let text = metrics.render().unwrap();
-        assert!(text.contains("ikz_live_connections{kind=\"projector\"} 1"), "{text}");
+        assert!(
+            text.contains("ikz_live_connections{kind=\"projector\"} 1"),
+            "{text}"
+        );
         assert!(text.contains("ikz_ops_committed_total 1"), "{text}");
         assert!(text.contains("ikz_op_commit_seconds_count 1"), "{text}");
         assert!(
@@ -321,7 +324,10 @@ mod tests {
         );
         drop(guard);
         let text = metrics.render().unwrap();
-        assert!(text.contains("ikz_live_connections{kind=\"projector\"} 0"), "{text}");
+        assert!(
+            text.contains("ikz_live_connections{kind=\"projector\"} 0"),
+            "{text}"
+        );
         assert!(text.ends_with("# EOF\n"), "{text}");
     }
 }

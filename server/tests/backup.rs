@@ -36,7 +36,12 @@ async fn seed(data_dir: &Path) -> (String, Vec<(String, String)>) {
     let store = Store::open(&db_url(data_dir)).await.expect("open store");
     let details = SessionDetails::validate("Sicherungs-Test", "2026-11-25", "Rathaus").unwrap();
     let session = store
-        .create_session(&details, &JoinCode::parse(CODE).unwrap(), &token_hash(&new_token()), now())
+        .create_session(
+            &details,
+            &JoinCode::parse(CODE).unwrap(),
+            &token_hash(&new_token()),
+            now(),
+        )
         .await
         .expect("session");
     let mut people = Vec::new();
@@ -47,7 +52,14 @@ async fn seed(data_dir: &Path) -> (String, Vec<(String, String)>) {
             let token = new_token();
             let details = ParticipantDetails::validate(name, "Musterstadt").unwrap();
             store
-                .add_participant(&session.id, &group, &details, &token_hash(&token), now(), now() + 86_400)
+                .add_participant(
+                    &session.id,
+                    &group,
+                    &details,
+                    &token_hash(&token),
+                    now(),
+                    now() + 86_400,
+                )
                 .await
                 .expect("participant");
             people.push((token, group.clone()));
@@ -91,7 +103,11 @@ async fn open(addr: std::net::SocketAddr, token: &str, unacked: &[(String, Strin
         live.sync(0).await;
         let mut sent = true;
         for (_, text) in unacked {
-            sent &= live.ws.send(Message::Text(text.clone().into())).await.is_ok();
+            sent &= live
+                .ws
+                .send(Message::Text(text.clone().into()))
+                .await
+                .is_ok();
         }
         if sent {
             return live;
@@ -119,7 +135,13 @@ async fn answer(live: &mut Client) -> Option<Value> {
 /// A connection the server closes (one that fell behind the room's
 /// broadcast is closed by design) is reopened and the unacknowledged ops
 /// are sent again, as the browser does; returns how often that happened.
-async fn burst(addr: std::net::SocketAddr, token: String, group: String, client: usize, acks: Acks) -> usize {
+async fn burst(
+    addr: std::net::SocketAddr,
+    token: String,
+    group: String,
+    client: usize,
+    acks: Acks,
+) -> usize {
     let board = format!("{group}:canvas");
     let section = ["problem", "ziel"][client % 2];
     let mut unacked: Vec<(String, String)> = Vec::new();
@@ -143,7 +165,11 @@ async fn burst(addr: std::net::SocketAddr, token: String, group: String, client:
         if unacked.is_empty() {
             return reconnects;
         }
-        let msg = if broken { None } else { answer(&mut live).await };
+        let msg = if broken {
+            None
+        } else {
+            answer(&mut live).await
+        };
         let Some(msg) = msg else {
             reconnects += 1;
             live = open(addr, &token, &unacked).await;
@@ -154,7 +180,9 @@ async fn burst(addr: std::net::SocketAddr, token: String, group: String, client:
         let before = unacked.len();
         unacked.retain(|(id, _)| *id != op_id);
         if unacked.len() < before {
-            acks.lock().unwrap().push((op_id, msg["seq"].as_u64().expect("seq")));
+            acks.lock()
+                .unwrap()
+                .push((op_id, msg["seq"].as_u64().expect("seq")));
         }
     }
 }
@@ -173,7 +201,13 @@ async fn backup_during_a_live_burst_restores_consistently() {
         .iter()
         .enumerate()
         .map(|(i, (token, group))| {
-            tokio::spawn(burst(server.addr, token.clone(), group.clone(), i, acks.clone()))
+            tokio::spawn(burst(
+                server.addr,
+                token.clone(),
+                group.clone(),
+                i,
+                acks.clone(),
+            ))
         })
         .collect();
     // Wait until the burst is under way, then back up while it runs.
@@ -189,7 +223,11 @@ async fn backup_during_a_live_burst_restores_consistently() {
     // Restoring into the running server's directory is refused.
     let refused = run(data.path(), &["restore", file.to_str().unwrap()]).await;
     assert!(!refused.status.success());
-    assert!(text(&refused).contains("another IKZ-Werkstatt server"), "{}", text(&refused));
+    assert!(
+        text(&refused).contains("another IKZ-Werkstatt server"),
+        "{}",
+        text(&refused)
+    );
 
     let mut reconnects = 0;
     for client in clients {
@@ -205,9 +243,18 @@ async fn backup_during_a_live_burst_restores_consistently() {
     assert!(out.status.success(), "restore failed: {}", text(&out));
     let restored_server = start(fresh.path(), site.path(), &log).await;
 
-    let store = Store::open(&db_url(fresh.path())).await.expect("open restored");
-    let room = store.load_room(&session_id).await.expect("load restored room");
-    let seqs: BTreeMap<&str, u64> = room.op_ids.iter().map(|(id, s)| (id.as_str(), *s)).collect();
+    let store = Store::open(&db_url(fresh.path()))
+        .await
+        .expect("open restored");
+    let room = store
+        .load_room(&session_id)
+        .await
+        .expect("load restored room");
+    let seqs: BTreeMap<&str, u64> = room
+        .op_ids
+        .iter()
+        .map(|(id, s)| (id.as_str(), *s))
+        .collect();
     println!(
         "backup during the burst: {} ops acked before it started, {} when it ended, {} in the backup, {} in all ({reconnects} reconnects)",
         acked_before.len(),
@@ -217,20 +264,33 @@ async fn backup_during_a_live_burst_restores_consistently() {
     );
     // Everything acknowledged before the backup began is in it, unchanged.
     for (op_id, seq) in &acked_before {
-        assert_eq!(seqs.get(op_id.as_str()), Some(seq), "acked op {op_id} missing from the backup");
+        assert_eq!(
+            seqs.get(op_id.as_str()),
+            Some(seq),
+            "acked op {op_id} missing from the backup"
+        );
     }
     assert!(room.last_seq as usize >= acked_before.len());
     assert!(room.last_seq as usize <= total);
     // Gap-free sequence numbers, each once.
     let mut numbers: Vec<u64> = seqs.values().copied().collect();
     numbers.sort_unstable();
-    assert_eq!(numbers, (1..=room.last_seq).collect::<Vec<_>>(), "gaps in the restored op log");
+    assert_eq!(
+        numbers,
+        (1..=room.last_seq).collect::<Vec<_>>(),
+        "gaps in the restored op log"
+    );
     // The stored boards (snapshots + replay) equal the replay of the whole log.
-    let ops: Vec<String> = sqlx::query_scalar("SELECT op_json FROM op_log WHERE session_id = ? ORDER BY seq")
-        .bind(&session_id)
-        .fetch_all(&sqlx::SqlitePool::connect(&db_url(fresh.path())).await.expect("pool"))
-        .await
-        .expect("op log");
+    let ops: Vec<String> =
+        sqlx::query_scalar("SELECT op_json FROM op_log WHERE session_id = ? ORDER BY seq")
+            .bind(&session_id)
+            .fetch_all(
+                &sqlx::SqlitePool::connect(&db_url(fresh.path()))
+                    .await
+                    .expect("pool"),
+            )
+            .await
+            .expect("op log");
     assert_eq!(ops.len() as u64, room.last_seq);
     let replayed = server::store::replay::replay(Vec::new(), &ops).expect("replay the log");
     let as_values = |boards: &[(String, String)]| -> BTreeMap<String, Value> {
@@ -243,16 +303,18 @@ async fn backup_during_a_live_burst_restores_consistently() {
     let cards: usize = as_values(&room.boards)
         .values()
         .map(|b| {
-            b["sections"]
-                .as_object()
-                .map_or(0, |s| s.values().map(|c| c.as_array().map_or(0, Vec::len)).sum())
+            b["sections"].as_object().map_or(0, |s| {
+                s.values().map(|c| c.as_array().map_or(0, Vec::len)).sum()
+            })
         })
         .sum();
     assert_eq!(cards as u64, room.last_seq, "one card per committed op");
 
     // The restored server serves the boards to a participant.
     let (token, group) = &people[0];
-    let mut client = Client::connect(restored_server.addr, CODE, Some(token)).await.expect("connect");
+    let mut client = Client::connect(restored_server.addr, CODE, Some(token))
+        .await
+        .expect("connect");
     client.hello(0).await;
     let snapshot = client.expect("snapshot").await;
     assert_eq!(snapshot["last_seq"].as_u64(), Some(room.last_seq));
@@ -266,7 +328,11 @@ async fn restore_refuses_a_damaged_backup_and_keeps_the_database() {
     let before = std::fs::read(data.path().join("ikz-werkstatt.db")).expect("database");
 
     let junk: PathBuf = data.path().join("kaputt.db");
-    std::fs::write(&junk, b"SQLite format 3\0 but then nothing of the sort".repeat(100)).unwrap();
+    std::fs::write(
+        &junk,
+        b"SQLite format 3\0 but then nothing of the sort".repeat(100),
+    )
+    .unwrap();
     let out = run(data.path(), &["restore", junk.to_str().unwrap()]).await;
     assert!(!out.status.success(), "{}", text(&out));
 
@@ -286,7 +352,10 @@ async fn restore_refuses_a_damaged_backup_and_keeps_the_database() {
     assert!(!out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("9999"), "{}", text(&out));
 
-    assert_eq!(std::fs::read(data.path().join("ikz-werkstatt.db")).unwrap(), before);
+    assert_eq!(
+        std::fs::read(data.path().join("ikz-werkstatt.db")).unwrap(),
+        before
+    );
     let leftovers: Vec<_> = std::fs::read_dir(data.path())
         .unwrap()
         .filter_map(|e| e.ok())
@@ -302,8 +371,14 @@ async fn restore_refuses_a_damaged_backup_and_keeps_the_database() {
     let out = run(data.path(), &["restore", good.to_str().unwrap()]).await;
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("before-restore"), "{}", text(&out));
-    let store = Store::open(&db_url(data.path())).await.expect("open restored");
+    let store = Store::open(&db_url(data.path()))
+        .await
+        .expect("open restored");
     let code = JoinCode::parse(CODE).unwrap();
-    let session = store.session_by_code(&code).await.expect("read").expect("session");
+    let session = store
+        .session_by_code(&code)
+        .await
+        .expect("read")
+        .expect("session");
     assert_eq!(session.id, session_id);
 }

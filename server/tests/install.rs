@@ -53,7 +53,11 @@ async fn release_archive_installs_into_a_prefix_and_runs() {
     let dist = work.path().join("dist");
     std::fs::create_dir_all(dist.join("site/pkg")).unwrap();
     std::fs::write(dist.join("site/pkg/ikz_werkstatt.css"), "body{}").unwrap();
-    std::fs::copy(env!("CARGO_BIN_EXE_ikz-werkstatt"), dist.join("ikz-werkstatt")).unwrap();
+    std::fs::copy(
+        env!("CARGO_BIN_EXE_ikz-werkstatt"),
+        dist.join("ikz-werkstatt"),
+    )
+    .unwrap();
     let out_dir = work.path().join("out");
     let packed = run(Command::new("bash")
         .arg(root().join("scripts/package.sh"))
@@ -78,13 +82,23 @@ async fn release_archive_installs_into_a_prefix_and_runs() {
         "INSTALL.md",
         "LICENSE",
     ] {
-        assert!(listing.contains(&format!("{name}/{member}")), "{member} missing:\n{listing}");
+        assert!(
+            listing.contains(&format!("{name}/{member}")),
+            "{member} missing:\n{listing}"
+        );
     }
-    assert!(listing.lines().all(|l| l.contains(" 0/0 ")), "owner not root:\n{listing}");
+    assert!(
+        listing.lines().all(|l| l.contains(" 0/0 ")),
+        "owner not root:\n{listing}"
+    );
 
     let unpacked = work.path().join("unpacked");
     std::fs::create_dir_all(&unpacked).unwrap();
-    run(Command::new("tar").arg("xzf").arg(&archive).arg("-C").arg(&unpacked));
+    run(Command::new("tar")
+        .arg("xzf")
+        .arg(&archive)
+        .arg("-C")
+        .arg(&unpacked));
     let prefix = work.path().join("opt/ikz-werkstatt");
     let data = work.path().join("var/lib/ikz-werkstatt");
     let etc = work.path().join("etc/ikz-werkstatt");
@@ -115,10 +129,16 @@ async fn release_archive_installs_into_a_prefix_and_runs() {
             "site/pkg/ikz_werkstatt.css"
         ]
     );
-    assert!(installed.contains(&("ikz-werkstatt".into(), 0o755)), "{installed:?}");
+    assert!(
+        installed.contains(&("ikz-werkstatt".into(), 0o755)),
+        "{installed:?}"
+    );
     let env_file = etc.join("ikz-werkstatt.env");
     let settings = std::fs::read_to_string(&env_file).expect("settings file");
-    assert!(settings.contains(&format!("IKZ_DATA_DIR={}", data.display())), "{settings}");
+    assert!(
+        settings.contains(&format!("IKZ_DATA_DIR={}", data.display())),
+        "{settings}"
+    );
     assert!(data.is_dir());
 
     // Again: an upgrade in place. Same files, the administrator's settings kept.
@@ -148,9 +168,15 @@ async fn release_archive_installs_into_a_prefix_and_runs() {
         .expect("start installed server");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while !common::binary::healthy(addr).await {
-        assert!(tokio::time::Instant::now() < deadline, "installed server not healthy");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "installed server not healthy"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(data.join("ikz-werkstatt.db").is_file(), "database not in the data dir");
+    assert!(
+        data.join("ikz-werkstatt.db").is_file(),
+        "database not in the data dir"
+    );
     server.kill().await.expect("stop");
 }

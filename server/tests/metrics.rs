@@ -89,7 +89,10 @@ async fn http(
     headers: &[(&str, &str)],
     body: &str,
 ) -> (u16, String, String) {
-    let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
+    let extra: String = headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
     let request = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
@@ -98,7 +101,10 @@ async fn http(
     tcp.write_all(request.as_bytes()).await.expect("write");
     let mut reply = String::new();
     tcp.read_to_string(&mut reply).await.expect("read");
-    let status = reply.get(9..12).and_then(|s| s.parse().ok()).expect("status");
+    let status = reply
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
     let (head, body) = reply.split_once("\r\n\r\n").unwrap_or((&reply, ""));
     (status, head.to_owned(), body.to_owned())
 }
@@ -106,7 +112,8 @@ async fn http(
 /// Every sample of a scrape: `name{labels}` → value.
 async fn scrape(addr: SocketAddr) -> BTreeMap<String, f64> {
     let bearer = format!("Bearer {TOKEN}");
-    let (status, head, body) = http(addr, "GET", "/metrics", &[("Authorization", &bearer)], "").await;
+    let (status, head, body) =
+        http(addr, "GET", "/metrics", &[("Authorization", &bearer)], "").await;
     assert_eq!(status, 200, "{head}\n{body}");
     assert!(
         head.to_ascii_lowercase()
@@ -139,7 +146,9 @@ fn refusals(m: &BTreeMap<String, f64>, channel: &str, kind: &str) -> f64 {
 }
 
 async fn participant(addr: SocketAddr, token: &str) -> Client {
-    let mut client = Client::connect(addr, CODE, Some(token)).await.expect("connect");
+    let mut client = Client::connect(addr, CODE, Some(token))
+        .await
+        .expect("connect");
     client.sync(0).await;
     client
 }
@@ -154,7 +163,10 @@ async fn next_of(client: &mut Client, kind: &str) -> serde_json::Value {
         if msg["type"] == kind {
             return msg;
         }
-        assert!(msg["type"] == "op" || msg["type"] == "activity", "expected {kind}: {msg}");
+        assert!(
+            msg["type"] == "op" || msg["type"] == "activity",
+            "expected {kind}: {msg}"
+        );
     }
 }
 
@@ -184,21 +196,50 @@ async fn metrics_need_the_token_and_follow_real_traffic() {
     let site = tempfile::tempdir().expect("site root");
     let log = site.path().join("server.log");
     let seeded = seed(data.path()).await;
-    let Running { child: _server, addr } =
-        start_with_env(data.path(), site.path(), &log, &[("IKZ_METRICS_TOKEN", TOKEN)]).await;
+    let Running {
+        child: _server,
+        addr,
+    } = start_with_env(
+        data.path(),
+        site.path(),
+        &log,
+        &[("IKZ_METRICS_TOKEN", TOKEN)],
+    )
+    .await;
 
     // Who may read: only the token's holder.
     let (status, head, _) = http(addr, "GET", "/metrics", &[], "").await;
     assert_eq!(status, 401);
-    assert!(head.to_ascii_lowercase().contains("www-authenticate: bearer"), "{head}");
-    let (status, _, _) = http(addr, "GET", "/metrics", &[("Authorization", "Bearer wrong")], "").await;
+    assert!(
+        head.to_ascii_lowercase()
+            .contains("www-authenticate: bearer"),
+        "{head}"
+    );
+    let (status, _, _) = http(
+        addr,
+        "GET",
+        "/metrics",
+        &[("Authorization", "Bearer wrong")],
+        "",
+    )
+    .await;
     assert_eq!(status, 401);
-    let (status, _, _) = http(addr, "GET", "/metrics", &[("Authorization", &format!("Basic {TOKEN}"))], "").await;
+    let (status, _, _) = http(
+        addr,
+        "GET",
+        "/metrics",
+        &[("Authorization", &format!("Basic {TOKEN}"))],
+        "",
+    )
+    .await;
     assert_eq!(status, 401);
 
     let before = scrape(addr).await;
     assert_eq!(get(&before, "ikz_ops_committed_total"), 0.0, "{before:#?}");
-    assert!(get(&before, "ikz_http_requests_total{class=\"4xx\"}") >= 3.0, "{before:#?}");
+    assert!(
+        get(&before, "ikz_http_requests_total{class=\"4xx\"}") >= 3.0,
+        "{before:#?}"
+    );
 
     // Two participants, the cockpit and the projector.
     let mut alice = participant(addr, &seeded.alice).await;
@@ -217,12 +258,34 @@ async fn metrics_need_the_token_and_follow_real_traffic() {
     let board = format!("{}:canvas", seeded.group_a);
     for i in 0..5 {
         let (a, b) = (format!("a{i}"), format!("b{i}"));
-        commit(&mut alice, &format!("op-a-{i}"), &board, add_card(&a, "problem", "Karte von Alice")).await;
-        commit(&mut anton, &format!("op-b-{i}"), &board, add_card(&b, "problem", "Karte von Anton")).await;
+        commit(
+            &mut alice,
+            &format!("op-a-{i}"),
+            &board,
+            add_card(&a, "problem", "Karte von Alice"),
+        )
+        .await;
+        commit(
+            &mut anton,
+            &format!("op-b-{i}"),
+            &board,
+            add_card(&b, "problem", "Karte von Anton"),
+        )
+        .await;
     }
-    commit(&mut alice, "op-a-0", &board, add_card("a0", "problem", "Karte von Alice")).await;
+    commit(
+        &mut alice,
+        "op-a-0",
+        &board,
+        add_card("a0", "problem", "Karte von Alice"),
+    )
+    .await;
     let committed = scrape(addr).await;
-    assert_eq!(get(&committed, "ikz_ops_committed_total"), 10.0, "{committed:#?}");
+    assert_eq!(
+        get(&committed, "ikz_ops_committed_total"),
+        10.0,
+        "{committed:#?}"
+    );
     assert_eq!(get(&committed, "ikz_op_commit_seconds_count"), 10.0);
     let sum = get(&committed, "ikz_op_commit_seconds_sum");
     assert!(sum > 0.0 && sum < 10.0, "commit latency sum {sum}");
@@ -234,15 +297,28 @@ async fn metrics_need_the_token_and_follow_real_traffic() {
 
     // Live refusals by kind.
     let foreign = format!("{}:canvas", seeded.group_b);
-    alice.op("op-foreign", &foreign, add_card("f1", "problem", "fremd")).await;
-    assert_eq!(next_of(&mut alice, "rejected").await["refusal"]["kind"], "foreign_board");
-    alice.op("op-invalid", &board, add_card("x1", "no-such-section", "x")).await;
+    alice
+        .op("op-foreign", &foreign, add_card("f1", "problem", "fremd"))
+        .await;
+    assert_eq!(
+        next_of(&mut alice, "rejected").await["refusal"]["kind"],
+        "foreign_board"
+    );
+    alice
+        .op("op-invalid", &board, add_card("x1", "no-such-section", "x"))
+        .await;
     next_of(&mut alice, "rejected").await;
     alice.send_text("{not json".into()).await;
     next_of(&mut alice, "rejected").await;
     // Anton floods: the op rate limit (burst 200) refuses the rest.
     for i in 0..230 {
-        anton.op(&format!("op-flood-{i}"), &foreign, add_card(&format!("fl{i}"), "problem", "x")).await;
+        anton
+            .op(
+                &format!("op-flood-{i}"),
+                &foreign,
+                add_card(&format!("fl{i}"), "problem", "x"),
+            )
+            .await;
     }
     let mut limited = 0;
     for _ in 0..230 {
@@ -253,11 +329,20 @@ async fn metrics_need_the_token_and_follow_real_traffic() {
     }
     assert!(limited > 0, "no op was rate limited");
     // A message over 16 KiB ends the socket.
-    let mut big = Client::connect(addr, CODE, Some(&seeded.alice)).await.expect("connect");
+    let mut big = Client::connect(addr, CODE, Some(&seeded.alice))
+        .await
+        .expect("connect");
     big.send_text("x".repeat(20 * 1024)).await;
     let refused = scrape(addr).await;
-    assert_eq!(refusals(&refused, "live", "foreign_board"), 1.0 + f64::from(230 - limited), "{refused:#?}");
-    assert_eq!(refusals(&refused, "live", "rate_limited"), f64::from(limited));
+    assert_eq!(
+        refusals(&refused, "live", "foreign_board"),
+        1.0 + f64::from(230 - limited),
+        "{refused:#?}"
+    );
+    assert_eq!(
+        refusals(&refused, "live", "rate_limited"),
+        f64::from(limited)
+    );
     assert_eq!(refusals(&refused, "live", "invalid"), 1.0);
     assert_eq!(refusals(&refused, "live", "malformed"), 1.0);
     assert_eq!(get(&refused, "ikz_ops_committed_total"), 10.0);
@@ -269,14 +354,30 @@ async fn metrics_need_the_token_and_follow_real_traffic() {
     // HTTP refusals and status classes.
     let (status, _, _) = http(addr, "GET", "/api/join/ZZZZZZ", &[], "").await;
     assert_eq!(status, 404);
-    let (status, _, _) = http(addr, "POST", "/api/import", &[("Content-Type", "text/plain")], "{}").await;
+    let (status, _, _) = http(
+        addr,
+        "POST",
+        "/api/import",
+        &[("Content-Type", "text/plain")],
+        "{}",
+    )
+    .await;
     assert_eq!(status, 415);
-    let (status, _, _) = http(addr, "POST", "/api/sessions", &[("Content-Type", "application/json")], &json!({"title": "", "date": "2026-11-25", "place": "x"}).to_string()).await;
+    let (status, _, _) = http(
+        addr,
+        "POST",
+        "/api/sessions",
+        &[("Content-Type", "application/json")],
+        &json!({"title": "", "date": "2026-11-25", "place": "x"}).to_string(),
+    )
+    .await;
     assert_eq!(status, 422);
     let after = scrape(addr).await;
     assert_eq!(refusals(&after, "http", "denied"), 1.0, "{after:#?}");
     assert_eq!(refusals(&after, "http", "invalid"), 2.0, "{after:#?}");
-    let class = |m: &BTreeMap<String, f64>, c: &str| get(m, &format!("ikz_http_requests_total{{class=\"{c}\"}}"));
+    let class = |m: &BTreeMap<String, f64>, c: &str| {
+        get(m, &format!("ikz_http_requests_total{{class=\"{c}\"}}"))
+    };
     assert_eq!(class(&after, "4xx") - class(&refused, "4xx"), 3.0);
     assert!(class(&after, "2xx") > class(&before, "2xx"));
     // Live upgrades answer 101.
@@ -299,7 +400,17 @@ async fn without_a_token_there_is_no_metrics_page() {
     let data = tempfile::tempdir().expect("data dir");
     let site = tempfile::tempdir().expect("site root");
     let log = site.path().join("server.log");
-    let Running { child: _server, addr } = start_with_env(data.path(), site.path(), &log, &[]).await;
-    let (status, _, _) = http(addr, "GET", "/metrics", &[("Authorization", &format!("Bearer {TOKEN}"))], "").await;
+    let Running {
+        child: _server,
+        addr,
+    } = start_with_env(data.path(), site.path(), &log, &[]).await;
+    let (status, _, _) = http(
+        addr,
+        "GET",
+        "/metrics",
+        &[("Authorization", &format!("Bearer {TOKEN}"))],
+        "",
+    )
+    .await;
     assert_eq!(status, 404);
 }

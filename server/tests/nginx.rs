@@ -41,12 +41,24 @@ fn nginx_conf(dir: &Path, upstream: &str, http: u16, https: u16) -> String {
         .collect::<Vec<_>>()
         .join("\n")
         .replace("127.0.0.1:3000", upstream)
-        .replace("listen 443 ssl http2;", &format!("listen 127.0.0.1:{https} ssl http2;"))
+        .replace(
+            "listen 443 ssl http2;",
+            &format!("listen 127.0.0.1:{https} ssl http2;"),
+        )
         .replace("listen 80;", &format!("listen 127.0.0.1:{http};"))
         .replace("werkstatt.example.de", "localhost")
-        .replace("/etc/ssl/certs/localhost.pem", &dir.join("cert.pem").display().to_string())
-        .replace("/etc/ssl/private/localhost.key", &dir.join("key.pem").display().to_string());
-    assert!(site.contains(&format!("listen 127.0.0.1:{https} ssl")), "{site}");
+        .replace(
+            "/etc/ssl/certs/localhost.pem",
+            &dir.join("cert.pem").display().to_string(),
+        )
+        .replace(
+            "/etc/ssl/private/localhost.key",
+            &dir.join("key.pem").display().to_string(),
+        );
+    assert!(
+        site.contains(&format!("listen 127.0.0.1:{https} ssl")),
+        "{site}"
+    );
     let d = dir.display();
     format!(
         "worker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log info;\n\
@@ -66,16 +78,27 @@ async fn a_participant_joins_and_edits_through_nginx_with_tls() {
     std::fs::create_dir_all(&data).unwrap();
 
     // A session with one group, seeded before the server starts.
-    let store = Store::open(&format!("sqlite://{}", data.join("ikz-werkstatt.db").display()))
-        .await
-        .expect("store");
+    let store = Store::open(&format!(
+        "sqlite://{}",
+        data.join("ikz-werkstatt.db").display()
+    ))
+    .await
+    .expect("store");
     let details = SessionDetails::validate("Proxy-Test", "2026-11-25", "Rathaus").unwrap();
     let session = store
-        .create_session(&details, &JoinCode::parse(CODE).unwrap(), &token_hash(&new_token()), now())
+        .create_session(
+            &details,
+            &JoinCode::parse(CODE).unwrap(),
+            &token_hash(&new_token()),
+            now(),
+        )
         .await
         .expect("session");
     let group = store
-        .add_group(&session.id, &GroupDetails::validate("Gruppe A", "#8ecae6").unwrap())
+        .add_group(
+            &session.id,
+            &GroupDetails::validate("Gruppe A", "#8ecae6").unwrap(),
+        )
         .await
         .expect("group")
         .id;
@@ -89,22 +112,43 @@ async fn a_participant_joins_and_edits_through_nginx_with_tls() {
         &data,
         dir,
         &log,
-        &[("IKZ_PUBLIC_ORIGIN", origin.as_str()), ("IKZ_TRUSTED_PROXIES", "127.0.0.1")],
+        &[
+            ("IKZ_PUBLIC_ORIGIN", origin.as_str()),
+            ("IKZ_TRUSTED_PROXIES", "127.0.0.1"),
+        ],
     )
     .await;
 
     let openssl = Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"])
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+        ])
         .arg("-keyout")
         .arg(dir.join("key.pem"))
         .arg("-out")
         .arg(dir.join("cert.pem"))
         .output()
         .expect("openssl runs");
-    assert!(openssl.status.success(), "{}", String::from_utf8_lossy(&openssl.stderr));
+    assert!(
+        openssl.status.success(),
+        "{}",
+        String::from_utf8_lossy(&openssl.stderr)
+    );
 
     let conf = dir.join("nginx.conf");
-    std::fs::write(&conf, nginx_conf(dir, &server.addr.to_string(), http, https)).unwrap();
+    std::fs::write(
+        &conf,
+        nginx_conf(dir, &server.addr.to_string(), http, https),
+    )
+    .unwrap();
     let checked = Command::new(nginx_bin())
         .arg("-p")
         .arg(dir)
@@ -130,14 +174,26 @@ async fn a_participant_joins_and_edits_through_nginx_with_tls() {
         .spawn()
         .expect("start nginx");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while tokio::net::TcpStream::connect(("127.0.0.1", https)).await.is_err() {
-        assert!(tokio::time::Instant::now() < deadline, "nginx did not listen");
+    while tokio::net::TcpStream::connect(("127.0.0.1", https))
+        .await
+        .is_err()
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "nginx did not listen"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
     // Plain HTTP is sent to HTTPS.
     let redirect = Command::new("curl")
-        .args(["-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}"])
+        .args([
+            "-s",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code} %{redirect_url}",
+        ])
         .arg(format!("http://127.0.0.1:{http}/join"))
         .output()
         .expect("curl");
@@ -151,26 +207,54 @@ async fn a_participant_joins_and_edits_through_nginx_with_tls() {
         .await
         .expect("python3");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "client failed: {stderr}\nnginx: {}", std::fs::read_to_string(dir.join("error.log")).unwrap_or_default());
+    assert!(
+        out.status.success(),
+        "client failed: {stderr}\nnginx: {}",
+        std::fs::read_to_string(dir.join("error.log")).unwrap_or_default()
+    );
     let seen: Value = serde_json::from_slice(&out.stdout).expect("client JSON");
     assert_eq!(seen["join_status"], 200, "{seen}");
     // Over https the cookie is __Host- prefixed: the server knows it is behind TLS.
-    assert!(seen["cookie"].as_str().unwrap_or_default().starts_with(&format!("__Host-ikz_p_{CODE}=")), "{seen}");
+    assert!(
+        seen["cookie"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with(&format!("__Host-ikz_p_{CODE}=")),
+        "{seen}"
+    );
     assert_eq!(seen["upgrade_status"], 101, "{seen}");
-    assert_eq!(seen["seen"], serde_json::json!(["snapshot", "synced", "ack"]), "{seen}");
+    assert_eq!(
+        seen["seen"],
+        serde_json::json!(["snapshot", "synced", "ack"]),
+        "{seen}"
+    );
     assert_eq!(seen["ack"]["op_id"], "op-proxy-1");
     assert_eq!(seen["ack"]["seq"], 1);
 
     // The card is on disk, by the participant who joined through the proxy.
-    let store = Store::open(&format!("sqlite://{}", data.join("ikz-werkstatt.db").display()))
-        .await
-        .expect("reopen");
+    let store = Store::open(&format!(
+        "sqlite://{}",
+        data.join("ikz-werkstatt.db").display()
+    ))
+    .await
+    .expect("reopen");
     let room = store.load_room(&session.id).await.expect("room");
     assert_eq!(room.last_seq, 1);
-    let board = &room.boards.iter().find(|(id, _)| id == &format!("{group}:canvas")).expect("board").1;
-    assert!(board.contains("Karte durch den Proxy") && board.contains("Proxystadt"), "{board}");
+    let board = &room
+        .boards
+        .iter()
+        .find(|(id, _)| id == &format!("{group}:canvas"))
+        .expect("board")
+        .1;
+    assert!(
+        board.contains("Karte durch den Proxy") && board.contains("Proxystadt"),
+        "{board}"
+    );
     // nginx passed X-Forwarded-For and the upgrade; its log shows the 101.
     let access = std::fs::read_to_string(dir.join("access.log")).unwrap_or_default();
-    assert!(access.contains(&format!("GET /api/sessions/{CODE}/live HTTP/1.1\" 101")), "{access}");
+    assert!(
+        access.contains(&format!("GET /api/sessions/{CODE}/live HTTP/1.1\" 101")),
+        "{access}"
+    );
     nginx.kill().await.expect("stop nginx");
 }

@@ -49,8 +49,9 @@ fn publiccode_yml_has_the_mandatory_keys_in_german_and_english() {
         .contains(&text(&doc, "/developmentStatus")));
     assert_eq!(text(&doc, "/softwareType"), "standalone/web");
     assert_eq!(text(&doc, "/legal/license"), "EUPL-1.2");
-    assert!(["internal", "contract", "community", "none"]
-        .contains(&text(&doc, "/maintenance/type")));
+    assert!(
+        ["internal", "contract", "community", "none"].contains(&text(&doc, "/maintenance/type"))
+    );
     assert!(!text(&doc, "/maintenance/contacts/0/name").is_empty());
     assert_eq!(doc["localisation"]["localisationReady"], Value::Bool(true));
     assert_eq!(
@@ -63,7 +64,10 @@ fn publiccode_yml_has_the_mandatory_keys_in_german_and_english() {
         let short = text(d, "/shortDescription");
         assert!(short.chars().count() <= 150, "{lang}: shortDescription");
         let long = text(d, "/longDescription").chars().count();
-        assert!((150..=10_000).contains(&long), "{lang}: longDescription {long}");
+        assert!(
+            (150..=10_000).contains(&long),
+            "{lang}: longDescription {long}"
+        );
         let features = d["features"].as_array().expect("features");
         assert!(features.len() >= 5, "{lang}: features");
         for f in features {
@@ -102,7 +106,8 @@ fn licence_is_the_eupl_1_2_everywhere() {
         let manifest = std::fs::read_to_string(root().join(member).join("Cargo.toml"))
             .expect("member manifest");
         assert!(
-            manifest.contains("license.workspace = true") || manifest.contains("license = \"EUPL-1.2\""),
+            manifest.contains("license.workspace = true")
+                || manifest.contains("license = \"EUPL-1.2\""),
             "{member}/Cargo.toml does not say EUPL-1.2"
         );
     }
