@@ -115,6 +115,14 @@ impl Metrics {
     pub fn new(token: Option<&str>) -> Self {
         let mut registry = Registry::with_prefix("ikz");
         let connections = Family::<Label, Gauge>::default();
+        // Every kind from the start, so a dashboard sees 0 rather than nothing.
+        for kind in [
+            ConnectionKind::Participant,
+            ConnectionKind::Moderator,
+            ConnectionKind::Projector,
+        ] {
+            let _ = connections.get_or_create(&kind.label());
+        }
         registry.register(
             "live_connections",
             "Open live WebSocket connections by kind (participant, moderator, projector)",
