@@ -8,13 +8,11 @@
 
 mod common;
 
-use app::domain::session::{GroupDetails, ParticipantDetails, SessionDetails};
 use app::domain::JoinCode;
 use common::binary::start;
 use common::live::Client;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use server::auth::{new_token, now, token_hash};
 use server::store::Store;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,45 +26,19 @@ const OPS_PER_CLIENT: usize = 120;
 const WINDOW: usize = 4;
 
 fn db_url(data_dir: &Path) -> String {
-    format!("sqlite://{}", data_dir.join("ikz-werkstatt.db").display())
+    common::data_dir_url(data_dir)
 }
 
 /// A session with two groups of two; returns its id and (token, group) per person.
 async fn seed(data_dir: &Path) -> (String, Vec<(String, String)>) {
-    let store = Store::open(&db_url(data_dir)).await.expect("open store");
-    let details = SessionDetails::validate("Sicherungs-Test", "2026-11-25", "Rathaus").unwrap();
-    let session = store
-        .create_session(
-            &details,
-            &JoinCode::parse(CODE).unwrap(),
-            &token_hash(&new_token()),
-            now(),
-        )
-        .await
-        .expect("session");
-    let mut people = Vec::new();
-    for group in ["Gruppe A", "Gruppe B"] {
-        let details = GroupDetails::validate(group, "#8ecae6").unwrap();
-        let group = store.add_group(&session.id, &details).await.unwrap().id;
-        for name in ["Erste", "Zweite"] {
-            let token = new_token();
-            let details = ParticipantDetails::validate(name, "Musterstadt").unwrap();
-            store
-                .add_participant(
-                    &session.id,
-                    &group,
-                    &details,
-                    &token_hash(&token),
-                    now(),
-                    now() + 86_400,
-                )
-                .await
-                .expect("participant");
-            people.push((token, group.clone()));
-        }
-    }
-    store.close().await;
-    (session.id, people)
+    let people = [("Erste", 0), ("Zweite", 0), ("Erste", 1), ("Zweite", 1)];
+    let seeded = common::seed_session(data_dir, CODE, &["Gruppe A", "Gruppe B"], &people).await;
+    let pairs = people
+        .iter()
+        .zip(&seeded.tokens)
+        .map(|((_, group), token)| (token.clone(), seeded.groups[*group].clone()))
+        .collect();
+    (seeded.id, pairs)
 }
 
 /// The binary with a command, on `data_dir`.

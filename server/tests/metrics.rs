@@ -3,12 +3,10 @@
 
 mod common;
 
-use app::domain::session::{GroupDetails, ParticipantDetails, SessionDetails};
-use app::domain::JoinCode;
 use common::binary::{start_with_env, Running};
 use common::live::{add_card, Client, Received};
 use serde_json::json;
-use server::auth::{new_token, now, token_hash};
+use server::auth::{new_token, token_hash};
 use server::store::Store;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -30,54 +28,29 @@ struct Seeded {
 }
 
 async fn seed(data_dir: &Path) -> Seeded {
-    let url = format!("sqlite://{}", data_dir.join("ikz-werkstatt.db").display());
-    let store = Store::open(&url).await.expect("open store");
-    let details = SessionDetails::validate("Metrik-Test", "2026-11-25", "Rathaus").unwrap();
-    let secret = new_token();
-    let session = store
-        .create_session(
-            &details,
-            &JoinCode::parse(CODE).unwrap(),
-            &token_hash(&secret),
-            now(),
-        )
-        .await
-        .expect("session");
+    let seeded = common::seed_session(
+        data_dir,
+        CODE,
+        &["Gruppe A", "Gruppe B"],
+        &[("Alice", 0), ("Anton", 0)],
+    )
+    .await;
     let projector = new_token();
+    let store = Store::open(&common::data_dir_url(data_dir))
+        .await
+        .expect("open store");
     store
-        .set_projector_token(&session.id, &token_hash(&projector))
+        .set_projector_token(&seeded.id, &token_hash(&projector))
         .await
         .expect("projector token");
-    let mut groups = Vec::new();
-    for name in ["Gruppe A", "Gruppe B"] {
-        let details = GroupDetails::validate(name, "#8ecae6").unwrap();
-        groups.push(store.add_group(&session.id, &details).await.unwrap().id);
-    }
-    let mut tokens = Vec::new();
-    for name in ["Alice", "Anton"] {
-        let token = new_token();
-        let details = ParticipantDetails::validate(name, "Musterstadt").unwrap();
-        store
-            .add_participant(
-                &session.id,
-                &groups[0],
-                &details,
-                &token_hash(&token),
-                now(),
-                now() + 86_400,
-            )
-            .await
-            .expect("participant");
-        tokens.push(token);
-    }
     store.close().await;
     Seeded {
-        secret,
+        secret: seeded.secret,
         projector,
-        alice: tokens[0].clone(),
-        anton: tokens[1].clone(),
-        group_a: groups[0].clone(),
-        group_b: groups[1].clone(),
+        alice: seeded.tokens[0].clone(),
+        anton: seeded.tokens[1].clone(),
+        group_a: seeded.groups[0].clone(),
+        group_b: seeded.groups[1].clone(),
     }
 }
 

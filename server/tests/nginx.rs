@@ -6,11 +6,8 @@
 
 mod common;
 
-use app::domain::session::{GroupDetails, SessionDetails};
-use app::domain::JoinCode;
 use common::binary::{free_addr, start_with_env};
 use serde_json::Value;
-use server::auth::{new_token, now, token_hash};
 use server::store::Store;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -78,31 +75,8 @@ async fn a_participant_joins_and_edits_through_nginx_with_tls() {
     std::fs::create_dir_all(&data).unwrap();
 
     // A session with one group, seeded before the server starts.
-    let store = Store::open(&format!(
-        "sqlite://{}",
-        data.join("ikz-werkstatt.db").display()
-    ))
-    .await
-    .expect("store");
-    let details = SessionDetails::validate("Proxy-Test", "2026-11-25", "Rathaus").unwrap();
-    let session = store
-        .create_session(
-            &details,
-            &JoinCode::parse(CODE).unwrap(),
-            &token_hash(&new_token()),
-            now(),
-        )
-        .await
-        .expect("session");
-    let group = store
-        .add_group(
-            &session.id,
-            &GroupDetails::validate("Gruppe A", "#8ecae6").unwrap(),
-        )
-        .await
-        .expect("group")
-        .id;
-    store.close().await;
+    let seeded = common::seed_session(&data, CODE, &["Gruppe A"], &[]).await;
+    let (session, group) = (seeded.id, seeded.groups[0].clone());
 
     let https = free_addr().port();
     let http = free_addr().port();
@@ -238,7 +212,7 @@ async fn a_participant_joins_and_edits_through_nginx_with_tls() {
     ))
     .await
     .expect("reopen");
-    let room = store.load_room(&session.id).await.expect("room");
+    let room = store.load_room(&session).await.expect("room");
     assert_eq!(room.last_seq, 1);
     let board = &room
         .boards
