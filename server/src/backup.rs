@@ -224,22 +224,27 @@ pub async fn restore(database: &Path, source: &Path) -> Result<Restored, BackupE
     };
     store.close().await;
     drop(store);
-    // Closing the last connection checkpoints the WAL into the file.
-    if beside(&incoming, "-wal")
-        .metadata()
-        .is_ok_and(|m| m.len() > 0)
-    {
-        return Err(BackupError::Io {
-            path: beside(&incoming, "-wal"),
-            source: std::io::Error::other("the write-ahead log was not checkpointed"),
-        });
+    let checked = async {
+        // Closing the last connection checkpoints the WAL into the file.
+        let wal = beside(&incoming, "-wal");
+        if wal.metadata().is_ok_and(|m| m.len() > 0) {
+            return Err(BackupError::Io {
+                path: wal,
+                source: std::io::Error::other("the write-ahead log was not checkpointed"),
+            });
+        }
+        for leftover in ["-wal", "-shm"] {
+            let _ = std::fs::remove_file(beside(&incoming, leftover));
+        }
+        check_integrity(&incoming).await?;
+        sync_file(&incoming)?;
+        owned_like(&incoming, &dir)
     }
-    for leftover in ["-wal", "-shm"] {
-        let _ = std::fs::remove_file(beside(&incoming, leftover));
+    .await;
+    if let Err(e) = checked {
+        discard();
+        return Err(e);
     }
-    check_integrity(&incoming).await?;
-    sync_file(&incoming)?;
-    owned_like(&incoming, &dir)?;
 
     let previous = if database.exists() {
         let stamp = crate::auth::now();
