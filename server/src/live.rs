@@ -14,6 +14,7 @@
 use crate::auth::{now, now_ms, token_hash, Participant};
 use crate::config::PublicOrigin;
 use crate::hub::{PresenceChange, Published, Room, Submitted, View};
+use crate::metrics::{live_refusal_kind, Channel, ConnectionKind};
 use crate::state::AppState;
 use app::domain::board::{split_board_id, Author};
 use app::domain::evaluation::redaction;
@@ -231,6 +232,7 @@ pub async fn live(
                     group_id: p.group_id,
                 },
             };
+            let _open = state.metrics.connection(ConnectionKind::Participant);
             Connection::new(state, room, role)
                 .run(socket, None, slot)
                 .await;
@@ -263,9 +265,12 @@ pub async fn moderator_live(
             };
             // The moderator's secret or the projector's read-only token.
             let hash = token_hash(token);
-            let session = match state.store.session_by_moderator_token(&hash).await {
-                Ok(None) => state.store.session_by_projector_token(&hash).await,
-                found => found,
+            let (session, kind) = match state.store.session_by_moderator_token(&hash).await {
+                Ok(None) => (
+                    state.store.session_by_projector_token(&hash).await,
+                    ConnectionKind::Projector,
+                ),
+                found => (found, ConnectionKind::Moderator),
             };
             let Ok(Some(session)) = session else {
                 let refusal = ServerMsg::Rejected {
@@ -280,6 +285,7 @@ pub async fn moderator_live(
             };
             let limit = state.web.live.per_moderator;
             let slot = state.live_sockets.open(format!("m:{}", session.id), limit);
+            let _open = state.metrics.connection(kind);
             Connection::new(state, room, Role::Moderator { token_hash: hash })
                 .run(socket, Some(hello), slot)
                 .await;
@@ -412,7 +418,18 @@ impl Connection {
                 Some(msg) => Ok(msg),
                 None => tokio::select! {
                     incoming = socket.recv() => {
-                        let Some(Ok(message)) = incoming else { break };
+                        let message = match incoming {
+                            Some(Ok(message)) => message,
+                            Some(Err(e)) => {
+                                // tungstenite's capacity error: a message or
+                                // frame over MAX_CLIENT_MESSAGE ends the socket.
+                                if e.to_string().contains("too long") {
+                                    self.state.metrics.refused(Channel::Live, "too_large");
+                                }
+                                break;
+                            }
+                            None => break,
+                        };
                         idle.as_mut().reset(Instant::now() + limits.idle_timeout);
                         if self.expired() {
                             close(&mut socket, close_code::POLICY, "token expired").await;
@@ -517,6 +534,7 @@ impl Connection {
                 // One `Hello` per connection (a catch-up can be a whole
                 // snapshot), and it counts against the rate limit like an op.
                 Ok(ClientMsg::Hello { .. }) if self.limiter.check().is_err() => {
+                    self.state.metrics.refused(Channel::Live, "rate_limited");
                     let reply = ServerMsg::Rejected {
                         op_id: String::new(),
                         refusal: Refusal::RateLimited,
@@ -524,6 +542,7 @@ impl Connection {
                     send(&mut socket, &reply).await
                 }
                 Ok(ClientMsg::Hello { .. }) if sent_upto.is_some() => {
+                    self.state.metrics.refused(Channel::Live, "malformed");
                     let reply = ServerMsg::Rejected {
                         op_id: String::new(),
                         refusal: Refusal::MalformedMessage,
@@ -547,6 +566,7 @@ impl Connection {
                     send(&mut socket, &reply).await
                 }
                 Err(()) => {
+                    self.state.metrics.refused(Channel::Live, "malformed");
                     let reply = ServerMsg::Rejected {
                         op_id: String::new(),
                         refusal: Refusal::MalformedMessage,
@@ -689,10 +709,15 @@ impl Connection {
     }
 
     async fn submit(&mut self, env: OpEnvelope) -> ServerMsg {
+        let arrived = Instant::now();
         let op_id = env.op_id.clone();
-        let refused = |refusal| ServerMsg::Rejected {
-            op_id: op_id.clone(),
-            refusal,
+        let metrics = self.state.metrics.clone();
+        let refused = |refusal: Refusal| {
+            metrics.refused(Channel::Live, live_refusal_kind(&refusal));
+            ServerMsg::Rejected {
+                op_id: op_id.clone(),
+                refusal,
+            }
         };
         let Role::Participant {
             author, group_id, ..
@@ -709,7 +734,14 @@ impl Connection {
             return refused(Refusal::ForeignBoard);
         }
         match self.room.submit(author, group_id, &env).await {
-            Ok(Submitted::Committed(seq) | Submitted::Duplicate(seq)) => ServerMsg::Ack {
+            Ok(Submitted::Committed(seq)) => {
+                metrics.committed(arrived.elapsed());
+                ServerMsg::Ack {
+                    op_id: env.op_id,
+                    seq,
+                }
+            }
+            Ok(Submitted::Duplicate(seq)) => ServerMsg::Ack {
                 op_id: env.op_id,
                 seq,
             },

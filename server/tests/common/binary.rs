@@ -22,6 +22,16 @@ pub fn free_addr() -> SocketAddr {
 /// Starts the binary on `data_dir` (SQLite there, whatever `DATABASE_URL`
 /// says), its log appended to `log`, and waits until `/healthz` answers.
 pub async fn start(data_dir: &Path, site_root: &Path, log: &Path) -> Running {
+    start_with_env(data_dir, site_root, log, &[]).await
+}
+
+/// [`start`] with extra environment variables (e.g. `IKZ_METRICS_TOKEN`).
+pub async fn start_with_env(
+    data_dir: &Path,
+    site_root: &Path,
+    log: &Path,
+    env: &[(&str, &str)],
+) -> Running {
     let addr = free_addr();
     let log_file = std::fs::OpenOptions::new()
         .create(true)
@@ -36,6 +46,7 @@ pub async fn start(data_dir: &Path, site_root: &Path, log: &Path) -> Running {
         .env("LEPTOS_SITE_PKG_DIR", "pkg")
         .env("RUST_LOG", "warn")
         .env_remove("DATABASE_URL")
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log_file)
