@@ -51,6 +51,10 @@ if [ "$with_test" = "--test" ]; then
   missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v pdftotext >/dev/null || missing+=(poppler-utils)
+  # server/tests/publiccode.rs parses publiccode.yml with Python's yaml.
+  python3 -c 'import yaml' 2>/dev/null || missing+=(python3-yaml)
+  # server/tests/nginx.rs runs docs/nginx.conf in front of the server.
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
   # LibreOffice headless opens every export in the tests (DOCX, ODT, XLSX, CSV).
   command -v soffice >/dev/null || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui)
   # initdb/pg_ctl for the tests' private PostgreSQL cluster (server/tests/common/pg.rs

@@ -5,6 +5,7 @@
 //! (a test checks that it has every text and nothing more).
 
 use crate::domain::board::SketchField;
+use crate::domain::evaluation::portfolio::{ChartModel, ChartWords, Quadrant};
 use crate::domain::sketch::{
     Einsatzfeld, Kooperationsform, EINSATZFELD_LABEL, KOOPERATIONSFORM_LABEL,
 };
@@ -113,6 +114,47 @@ pub fn kooperationsform(locale: Locale, form: Kooperationsform) -> String {
     pick(locale, &["kooperationsform", form.key()], form.label_de())
 }
 
+/// The portfolio's words (quadrant labels, legend, badge) in `locale`.
+pub fn chart_words(locale: Locale) -> ChartWords {
+    let de = ChartWords::german();
+    let text = |key: &str, german: &str| pick(locale, &["chart", key], german);
+    ChartWords {
+        quadrants: Quadrant::ALL
+            .map(|q| pick(locale, &["chart", "quadrants", q.key()], de.quadrant(q))),
+        axis: text("axis", &de.axis),
+        size: text("size", &de.size),
+        colour: text("colour", &de.colour),
+        no_mean: text("no_mean", &de.no_mean),
+        numbers: text("numbers", &de.numbers),
+        badge_name: text("badge_name", &de.badge_name),
+        badge: text("badge", &de.badge),
+        english_criteria: locale != Locale::de,
+    }
+}
+
+/// The engine's chart with the words of `locale`.
+pub fn chart(locale: Locale, chart: ChartModel) -> ChartModel {
+    if locale == Locale::de {
+        chart
+    } else {
+        chart.in_words(&chart_words(locale))
+    }
+}
+
+/// A quadrant's label in `locale`.
+pub fn quadrant(locale: Locale, q: Quadrant) -> String {
+    pick(locale, &["chart", "quadrants", q.key()], q.label_de())
+}
+
+/// The "Daten schaffen" badge in `locale`.
+pub fn data_badge(locale: Locale) -> String {
+    pick(
+        locale,
+        &["chart", "badge_name"],
+        crate::domain::evaluation::portfolio::DATEN_SCHAFFEN,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +208,25 @@ mod tests {
         assert_ne!(einsatzfeld_label(english), EINSATZFELD_LABEL);
         assert_ne!(kooperationsform_label(english), KOOPERATIONSFORM_LABEL);
         paths += SketchField::ALL.len() + Einsatzfeld::ALL.len() + Kooperationsform::ALL.len() + 2;
+        // The chart's words: every one translated, none left German.
+        let (en, de) = (chart_words(english), ChartWords::german());
+        for q in Quadrant::ALL {
+            assert_ne!(en.quadrant(q), de.quadrant(q), "{q:?}");
+            assert_eq!(quadrant(english, q), en.quadrant(q));
+        }
+        for (e, d) in [
+            (&en.axis, &de.axis),
+            (&en.size, &de.size),
+            (&en.colour, &de.colour),
+            (&en.no_mean, &de.no_mean),
+            (&en.numbers, &de.numbers),
+            (&en.badge_name, &de.badge_name),
+            (&en.badge, &de.badge),
+        ] {
+            assert_ne!(e, d);
+        }
+        assert_eq!(data_badge(english), en.badge_name);
+        paths += Quadrant::ALL.len() + 7;
         // Nothing in the file that no template asks for.
         fn leaves(v: &Value) -> usize {
             match v {

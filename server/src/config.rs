@@ -1,4 +1,4 @@
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -6,16 +6,20 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Parser)]
 #[command(version, about)]
 pub struct Config {
+    /// Without a command: serve.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address to listen on (defaults to LEPTOS_SITE_ADDR, else 127.0.0.1:3000).
     #[arg(long, env = "IKZ_LISTEN")]
     pub listen: Option<SocketAddr>,
 
     /// Directory for the embedded SQLite database.
-    #[arg(long, env = "IKZ_DATA_DIR", default_value = "./data")]
+    #[arg(long, env = "IKZ_DATA_DIR", default_value = "./data", global = true)]
     pub data_dir: PathBuf,
 
     /// Database URL; defaults to `sqlite://<data-dir>/ikz-werkstatt.db`.
-    #[arg(long, env = "DATABASE_URL")]
+    #[arg(long, env = "DATABASE_URL", global = true)]
     pub database_url: Option<String>,
 
     /// Reverse proxies whose X-Forwarded-For is believed (comma-separated IPs
@@ -70,6 +74,36 @@ pub struct Config {
     /// Live connections per moderator secret (cockpit, projector, a spare).
     #[arg(long, env = "IKZ_LIVE_SOCKETS_PER_MODERATOR", default_value_t = 8)]
     pub live_sockets_per_moderator: usize,
+
+    /// Serves `GET /metrics` (Prometheus text format) to requests that send
+    /// this token as `Authorization: Bearer`; unset, there is no /metrics.
+    /// At least 16 characters.
+    #[arg(long, env = "IKZ_METRICS_TOKEN", hide_env_values = true,
+          value_parser = parse_metrics_token)]
+    pub metrics_token: Option<String>,
+}
+
+/// What to do instead of serving.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Copies the SQLite database into FILE: a consistent snapshot, also
+    /// while the server runs (`VACUUM INTO`). FILE is replaced atomically.
+    Backup { file: PathBuf },
+    /// Puts the backup FILE in place as the database. Only while no server
+    /// uses the data directory; checks the backup first (integrity, our
+    /// migrations) and keeps the previous database beside it.
+    Restore { file: PathBuf },
+}
+
+fn parse_metrics_token(text: &str) -> Result<String, String> {
+    let token = text.trim();
+    if token.chars().count() < crate::metrics::MIN_TOKEN_LEN {
+        return Err(format!(
+            "the metrics token needs at least {} characters",
+            crate::metrics::MIN_TOKEN_LEN
+        ));
+    }
+    Ok(token.to_owned())
 }
 
 /// An origin as browsers send it: `scheme://host[:port]`, lower case, no

@@ -142,15 +142,33 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// The kind of refusal for the metrics (`ikz_refusals_total`).
+    fn refusal_kind(&self, status: StatusCode) -> &'static str {
+        use StatusCode as S;
+        match (self, status) {
+            (Self::Busy | Self::TimedOut, _) => "busy",
+            (_, S::TOO_MANY_REQUESTS) => "rate_limited",
+            (_, S::PAYLOAD_TOO_LARGE) => "too_large",
+            (_, S::SERVICE_UNAVAILABLE) => "storage_unavailable",
+            (_, S::UNAUTHORIZED | S::FORBIDDEN | S::NOT_FOUND) => "denied",
+            (_, s) if s.is_server_error() => "internal",
+            _ => "invalid",
+        }
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, body) = self.status_and_body();
+        let refused = crate::metrics::Refused(self.refusal_kind(status));
         if status.is_server_error() && !matches!(self, Self::Busy) {
             tracing::error!(error = %self, "request failed");
         } else {
             tracing::debug!(error = %self, "request refused");
         }
         let mut response = (status, Json(body)).into_response();
+        response.extensions_mut().insert(refused);
         if matches!(self, Self::Busy) {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,

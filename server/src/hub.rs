@@ -1,7 +1,14 @@
 //! The in-process hub: one room per live session holding the authoritative
 //! board state, the op sequence, the fan-out channel and who is online.
-//! Ops of a session are applied one at a time (the room's lock), committed to
-//! the store, and only then acknowledged and broadcast.
+//!
+//! Ops are pipelined: under the room's lock an op is admitted, applied,
+//! given its sequence number and queued for the store's group commit; the
+//! lock is released before the commit, so one session's ops share a
+//! transaction. Acks and broadcasts go out strictly in sequence order, each
+//! only after the transaction holding its op committed. If a commit fails,
+//! that op and every op sequenced after it are refused (the store refuses an
+//! op whose predecessor is not on disk), and the room's memory is rolled back
+//! to the last committed op before anyone reads it or sequences a new op.
 
 use crate::auth::{now, now_ms};
 use crate::store::{CommittedOp, Store, StoreError, SNAPSHOT_EVERY};
@@ -12,11 +19,11 @@ use app::domain::settings::{admit, ChangeContext, SessionSettings, SettingsChang
 use app::domain::templates;
 use app::protocol::{OpEnvelope, PresenceEntry, Refusal, SequencedOp, ServerMsg};
 use axum::extract::ws::Utf8Bytes;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex as StdMutex, Weak};
 use std::time::Duration;
-use tokio::sync::{broadcast, watch, Mutex};
+use tokio::sync::{broadcast, watch, Mutex, MutexGuard};
 
 /// Ops buffered per room for slow connections; a connection that falls further
 /// behind is closed and catches up from the log when it reconnects.
@@ -80,8 +87,9 @@ pub struct Published {
 }
 
 impl Published {
-    /// Encodes `op` for its audiences while ratings are `revealed` or not.
-    fn encode(op: SequencedOp, revealed: bool) -> Result<Self, serde_json::Error> {
+    /// Encodes `op` (whose own JSON is `op_json`) for its audiences while
+    /// ratings are `revealed` or not.
+    fn encode(op: SequencedOp, op_json: &str, revealed: bool) -> Result<Self, serde_json::Error> {
         let others = if revealed {
             None
         } else {
@@ -98,7 +106,14 @@ impl Published {
             .map(|msg| serde_json::to_string(&msg).map(Utf8Bytes::from))
             .transpose()?;
         let (seq, board, author_id) = (op.seq, op.board.clone(), op.author.id.clone());
-        let full = serde_json::to_string(&ServerMsg::Op(op))?.into();
+        // `ServerMsg` is internally tagged: `ServerMsg::Op` is the op's own
+        // object with `"type":"op"` first, so the JSON made for the log
+        // is not encoded a second time.
+        let full = match op_json.strip_prefix('{') {
+            Some(fields) if fields.len() > 1 => format!(r#"{{"type":"op",{fields}"#),
+            _ => serde_json::to_string(&ServerMsg::Op(op))?,
+        }
+        .into();
         Ok(Self {
             seq,
             board,
@@ -132,9 +147,45 @@ pub enum SettingsChangeError {
     Store(#[from] StoreError),
 }
 
+/// An op sequenced and queued for commit, not yet answered.
+struct InFlight {
+    seq: u64,
+    group_id: String,
+    /// The op as it goes out (`None`: not encodable, logged).
+    published: Option<Arc<Published>>,
+    /// How to take the op back out of the room's memory.
+    undo: Undo,
+    /// The commit's answer, once it came.
+    outcome: Option<Result<(), Refusal>>,
+}
+
+/// What an op changed in [`RoomState`], to restore if it does not commit.
+struct Undo {
+    seq: u64,
+    op_id: String,
+    board: String,
+    /// The board before the op (`None`: the op created it).
+    board_before: Option<BoardState>,
+    unsnapshotted_before: Option<u32>,
+}
+
+/// Ops between sequencing and their answer, in sequence order.
+#[derive(Default)]
+struct Flight {
+    queue: VecDeque<InFlight>,
+    /// Ops that did not commit, oldest first: the room's memory is ahead
+    /// of the disk until these are undone (under the state lock, once the
+    /// queue is empty).
+    undo: Vec<Undo>,
+}
+
 pub struct Room {
     session_id: String,
+    store: Store,
     state: Mutex<RoomState>,
+    flight: StdMutex<Flight>,
+    /// Bumped whenever ops leave `flight.queue` (published or refused).
+    resolved: watch::Sender<u64>,
     /// The moderator's settings; changed only under the `state` lock, so a
     /// view (boards + settings) is always consistent.
     settings: watch::Sender<SessionSettings>,
@@ -156,6 +207,15 @@ pub const EVERYONE: &str = "*";
 /// Sent on a room's `moved` channel: the moderator secret or projector
 /// token changed; moderator screens whose token no longer holds close.
 pub const SECRETS_RENEWED: &str = "#secrets";
+
+/// What [`Room::lock`] waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Settle {
+    /// Every op in flight answered: what is read is on disk.
+    All,
+    /// Only if an op failed: its effects are undone before anything new.
+    IfFailed,
+}
 
 /// The result of submitting an op.
 pub enum Submitted {
@@ -249,6 +309,9 @@ impl Hub {
             .map_err(|e| StoreError::Corrupt(format!("settings of session {session_id}: {e}")))?;
         let room = Arc::new(Room {
             session_id: session_id.to_owned(),
+            store: self.store.clone(),
+            flight: StdMutex::new(Flight::default()),
+            resolved: watch::channel(0).0,
             state: Mutex::new(RoomState {
                 last_seq: record.last_seq,
                 boards,
@@ -292,21 +355,19 @@ impl Room {
     /// room's state must follow it even if the caller goes away.
     pub async fn submit(
         self: &Arc<Self>,
-        store: &Store,
         author: &Author,
         group_id: &str,
         env: &OpEnvelope,
     ) -> Result<Submitted, Refusal> {
-        let (room, store, author) = (self.clone(), store.clone(), author.clone());
+        let (room, author) = (self.clone(), author.clone());
         let (group_id, env) = (group_id.to_owned(), env.clone());
-        tokio::spawn(async move { room.submit_here(&store, &author, &group_id, &env).await })
+        tokio::spawn(async move { room.submit_here(&author, &group_id, &env).await })
             .await
             .unwrap_or(Err(Refusal::Internal))
     }
 
     async fn submit_here(
         &self,
-        store: &Store,
         author: &Author,
         group_id: &str,
         env: &OpEnvelope,
@@ -314,21 +375,59 @@ impl Room {
         let template = split_board_id(&env.board)
             .and_then(|(_, key)| templates::find(key))
             .ok_or(Refusal::UnknownTemplate)?;
-        let mut state = self.state.lock().await;
-        self.touch();
-        if let Some(seq) = state.op_seqs.get(&env.op_id) {
-            return Ok(Submitted::Duplicate(*seq));
-        }
+        let (seq, commit) = loop {
+            let mut state = self.lock(Settle::IfFailed).await;
+            self.touch();
+            if let Some(&seq) = state.op_seqs.get(&env.op_id) {
+                if !self.in_flight(seq) {
+                    return Ok(Submitted::Duplicate(seq));
+                }
+                // A resend of an op still being committed: answer once
+                // its commit did (or, if it failed, apply it afresh).
+                drop(state);
+                self.wait_resolved(seq).await;
+                continue;
+            }
+            break self.sequence(&mut state, template, author, group_id, env)?;
+        };
+        let outcome = commit.await.map_err(|e| {
+            tracing::error!(error = %e, seq, "commit failed; op refused");
+            // Out of sequence: an earlier op of this session did not commit
+            // (it is taken back below); the browser resends this one.
+            if e.is_unavailable() || matches!(e, StoreError::OutOfSequence { .. }) {
+                Refusal::StorageUnavailable
+            } else {
+                Refusal::Internal
+            }
+        });
+        self.resolve(seq, outcome.clone());
+        self.wait_resolved(seq).await;
+        outcome.map(|()| Submitted::Committed(seq))
+    }
+
+    /// Admits and applies an op, gives it the next sequence number and
+    /// queues it for the group commit (in sequence order: under the lock).
+    fn sequence(
+        &self,
+        state: &mut RoomState,
+        template: &'static templates::Template,
+        author: &Author,
+        group_id: &str,
+        env: &OpEnvelope,
+    ) -> Result<
+        (
+            u64,
+            impl std::future::Future<Output = Result<(), StoreError>>,
+        ),
+        Refusal,
+    > {
         let invalid = |error| Refusal::Invalid { error };
         let mut board = state.boards.get(&env.board).cloned().unwrap_or_default();
-        admit(
-            &self.settings.borrow(),
-            template.key,
-            &board,
-            &author.id,
-            &env.op,
-        )
-        .map_err(invalid)?;
+        let revealed = {
+            let settings = self.settings.borrow();
+            admit(&settings, template.key, &board, &author.id, &env.op).map_err(invalid)?;
+            settings.ratings_revealed
+        };
         apply(&mut board, template, author, &env.op).map_err(invalid)?;
         let seq = state.last_seq + 1;
         let sequenced = SequencedOp {
@@ -341,56 +440,149 @@ impl Room {
         let op_json = serde_json::to_string(&sequenced).map_err(|_| Refusal::Internal)?;
         // A board's first op stores it whole (so every board has a row);
         // after that every `SNAPSHOT_EVERY`th op.
-        let since = state
-            .unsnapshotted
-            .get(&env.board)
-            .map_or(SNAPSHOT_EVERY, |n| n + 1);
+        let unsnapshotted_before = state.unsnapshotted.get(&env.board).copied();
+        let since = unsnapshotted_before.map_or(SNAPSHOT_EVERY, |n| n + 1);
         let snapshot = if since >= SNAPSHOT_EVERY {
             Some(serde_json::to_string(&board).map_err(|_| Refusal::Internal)?)
         } else {
             None
         };
         let snapshotted = snapshot.is_some();
-        store
-            .commit_op(CommittedOp {
-                session_id: self.session_id.clone(),
-                seq,
-                op_id: env.op_id.clone(),
-                board_id: env.board.clone(),
-                group_id: group_id.to_owned(),
-                author_id: author.id.clone(),
-                op_json,
-                snapshot,
-                created_at: now(),
-            })
-            .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "commit failed; op refused");
-                if e.is_unavailable() {
-                    Refusal::StorageUnavailable
-                } else {
-                    Refusal::Internal
-                }
-            })?;
+        // Encoded once per audience, as the settings are now (redaction
+        // follows the settings the op was sequenced under).
+        let published = Published::encode(sequenced, &op_json, revealed)
+            .map_err(|e| tracing::error!(error = %e, seq, "op not encodable"))
+            .ok()
+            .map(Arc::new);
+        let commit = self.store.commit_op(CommittedOp {
+            session_id: self.session_id.clone(),
+            seq,
+            op_id: env.op_id.clone(),
+            board_id: env.board.clone(),
+            group_id: group_id.to_owned(),
+            author_id: author.id.clone(),
+            op_json,
+            snapshot,
+            created_at: now(),
+        });
         state.last_seq = seq;
-        state.boards.insert(env.board.clone(), board);
+        let board_before = state.boards.insert(env.board.clone(), board);
         state.op_seqs.insert(env.op_id.clone(), seq);
         state
             .unsnapshotted
             .insert(env.board.clone(), if snapshotted { 0 } else { since });
-        if let Ok(mut activity) = self.activity.lock() {
-            activity.insert(group_id.to_owned(), now());
+        if let Ok(mut flight) = self.flight.lock() {
+            flight.queue.push_back(InFlight {
+                seq,
+                group_id: group_id.to_owned(),
+                published,
+                undo: Undo {
+                    seq,
+                    op_id: env.op_id.clone(),
+                    board: env.board.clone(),
+                    board_before,
+                    unsnapshotted_before,
+                },
+                outcome: None,
+            });
         }
-        // Encoded once per audience, sent under the lock, so every receiver
-        // sees ops in sequence order.
-        let revealed = self.settings.borrow().ratings_revealed;
-        match Published::encode(sequenced, revealed) {
-            Ok(published) => {
-                let _ = self.ops.send(Arc::new(published));
+        Ok((seq, commit))
+    }
+
+    /// Whether op `seq` is sequenced but not yet answered.
+    fn in_flight(&self, seq: u64) -> bool {
+        self.flight
+            .lock()
+            .is_ok_and(|f| f.queue.front().is_some_and(|op| op.seq <= seq))
+    }
+
+    /// Records the commit's answer for op `seq`, then publishes (or drops)
+    /// every answered op at the front of the queue, in sequence order.
+    fn resolve(&self, seq: u64, outcome: Result<(), Refusal>) {
+        let Ok(mut flight) = self.flight.lock() else {
+            return;
+        };
+        if let Some(op) = flight.queue.iter_mut().find(|op| op.seq == seq) {
+            op.outcome = Some(outcome);
+        }
+        let mut moved = false;
+        while flight.queue.front().is_some_and(|op| op.outcome.is_some()) {
+            let Some(op) = flight.queue.pop_front() else {
+                break;
+            };
+            moved = true;
+            // After a failed op nothing later is on disk either (the store
+            // refuses a gap), so nothing later goes out.
+            let committed = op.outcome == Some(Ok(()));
+            if committed && !flight.undo.is_empty() {
+                // Cannot happen: the store refuses an op whose predecessor
+                // is not on disk.
+                tracing::error!(seq = op.seq, "op committed after a failed one");
             }
-            Err(e) => tracing::error!(error = %e, seq, "committed op not encodable"),
+            if committed && flight.undo.is_empty() {
+                if let Ok(mut activity) = self.activity.lock() {
+                    activity.insert(op.group_id, now());
+                }
+                if let Some(published) = op.published {
+                    let _ = self.ops.send(published);
+                }
+            } else {
+                flight.undo.push(op.undo);
+            }
         }
-        Ok(Submitted::Committed(seq))
+        drop(flight);
+        if moved {
+            self.resolved.send_modify(|n| *n = n.wrapping_add(1));
+        }
+    }
+
+    /// Waits until op `seq` (and so every op before it) is answered.
+    async fn wait_resolved(&self, seq: u64) {
+        let mut resolved = self.resolved.subscribe();
+        while self.in_flight(seq) {
+            if resolved.changed().await.is_err() {
+                return;
+            }
+        }
+    }
+
+    /// The room's state, locked. With [`Settle::All`] every op in flight is
+    /// answered first (what is read is on disk); with either, ops that did
+    /// not commit are taken back out of memory first.
+    async fn lock(&self, settle: Settle) -> MutexGuard<'_, RoomState> {
+        let mut state = self.state.lock().await;
+        let failed = || self.flight.lock().is_ok_and(|f| !f.undo.is_empty());
+        if settle == Settle::All || failed() {
+            // No new op can be sequenced while the lock is held; the ops in
+            // flight are answered without it.
+            let last = state.last_seq;
+            self.wait_resolved(last).await;
+            let undo = self
+                .flight
+                .lock()
+                .map(|mut f| std::mem::take(&mut f.undo))
+                .unwrap_or_default();
+            if let Some(first_seq) = undo.first().map(|op| op.seq) {
+                for op in undo.into_iter().rev() {
+                    state.op_seqs.remove(&op.op_id);
+                    match op.board_before {
+                        Some(board) => state.boards.insert(op.board.clone(), board),
+                        None => state.boards.remove(&op.board),
+                    };
+                    match op.unsnapshotted_before {
+                        Some(n) => state.unsnapshotted.insert(op.board, n),
+                        None => state.unsnapshotted.remove(&op.board),
+                    };
+                }
+                state.last_seq = first_seq - 1;
+                tracing::warn!(
+                    session = %self.session_id,
+                    from_seq = first_seq,
+                    "ops that did not commit were taken back"
+                );
+            }
+        }
+        state
     }
 
     /// Changes stored boards outside the op log (a participant's name removed,
@@ -404,7 +596,7 @@ impl Room {
     where
         Fut: std::future::Future<Output = Result<T, StoreError>>,
     {
-        let mut state = self.state.lock().await;
+        let mut state = self.lock(Settle::All).await;
         let out = persist().await?;
         edit(&mut state.boards);
         Ok(out)
@@ -413,7 +605,7 @@ impl Room {
     /// Current sequence number and the boards whose id starts with `prefix`,
     /// unredacted (for exports and the moderator).
     pub async fn snapshot(&self, prefix: &str) -> (u64, BTreeMap<String, BoardState>) {
-        let state = self.state.lock().await;
+        let state = self.lock(Settle::All).await;
         let boards = state
             .boards
             .iter()
@@ -426,7 +618,7 @@ impl Room {
     /// The boards starting with `prefix` as participant `viewer` may see them:
     /// while ratings are hidden, everyone else's values are redacted.
     pub async fn view_for(&self, prefix: &str, viewer: &str) -> View {
-        let state = self.state.lock().await;
+        let state = self.lock(Settle::All).await;
         let settings = self.settings.borrow().clone();
         let boards = state
             .boards
@@ -450,7 +642,7 @@ impl Room {
 
     /// Whether any idea of the session has a rating.
     pub async fn rated(&self) -> bool {
-        rating::any_rating(self.state.lock().await.boards.values())
+        rating::any_rating(self.lock(Settle::All).await.boards.values())
     }
 
     pub fn settings(&self) -> SessionSettings {
@@ -469,7 +661,7 @@ impl Room {
         change: &SettingsChange,
         groups: &[String],
     ) -> Result<SessionSettings, SettingsChangeError> {
-        let state = self.state.lock().await;
+        let state = self.lock(Settle::All).await;
         let ctx = ChangeContext {
             rated: rating::any_rating(state.boards.values()),
             now_ms: now_ms(),
@@ -552,5 +744,34 @@ impl Drop for PresenceGuard {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::board::Op;
+
+    #[test]
+    fn an_op_is_encoded_as_serde_encodes_the_server_message() {
+        let op = SequencedOp {
+            seq: 7,
+            op_id: "o\"1".into(),
+            board: "g:canvas".into(),
+            author: Author {
+                id: "p1".into(),
+                name: "Zoë \u{1F600}".into(),
+                kommune: "Musterstadt".into(),
+            },
+            op: Op::AddCard {
+                card_id: "c1".into(),
+                section: "problem".into(),
+                text: "Text mit \"Zitat\"\n".into(),
+            },
+        };
+        let op_json = serde_json::to_string(&op).expect("op");
+        let expected = serde_json::to_string(&ServerMsg::Op(op.clone())).expect("message");
+        let published = Published::encode(op, &op_json, true).expect("encode");
+        assert_eq!(published.full.as_str(), expected);
     }
 }

@@ -14,6 +14,7 @@
 use crate::auth::{now, now_ms, token_hash, Participant};
 use crate::config::PublicOrigin;
 use crate::hub::{PresenceChange, Published, Room, Submitted, View};
+use crate::metrics::{live_refusal_kind, Channel, ConnectionKind};
 use crate::state::AppState;
 use app::domain::board::{split_board_id, Author};
 use app::domain::evaluation::redaction;
@@ -27,13 +28,14 @@ use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use futures_util::SinkExt;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use std::collections::{HashMap, VecDeque};
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio::sync::Notify;
 use tokio::time::Instant;
 
@@ -43,6 +45,12 @@ const OPS_PER_SECOND: u32 = 20;
 const OPS_BURST: u32 = 200;
 /// Further behind than this, a client gets a snapshot instead of the op list.
 const REPLAY_LIMIT: u64 = 2_000;
+/// Read buffer of a live socket (it grows for a longer frame).
+const READ_BUFFER: usize = 2 * 1024;
+/// Written frames are sent once this many bytes are buffered (or on flush).
+const WRITE_BUFFER: usize = 8 * 1024;
+/// People per presence message when the whole list goes out (~2 KB).
+const PRESENCE_SLICE: usize = 12;
 /// A moderator screen must say who it is within this time.
 const MODERATOR_HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -185,8 +193,13 @@ impl Drop for LiveSlot {
 }
 
 fn upgrade(ws: WebSocketUpgrade) -> WebSocketUpgrade {
-    // axum keeps a 128 KiB read buffer per connection by default.
-    ws.read_buffer_size(4 * 1024)
+    // Memory per open socket: axum keeps a 128 KiB read buffer per
+    // connection by default; what a browser sends (hello, ops, pongs) is a
+    // few hundred bytes, and a longer frame grows the buffer for itself.
+    // Ops written in one flush go out in 8 KiB pieces rather than piling up
+    // in a write buffer that never shrinks again.
+    ws.read_buffer_size(READ_BUFFER)
+        .write_buffer_size(WRITE_BUFFER)
         .max_message_size(MAX_CLIENT_MESSAGE)
         .max_frame_size(MAX_CLIENT_MESSAGE)
 }
@@ -219,6 +232,7 @@ pub async fn live(
                     group_id: p.group_id,
                 },
             };
+            let _open = state.metrics.connection(ConnectionKind::Participant);
             Connection::new(state, room, role)
                 .run(socket, None, slot)
                 .await;
@@ -251,9 +265,12 @@ pub async fn moderator_live(
             };
             // The moderator's secret or the projector's read-only token.
             let hash = token_hash(token);
-            let session = match state.store.session_by_moderator_token(&hash).await {
-                Ok(None) => state.store.session_by_projector_token(&hash).await,
-                found => found,
+            let (session, kind) = match state.store.session_by_moderator_token(&hash).await {
+                Ok(None) => (
+                    state.store.session_by_projector_token(&hash).await,
+                    ConnectionKind::Projector,
+                ),
+                found => (found, ConnectionKind::Moderator),
             };
             let Ok(Some(session)) = session else {
                 let refusal = ServerMsg::Rejected {
@@ -268,6 +285,7 @@ pub async fn moderator_live(
             };
             let limit = state.web.live.per_moderator;
             let slot = state.live_sockets.open(format!("m:{}", session.id), limit);
+            let _open = state.metrics.connection(kind);
             Connection::new(state, room, Role::Moderator { token_hash: hash })
                 .run(socket, Some(hello), slot)
                 .await;
@@ -371,6 +389,9 @@ impl Connection {
         }
     }
 
+    /// Rare or long steps (catch-up, snapshots, submitting, the presence
+    /// list) are boxed: every open socket keeps this future, sized by its
+    /// largest step, for as long as it is open.
     async fn run(mut self, mut socket: WebSocket, first: Option<ClientMsg>, slot: LiveSlot) {
         let limits = self.state.web.live;
         let mut ping = tokio::time::interval_at(Instant::now() + limits.ping, limits.ping);
@@ -397,7 +418,18 @@ impl Connection {
                 Some(msg) => Ok(msg),
                 None => tokio::select! {
                     incoming = socket.recv() => {
-                        let Some(Ok(message)) = incoming else { break };
+                        let message = match incoming {
+                            Some(Ok(message)) => message,
+                            Some(Err(e)) => {
+                                // tungstenite's capacity error: a message or
+                                // frame over MAX_CLIENT_MESSAGE ends the socket.
+                                if e.to_string().contains("too long") {
+                                    self.state.metrics.refused(Channel::Live, "too_large");
+                                }
+                                break;
+                            }
+                            None => break,
+                        };
                         idle.as_mut().reset(Instant::now() + limits.idle_timeout);
                         if self.expired() {
                             close(&mut socket, close_code::POLICY, "token expired").await;
@@ -410,15 +442,13 @@ impl Connection {
                         }
                     }
                     op = ops.recv() => {
-                        match op {
-                            Ok(op) => {
-                                let Some(upto) = sent_upto else { continue };
-                                if op.seq <= upto { continue; }
-                                sent_upto = Some(op.seq);
-                                if !self.forward(&mut socket, &op).await { break; }
-                            }
-                            // Too slow to keep up: close; the client reconnects and catches up.
-                            Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => break,
+                        // Too slow to keep up: close; the client reconnects and catches up.
+                        let Ok(op) = op else { break };
+                        let Some(upto) = sent_upto else { continue };
+                        // Everything already committed goes out in one write.
+                        match self.forward(&mut socket, op, &mut ops, upto).await {
+                            Some(upto) => sent_upto = Some(upto),
+                            None => break,
                         }
                         continue;
                     }
@@ -430,7 +460,7 @@ impl Connection {
                         // Hidden ↔ revealed: the browser's copy is out of date as a
                         // whole, so it gets a fresh (re-redacted) snapshot.
                         if now.reveal_epoch != epoch {
-                            match self.send_snapshot(&mut socket).await {
+                            match Box::pin(self.send_snapshot(&mut socket)).await {
                                 Some((upto, e)) => { sent_upto = Some(upto); epoch = e; }
                                 None => break,
                             }
@@ -446,18 +476,18 @@ impl Connection {
                                 loop {
                                     match presence.try_recv() {
                                         Ok(c) => changes.push(c),
-                                        Err(tokio::sync::broadcast::error::TryRecvError::Lagged(_)) => { lagged = true; break; }
+                                        Err(TryRecvError::Lagged(_)) => { lagged = true; break; }
                                         Err(_) => break,
                                     }
                                 }
                                 if lagged {
-                                    self.send_presence(&mut socket).await
+                                    Box::pin(self.send_presence(&mut socket)).await
                                 } else {
                                     self.send_presence_delta(&mut socket, &changes).await
                                 }
                             }
                             Ok(_) => true,
-                            Err(RecvError::Lagged(_)) => sent_upto.is_none() || self.send_presence(&mut socket).await,
+                            Err(RecvError::Lagged(_)) => sent_upto.is_none() || Box::pin(self.send_presence(&mut socket)).await,
                             Err(RecvError::Closed) => false,
                         };
                         if !ok { break; }
@@ -482,7 +512,7 @@ impl Connection {
                     moved = moves.recv() => {
                         if let Ok(id) = moved {
                             if id == crate::hub::SECRETS_RENEWED {
-                                if self.token_revoked().await {
+                                if Box::pin(self.token_revoked()).await {
                                     close(&mut socket, close_code::POLICY, "secret renewed").await;
                                     break;
                                 }
@@ -504,6 +534,7 @@ impl Connection {
                 // One `Hello` per connection (a catch-up can be a whole
                 // snapshot), and it counts against the rate limit like an op.
                 Ok(ClientMsg::Hello { .. }) if self.limiter.check().is_err() => {
+                    self.state.metrics.refused(Channel::Live, "rate_limited");
                     let reply = ServerMsg::Rejected {
                         op_id: String::new(),
                         refusal: Refusal::RateLimited,
@@ -511,6 +542,7 @@ impl Connection {
                     send(&mut socket, &reply).await
                 }
                 Ok(ClientMsg::Hello { .. }) if sent_upto.is_some() => {
+                    self.state.metrics.refused(Channel::Live, "malformed");
                     let reply = ServerMsg::Rejected {
                         op_id: String::new(),
                         refusal: Refusal::MalformedMessage,
@@ -521,19 +553,20 @@ impl Connection {
                     last_seq,
                     epoch: client_epoch,
                     ..
-                }) => match self.catch_up(&mut socket, last_seq, client_epoch).await {
+                }) => match Box::pin(self.catch_up(&mut socket, last_seq, client_epoch)).await {
                     Some((upto, now_epoch)) => {
                         epoch = now_epoch;
                         sent_upto = Some(upto);
-                        self.send_presence(&mut socket).await
+                        Box::pin(self.send_presence(&mut socket)).await
                     }
                     None => false,
                 },
                 Ok(ClientMsg::Op(env)) => {
-                    let reply = self.submit(env).await;
+                    let reply = Box::pin(self.submit(env)).await;
                     send(&mut socket, &reply).await
                 }
                 Err(()) => {
+                    self.state.metrics.refused(Channel::Live, "malformed");
                     let reply = ServerMsg::Rejected {
                         op_id: String::new(),
                         refusal: Refusal::MalformedMessage,
@@ -549,15 +582,31 @@ impl Connection {
 
     /// Who is online (in the group, or everywhere for the moderator), and for
     /// the moderator when each group last did something.
+    ///
+    /// The list goes out in slices of [`PRESENCE_SLICE`] people (the first
+    /// replaces the browser's list, the rest add to it): a socket keeps a
+    /// write buffer as large as the largest message it ever sent, and a
+    /// room of 200 as one message would pin ~30 KB to every idle socket.
     async fn send_presence(&self, socket: &mut WebSocket) -> bool {
-        let online = self.room.online_in(self.group());
-        let full = ServerMsg::Presence {
-            online,
-            delta: false,
-            left: Vec::new(),
-        };
-        if !send(socket, &full).await {
-            return false;
+        let mut online = self.room.online_in(self.group()).into_iter();
+        let mut delta = false;
+        loop {
+            let slice: Vec<PresenceEntry> = online.by_ref().take(PRESENCE_SLICE).collect();
+            let last = slice.len() < PRESENCE_SLICE;
+            if !(slice.is_empty() && delta) {
+                let msg = ServerMsg::Presence {
+                    online: slice,
+                    delta,
+                    left: Vec::new(),
+                };
+                if !send(socket, &msg).await {
+                    return false;
+                }
+            }
+            if last {
+                break;
+            }
+            delta = true;
         }
         self.send_activity(socket).await
     }
@@ -608,18 +657,42 @@ impl Connection {
         }
     }
 
-    /// Sends a committed op if this connection may see it (its group's, and
-    /// redacted while ratings are hidden): the bytes encoded once for its
-    /// audience.
-    async fn forward(&self, socket: &mut WebSocket, op: &Published) -> bool {
-        if !op.board.starts_with(&self.prefix) {
-            return true;
+    /// Sends committed ops above `upto` this connection may see (its
+    /// group's, redacted while ratings are hidden: the bytes encoded once
+    /// for its audience): `first` and whatever else the room already
+    /// published, buffered and written at once. Returns the sequence number
+    /// now sent up to, `None` if the socket failed or fell too far behind.
+    async fn forward(
+        &self,
+        socket: &mut WebSocket,
+        first: Arc<Published>,
+        ops: &mut tokio::sync::broadcast::Receiver<Arc<Published>>,
+        mut upto: u64,
+    ) -> Option<u64> {
+        let mut next = Some(first);
+        let mut fed = false;
+        while let Some(op) = next.take() {
+            if op.seq > upto {
+                upto = op.seq;
+                if op.board.starts_with(&self.prefix) {
+                    let bytes = op.for_viewer(self.viewer()).clone();
+                    socket.feed(Message::Text(bytes)).await.ok()?;
+                    fed = true;
+                }
+            }
+            next = match ops.try_recv() {
+                Ok(op) => Some(op),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Lagged(_) | TryRecvError::Closed) => return None,
+            };
         }
-        let bytes = op.for_viewer(self.viewer()).clone();
-        if socket.send(Message::Text(bytes)).await.is_err() {
-            return false;
+        if fed {
+            socket.flush().await.ok()?;
+            if !self.send_activity(socket).await {
+                return None;
+            }
         }
-        self.send_activity(socket).await
+        Some(upto)
     }
 
     /// A logged op as this connection may see it: while ratings are
@@ -636,10 +709,15 @@ impl Connection {
     }
 
     async fn submit(&mut self, env: OpEnvelope) -> ServerMsg {
+        let arrived = Instant::now();
         let op_id = env.op_id.clone();
-        let refused = |refusal| ServerMsg::Rejected {
-            op_id: op_id.clone(),
-            refusal,
+        let metrics = self.state.metrics.clone();
+        let refused = |refusal: Refusal| {
+            metrics.refused(Channel::Live, live_refusal_kind(&refusal));
+            ServerMsg::Rejected {
+                op_id: op_id.clone(),
+                refusal,
+            }
         };
         let Role::Participant {
             author, group_id, ..
@@ -655,12 +733,15 @@ impl Connection {
         if !own_board {
             return refused(Refusal::ForeignBoard);
         }
-        match self
-            .room
-            .submit(self.state.hub.store(), author, group_id, &env)
-            .await
-        {
-            Ok(Submitted::Committed(seq) | Submitted::Duplicate(seq)) => ServerMsg::Ack {
+        match self.room.submit(author, group_id, &env).await {
+            Ok(Submitted::Committed(seq)) => {
+                metrics.committed(arrived.elapsed());
+                ServerMsg::Ack {
+                    op_id: env.op_id,
+                    seq,
+                }
+            }
+            Ok(Submitted::Duplicate(seq)) => ServerMsg::Ack {
                 op_id: env.op_id,
                 seq,
             },

@@ -1,9 +1,10 @@
 use clap::Parser;
 use leptos::config::get_configuration;
+use server::config::{Command, Config};
 use server::live::LiveLimits;
 use server::net::{self, NetLimits};
 use server::state::{AppState, WebSettings};
-use server::{app_router, config::Config, datadir, store::Store};
+use server::{app_router, backup, datadir, store::Store};
 use std::time::Duration;
 use tracing_subscriber::EnvFilter;
 
@@ -26,12 +27,40 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
     let config = Config::parse();
+    match &config.command {
+        None => {}
+        Some(Command::Backup { file }) => {
+            let database = backup::database_file(&config)?;
+            let bytes = backup::backup(&database, file).await?;
+            println!(
+                "backup of {} written to {} ({bytes} bytes)",
+                database.display(),
+                file.display()
+            );
+            return Ok(());
+        }
+        Some(Command::Restore { file }) => {
+            let database = backup::database_file(&config)?;
+            let restored = backup::restore(&database, file).await?;
+            println!("{} restored to {}", file.display(), database.display());
+            if let Some(previous) = restored.previous {
+                println!("the previous database is kept as {}", previous.display());
+            }
+            return Ok(());
+        }
+    }
     let mut leptos_options = get_configuration(None)?.leptos_options;
     // scripts/build.sh puts the site beside the binary; LEPTOS_SITE_ROOT overrides.
     if std::env::var_os("LEPTOS_SITE_ROOT").is_none() {
         if let Some(site) = site_beside_binary() {
             leptos_options.site_root = site.to_string_lossy().into();
         }
+    }
+    // scripts/build.sh names the bundle by content hash and writes the hashes
+    // beside the binary (where Leptos reads them); without that file the
+    // plain names are linked.
+    if !leptos_options.hash_files {
+        leptos_options.hash_files = hash_file_beside_binary(&leptos_options.hash_file);
     }
     if let Some(addr) = config.listen {
         leptos_options.site_addr = addr;
@@ -57,7 +86,8 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     };
     let state = AppState::new(store, leptos_options)
         .with_web(web)
-        .with_trusted_proxies(config.trusted_proxies.clone());
+        .with_trusted_proxies(config.trusted_proxies.clone())
+        .with_metrics_token(config.metrics_token.as_deref());
     server::retention::spawn(state.clone(), config.retention_days);
     let app = app_router(state);
     let limits = NetLimits {
@@ -106,4 +136,12 @@ async fn shutdown_signal() {
 fn site_beside_binary() -> Option<std::path::PathBuf> {
     let site = std::env::current_exe().ok()?.parent()?.join("site");
     site.is_dir().then_some(site)
+}
+
+/// Whether the build's hash file (`hash.txt`) is in the binary's folder.
+fn hash_file_beside_binary(name: &str) -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(name)))
+        .is_some_and(|file| file.is_file())
 }

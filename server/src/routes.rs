@@ -26,6 +26,7 @@ use axum_extra::extract::CookieJar;
 pub fn api_router() -> Router<AppState> {
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(crate::metrics::serve))
         .route("/api/sessions", post(create_session))
         .route("/api/join/{code}", get(public_session).post(join))
         .route("/api/sessions/{code}/me", get(me).delete(leave))

@@ -2,6 +2,7 @@ use crate::access::{Limits, TrustedProxies};
 use crate::config::PublicOrigin;
 use crate::hub::Hub;
 use crate::live::{LiveLimits, LiveSockets};
+use crate::metrics::Metrics;
 use crate::store::Store;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -20,6 +21,8 @@ pub struct AppState {
     pub web: Arc<WebSettings>,
     /// Open live sockets per participant and moderator secret.
     pub live_sockets: Arc<LiveSockets>,
+    /// Figures for `GET /metrics` (served only with a token, see `metrics`).
+    pub metrics: Arc<Metrics>,
 }
 
 /// How the site is reached and the live channel's limits.
@@ -57,12 +60,19 @@ impl AppState {
             leptos_options,
             web: Arc::default(),
             live_sockets: Arc::default(),
+            metrics: Arc::default(),
         }
     }
 
     /// The same state with these web settings.
     pub fn with_web(mut self, web: WebSettings) -> Self {
         self.web = Arc::new(web);
+        self
+    }
+
+    /// Serves `GET /metrics` to requests bearing this token (never without one).
+    pub fn with_metrics_token(mut self, token: Option<&str>) -> Self {
+        self.metrics = Arc::new(Metrics::new(token));
         self
     }
 

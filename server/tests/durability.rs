@@ -243,6 +243,141 @@ async fn ops_while_the_disk_is_full_are_refused_and_every_acked_op_is_committed(
     assert_eq!(acked.len(), 35);
 }
 
+/// Streams ops (a few unanswered at a time, as a browser's outbox does)
+/// until `stop`; returns (op id → acked seq, ops refused as storage
+/// unavailable).
+async fn stream_cards(
+    mut client: Client,
+    board: String,
+    who: usize,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> (BTreeMap<String, u64>, usize) {
+    use std::sync::atomic::Ordering;
+    const WINDOW: usize = 4;
+    const MAX: usize = 70;
+    let (mut acked, mut refused) = (BTreeMap::new(), 0);
+    let (mut sent, mut open) = (0, 0);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let stopped = stop.load(Ordering::Acquire) || sent >= MAX;
+        if open < WINDOW && !stopped {
+            let id = format!("p{who}-{sent}");
+            client
+                .op(
+                    &id,
+                    &board,
+                    add_card(&id, "problem", &format!("Karte {id}")),
+                )
+                .await;
+            sent += 1;
+            open += 1;
+        } else if open == 0 && stopped {
+            return (acked, refused);
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "participant {who}: {open} ops unanswered"
+        );
+        // One op about every 8 ms per participant.
+        match client.receive(Duration::from_millis(8)).await {
+            Received::Msg(msg) if msg["type"] == "ack" => {
+                open -= 1;
+                let id = msg["op_id"].as_str().expect("op id").to_owned();
+                acked.insert(id, msg["seq"].as_u64().expect("seq"));
+            }
+            Received::Msg(msg) if msg["type"] == "rejected" => {
+                open -= 1;
+                assert_eq!(msg["refusal"]["kind"], "storage_unavailable", "{msg}");
+                refused += 1;
+            }
+            Received::Msg(_) | Received::Nothing => {}
+            Received::Closed => panic!("participant {who}: connection closed"),
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_commit_amid_pipelined_ops_leaves_memory_equal_to_the_disk() {
+    // Several participants of one session stream ops, so the room sequences
+    // ops while earlier ones are still being committed; the disk fills up
+    // in the middle. An op whose commit fails takes every op sequenced after
+    // it down too; the room takes them back out of memory. Every acked op
+    // is on disk with its seq, nothing else is, and what the room holds in
+    // memory is exactly what is on disk (so later ops build on it).
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let root = tempfile::tempdir().expect("temp dir");
+    let data = root.path().join("data");
+    // Room for the write-ahead log of a few hundred ops before it fills.
+    let _mount = Tmpfs::mount(&data, "size=16m");
+    let live = serve_at(&data.join("test.db")).await;
+    let server = &live.server;
+    let session = server.session("ACDEFH").await;
+    let group = server.group(&session, "Gruppe A").await;
+    let board = canvas(&group);
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut streams = Vec::new();
+    for who in 0..4 {
+        let person = server
+            .person(&session, "ACDEFH", &group, &format!("Person {who}"))
+            .await;
+        let mut client = server.connect(&person).await;
+        client.sync(0).await;
+        streams.push(tokio::spawn(stream_cards(
+            client,
+            board.clone(),
+            who,
+            stop.clone(),
+        )));
+    }
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let filler = fill(&data);
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    std::fs::remove_file(&filler).expect("free space");
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    stop.store(true, Ordering::Release);
+    let (mut acked, mut refused) = (BTreeMap::new(), 0);
+    for stream in streams {
+        let (a, r) = stream.await.expect("participant");
+        acked.extend(a);
+        refused += r;
+    }
+    assert!(refused > 0, "no op was refused while the disk was full");
+
+    let other = Store::open(&live.url).await.expect("second store");
+    let on_disk = other.load_room(&session).await.expect("load");
+    other.close().await;
+    let stored: BTreeMap<String, u64> = on_disk.op_ids.iter().cloned().collect();
+    assert_eq!(
+        stored, acked,
+        "on disk: exactly the acked ops, with their seqs"
+    );
+    let seqs: Vec<u64> = acked.values().copied().collect();
+    assert_eq!(on_disk.last_seq, seqs.iter().copied().max().unwrap_or(0));
+    let mut sorted = seqs.clone();
+    sorted.sort_unstable();
+    let gapless: Vec<u64> = (1..=sorted.len() as u64).collect();
+    assert_eq!(sorted, gapless, "acked seqs have no gap");
+
+    // The room in memory is the room on disk.
+    let room = live.hub.room(&session).await.expect("room");
+    let (seq, boards) = room.snapshot("").await;
+    assert_eq!(seq, on_disk.last_seq, "sequence number in memory");
+    let disk_boards: BTreeMap<String, app::domain::board::BoardState> = on_disk
+        .boards
+        .iter()
+        .map(|(id, json)| (id.clone(), serde_json::from_str(json).expect("board")))
+        .collect();
+    assert_eq!(boards, disk_boards, "boards in memory");
+    // And the next op follows directly.
+    let late = server.person(&session, "ACDEFH", &group, "Spät").await;
+    let mut client = server.connect(&late).await;
+    client.sync(0).await;
+    let next = client
+        .commit("late", &board, add_card("late", "problem", "Spät"))
+        .await;
+    assert_eq!(next, on_disk.last_seq + 1);
+}
+
 fn board_of<'a>(room: &'a server::store::RoomRecord, id: &str) -> &'a str {
     board(room, id).unwrap_or("{}")
 }

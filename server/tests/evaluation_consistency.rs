@@ -261,7 +261,7 @@ async fn every_consumer_shows_the_same_ranks_scores_rounding_quadrants_and_chart
                 b.size_missing,
                 b.fill,
                 b.data_badge,
-                b.quadrant_label,
+                b.quadrant_label.as_str(),
             )
         })
         .collect();
@@ -289,8 +289,13 @@ async fn every_consumer_shows_the_same_ranks_scores_rounding_quadrants_and_chart
     // 2,375 -> "2,4"; Datenverfügbarkeit only B: 1; Kooperationseignung 3.
     // Nutzwert (0,28125 + 0,34375 + 0 + 0,5) / 4 = 28,125 -> "28".
     let b = view_model(&s, &s.group_b).await;
-    let joint =
-        evaluate_joint(KI.criteria, [("A", &a), ("B", &b)], &Weights::default()).expect("valid");
+    let joint = evaluate_joint(
+        KI.criteria,
+        [("A", &a), ("B", &b)],
+        &Weights::default(),
+        &[],
+    )
+    .expect("valid");
     let joint_rows: Vec<(String, String, Vec<String>)> = joint
         .ideas
         .iter()

@@ -624,6 +624,8 @@ async fn docx_and_odt_open_in_libreoffice_with_every_card_text() {
 #[tokio::test]
 async fn xlsx_has_raw_ratings_and_numeric_aggregates() {
     let f = Fixture::start().await;
+    // Names switched on: these checks read single ratings by name.
+    f.settings(json!({ "single_ratings": "named" })).await;
     let (status, _, bytes) = f.moderator_get("/api/moderation/export/xlsx").await;
     assert_eq!(status, StatusCode::OK);
     let dir = tempfile::tempdir().expect("dir");
@@ -743,6 +745,8 @@ async fn xlsx_has_raw_ratings_and_numeric_aggregates() {
 #[tokio::test]
 async fn csv_is_for_german_excel_and_neutralises_formulas() {
     let f = Fixture::start().await;
+    // Names switched on: these checks read single ratings by name.
+    f.settings(json!({ "single_ratings": "named" })).await;
     let (status, headers, bytes) = f.moderator_get("/api/moderation/export/csv").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
@@ -1160,6 +1164,8 @@ async fn hostile_imports_are_refused_with_a_typed_error_and_write_nothing() {
 #[tokio::test]
 async fn participants_download_only_their_own_group_and_no_hidden_ratings() {
     let f = Fixture::start().await;
+    // Names switched on: these checks read single ratings by name.
+    f.settings(json!({ "single_ratings": "named" })).await;
     let path = |fmt: &str| format!("/api/sessions/{}/export/{fmt}", f.code);
     // Jörg (Gruppe Süd) with his cookie: his group's results only.
     let (status, headers, bytes) = raw_get(&f.api, &path("md"), &[("cookie", &f.joerg)]).await;
@@ -1216,93 +1222,263 @@ async fn participants_download_only_their_own_group_and_no_hidden_ratings() {
     assert!(md.contains("Nordkarte") && md.contains("| Anna Müller | 5 | 4 | 3 | 5 |"));
 }
 
-#[tokio::test]
-async fn with_pseudonymous_exports_no_file_names_a_participant() {
-    let f = Fixture::start().await;
-    f.settings(json!({ "pseudonymous_exports": true })).await;
-    for format in ["md", "csv", "json"] {
+/// Every export as text: PDF through pdftotext, DOCX and ODT through
+/// LibreOffice, XLSX as LibreOffice's CSV of every sheet, the rest as is.
+async fn every_export_as_text(f: &Fixture, dir: &Path) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    for format in ["pdf", "docx", "odt", "md", "xlsx", "csv", "json"] {
         let (status, _, bytes) = f
             .moderator_get(&format!("/api/moderation/export/{format}"))
             .await;
-        assert_eq!(status, StatusCode::OK);
-        let text = String::from_utf8(bytes).expect("UTF-8");
-        for name in ["Anna", "Müller", "Jörg", "Bea"] {
-            assert!(!text.contains(name), "{format} names {name}");
-        }
-        assert!(text.contains("Teilnehmende 1"), "{format}");
+        assert_eq!(status, StatusCode::OK, "{format}");
+        let path = write_temp(dir, &format!("export.{format}"), &bytes);
+        let text = match format {
+            "pdf" => pdftotext(&path),
+            "docx" | "odt" => soffice_text(&path),
+            "xlsx" => common::soffice(
+                &path,
+                "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            )
+            .iter()
+            .map(|p| std::fs::read_to_string(p).expect("sheet"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+            _ => String::from_utf8(bytes).expect("UTF-8"),
+        };
+        out.push((format, text));
     }
-    // Binary formats, read by LibreOffice.
+    out
+}
+
+/// domain.md "Personal data in results", for each position of the
+/// moderator's switch and every format: documents show single ratings
+/// only when switched on; sheets are pseudonymous unless names are on.
+#[tokio::test]
+async fn the_single_ratings_switch_decides_who_is_named_in_every_export() {
+    let f = Fixture::start().await;
+    f.settings(json!({ "ratings_revealed": true })).await;
     let dir = tempfile::tempdir().expect("dir");
-    let (_, _, docx) = f.moderator_get("/api/moderation/export/docx").await;
-    let text = soffice_text(&write_temp(dir.path(), "p.docx", &docx));
-    assert!(!text.contains("Anna") && text.contains("Teilnehmende 2"));
+    let names = ["Anna", "Müller", "Jörg", "Bea Nordmann"];
+    for switch in ["off", "pseudonymous", "named"] {
+        let settings = f.settings(json!({ "single_ratings": switch })).await;
+        assert_eq!(settings["single_ratings"], switch);
+        for (format, text) in every_export_as_text(&f, dir.path()).await {
+            let text = flat(&text);
+            let document = matches!(format, "pdf" | "docx" | "odt" | "md");
+            let named = names
+                .iter()
+                .filter(|n| text.contains(*n))
+                .collect::<Vec<_>>();
+            let what = format!("{switch} {format}");
+            // Anna's ratings of the chatbot, with or without her name.
+            let anna_5 = text.contains("Anna Müller 5")
+                || text.contains("Anna Müller: 5")
+                || text.contains("Anna Müller | 5")
+                || text.contains("Anna Müller,5");
+            match (switch, document) {
+                ("off", true) => {
+                    assert!(named.is_empty(), "{what} names {named:?}");
+                    assert!(!text.contains("Person 1"), "{what}: single ratings shown");
+                    assert!(
+                        !text.contains("Bewertung von"),
+                        "{what}: single ratings shown"
+                    );
+                    assert!(
+                        text.contains("Einzelbewertungen sind in Dokumenten ausgeblendet"),
+                        "{what}"
+                    );
+                }
+                ("pseudonymous", true) | ("off" | "pseudonymous", false) => {
+                    assert!(named.is_empty(), "{what} names {named:?}");
+                    assert!(
+                        text.contains("Person 1") && text.contains("Person 2"),
+                        "{what}"
+                    );
+                    assert!(!anna_5, "{what}");
+                }
+                ("named", _) => {
+                    assert!(
+                        text.contains("Anna Müller") && text.contains("Jörg"),
+                        "{what}"
+                    );
+                    assert!(!text.contains("Person 1"), "{what}");
+                }
+                _ => unreachable!(),
+            }
+            if document && switch != "off" {
+                assert!(text.contains("Bewertung von"), "{what}");
+            }
+            // Kommunen are not personal data: listed (the CSV has ratings only).
+            if format != "csv" {
+                assert!(text.contains("Übungsdorf"), "{what}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_pseudonymous_json_export_imports_with_the_same_figures() {
+    let f = Fixture::start().await;
+    let (_, _, bytes) = f.moderator_get("/api/moderation/export/json").await;
+    let file: Value = serde_json::from_slice(&bytes).expect("JSON");
+    assert_eq!(file["settings"]["single_ratings"], "off");
+    let text = String::from_utf8(bytes.clone()).expect("UTF-8");
+    assert!(
+        !text.contains("Anna") && text.contains("person-001"),
+        "{text}"
+    );
+    let (status, created) = post_raw(&f.api, "/api/import", bytes).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let token = created["moderator_token"].as_str().expect("token");
+    let get = |format: &'static str| {
+        let api = &f.api;
+        let bearer = format!("Bearer {token}");
+        async move {
+            let (_, _, bytes) = raw_get(
+                api,
+                &format!("/api/moderation/export/{format}"),
+                &[("authorization", &bearer)],
+            )
+            .await;
+            String::from_utf8(bytes).expect("UTF-8")
+        }
+    };
+    // The imported session computes the same figures and numbers the same
+    // people; only the group ids are new.
+    let (_, _, csv) = f.moderator_get("/api/moderation/export/csv").await;
+    assert_eq!(get("csv").await, String::from_utf8(csv).expect("UTF-8"));
+    let again: Value = serde_json::from_str(&get("json").await).expect("JSON");
+    assert_eq!(canonical(again), canonical(file));
 }
 
 #[test]
-fn pseudonymous_exports_name_nobody() {
-    use app::api::GroupView;
-    use app::domain::board::{apply, Author, BoardState, Op, RatingSlot};
-    use app::domain::evaluation::{CriterionKey, RatingValue};
-    use app::domain::settings::SessionSettings;
-    use app::domain::templates::KI;
-    let mut board = BoardState::default();
-    let anna = Author {
-        id: "p2".into(),
-        name: "Anna Müller".into(),
-        kommune: String::new(),
+fn an_old_json_with_pseudonymous_exports_and_fixed_weights_still_imports() {
+    let old = include_bytes!("fixtures/session-v1-old-weights.json");
+    let mut n = 0;
+    let plan = export::json::parse(old, || {
+        n += 1;
+        format!("id-{n:03}")
+    })
+    .expect("the old file imports");
+    use app::domain::evaluation::criteria::{KOOPERATIONSEIGNUNG, NUTZEN};
+    use app::domain::evaluation::redaction::SingleRatings;
+    assert_eq!(plan.settings.weights.get(&NUTZEN), 2.0);
+    assert_eq!(plan.settings.weights.get(&KOOPERATIONSEIGNUNG), 0.5);
+    assert_eq!(plan.settings.single_ratings, SingleRatings::Pseudonymous);
+    assert_eq!(plan.groups.len(), 1);
+    // Written again, the weights are keyed by criterion and read back alike.
+    let file = export::json::SettingsPart {
+        weights: export::json::FileWeights::of(
+            &plan.settings.weights,
+            app::domain::evaluation::KI_CRITERIA,
+        ),
+        ..serde_json::from_value(json!({
+            "methods": ["ki"], "weights": {}, "ratings_revealed": false
+        }))
+        .expect("settings part")
     };
-    let bob = Author {
-        id: "p1".into(),
-        name: "Bob Becker".into(),
-        kommune: String::new(),
-    };
-    let add = Op::AddCard {
-        card_id: "i1".into(),
-        section: "ideen".into(),
-        text: "Chatbot".into(),
-    };
-    apply(&mut board, &KI, &anna, &add).expect("add");
-    for who in [&anna, &bob] {
-        let op = Op::Rate {
-            card_id: "i1".into(),
-            criterion: CriterionKey::new("nutzen"),
-            value: Some(RatingSlot::Given(RatingValue::Score(4))),
-        };
-        apply(&mut board, &KI, who, &op).expect("rate");
+    let written = serde_json::to_value(&file).expect("JSON");
+    assert_eq!(written["weights"]["nutzen"], 2.0);
+    assert_eq!(written["weights"]["kooperationsform"], 0.5);
+    assert!(written.get("pseudonymous_exports").is_none());
+}
+
+/// "zusammenführen": the moderator merges two ideas of different titles in
+/// the joint ranking; the merge is stored with the settings (it survives a
+/// restart on the same database) and every export shows it; undo removes it.
+#[tokio::test]
+async fn a_merge_in_the_joint_ranking_persists_shows_in_exports_and_undoes() {
+    let f = Fixture::start().await;
+    f.settings(json!({ "ratings_revealed": true })).await;
+    let nord_ki = format!("{}:ki", f.nord);
+    let mut bea = f.ws(&f.bea.clone()).await;
+    bea.op(
+        &nord_ki,
+        json!({ "type": "add_card", "card_id": "n3", "section": "ideen", "text": "KI-Assistent im Bürgerbüro" }),
+    )
+    .await;
+    bea.op(&nord_ki, rate("n3", "nutzen", json!({ "Score": 1 })))
+        .await;
+    let md = |bytes: Vec<u8>| String::from_utf8(bytes).expect("UTF-8");
+    let (_, _, before) = f.moderator_get("/api/moderation/export/md").await;
+    assert!(!md(before).contains("zusammengeführt"));
+
+    let merge = json!({ "merge": { "action": "merge",
+        "first": "KI-Assistent im Bürgerbüro", "second": "chatbot für das bürgeramt" } });
+    let settings = f.settings(merge).await;
+    assert_eq!(
+        settings["merges"],
+        json!([{ "first": "chatbot für das bürgeramt", "second": "ki-assistent im bürgerbüro" }])
+    );
+    let merged_title =
+        "Chatbot für das Bürgeramt (zusammengeführt mit: KI-Assistent im Bürgerbüro)";
+    let (_, _, after) = f.moderator_get("/api/moderation/export/md").await;
+    let after = md(after);
+    assert!(after.contains(merged_title), "{after}");
+    // Süd's chatbot: Nutzen means 4.5 (Süd) and, Nord's chatbot 3 and its
+    // assistant 1 averaged, 2 (Nord): joint (4.5 + 2) / 2 = 3.25 -> "3,3".
+    let row = after
+        .lines()
+        .find(|l| l.contains(merged_title))
+        .expect("the merged row");
+    assert!(row.contains("| 3,3 |"), "{row}");
+    for format in ["pdf", "docx"] {
+        let dir = tempfile::tempdir().expect("dir");
+        let (_, _, bytes) = f
+            .moderator_get(&format!("/api/moderation/export/{format}"))
+            .await;
+        let path = write_temp(dir.path(), &format!("m.{format}"), &bytes);
+        let text = flat(&if format == "pdf" {
+            pdftotext(&path)
+        } else {
+            soffice_text(&path)
+        });
+        assert!(text.contains("zusammengeführt mit"), "{format}: {text}");
     }
-    let settings = SessionSettings {
-        pseudonymous_exports: true,
-        ..SessionSettings::default()
+
+    // A restart: a new server on the same database file reads the merge back.
+    let url = format!("sqlite://{}", f.api.db.dir.path().join("test.db").display());
+    let reopened = server::store::Store::open(&url).await.expect("reopen");
+    let restarted = common::Api {
+        router: server::api_router(common::state(reopened)),
+        db: common::test_db().await,
     };
-    let groups = vec![GroupView {
-        id: "g".into(),
-        name: "Gruppe".into(),
-        colour: "#8ecae6".into(),
-        member_count: 2,
-    }];
-    let boards = BTreeMap::from([("g:ki".to_owned(), board)]);
-    let facts = SessionFacts {
-        title: "T",
-        date: "2026-11-25",
-        place: "P",
-    };
-    let data = ExportData::build(facts, &settings, &groups, &boards, None, false).expect("data");
-    for format in export::Format::ALL {
-        let bytes = format.render(&data).expect("render");
-        if !matches!(
-            format,
-            export::Format::Csv | export::Format::Markdown | export::Format::Json
-        ) {
-            continue; // compressed formats: read as text above for the others
-        }
-        let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains("Anna"), "{format:?} names Anna");
-        assert!(!text.contains("Becker"), "{format:?} names Bob");
+    let (_, _, again) = raw_get(
+        &restarted,
+        "/api/moderation/export/md",
+        &[("authorization", &f.bearer())],
+    )
+    .await;
+    assert!(md(again).contains(merged_title));
+
+    // Undo (the titles in either order): two rows again.
+    let undo = json!({ "merge": { "action": "undo",
+        "first": "Chatbot für das Bürgeramt", "second": "KI-Assistent im Bürgerbüro" } });
+    assert_eq!(f.settings(undo).await["merges"], json!([]));
+    let (_, _, undone) = f.moderator_get("/api/moderation/export/md").await;
+    let undone = md(undone);
+    assert!(!undone.contains("zusammengeführt"), "{undone}");
+    // Refused: the same idea twice, and a merge without a title.
+    for bad in [
+        json!({ "merge": { "action": "merge", "first": "Chatbot", "second": " chatbot!" } }),
+        json!({ "merge": { "action": "merge", "first": "Chatbot", "second": "…" } }),
+    ] {
+        let reply = f
+            .api
+            .send(
+                "PATCH",
+                "/api/moderation/settings",
+                Some(bad),
+                &[("authorization", &f.bearer())],
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.json
+        );
     }
-    let md = export::markdown::render(&data);
-    // Numbered in id order: p1 (Bob) is 1, p2 (Anna) is 2.
-    assert!(md.contains("| Teilnehmende 1 | 4 |"), "{md}");
-    assert!(md.contains("| Teilnehmende 2 | 4 |"), "{md}");
 }
 
 async fn post_typed(
@@ -1362,19 +1538,25 @@ async fn imports_refuse_unknown_fields_forbidden_characters_floods_and_non_json_
                 "author" => ki["sections"]["ideen"][0]["author"]["admin"] = json!(true),
                 "sketch" => ki["sections"]["ideen"][0]["sketch"]["budget"] = json!(1),
                 "seqs" => ki["sections"]["ideen"][0]["seqs"] = json!({}),
-                "weights" => v["settings"]["weights"]["bonus"] = json!(1.0),
                 _ => unreachable!(),
             }
         })
     };
     let mut cases: Vec<(String, Vec<u8>, &str)> = Vec::new();
-    for at in ["board", "card", "author", "sketch", "seqs", "weights"] {
+    for at in ["board", "card", "author", "sketch", "seqs"] {
         cases.push((
             format!("unknown field in {at}"),
             variant(&*unknown(at)),
             "import_malformed",
         ));
     }
+    // Weights are keyed by criterion: a key no criterion has is refused by
+    // the settings' validation (the same as the API's).
+    cases.push((
+        "weight of an unknown criterion".into(),
+        variant(&|v| v["settings"]["weights"]["bonus"] = json!(1.0)),
+        "import_invalid",
+    ));
     cases.push((
         "unknown field in a rater".into(),
         variant(&|v| {
@@ -1486,7 +1668,11 @@ fn a_text_with_characters_xml_forbids_still_exports_files_libreoffice_opens() {
         date: "2026-11-25",
         place: "Rathaus",
     };
-    let settings = SessionSettings::default();
+    // Names on: the check below reads the rater's name in the sheets.
+    let settings = SessionSettings {
+        single_ratings: app::domain::evaluation::redaction::SingleRatings::Named,
+        ..SessionSettings::default()
+    };
     let data = ExportData::build(facts, &settings, &groups, &boards, None, false).expect("data");
     let dir = tempfile::tempdir().expect("dir");
     for format in [export::Format::Docx, export::Format::Odt] {

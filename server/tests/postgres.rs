@@ -57,7 +57,7 @@ async fn seed() -> Seeded {
 }
 
 async fn start(seeded: &Seeded, dir: &Path) -> Running {
-    start_on(Some(&seeded.db.url), dir, dir, &dir.join("server.log")).await
+    start_on(Some(&seeded.db.url), dir, dir, &dir.join("server.log"), &[]).await
 }
 
 /// What one client had acknowledged: op id → seq.

@@ -2,6 +2,8 @@
 //! the criteria weights of the KI scoring, and whether ratings are visible.
 
 use super::board::{BoardState, Op, OpError};
+use super::evaluation::joint::{merges_after, IdeaMerge, MergeChange, MergeError};
+use super::evaluation::redaction::SingleRatings;
 use super::evaluation::{ScoringError, Weights, KI_CRITERIA};
 use super::rating;
 use super::steering::{Stage, Timer, TimerAction};
@@ -20,8 +22,13 @@ pub struct SessionSettings {
     /// Counts every hide/reveal, so a browser that missed one asks for a
     /// fresh snapshot instead of ops it could not have seen.
     pub reveal_epoch: u64,
-    /// Exports name raters "Teilnehmende 1, 2, …" instead of by name.
-    pub pseudonymous_exports: bool,
+    /// "Einzelbewertungen in Dokumenten": off (aggregates only, the
+    /// default), pseudonymous ("Person 1") or named; raw-rating sheets are
+    /// pseudonymous unless named ([`crate::evaluation::redaction`]).
+    pub single_ratings: SingleRatings,
+    /// The moderator's merges of ideas in the joint ranking
+    /// ("zusammenführen").
+    pub merges: Vec<IdeaMerge>,
     /// Template keys of methods whose boards are read-only for participants.
     pub locked: Vec<String>,
     /// Dots each participant may give per board (0: no dot voting).
@@ -49,7 +56,8 @@ impl Default for SessionSettings {
             weights: Weights::default(),
             ratings_revealed: false,
             reveal_epoch: 0,
-            pseudonymous_exports: false,
+            single_ratings: SingleRatings::default(),
+            merges: Vec::new(),
             locked: Vec::new(),
             dots_per_person: 0,
             stage: Stage::default(),
@@ -77,6 +85,19 @@ pub enum SettingsError {
     UnknownGroup,
     #[error("invalid timer")]
     InvalidTimer,
+    #[error("invalid merge")]
+    InvalidMerge,
+    #[error("too many merges")]
+    TooManyMerges,
+}
+
+impl From<MergeError> for SettingsError {
+    fn from(e: MergeError) -> Self {
+        match e {
+            MergeError::NoIdea | MergeError::SameIdea => SettingsError::InvalidMerge,
+            MergeError::TooMany => SettingsError::TooManyMerges,
+        }
+    }
 }
 
 impl From<ScoringError> for SettingsError {
@@ -92,7 +113,9 @@ pub struct SettingsChange {
     pub methods: Option<Vec<String>>,
     pub weights: Option<Weights>,
     pub ratings_revealed: Option<bool>,
-    pub pseudonymous_exports: Option<bool>,
+    pub single_ratings: Option<SingleRatings>,
+    /// Merge two ideas of the joint ranking, or undo a merge.
+    pub merge: Option<MergeChange>,
     pub locked: Option<Vec<String>>,
     pub dots_per_person: Option<u8>,
     pub stage: Option<Stage>,
@@ -165,8 +188,11 @@ impl SessionSettings {
         if let Some(on) = change.strategies {
             next.strategies = on;
         }
-        if let Some(p) = change.pseudonymous_exports {
-            next.pseudonymous_exports = p;
+        if let Some(p) = change.single_ratings {
+            next.single_ratings = p;
+        }
+        if let Some(merge) = &change.merge {
+            next.merges = merges_after(&self.merges, merge)?;
         }
         if let Some(locked) = &change.locked {
             check_templates(locked)?;
@@ -207,7 +233,7 @@ impl SessionSettings {
         SessionSettings {
             methods: self.methods.clone(),
             weights: self.weights.clone(),
-            pseudonymous_exports: self.pseudonymous_exports,
+            single_ratings: self.single_ratings,
             dots_per_person: self.dots_per_person,
             ..SessionSettings::default()
         }
@@ -366,6 +392,54 @@ mod tests {
         let wt = SWOT.section("wt").expect("wt");
         assert!(stored.section_shown(wt, &board));
         assert!(!stored.section_open(wt));
+    }
+
+    #[test]
+    fn the_moderator_merges_and_unmerges_ideas_through_the_settings() {
+        let s = SessionSettings::default();
+        let merge = |action: MergeChange| SettingsChange {
+            merge: Some(action),
+            ..Default::default()
+        };
+        let merged = s
+            .changed(
+                &merge(MergeChange::Merge {
+                    first: "Chatbot".into(),
+                    second: "KI-Assistent".into(),
+                }),
+                &RATED,
+            )
+            .unwrap();
+        assert_eq!(
+            merged.merges,
+            [IdeaMerge::new("chatbot", "ki-assistent").unwrap()]
+        );
+        // Stored and read back (the settings column is this JSON).
+        let stored: SessionSettings =
+            serde_json::from_str(&serde_json::to_string(&merged).unwrap()).unwrap();
+        assert_eq!(stored, merged);
+        let undone = stored
+            .changed(
+                &merge(MergeChange::Undo {
+                    first: "KI-Assistent".into(),
+                    second: "Chatbot".into(),
+                }),
+                &RATED,
+            )
+            .unwrap();
+        assert!(undone.merges.is_empty());
+        assert_eq!(
+            s.changed(
+                &merge(MergeChange::Merge {
+                    first: "Chatbot".into(),
+                    second: "chatbot".into(),
+                }),
+                &RATED,
+            ),
+            Err(SettingsError::InvalidMerge)
+        );
+        // Merges belong to the day, not to a session made from this one.
+        assert!(merged.as_template().merges.is_empty());
     }
 
     #[test]

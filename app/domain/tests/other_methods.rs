@@ -221,7 +221,7 @@ fn joint_ranking_of_a_five_criteria_method_counts_each_group_once() {
     let w = Weights::default();
     let ea = evaluate_group(&a, &FIVE, &w).expect("valid");
     let eb = evaluate_group(&b, &FIVE, &w).expect("valid");
-    let joint = evaluate_joint(FIVE.criteria, [("A", &ea), ("B", &eb)], &w).expect("valid");
+    let joint = evaluate_joint(FIVE.criteria, [("A", &ea), ("B", &eb)], &w, &[]).expect("valid");
     let got: Vec<_> = joint
         .ideas
         .iter()

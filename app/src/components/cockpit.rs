@@ -72,6 +72,7 @@ pub fn LiveCockpit(sync: LiveSync, code: String, token: String, groups: Vec<Grou
             <TimerControls sync token error />
             <BoardRules sync token error />
             <ErrorNotice error />
+            <super::merge::MergePanel sync token groups=groups.get_value() />
             <Overview sync groups=groups.get_value() />
         </section>
     }

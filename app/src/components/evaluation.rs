@@ -3,7 +3,6 @@
 //! Every figure comes from `domain::evaluation`; this file only renders.
 
 use super::portfolio::Portfolio;
-use crate::domain::evaluation::portfolio::DATEN_SCHAFFEN;
 use crate::domain::evaluation::rounding::{decimal, mean_text, rank_text, score_text, sd_text};
 use crate::domain::evaluation::view::{evaluate_group, GroupEvaluation, RankedIdea};
 use crate::domain::evaluation::{
@@ -175,18 +174,30 @@ fn RankingTable(
 #[component]
 fn RankingRow(idea: RankedIdea) -> AnyView {
     let i18n = use_i18n();
-    let place = idea.placement.quadrant.map_or("–", |q| q.label_de());
-    let mut notes = Vec::new();
-    if idea.placement.data_badge {
-        notes.push(DATEN_SCHAFFEN.to_owned());
-    }
-    notes.extend(idea.incomplete.clone());
-    if idea.row.personal_data {
-        notes.push(t_string!(i18n, ideas.personal_data).to_string());
-    }
-    if idea.row.high_risk {
-        notes.push(t_string!(i18n, ideas.high_risk).to_string());
-    }
+    let quadrant = idea.placement.quadrant;
+    // Words in the UI's language, following the language switch.
+    let place = move || {
+        quadrant.map_or_else(
+            || "–".to_owned(),
+            |q| crate::method_texts::quadrant(i18n.get_locale(), q),
+        )
+    };
+    let (badge, incomplete) = (idea.placement.data_badge, idea.incomplete.clone());
+    let (personal, high_risk) = (idea.row.personal_data, idea.row.high_risk);
+    let notes = move || {
+        let mut notes = Vec::new();
+        if badge {
+            notes.push(crate::method_texts::data_badge(i18n.get_locale()));
+        }
+        notes.extend(incomplete.clone());
+        if personal {
+            notes.push(t_string!(i18n, ideas.personal_data).to_string());
+        }
+        if high_risk {
+            notes.push(t_string!(i18n, ideas.high_risk).to_string());
+        }
+        notes.join(" · ")
+    };
     view! {
         <tr data-idea=idea.row.title.clone()>
             <td data-testid="rank">{rank_text(idea.rank)}</td>
@@ -200,7 +211,7 @@ fn RankingRow(idea: RankedIdea) -> AnyView {
                 .map(|agg| view! { <AggregateCell agg=agg.clone() /> })
                 .collect_view()}
             <td data-testid="quadrant">{place}</td>
-            <td class="warning">{notes.join(" · ")}</td>
+            <td class="warning">{notes}</td>
         </tr>
     }
     .into_any()

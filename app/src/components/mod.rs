@@ -7,6 +7,7 @@ pub mod exports;
 pub mod guide;
 pub mod header;
 pub mod ideas;
+pub mod merge;
 pub mod portfolio;
 pub mod projector;
 pub mod steering;

@@ -43,11 +43,13 @@ pub fn Portfolio(#[prop(into)] chart: Signal<Option<ChartModel>>) -> AnyView {
         let Some(chart) = chart.get() else {
             return ().into_any();
         };
+        // The engine's chart in the UI's language (documents stay German).
+        let chart = crate::method_texts::chart(i18n.get_locale(), chart);
         let areas = chart
             .areas
             .iter()
             .map(|a| {
-                let (first, second) = two_lines(a.label);
+                let (first, second) = two_lines(&a.label);
                 let top = a.y1 >= 1.0;
                 let label_y = if top { y(a.y1) + 16.0 } else { y(a.y0) - 22.0 };
                 let centre = (x(a.x0) + x(a.x1)) / 2.0;
@@ -58,6 +60,7 @@ pub fn Portfolio(#[prop(into)] chart: Signal<Option<ChartModel>>) -> AnyView {
                         width=x(a.x1) - x(a.x0)
                         height=y(a.y0) - y(a.y1)
                         fill=a.fill
+                        data-quadrant=a.quadrant.key()
                     />
                     <text x=centre y=label_y class="quadrant-label" text-anchor="middle">
                         <tspan x=centre>{first}</tspan>
@@ -83,7 +86,7 @@ pub fn Portfolio(#[prop(into)] chart: Signal<Option<ChartModel>>) -> AnyView {
                 let mut title = format!("{}: {}", b.title, b.quadrant_label);
                 if b.data_badge {
                     title.push_str(" · ");
-                    title.push_str(crate::domain::evaluation::portfolio::DATEN_SCHAFFEN);
+                    title.push_str(&chart.legend.badge_name);
                 }
                 view! {
                     <g class="bubble" data-testid="bubble">

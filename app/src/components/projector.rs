@@ -201,14 +201,16 @@ pub fn StaticBoard(
     .into_any()
 }
 
-/// All groups' ideas in one ranking (each group counts once per idea, see
-/// `evaluation::joint`) and one portfolio, as the engine computes them.
-#[component]
-pub fn JointRanking(sync: LiveSync, groups: Vec<GroupView>) -> AnyView {
-    let i18n = use_i18n();
-    let groups = StoredValue::new(groups);
-    let joint: Memo<Option<JointEvaluation>> = Memo::new(move |_| {
-        let weights = sync.settings.with(|s| s.weights.clone());
+/// The engine's joint ranking of `groups` under the moderator's weights and
+/// merges, kept live (the projector's and the moderator's).
+pub fn joint_evaluation(
+    sync: LiveSync,
+    groups: StoredValue<Vec<GroupView>>,
+) -> Memo<Option<JointEvaluation>> {
+    Memo::new(move |_| {
+        let (weights, merges) = sync
+            .settings
+            .with(|s| (s.weights.clone(), s.merges.clone()));
         let evaluations = sync.boards.with(|boards| {
             groups.with_value(|groups| {
                 groups
@@ -225,9 +227,19 @@ pub fn JointRanking(sync: LiveSync, groups: Vec<GroupView>) -> AnyView {
             templates::KI.criteria,
             evaluations.iter().map(|(id, e)| (id.as_str(), e)),
             &weights,
+            &merges,
         )
         .ok()
-    });
+    })
+}
+
+/// All groups' ideas in one ranking (each group counts once per idea, see
+/// `evaluation::joint`) and one portfolio, as the engine computes them.
+#[component]
+pub fn JointRanking(sync: LiveSync, groups: Vec<GroupView>) -> AnyView {
+    let i18n = use_i18n();
+    let groups = StoredValue::new(groups);
+    let joint = joint_evaluation(sync, groups);
     let group_names = move |ids: &[String]| {
         groups.with_value(|groups| {
             ids.iter()
@@ -260,13 +272,28 @@ pub fn JointRanking(sync: LiveSync, groups: Vec<GroupView>) -> AnyView {
                             view! {
                                 <tr data-idea=r.title.clone()>
                                     <td data-testid="rank">{rank_text(r.rank)}</td>
-                                    <th scope="row">{r.title.clone()}</th>
+                                    <th scope="row">
+                                        {r.title.clone()}
+                                        {(!r.merged.is_empty()).then(|| {
+                                            let titles = r.merged.join(", ");
+                                            view! {
+                                                <small class="merged" data-testid="merged">
+                                                    " (" {t!(i18n, cockpit.merged_with, titles = titles)} ")"
+                                                </small>
+                                            }
+                                        })}
+                                    </th>
                                     <td>{group_names(&r.groups)}</td>
                                     <td class="num" data-testid="score">{score_text(r.score)}</td>
                                     {r.criterion_means.into_iter().map(|m| view! {
                                         <td class="num">{mean_text(m)}</td>
                                     }).collect_view()}
-                                    <td>{idea.placement.quadrant.map_or("–", |q| q.label_de())}</td>
+                                    <td>
+                                        {move || idea.placement.quadrant.map_or_else(
+                                            || "–".to_owned(),
+                                            |q| method_texts::quadrant(i18n.get_locale(), q),
+                                        )}
+                                    </td>
                                 </tr>
                             }
                         }).collect_view()}

@@ -5,6 +5,7 @@ use crate::client;
 use crate::components::cockpit::{LiveCockpit, MethodChecks, ParticipantsPanel};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::exports::ModeratorExports;
+use crate::domain::evaluation::redaction::SingleRatings;
 use crate::domain::evaluation::{Weights, KI_CRITERIA};
 use crate::domain::session::{german_date, GROUP_COLOURS};
 use crate::domain::settings::{SessionSettings, SettingsChange};
@@ -482,6 +483,43 @@ fn SettingsPanel(settings: SessionSettings, rated: bool, token: String) -> AnyVi
             ..Default::default()
         })
     });
+    let single = move || current.with(|s| s.single_ratings);
+    let choose_single = move |value: SingleRatings| {
+        send(SettingsChange {
+            single_ratings: Some(value),
+            ..Default::default()
+        })
+    };
+    let single_options = SingleRatings::ALL
+        .into_iter()
+        .map(|option| {
+            let id = format!("single-ratings-{}", option.key());
+            let label_for = id.clone();
+            let label = move || {
+                match option {
+                    SingleRatings::Off => t_string!(i18n, moderation.single_ratings_off),
+                    SingleRatings::Pseudonymous => {
+                        t_string!(i18n, moderation.single_ratings_pseudonymous)
+                    }
+                    SingleRatings::Named => t_string!(i18n, moderation.single_ratings_named),
+                }
+                .to_string()
+            };
+            view! {
+                <label for=label_for class="radio">
+                    <input
+                        type="radio"
+                        id=id
+                        name="single-ratings"
+                        value=option.key()
+                        prop:checked=move || single() == option
+                        on:change=move |_| choose_single(option)
+                    />
+                    " " {label}
+                </label>
+            }
+        })
+        .collect_view();
     let revealed = move || current.with(|s| s.ratings_revealed);
     let toggle_reveal = move |_| {
         send(SettingsChange {
@@ -535,6 +573,11 @@ fn SettingsPanel(settings: SessionSettings, rated: bool, token: String) -> AnyVi
                     t_string!(i18n, moderation.reveal_ratings).to_string()
                 }}
             </button>
+            <fieldset class="single-ratings" data-testid="single-ratings" aria-describedby="single-ratings-hint">
+                <legend>{t!(i18n, moderation.single_ratings)}</legend>
+                {single_options}
+                <p class="hint" id="single-ratings-hint">{t!(i18n, moderation.single_ratings_hint)}</p>
+            </fieldset>
             <p class="ok" role="status">{move || saved.get().then(|| t_string!(i18n, moderation.saved).to_string())}</p>
             <ErrorNotice error=error />
         </section>

@@ -10,7 +10,8 @@
 //!
 //! Options: `--server <path>` (default: `ikz-werkstatt` next to this
 //! binary), `--seconds <n>` per load scenario (default 10), `--kill-cycles
-//! <n>` (default 20), `--idle <n>` connections (default 1000). The server
+//! <n>` (default 20), `--idle <n>` connections (default 1000), `--only
+//! <list>` to run some scenarios (`1x200,20x10,idle,kill`; default all). The server
 //! runs on core 0 and the load on core 1 (`taskset`, when present). Prints
 //! one table of figures and the ratio of each to the baseline.
 
@@ -45,6 +46,14 @@ struct Options {
     seconds: u64,
     kill_cycles: usize,
     idle: usize,
+    /// Scenarios to run (`1x200`, `20x10`, `idle`, `kill`); empty: all.
+    only: Vec<String>,
+}
+
+impl Options {
+    fn runs(&self, scenario: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|s| s == scenario)
+    }
 }
 
 fn options() -> Options {
@@ -57,6 +66,7 @@ fn options() -> Options {
         seconds: 10,
         kill_cycles: 20,
         idle: 1000,
+        only: Vec::new(),
     };
     while let Some(arg) = args.next() {
         let mut value = || args.next().unwrap_or_default();
@@ -65,6 +75,7 @@ fn options() -> Options {
             "--seconds" => o.seconds = value().parse().unwrap_or(10),
             "--kill-cycles" => o.kill_cycles = value().parse().unwrap_or(20),
             "--idle" => o.idle = value().parse().unwrap_or(1000),
+            "--only" => o.only.extend(value().split(',').map(str::to_owned)),
             other => eprintln!("unknown option {other}"),
         }
     }
@@ -768,10 +779,19 @@ async fn run(opts: Options) {
         std::process::exit(2);
     }
     let mut results = Vec::new();
-    for (title, rooms, clients, rate) in [
-        ("1 room × 200 clients, 50 edits/s", 1, 200, 50.0),
-        ("20 rooms × 10 clients, 2,000 edits/s", 20, 10, 2000.0),
+    for (name, title, rooms, clients, rate) in [
+        ("1x200", "1 room × 200 clients, 50 edits/s", 1, 200, 50.0),
+        (
+            "20x10",
+            "20 rooms × 10 clients, 2,000 edits/s",
+            20,
+            10,
+            2000.0,
+        ),
     ] {
+        if !opts.runs(name) {
+            continue;
+        }
         let mut pair = Vec::new();
         for kind in [Kind::Baseline, Kind::Ikz] {
             let target = Target::start(kind, &opts).await;
@@ -789,12 +809,19 @@ async fn run(opts: Options) {
     }
     let mut idles = Vec::new();
     for kind in [Kind::Baseline, Kind::Ikz] {
+        if !opts.runs("idle") {
+            break;
+        }
         let target = Target::start(kind, &opts).await;
         eprintln!("{} idle connections …", opts.idle);
         idles.push(idle(&target, opts.idle).await);
     }
-    eprintln!("kill -9 mid-burst, {} cycles …", opts.kill_cycles);
-    let (acked, kept) = kill_cycles(&opts, opts.kill_cycles).await;
+    let killed = if opts.runs("kill") {
+        eprintln!("kill -9 mid-burst, {} cycles …", opts.kill_cycles);
+        Some(kill_cycles(&opts, opts.kill_cycles).await)
+    } else {
+        None
+    };
 
     println!();
     println!("| figure | bare axum hub | ikz-werkstatt | ratio |");
@@ -802,7 +829,21 @@ async fn run(opts: Options) {
     for (title, pair) in &results {
         scenario_rows(title, &pair[0], &pair[1]);
     }
-    println!("| **{} idle connections in one room** | | | |", opts.idle);
+    if let [base, ours] = &idles[..] {
+        idle_rows(opts.idle, base, ours);
+    }
+    if let Some((acked, kept)) = killed {
+        println!(
+            "| **kill -9 mid-burst, {} cycles** | | | |",
+            opts.kill_cycles
+        );
+        println!("| acked edits kept | (no persistence) | {kept} of {acked} | |");
+    }
+}
+
+fn idle_rows(n: usize, base: &Idle, ours: &Idle) {
+    let idles = [base, ours];
+    println!("| **{n} idle connections in one room** | | | |");
     row(
         "memory per idle connection",
         idles[0].kb_per_connection,
@@ -819,9 +860,4 @@ async fn run(opts: Options) {
         "| connected | {} | {} | |",
         idles[0].connected, idles[1].connected
     );
-    println!(
-        "| **kill -9 mid-burst, {} cycles** | | | |",
-        opts.kill_cycles
-    );
-    println!("| acked edits kept | (no persistence) | {kept} of {acked} | |");
 }

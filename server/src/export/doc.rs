@@ -6,6 +6,7 @@ use super::{de_number, german_long_date, mean_text, notes, rank_text, rating_tex
 use super::{score_text, sd_text, ExportData, GroupData, Idea};
 use app::domain::board::{BoardState, IdeaFlag, Sketch, SketchField};
 use app::domain::evaluation::portfolio::ChartModel;
+use app::domain::evaluation::redaction::{people_in, Medium};
 use app::domain::evaluation::{DISSENS_RANGE, DISSENS_STD_DEV};
 use app::domain::settings::SessionSettings;
 use app::domain::sketch::{EINSATZFELD_LABEL, KOOPERATIONSFORM_LABEL};
@@ -483,6 +484,13 @@ fn ki(data: &ExportData, group: &GroupData, out: &mut Vec<Block>) {
         level: 3,
         text: "Projektskizzen".into(),
     });
+    if !people_in(data.settings.single_ratings, Medium::Document).single_ratings {
+        out.push(Block::Note {
+            text: "Einzelbewertungen sind in Dokumenten ausgeblendet (Einstellung der \
+                   Moderation); die Kennzahlen oben fassen sie zusammen."
+                .into(),
+        });
+    }
     for idea in &group.ideas {
         out.push(Block::Heading {
             level: 4,
@@ -553,7 +561,7 @@ fn joint_ranking(data: &ExportData, out: &mut Vec<Block>) {
             .iter()
             .map(|idea| {
                 let r = &idea.row;
-                let mut row = vec![rank_text(r.rank), r.title.clone(), score_text(r.score)];
+                let mut row = vec![rank_text(r.rank), r.title_de(), score_text(r.score)];
                 row.extend(r.criterion_means.iter().map(|m| mean_text(*m)));
                 row.push(
                     idea.placement

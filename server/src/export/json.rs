@@ -5,9 +5,10 @@
 //! ```text
 //! { "schema": "ikz-werkstatt/session", "version": 1,
 //!   "session":  { "title", "date" (YYYY-MM-DD), "place" },
-//!   "settings": { "methods": [template keys], "weights": {nutzen, machbarkeit,
-//!                 datenverfuegbarkeit, kooperationsform}, "ratings_revealed",
-//!                 "pseudonymous_exports" },
+//!   "settings": { "methods": [template keys], "weights": {criterion key: weight},
+//!                 "ratings_revealed",
+//!                 "single_ratings" ("off" | "pseudonymous" | "named"),
+//!                 "merges": [{first, second}], … },
 //!   "groups": [ { "id", "name", "colour", "boards": { "<template key>": BoardState } } ] }
 //! ```
 //! A `BoardState` is the board as the app stores it: `sections` (section id →
@@ -22,6 +23,16 @@
 //! throughout the file, so a person's cards and ratings stay together and
 //! keep their order. Participants are *not* imported as accounts: nobody can
 //! sign in as an imported rater, and the new session starts with no members.
+//!
+//! **People.** Unless the moderator switched names on
+//! (`single_ratings: "named"`), the file is pseudonymous like every raw-rating
+//! sheet: each person's key is `person-n` and their name "Person n", numbered
+//! over the session (`evaluation::redaction`). Such a file still imports: the
+//! keys keep a person's cards and ratings together, so every figure of the
+//! evaluation comes back the same; the names stay "Person n", because the
+//! file never carried them. Files of an older version with
+//! `pseudonymous_exports` import with that flag read as
+//! `single_ratings: "pseudonymous"` (true) or `"off"` (false).
 //!
 //! **Validation.** Nothing in the file is trusted: each board is rebuilt by
 //! replaying it as ops through the domain's `apply` (ids, lengths, card and
@@ -38,9 +49,9 @@ use super::{ExportData, ExportError};
 use app::domain::board::{
     apply, Author, BoardState, IdeaFlag, Op, OpError, RatingSlot, SketchField, TextField,
 };
-use app::domain::evaluation::criteria::{
-    CriterionKey, DATENVERFUEGBARKEIT, KOOPERATIONSEIGNUNG, MACHBARKEIT, NUTZEN,
-};
+use app::domain::evaluation::criteria::{CriterionDef, CriterionKey, KI_CRITERIA};
+use app::domain::evaluation::joint::{IdeaMerge, MergeChange};
+use app::domain::evaluation::redaction::SingleRatings;
 use app::domain::evaluation::Weights;
 use app::domain::session::{
     clean_name, limits, Field, GroupDetails, SessionDetails, ValidationError,
@@ -91,7 +102,15 @@ pub struct SettingsPart {
     pub methods: Vec<String>,
     pub weights: FileWeights,
     pub ratings_revealed: bool,
-    pub pseudonymous_exports: bool,
+    /// "Einzelbewertungen in Dokumenten".
+    #[serde(default)]
+    pub single_ratings: SingleRatings,
+    /// The older files' switch; read, never written (see the module docs).
+    #[serde(default, skip_serializing)]
+    pub pseudonymous_exports: Option<bool>,
+    /// The moderator's merges in the joint ranking.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub merges: Vec<IdeaMerge>,
     /// Template keys of locked (read-only) boards.
     #[serde(default)]
     pub locked: Vec<String>,
@@ -118,34 +137,30 @@ pub struct GroupPart {
 // types stay lenient on purpose: a browser with an older build must still
 // read the boards of a newer server.
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FileWeights {
-    pub nutzen: f64,
-    pub machbarkeit: f64,
-    pub datenverfuegbarkeit: f64,
-    pub kooperationsform: f64,
-}
+/// Weights keyed by criterion key (criteria as data): `{"nutzen": 2.0, …}`.
+/// Version 1 files wrote the KI method's four keys as fixed fields; that is
+/// the same JSON object, so they read unchanged. A criterion without an
+/// entry has its default weight; a key no criterion has is refused on
+/// import (`Weights::validate`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FileWeights(pub BTreeMap<CriterionKey, f64>);
 
-impl From<&Weights> for FileWeights {
-    fn from(w: &Weights) -> Self {
-        FileWeights {
-            nutzen: w.get(&NUTZEN),
-            machbarkeit: w.get(&MACHBARKEIT),
-            datenverfuegbarkeit: w.get(&DATENVERFUEGBARKEIT),
-            kooperationsform: w.get(&KOOPERATIONSEIGNUNG),
-        }
+impl FileWeights {
+    /// Every criterion's weight spelled out, in the file's key order.
+    pub fn of(weights: &Weights, criteria: &[CriterionDef]) -> FileWeights {
+        FileWeights(
+            criteria
+                .iter()
+                .map(|c| (CriterionKey::from(c), weights.get(c)))
+                .collect(),
+        )
     }
 }
 
 impl From<FileWeights> for Weights {
     fn from(w: FileWeights) -> Self {
-        let mut out = Weights::default();
-        out.set(&NUTZEN, w.nutzen);
-        out.set(&MACHBARKEIT, w.machbarkeit);
-        out.set(&DATENVERFUEGBARKEIT, w.datenverfuegbarkeit);
-        out.set(&KOOPERATIONSEIGNUNG, w.kooperationsform);
-        out
+        w.0.into_iter().collect()
     }
 }
 
@@ -304,9 +319,11 @@ pub fn file(data: &ExportData) -> SessionFile {
         },
         settings: SettingsPart {
             methods: data.settings.methods.clone(),
-            weights: (&data.settings.weights).into(),
+            weights: FileWeights::of(&data.settings.weights, KI_CRITERIA),
             ratings_revealed: data.settings.ratings_revealed,
-            pseudonymous_exports: data.settings.pseudonymous_exports,
+            single_ratings: data.settings.single_ratings,
+            pseudonymous_exports: None,
+            merges: data.settings.merges.clone(),
             locked: data.settings.locked.clone(),
             dots_per_person: data.settings.dots_per_person,
             strategies: data.settings.strategies,
@@ -444,9 +461,13 @@ fn plan(file: &SessionFile, new_id: &mut dyn FnMut() -> String) -> Result<Import
         SessionDetails::validate(&file.session.title, &file.session.date, &file.session.place)?;
     let change = SettingsChange {
         methods: Some(file.settings.methods.clone()),
-        weights: Some(file.settings.weights.into()),
+        weights: Some(file.settings.weights.clone().into()),
         ratings_revealed: Some(file.settings.ratings_revealed),
-        pseudonymous_exports: Some(file.settings.pseudonymous_exports),
+        single_ratings: Some(match file.settings.pseudonymous_exports {
+            Some(true) => SingleRatings::Pseudonymous,
+            Some(false) => SingleRatings::Off,
+            None => file.settings.single_ratings,
+        }),
         locked: Some(file.settings.locked.clone()),
         dots_per_person: Some(file.settings.dots_per_person),
         strategies: Some(file.settings.strategies),
@@ -458,6 +479,16 @@ fn plan(file: &SessionFile, new_id: &mut dyn FnMut() -> String) -> Result<Import
         groups: &[],
     };
     let mut settings = SessionSettings::default().changed(&change, &context)?;
+    for merge in &file.settings.merges {
+        let change = SettingsChange {
+            merge: Some(MergeChange::Merge {
+                first: merge.first.clone(),
+                second: merge.second.clone(),
+            }),
+            ..SettingsChange::default()
+        };
+        settings = settings.changed(&change, &context)?;
+    }
     settings.reveal_epoch = 0;
     if file.groups.len() > limits::GROUPS_PER_SESSION {
         return Err(ImportError::TooManyGroups {

@@ -18,6 +18,9 @@ pub mod xlsx;
 use app::api::GroupView;
 use app::domain::board::{BoardState, RatingSlot, Sketch};
 use app::domain::evaluation::portfolio::ChartModel;
+use app::domain::evaluation::redaction::{
+    people_in, pseudonym, pseudonym_id, pseudonymise, pseudonyms, Medium,
+};
 use app::domain::evaluation::view::{evaluate_group, evaluate_joint, JointEvaluation, Placement};
 use app::domain::evaluation::{CriterionDef, IdeaScore, RatingValue, ScoringError};
 use app::domain::session::{is_xml_char, xml_safe};
@@ -83,8 +86,19 @@ impl Format {
         }
     }
 
-    /// Renders `data` in this format. CPU-bound: call it off the async runtime.
+    /// Documents leave the workshop; sheets (and the JSON) carry raw ratings.
+    pub fn medium(self) -> Medium {
+        match self {
+            Format::Pdf | Format::Docx | Format::Odt | Format::Markdown => Medium::Document,
+            Format::Xlsx | Format::Csv | Format::Json => Medium::RawSheet,
+        }
+    }
+
+    /// Renders `data` in this format, with the people in it as the
+    /// moderator's switch allows for this kind of file
+    /// ([`ExportData::for_medium`]). CPU-bound: call it off the async runtime.
     pub fn render(self, data: &ExportData) -> Result<Vec<u8>, ExportError> {
+        let data = &data.for_medium(self.medium());
         match self {
             Format::Pdf => pdf::render(data),
             Format::Docx => docx::render(data),
@@ -120,7 +134,9 @@ pub enum ExportError {
 /// One rater's answers on one idea, as the export names them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RaterRow {
-    /// Display name, or "Teilnehmende n" when the session exports pseudonymously.
+    /// The rater's participant id (a pseudonym key after [`ExportData::for_medium`]).
+    pub person: String,
+    /// Display name, or "Person n" where the export is pseudonymous.
     pub label: String,
     /// In the order of the method's criteria; `None` where this rater gave no answer.
     pub values: Vec<Option<RatingValue>>,
@@ -176,6 +192,8 @@ pub struct ExportData {
     pub kommunen: Vec<String>,
     /// The joint ranking of all groups (whole session with several groups).
     pub joint: Option<JointEvaluation>,
+    /// Participant id → pseudonym number, over the whole session.
+    pub pseudonyms: BTreeMap<String, usize>,
 }
 
 /// The session's facts as the store has them.
@@ -187,11 +205,12 @@ pub struct SessionFacts<'a> {
 
 impl ExportData {
     /// Builds the export of `only_group` (or of every group) from all boards
-    /// of the session (`"<group>:<template>"` → state).
+    /// of the session (`"<group>:<template>"` → state), with names; each
+    /// format renders it through [`ExportData::for_medium`].
     ///
-    /// Pseudonyms ("Teilnehmende 1, 2, …") are numbered over the whole
-    /// session in id order, so a group's export and the session's export
-    /// give a person the same number.
+    /// Pseudonyms ("Person 1, 2, …") are numbered over the whole session
+    /// in id order, so a group's export and the session's export give a
+    /// person the same number.
     pub fn build(
         facts: SessionFacts<'_>,
         settings: &SessionSettings,
@@ -200,9 +219,7 @@ impl ExportData {
         only_group: Option<&str>,
         ratings_hidden: bool,
     ) -> Result<Self, ExportError> {
-        let pseudonyms = settings
-            .pseudonymous_exports
-            .then(|| pseudonyms(boards.values()));
+        let numbers = pseudonyms(boards.values());
         let mut out = Vec::new();
         let mut evaluations = Vec::new();
         for group in groups {
@@ -218,9 +235,6 @@ impl ExportData {
                 let mut board = boards.get(&id).cloned().unwrap_or_default();
                 if ratings_hidden {
                     json::without_hidden(&mut board);
-                }
-                if let Some(names) = &pseudonyms {
-                    rename(&mut board, names);
                 }
                 group_boards.insert(template.key.to_owned(), board);
             }
@@ -261,9 +275,13 @@ impl ExportData {
                 templates::KI.criteria,
                 evaluations.iter().map(|(name, e)| (name.as_str(), e)),
                 &settings.weights,
+                &settings.merges,
             )?;
             for idea in &mut joint.ideas {
                 idea.row.title = clean(&idea.row.title);
+                for title in &mut idea.row.merged {
+                    *title = clean(title);
+                }
             }
             joint.chart = clean_chart(joint.chart);
             Some(joint)
@@ -280,8 +298,39 @@ impl ExportData {
             ratings_hidden,
             kommunen: Vec::new(),
             joint,
+            pseudonyms: numbers,
         }
         .with_kommunen(authors))
+    }
+
+    /// This data as a file of `medium` may show it (the one rule,
+    /// `evaluation::redaction::people_in`): without single ratings where
+    /// they are off, and with every person as "Person n" unless the
+    /// moderator switched names on.
+    pub fn for_medium(&self, medium: Medium) -> ExportData {
+        let people = people_in(self.settings.single_ratings, medium);
+        let mut data = self.clone();
+        if !people.names {
+            for board in data.groups.iter_mut().flat_map(|g| g.boards.values_mut()) {
+                pseudonymise(board, &self.pseudonyms);
+            }
+            for rater in data
+                .groups
+                .iter_mut()
+                .flat_map(|g| g.ideas.iter_mut())
+                .flat_map(|i| i.ratings.iter_mut())
+            {
+                let n = self.pseudonyms.get(&rater.person).copied().unwrap_or(0);
+                rater.person = pseudonym_id(n);
+                rater.label = pseudonym(n);
+            }
+        }
+        if !people.single_ratings {
+            for idea in data.groups.iter_mut().flat_map(|g| g.ideas.iter_mut()) {
+                idea.ratings.clear();
+            }
+        }
+        data
     }
 
     /// Adds Kommunen to the attendance list: sorted (case ignored), each
@@ -345,8 +394,9 @@ fn ideas(
                 .get(&row.card_id)
                 .map(|raters| {
                     raters
-                        .values()
-                        .map(|r| RaterRow {
+                        .iter()
+                        .map(|(id, r)| RaterRow {
+                            person: id.clone(),
                             label: clean(&r.name),
                             values: evaluation
                                 .criteria
@@ -390,38 +440,6 @@ fn clean_chart(chart: Option<ChartModel>) -> Option<ChartModel> {
         }
         chart
     })
-}
-
-/// Participant id → "Teilnehmende n", numbered in id order over all boards.
-fn pseudonyms<'a>(boards: impl Iterator<Item = &'a BoardState>) -> BTreeMap<String, String> {
-    let mut ids = std::collections::BTreeSet::new();
-    for board in boards {
-        for card in board.sections.values().flatten() {
-            ids.insert(card.author.id.clone());
-        }
-        for raters in board.ratings.values() {
-            ids.extend(raters.keys().cloned());
-        }
-    }
-    ids.into_iter()
-        .enumerate()
-        .map(|(i, id)| (id, format!("Teilnehmende {}", i + 1)))
-        .collect()
-}
-
-fn rename(board: &mut BoardState, names: &BTreeMap<String, String>) {
-    for card in board.sections.values_mut().flatten() {
-        if let Some(name) = names.get(&card.author.id) {
-            card.author.name = name.clone();
-        }
-    }
-    for raters in board.ratings.values_mut() {
-        for (id, rater) in raters.iter_mut() {
-            if let Some(name) = names.get(id) {
-                rater.name = name.clone();
-            }
-        }
-    }
 }
 
 /// Removes characters that XML 1.0 (DOCX, ODT, XLSX) cannot hold (control

@@ -12,12 +12,30 @@ use super::{
 };
 use app::api::GroupView;
 use app::domain::session::{GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use tokio::sync::oneshot;
 
 /// The repository (cheap to clone: every clone shares the pool).
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
+    /// PostgreSQL only: ops wait here in the order the hub numbered them.
+    queue: Arc<CommitQueue>,
 }
+
+/// Ops handed to [`Store::commit_op`] on PostgreSQL, committed in the order
+/// they were queued (one transaction each) by whoever holds `turn`, as the
+/// SQLite backend's group commit takes them in queue order.
+#[derive(Default)]
+struct CommitQueue {
+    queued: std::sync::Mutex<Vec<(CommittedOp, oneshot::Sender<StoreResult<()>>)>>,
+    turn: tokio::sync::Mutex<()>,
+}
+
+/// The answer to [`Store::commit_op`].
+pub type CommitFuture = Pin<Box<dyn Future<Output = StoreResult<()>> + Send + 'static>>;
 
 #[derive(Clone)]
 enum Backend {
@@ -43,7 +61,10 @@ impl Store {
             "postgres" | "postgresql" => Backend::Postgres(PgStore::open(url).await?),
             other => return Err(StoreError::UnsupportedDatabase(other.to_owned())),
         };
-        Ok(Self { backend })
+        Ok(Self {
+            backend,
+            queue: Arc::default(),
+        })
     }
 
     pub fn kind(&self) -> BackendKind {
@@ -67,6 +88,53 @@ impl Store {
         match &self.backend {
             Backend::Sqlite(s) => s.health().await,
             Backend::Postgres(s) => s.health().await,
+        }
+    }
+
+    /// Commits an op (and its board's snapshot, when one is due) and returns
+    /// only after the transaction holding it is durable. The op must carry
+    /// the session's next sequence number (stored last seq + 1), else it is
+    /// refused as [`StoreError::OutOfSequence`] and nothing is stored, so
+    /// sequence numbers stay gap-free and ordered whoever writes.
+    ///
+    /// The caller must not be cancelled between queueing and the answer
+    /// (the hub runs it in a task of its own): a queued op is committed
+    /// whether anyone still waits for it or not.
+    ///
+    /// The op joins its queue when this is called (not when the future is
+    /// first polled), so ops queued one after another commit in that order.
+    pub fn commit_op(&self, op: CommittedOp) -> CommitFuture {
+        match &self.backend {
+            Backend::Sqlite(s) => Box::pin(s.commit_op(op)),
+            Backend::Postgres(s) => {
+                let (done, outcome) = oneshot::channel();
+                let queued = self
+                    .queue
+                    .queued
+                    .lock()
+                    .map(|mut q| q.push((op, done)))
+                    .is_ok();
+                let (store, queue) = (s.clone(), Arc::clone(&self.queue));
+                Box::pin(async move {
+                    if !queued {
+                        return Err(StoreError::Unavailable("commit queue poisoned".into()));
+                    }
+                    let turn = queue.turn.lock().await;
+                    let batch = queue
+                        .queued
+                        .lock()
+                        .map(|mut q| std::mem::take(&mut *q))
+                        .unwrap_or_default();
+                    for (op, done) in batch {
+                        let result = store.commit_op(op).await.map_err(postgres::lost);
+                        let _ = done.send(result);
+                    }
+                    drop(turn);
+                    outcome
+                        .await
+                        .unwrap_or_else(|_| Err(StoreError::Unavailable("commit abandoned".into())))
+                })
+            }
         }
     }
 
@@ -186,16 +254,6 @@ delegate! {
     /// Stores the moderator's settings (JSON) of a session.
     fn save_settings(&self, session_id: &str, settings_json: &str) -> StoreResult<()>;
 
-    /// Commits an op (and its board's snapshot, when one is due) and returns
-    /// only after the transaction holding it is durable. The op must carry
-    /// the session's next sequence number (stored last seq + 1), else it is
-    /// refused as [`StoreError::OutOfSequence`] and nothing is stored, so
-    /// sequence numbers stay gap-free and ordered whoever writes.
-    ///
-    /// The caller must not be cancelled between queueing and the answer
-    /// (the hub runs it in a task of its own): a queued op is committed
-    /// whether anyone still waits for it or not.
-    fn commit_op(&self, op: CommittedOp) -> StoreResult<()>;
 
     /// One group's (`None`: every group's) ops after `after_seq` up to
     /// `upto_seq`, in order (JSON).

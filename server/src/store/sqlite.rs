@@ -260,58 +260,83 @@ macro_rules! participant_columns {
     };
 }
 
-/// Writes one op of a group commit under a savepoint of its own: refused
-/// (a constraint), it is rolled back alone and the batch goes on.
-async fn write_op(tx: &mut sqlx::SqliteConnection, op: &CommittedOp) -> StoreResult<()> {
-    sqlx::query("SAVEPOINT op").execute(&mut *tx).await?;
-    let result = write_op_rows(tx, op).await;
-    match &result {
-        Ok(()) => {
-            sqlx::query("RELEASE op").execute(&mut *tx).await?;
-        }
-        Err(e) if is_refusal(e) => {
-            sqlx::query("ROLLBACK TO op").execute(&mut *tx).await?;
-            sqlx::query("RELEASE op").execute(&mut *tx).await?;
-        }
-        Err(_) => {}
+/// Writes one op of a group commit. Refused (a constraint, or an op whose
+/// predecessor is not on disk), nothing of it is written and the batch goes
+/// on; the outer error (storage) ends the batch.
+///
+/// The op's first statement writes its log row only if it directly follows
+/// the session's last stored op, and a refused statement writes nothing, so
+/// an op without a snapshot needs no savepoint (two statements per op); one
+/// with a snapshot writes under a savepoint of its own.
+async fn write_op(
+    tx: &mut sqlx::SqliteConnection,
+    op: &CommittedOp,
+) -> StoreResult<StoreResult<()>> {
+    let savepoint = op.snapshot.is_some();
+    if savepoint {
+        sqlx::query("SAVEPOINT op").execute(&mut *tx).await?;
     }
-    result
+    let refused = match write_op_rows(tx, op).await {
+        Ok(true) => {
+            if savepoint {
+                sqlx::query("RELEASE op").execute(&mut *tx).await?;
+            }
+            return Ok(Ok(()));
+        }
+        // An earlier op of the session did not commit: this one follows
+        // it, so it must not commit either (the log never has a gap).
+        Ok(false) => {
+            let stored: Option<i64> =
+                sqlx::query_scalar("SELECT last_seq FROM workshop_sessions WHERE id = ?")
+                    .bind(&op.session_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            match in_sequence(op.seq, 0, stored) {
+                Err(e) => e,
+                Ok(()) => StoreError::Corrupt(format!("op {} not logged", op.seq)),
+            }
+        }
+        Err(e) if is_refusal(&e) => e,
+        Err(e) => return Err(e),
+    };
+    if savepoint {
+        sqlx::query("ROLLBACK TO op").execute(&mut *tx).await?;
+        sqlx::query("RELEASE op").execute(&mut *tx).await?;
+    }
+    Ok(Err(refused))
 }
 
-/// First the session's `last_seq` moves on by one (refused unless the op is
-/// the next number), then its op-log row and, when due, its board's snapshot.
-async fn write_op_rows(tx: &mut sqlx::SqliteConnection, op: &CommittedOp) -> StoreResult<()> {
-    let updated =
-        sqlx::query("UPDATE workshop_sessions SET last_seq = ? WHERE id = ? AND last_seq = ?")
-            .bind(op.seq as i64)
-            .bind(&op.session_id)
-            .bind(op.seq as i64 - 1)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-    let stored = if updated == 1 {
-        None
-    } else {
-        sqlx::query_scalar("SELECT last_seq FROM workshop_sessions WHERE id = ?")
-            .bind(&op.session_id)
-            .fetch_optional(&mut *tx)
-            .await?
-    };
-    in_sequence(op.seq, updated, stored)?;
-    sqlx::query(
+/// Writes an op's rows; `false` (nothing written) if the op does not
+/// directly follow the session's last stored op.
+async fn write_op_rows(tx: &mut sqlx::SqliteConnection, op: &CommittedOp) -> StoreResult<bool> {
+    let seq = op.seq as i64;
+    let logged = sqlx::query(
         "INSERT INTO op_log (session_id, seq, op_id, board_id, group_id, author_id, op_json, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+         SELECT ?, ?, ?, ?, ?, ?, ?, ? FROM workshop_sessions WHERE id = ? AND last_seq = ?",
     )
     .bind(&op.session_id)
-    .bind(op.seq as i64)
+    .bind(seq)
     .bind(&op.op_id)
     .bind(&op.board_id)
     .bind(&op.group_id)
     .bind(&op.author_id)
     .bind(&op.op_json)
     .bind(op.created_at)
+    .bind(&op.session_id)
+    .bind(seq - 1)
     .execute(&mut *tx)
     .await?;
+    if logged.rows_affected() != 1 {
+        return Ok(false);
+    }
+    // The log row is written: a failure from here on is never a refusal
+    // of this op alone (without a savepoint it could not be taken back).
+    sqlx::query("UPDATE workshop_sessions SET last_seq = ? WHERE id = ?")
+        .bind(seq)
+        .bind(&op.session_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| StoreError::Unavailable(e.to_string()))?;
     if let Some(snapshot) = &op.snapshot {
         sqlx::query(
             "INSERT INTO boards (session_id, board_id, state_json, last_seq) VALUES (?, ?, ?, ?)
@@ -321,11 +346,11 @@ async fn write_op_rows(tx: &mut sqlx::SqliteConnection, op: &CommittedOp) -> Sto
         .bind(&op.session_id)
         .bind(&op.board_id)
         .bind(snapshot)
-        .bind(op.seq as i64)
+        .bind(seq)
         .execute(&mut *tx)
         .await?;
     }
-    Ok(())
+    Ok(true)
 }
 
 impl SqliteStore {
@@ -909,28 +934,42 @@ impl SqliteStore {
     /// The caller must not be cancelled between queueing and the answer
     /// (the hub runs it in a task of its own): a queued op is committed
     /// whether anyone still waits for it or not.
-    pub async fn commit_op(&self, op: CommittedOp) -> StoreResult<()> {
+    ///
+    /// The op joins the queue when this is called (not when the future is
+    /// first polled), so ops queued one after another commit in that order.
+    pub fn commit_op(
+        &self,
+        op: CommittedOp,
+    ) -> impl std::future::Future<Output = StoreResult<()>> + Send + 'static {
         let (done, outcome) = tokio::sync::oneshot::channel();
-        if let Ok(mut queued) = self.queued.lock() {
-            queued.push(QueuedOp { op, done });
-        } else {
-            return Err(StoreError::Unavailable("commit queue poisoned".into()));
+        let queued = match self.queued.lock() {
+            Ok(mut queued) => {
+                queued.push(QueuedOp { op, done });
+                true
+            }
+            Err(_) => false,
+        };
+        let store = self.clone();
+        async move {
+            if !queued {
+                return Err(StoreError::Unavailable("commit queue poisoned".into()));
+            }
+            let writer = store.lock_writer().await;
+            let batch = store
+                .queued
+                .lock()
+                .map(|mut q| std::mem::take(&mut *q))
+                .unwrap_or_default();
+            if !batch.is_empty() {
+                store.commit_batch(writer, batch).await;
+            } else {
+                // An earlier writer took our op into its batch and answered.
+                drop(writer);
+            }
+            outcome
+                .await
+                .unwrap_or_else(|_| Err(StoreError::Unavailable("commit abandoned".into())))
         }
-        let writer = self.lock_writer().await;
-        let batch = self
-            .queued
-            .lock()
-            .map(|mut q| std::mem::take(&mut *q))
-            .unwrap_or_default();
-        if !batch.is_empty() {
-            self.commit_batch(writer, batch).await;
-        } else {
-            // An earlier writer took our op into its batch and answered.
-            drop(writer);
-        }
-        outcome
-            .await
-            .unwrap_or_else(|_| Err(StoreError::Unavailable("commit abandoned".into())))
     }
 
     /// How many group commits were made and how many ops they held.
@@ -969,8 +1008,7 @@ impl SqliteStore {
         let mut failed: Option<StoreError> = None;
         for queued in &batch {
             match write_op(&mut tx, &queued.op).await {
-                Ok(()) => outcomes.push(Ok(())),
-                Err(e) if is_refusal(&e) => outcomes.push(Err(e)),
+                Ok(outcome) => outcomes.push(outcome),
                 Err(e) => {
                     failed = Some(e);
                     break;

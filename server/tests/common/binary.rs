@@ -22,16 +22,27 @@ pub fn free_addr() -> SocketAddr {
 /// Starts the binary on `data_dir` (SQLite there, whatever `DATABASE_URL`
 /// says), its log appended to `log`, and waits until `/healthz` answers.
 pub async fn start(data_dir: &Path, site_root: &Path, log: &Path) -> Running {
-    start_on(None, data_dir, site_root, log).await
+    start_on(None, data_dir, site_root, log, &[]).await
 }
 
-/// As [`start`], on the database at `database_url` (`None`: SQLite in
-/// `data_dir`).
+/// [`start`] with extra environment variables (e.g. `IKZ_METRICS_TOKEN`).
+pub async fn start_with_env(
+    data_dir: &Path,
+    site_root: &Path,
+    log: &Path,
+    env: &[(&str, &str)],
+) -> Running {
+    start_on(None, data_dir, site_root, log, env).await
+}
+
+/// As [`start_with_env`], on the database at `database_url` (`None`: SQLite
+/// in `data_dir`).
 pub async fn start_on(
     database_url: Option<&str>,
     data_dir: &Path,
     site_root: &Path,
     log: &Path,
+    env: &[(&str, &str)],
 ) -> Running {
     let addr = free_addr();
     let log_file = std::fs::OpenOptions::new()
@@ -51,6 +62,7 @@ pub async fn start_on(
         .env("LEPTOS_SITE_ROOT", site_root)
         .env("LEPTOS_SITE_PKG_DIR", "pkg")
         .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log_file)

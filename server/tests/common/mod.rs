@@ -287,3 +287,92 @@ pub fn soffice(path: &std::path::Path, filter: &str) -> Vec<std::path::PathBuf> 
     assert!(!files.is_empty(), "LibreOffice wrote nothing for {path:?}");
     files
 }
+
+/// The repository's root (the workspace), for tests that read its files
+/// or run its scripts.
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_owned()
+}
+
+/// The workspace's version (`[workspace.package] version`).
+pub fn workspace_version() -> String {
+    let cargo = std::fs::read_to_string(workspace_root().join("Cargo.toml")).expect("Cargo.toml");
+    cargo
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.strip_suffix('"'))
+        .expect("workspace version")
+        .to_owned()
+}
+
+/// The database file a server binary on `data_dir` uses.
+pub fn data_dir_url(data_dir: &std::path::Path) -> String {
+    format!("sqlite://{}", data_dir.join("ikz-werkstatt.db").display())
+}
+
+/// A session written straight into `data_dir`'s database before a server
+/// binary starts on it.
+pub struct SeededSession {
+    pub id: String,
+    /// The moderator secret.
+    pub secret: String,
+    /// Group ids, in the order named.
+    pub groups: Vec<String>,
+    /// Participant tokens, in the order named.
+    pub tokens: Vec<String>,
+}
+
+/// Seeds a session with join code `code`, the groups `groups` and the
+/// participants `people` (name, index into `groups`), all from Musterstadt.
+pub async fn seed_session(
+    data_dir: &std::path::Path,
+    code: &str,
+    groups: &[&str],
+    people: &[(&str, usize)],
+) -> SeededSession {
+    use app::domain::session::{GroupDetails, ParticipantDetails, SessionDetails};
+    use server::auth::{new_token, now, token_hash};
+    let store = Store::open(&data_dir_url(data_dir))
+        .await
+        .expect("open store");
+    let details = SessionDetails::validate("Betriebs-Test", "2026-11-25", "Rathaus").unwrap();
+    let secret = new_token();
+    let code = app::domain::JoinCode::parse(code).expect("valid join code");
+    let id = store
+        .create_session(&details, &code, &token_hash(&secret), now())
+        .await
+        .expect("session")
+        .id;
+    let mut group_ids = Vec::new();
+    for name in groups {
+        let details = GroupDetails::validate(name, "#8ecae6").unwrap();
+        group_ids.push(store.add_group(&id, &details).await.expect("group").id);
+    }
+    let mut tokens = Vec::new();
+    for (name, group) in people {
+        let token = new_token();
+        let details = ParticipantDetails::validate(name, "Musterstadt").unwrap();
+        store
+            .add_participant(
+                &id,
+                &group_ids[*group],
+                &details,
+                &token_hash(&token),
+                now(),
+                now() + 86_400,
+            )
+            .await
+            .expect("participant");
+        tokens.push(token);
+    }
+    store.close().await;
+    SeededSession {
+        id,
+        secret,
+        groups: group_ids,
+        tokens,
+    }
+}

@@ -1,11 +1,13 @@
 //! The moderator's joint ranking across groups, so that a large group does
 //! not dominate: the same idea (same normalised title) is one row, and per
-//! criterion each group counts once.
+//! criterion each group counts once. The moderator can also merge two ideas
+//! of different titles ("zusammenführen", [`IdeaMerge`]) and undo it.
 
 use super::criteria::{CriterionDef, CriterionKey, ScoringError};
 use super::ranking::rank;
 use super::score::{nutzwert, IdeaScore, Weights};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 /// One group's result for one idea, input to [`joint_ranking`].
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -31,12 +33,125 @@ pub fn idea_key(title: &str) -> String {
         .to_string()
 }
 
+/// Most merges a session keeps (a workshop has a few dozen ideas at most).
+pub const MAX_MERGES: usize = 200;
+/// Longest key of a merged idea: a card's text limit.
+pub const MAX_MERGE_KEY_CHARS: usize = crate::board::limits::CARD_TEXT;
+
+/// Why a merge was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MergeError {
+    /// A title without letters or digits, or one too long to be a card's.
+    #[error("no idea to merge")]
+    NoIdea,
+    /// Both titles are already the same idea.
+    #[error("the same idea")]
+    SameIdea,
+    #[error("too many merges")]
+    TooMany,
+}
+
+/// The moderator's "zusammenführen": two ideas of different titles are one
+/// idea in the joint ranking. Stored by their normalised titles
+/// ([`idea_key`]) in sorted order, so a merge of A with B and of B with A is
+/// the same merge, and it holds for every group's idea of either title.
+/// Merges chain: A+B and B+C make A, B and C one idea.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct IdeaMerge {
+    pub first: String,
+    pub second: String,
+}
+
+impl IdeaMerge {
+    /// The merge of the ideas titled `a` and `b` (titles or keys alike).
+    pub fn new(a: &str, b: &str) -> Result<IdeaMerge, MergeError> {
+        let (a, b) = (idea_key(a), idea_key(b));
+        if a.is_empty()
+            || b.is_empty()
+            || a.chars().count() > MAX_MERGE_KEY_CHARS
+            || b.chars().count() > MAX_MERGE_KEY_CHARS
+        {
+            return Err(MergeError::NoIdea);
+        }
+        match a.cmp(&b) {
+            std::cmp::Ordering::Less => Ok(IdeaMerge {
+                first: a,
+                second: b,
+            }),
+            std::cmp::Ordering::Greater => Ok(IdeaMerge {
+                first: b,
+                second: a,
+            }),
+            std::cmp::Ordering::Equal => Err(MergeError::SameIdea),
+        }
+    }
+}
+
+/// What the moderator does with a merge (a settings change).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case")]
+pub enum MergeChange {
+    /// "zusammenführen"
+    Merge { first: String, second: String },
+    /// "Zusammenführung aufheben"
+    Undo { first: String, second: String },
+}
+
+/// `merges` after `change`: a merge is added once (again: no change), an
+/// undo removes it (one not there: no change).
+pub fn merges_after(
+    merges: &[IdeaMerge],
+    change: &MergeChange,
+) -> Result<Vec<IdeaMerge>, MergeError> {
+    let mut next = merges.to_vec();
+    match change {
+        MergeChange::Merge { first, second } => {
+            let merge = IdeaMerge::new(first, second)?;
+            if !next.contains(&merge) {
+                if next.len() >= MAX_MERGES {
+                    return Err(MergeError::TooMany);
+                }
+                next.push(merge);
+            }
+        }
+        MergeChange::Undo { first, second } => {
+            let merge = IdeaMerge::new(first, second)?;
+            next.retain(|m| *m != merge);
+        }
+    }
+    Ok(next)
+}
+
+/// The idea keys that `merges` make one, as sets (only sets of two or more).
+fn merged_sets(merges: &[IdeaMerge]) -> Vec<BTreeSet<&str>> {
+    let mut sets: Vec<BTreeSet<&str>> = Vec::new();
+    for m in merges {
+        let (a, b) = (m.first.as_str(), m.second.as_str());
+        let mut joined: BTreeSet<&str> = [a, b].into();
+        sets.retain(|s| {
+            if s.contains(a) || s.contains(b) {
+                joined.extend(s.iter().copied());
+                false
+            } else {
+                true
+            }
+        });
+        sets.push(joined);
+    }
+    sets
+}
+
 /// One row of the moderator's joint ranking across groups.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct JointRankingRow {
     pub idea_key: String,
     /// Title as first seen in the input.
     pub title: String,
+    /// The titles of the ideas the moderator merged into this one (first
+    /// seen of each, in input order; not `title`'s own idea).
+    #[serde(default)]
+    pub merged: Vec<String>,
     /// Groups that rated this idea, in input order, without duplicates.
     pub groups: Vec<String>,
     /// Joint mean per criterion, in the method's order.
@@ -48,10 +163,30 @@ pub struct JointRankingRow {
     pub rank: Option<usize>,
 }
 
+impl JointRankingRow {
+    /// The title as documents show it: "Chatbot (zusammengeführt mit:
+    /// KI-Assistent)" for a row the moderator merged.
+    pub fn title_de(&self) -> String {
+        if self.merged.is_empty() {
+            self.title.clone()
+        } else {
+            format!(
+                "{} (zusammengeführt mit: {})",
+                self.title,
+                self.merged.join(", ")
+            )
+        }
+    }
+}
+
 /// Per-group running sums for one merged idea.
 struct MergedIdea<'a> {
+    /// The key the row is found by (the smallest of a moderator's merge).
+    row_key: &'a str,
     idea_key: &'a str,
     title: &'a str,
+    /// Keys and titles of merged ideas other than the first.
+    merged: Vec<(&'a str, &'a str)>,
     groups: Vec<&'a str>,
     /// Per group, per criterion: (sum of means, count of ideas with a mean).
     sums: Vec<Vec<(f64, u32)>>,
@@ -69,25 +204,41 @@ struct MergedIdea<'a> {
 ///   counts once.)
 /// - The score uses the joint means with the same formula and
 ///   renormalisation as a group's ([`nutzwert`]).
+/// - Ideas the moderator merged ([`IdeaMerge`], chained) are one idea by
+///   the same rule: a group that has both counts once.
 /// - Ranked by the one rank rule ([`rank`]).
 pub fn joint_ranking(
     criteria: &[CriterionDef],
     results: &[GroupIdeaResult],
     weights: &Weights,
+    merges: &[IdeaMerge],
 ) -> Result<Vec<JointRankingRow>, ScoringError> {
     let normalised = weights.normalised(criteria)?;
+    let sets = merged_sets(merges);
+    let row_key = |key: &'_ str| -> Option<String> {
+        if key.is_empty() {
+            return None;
+        }
+        Some(
+            sets.iter()
+                .find(|s| s.contains(key))
+                .and_then(|s| s.first())
+                .map_or_else(|| key.to_owned(), |k| (*k).to_owned()),
+        )
+    };
+    let keys: Vec<Option<String>> = results.iter().map(|r| row_key(&r.idea_key)).collect();
 
     let mut merged: Vec<MergedIdea<'_>> = Vec::new();
-    for result in results {
-        let existing = if result.idea_key.is_empty() {
-            None
-        } else {
-            merged.iter().position(|m| m.idea_key == result.idea_key)
-        };
+    for (result, key) in results.iter().zip(&keys) {
+        let existing = key
+            .as_deref()
+            .and_then(|k| merged.iter().position(|m| m.row_key == k));
         let idea_pos = existing.unwrap_or_else(|| {
             merged.push(MergedIdea {
+                row_key: key.as_deref().unwrap_or_default(),
                 idea_key: &result.idea_key,
                 title: &result.title,
+                merged: Vec::new(),
                 groups: Vec::new(),
                 sums: Vec::new(),
             });
@@ -96,6 +247,11 @@ pub fn joint_ranking(
         let Some(idea) = merged.get_mut(idea_pos) else {
             continue;
         };
+        if idea.idea_key != result.idea_key
+            && !idea.merged.iter().any(|(k, _)| *k == result.idea_key)
+        {
+            idea.merged.push((&result.idea_key, &result.title));
+        }
         let group_pos = match idea.groups.iter().position(|g| *g == result.group_id) {
             Some(pos) => pos,
             None => {
@@ -135,6 +291,7 @@ pub fn joint_ranking(
             JointRankingRow {
                 idea_key: idea.idea_key.to_string(),
                 title: idea.title.to_string(),
+                merged: idea.merged.iter().map(|(_, t)| t.to_string()).collect(),
                 groups: idea.groups.iter().map(|g| g.to_string()).collect(),
                 criterion_means,
                 score,
@@ -193,7 +350,7 @@ mod tests {
     }
 
     fn joint(results: &[GroupIdeaResult]) -> Vec<JointRankingRow> {
-        joint_ranking(KI_CRITERIA, results, &Weights::default()).expect("valid")
+        joint_ranking(KI_CRITERIA, results, &Weights::default(), &[]).expect("valid")
     }
 
     #[test]
@@ -313,9 +470,123 @@ mod tests {
         let mut w = Weights::default();
         w.set(&KI_CRITERIA[1], f64::NAN);
         assert_eq!(
-            joint_ranking(KI_CRITERIA, &[], &w),
+            joint_ranking(KI_CRITERIA, &[], &w, &[]),
             Err(ScoringError::NonFiniteWeight)
         );
         assert_eq!(joint(&[]), vec![]);
+    }
+
+    fn merge(a: &str, b: &str) -> IdeaMerge {
+        IdeaMerge::new(a, b).expect("a merge")
+    }
+
+    #[test]
+    fn merged_ideas_of_different_titles_are_one_row_and_each_group_counts_once() {
+        // A: Chatbot 5 (all criteria), KI-Assistent 3 -> A's mean for the
+        // merged idea (5 + 3) / 2 = 4; B: KI-Assistent 1 -> 1. Joint (4 + 1) / 2
+        // = 2.5 -> score (2.5 - 1) / 4 × 100 = 37.5. Prognose 3 -> 50, rank 1.
+        let results = [
+            group_result("A", "Chatbot", [&[5], &[5], &[5], &[5]]),
+            group_result("A", "KI-Assistent", [&[3], &[3], &[3], &[3]]),
+            group_result("B", "ki-assistent", [&[1], &[1], &[1], &[1]]),
+            group_result("B", "Prognose", [&[3], &[3], &[3], &[3]]),
+        ];
+        let merges = [merge("KI-Assistent", "Chatbot")];
+        let rows =
+            joint_ranking(KI_CRITERIA, &results, &Weights::default(), &merges).expect("valid");
+        let got: Vec<_> = rows
+            .iter()
+            .map(|r| (r.title.as_str(), r.merged.clone(), r.rank))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Prognose", vec![], Some(1)),
+                ("Chatbot", vec!["KI-Assistent".to_owned()], Some(2)),
+            ]
+        );
+        assert_eq!(rows[1].groups, ["A", "B"]);
+        for m in &rows[1].criterion_means {
+            assert_close(*m, 2.5);
+        }
+        assert_close(rows[1].score, 37.5);
+        // Undone, the three titles are two rows again: Chatbot 100 (A),
+        // KI-Assistent (3 + 1) / 2 = 2 -> 25.
+        let undone = merges_after(
+            &merges,
+            &MergeChange::Undo {
+                first: "chatbot".into(),
+                second: "KI-Assistent!".into(),
+            },
+        )
+        .expect("valid");
+        assert!(undone.is_empty());
+        let rows = joint(&results);
+        let got: Vec<_> = rows
+            .iter()
+            .map(|r| (r.title.as_str(), r.score, r.rank))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Chatbot", Some(100.0), Some(1)),
+                ("Prognose", Some(50.0), Some(2)),
+                ("KI-Assistent", Some(25.0), Some(3)),
+            ]
+        );
+    }
+
+    #[test]
+    fn merges_chain_and_a_merge_is_stored_once_in_either_order() {
+        // A+B and B+C: one row of A (5), B (3, group Y) and C (1, group Z):
+        // group means 5, 3, 1 -> joint 3 -> 50.
+        let results = [
+            group_result("X", "A", [&[5], &[5], &[5], &[5]]),
+            group_result("Y", "B", [&[3], &[3], &[3], &[3]]),
+            group_result("Z", "C", [&[1], &[1], &[1], &[1]]),
+        ];
+        let mut merges = Vec::new();
+        for (a, b) in [("A", "B"), ("b", "a"), ("C", "B")] {
+            merges = merges_after(
+                &merges,
+                &MergeChange::Merge {
+                    first: a.into(),
+                    second: b.into(),
+                },
+            )
+            .expect("valid");
+        }
+        assert_eq!(merges, [merge("a", "b"), merge("b", "c")]);
+        let rows =
+            joint_ranking(KI_CRITERIA, &results, &Weights::default(), &merges).expect("valid");
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].title, "A");
+        assert_eq!(rows[0].merged, ["B", "C"]);
+        assert_close(rows[0].score, 50.0);
+    }
+
+    #[test]
+    fn a_merge_needs_two_different_ideas_and_has_a_limit() {
+        assert_eq!(
+            IdeaMerge::new("Chatbot", " chatbot!"),
+            Err(MergeError::SameIdea)
+        );
+        assert_eq!(IdeaMerge::new("Chatbot", "..."), Err(MergeError::NoIdea));
+        let long = "x".repeat(MAX_MERGE_KEY_CHARS + 1);
+        assert_eq!(IdeaMerge::new("Chatbot", &long), Err(MergeError::NoIdea));
+        let full: Vec<IdeaMerge> = (0..MAX_MERGES)
+            .map(|i| merge("Basis", &format!("Idee {i}")))
+            .collect();
+        let one_more = MergeChange::Merge {
+            first: "Basis".into(),
+            second: "Neu".into(),
+        };
+        assert_eq!(merges_after(&full, &one_more), Err(MergeError::TooMany));
+        // Merging again what is merged is no change, even when full.
+        let again = MergeChange::Merge {
+            first: "Idee 3".into(),
+            second: "basis".into(),
+        };
+        assert_eq!(merges_after(&full, &again).map(|m| m.len()), Ok(MAX_MERGES));
     }
 }

@@ -33,6 +33,16 @@ impl Quadrant {
         Quadrant::Zurueckstellen,
     ];
 
+    /// Stable key (translations).
+    pub fn key(self) -> &'static str {
+        match self {
+            Quadrant::UmsetzenPilot => "umsetzen_pilot",
+            Quadrant::Vorbereiten => "vorbereiten",
+            Quadrant::Mitnehmen => "mitnehmen",
+            Quadrant::Zurueckstellen => "zurueckstellen",
+        }
+    }
+
     pub fn label_de(self) -> &'static str {
         match self {
             Quadrant::UmsetzenPilot => "Umsetzen (Pilot)",
@@ -113,6 +123,69 @@ fn fraction(mean: f64) -> f64 {
     ((mean - 1.0) / 4.0).clamp(0.0, 1.0)
 }
 
+/// The words of the chart in one language: quadrant labels, legend
+/// sentences and the badge. `{criterion}` in a sentence stands for the
+/// criterion's label, `{badge}` for the badge's name. German
+/// ([`ChartWords::german`]) is the source and the documents' language; the
+/// UI passes its locale's words ([`ChartModel::in_words`]), so the figures,
+/// positions and colours stay the engine's and only the words change.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartWords {
+    /// In the order of [`Quadrant::ALL`].
+    pub quadrants: [String; 4],
+    pub axis: String,
+    pub size: String,
+    pub colour: String,
+    pub no_mean: String,
+    pub numbers: String,
+    pub badge_name: String,
+    pub badge: String,
+    /// Criteria by their English labels (`label_en`) rather than German.
+    pub english_criteria: bool,
+}
+
+impl ChartWords {
+    pub fn german() -> ChartWords {
+        ChartWords {
+            quadrants: Quadrant::ALL.map(|q| q.label_de().to_owned()),
+            axis: "{criterion} (Ø) →".to_owned(),
+            size: "Blasengröße: {criterion} (Ø), klein = 1 bis groß = 5; ohne Mittelwert klein und gestrichelt."
+                .to_owned(),
+            colour: "Farbe: {criterion} (Ø), gerundet:".to_owned(),
+            no_mean: "ohne Mittelwert".to_owned(),
+            numbers: "Die Zahlen in den Blasen sind die Ränge aus der Tabelle.".to_owned(),
+            badge_name: DATEN_SCHAFFEN.to_owned(),
+            badge: "„{badge}“: {criterion} im Mittel unter 3.".to_owned(),
+            english_criteria: false,
+        }
+    }
+
+    /// The label of quadrant `q`.
+    pub fn quadrant(&self, q: Quadrant) -> &str {
+        let i = Quadrant::ALL.iter().position(|x| *x == q).unwrap_or(0);
+        self.quadrants.get(i).map_or("", String::as_str)
+    }
+
+    fn sentence(&self, text: &str, criterion: &CriterionDef) -> String {
+        let label = if self.english_criteria {
+            criterion.label_en
+        } else {
+            criterion.label
+        };
+        text.replace("{criterion}", label)
+            .replace("{badge}", &self.badge_name)
+    }
+}
+
+/// The criteria the chart's axes, size and colour show.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ChartCriteria {
+    pub nutzen: CriterionDef,
+    pub machbarkeit: CriterionDef,
+    pub daten: CriterionDef,
+    pub kooperation: CriterionDef,
+}
+
 /// One bubble of the chart.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Bubble {
@@ -132,7 +205,7 @@ pub struct Bubble {
     pub fill: &'static str,
     pub text_colour: &'static str,
     pub quadrant: Quadrant,
-    pub quadrant_label: &'static str,
+    pub quadrant_label: String,
     /// "Daten schaffen"
     pub data_badge: bool,
 }
@@ -141,7 +214,7 @@ pub struct Bubble {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct QuadrantArea {
     pub quadrant: Quadrant,
-    pub label: &'static str,
+    pub label: String,
     pub fill: &'static str,
     pub x0: f64,
     pub y0: f64,
@@ -165,6 +238,8 @@ pub struct Legend {
     pub colour: String,
     pub swatches: Vec<Swatch>,
     pub numbers: String,
+    /// The badge's name ("Daten schaffen").
+    pub badge_name: String,
     pub badge: String,
 }
 
@@ -178,6 +253,49 @@ pub struct ChartModel {
     pub ticks: Vec<(u8, f64)>,
     pub bubbles: Vec<Bubble>,
     pub legend: Legend,
+    /// What the legend names (for [`ChartModel::in_words`]).
+    #[serde(skip)]
+    pub criteria: ChartCriteria,
+}
+
+impl ChartModel {
+    /// The same chart with the words of another language.
+    pub fn in_words(mut self, words: &ChartWords) -> ChartModel {
+        for area in &mut self.areas {
+            area.label = words.quadrant(area.quadrant).to_owned();
+        }
+        for bubble in &mut self.bubbles {
+            bubble.quadrant_label = words.quadrant(bubble.quadrant).to_owned();
+        }
+        self.legend = legend(&self.criteria, words);
+        self
+    }
+}
+
+/// The legend of a chart of `criteria` in `words`.
+fn legend(criteria: &ChartCriteria, words: &ChartWords) -> Legend {
+    let mut swatches: Vec<Swatch> = COOPERATION_COLOURS
+        .iter()
+        .enumerate()
+        .map(|(i, (fill, _))| Swatch {
+            label: (i + 1).to_string(),
+            fill,
+        })
+        .collect();
+    swatches.push(Swatch {
+        label: words.no_mean.clone(),
+        fill: NO_MEAN_COLOUR.0,
+    });
+    Legend {
+        x_axis: words.sentence(&words.axis, &criteria.machbarkeit),
+        y_axis: words.sentence(&words.axis, &criteria.nutzen),
+        size: words.sentence(&words.size, &criteria.daten),
+        colour: words.sentence(&words.colour, &criteria.kooperation),
+        swatches,
+        numbers: words.numbers.clone(),
+        badge_name: words.badge_name.clone(),
+        badge: words.sentence(&words.badge, &criteria.daten),
+    }
 }
 
 /// One idea as the chart needs it.
@@ -210,7 +328,7 @@ pub fn chart<'a>(
             let (y0, y1) = if top { (mid, 1.0) } else { (0.0, mid) };
             QuadrantArea {
                 quadrant: q,
-                label: q.label_de(),
+                label: q.label_de().to_owned(),
                 fill: q.fill(),
                 x0,
                 y0,
@@ -242,41 +360,25 @@ pub fn chart<'a>(
                 fill,
                 text_colour,
                 quadrant: q,
-                quadrant_label: q.label_de(),
+                quadrant_label: q.label_de().to_owned(),
                 data_badge: needs_data(daten),
             })
         })
         .collect();
-    let mut swatches: Vec<Swatch> = COOPERATION_COLOURS
-        .iter()
-        .enumerate()
-        .map(|(i, (fill, _))| Swatch {
-            label: (i + 1).to_string(),
-            fill,
-        })
-        .collect();
-    swatches.push(Swatch {
-        label: "ohne Mittelwert".to_owned(),
-        fill: NO_MEAN_COLOUR.0,
-    });
-    let label = |i: usize| criteria.get(i).map_or("", |c| c.label);
+    let def = |i: usize| criteria.get(i).copied();
+    let axes = ChartCriteria {
+        nutzen: def(n)?,
+        machbarkeit: def(m)?,
+        daten: def(d)?,
+        kooperation: def(k)?,
+    };
     Some(ChartModel {
         areas,
         midpoint: mid,
         ticks: (1..=5u8).map(|v| (v, fraction(f64::from(v)))).collect(),
         bubbles,
-        legend: Legend {
-            x_axis: format!("{} (Ø) →", label(m)),
-            y_axis: format!("{} (Ø) →", label(n)),
-            size: format!(
-                "Blasengröße: {} (Ø), klein = 1 bis groß = 5; ohne Mittelwert klein und gestrichelt.",
-                label(d)
-            ),
-            colour: format!("Farbe: {} (Ø), gerundet:", label(k)),
-            swatches,
-            numbers: "Die Zahlen in den Blasen sind die Ränge aus der Tabelle.".to_owned(),
-            badge: format!("„{DATEN_SCHAFFEN}“: {} im Mittel unter 3.", label(d)),
-        },
+        legend: legend(&axes, &ChartWords::german()),
+        criteria: axes,
     })
 }
 
@@ -372,6 +474,49 @@ mod tests {
         assert_eq!((b.radius, b.size_missing), (RADIUS_MIN, true));
         assert_eq!(b.fill, NO_MEAN_COLOUR.0);
         assert!(!b.data_badge);
+    }
+
+    #[test]
+    fn other_words_relabel_the_chart_and_keep_its_figures() {
+        let means = [Some(4.0), Some(2.0), Some(1.0), Some(3.0)];
+        let german = chart(
+            KI_CRITERIA,
+            [ChartIdea {
+                rank: Some(1),
+                title: "A",
+                means: &means,
+            }],
+        )
+        .expect("KI chart");
+        assert_eq!(
+            german.legend.badge,
+            "„Daten schaffen“: Datenverfügbarkeit im Mittel unter 3."
+        );
+        assert_eq!(german.clone().in_words(&ChartWords::german()), german);
+        let words = ChartWords {
+            quadrants: ["Pilot", "Prepare", "Take along", "Defer"].map(String::from),
+            axis: "{criterion} (mean) →".into(),
+            badge_name: "Create data".into(),
+            badge: "“{badge}”: {criterion} below 3 on average.".into(),
+            english_criteria: true,
+            ..ChartWords::german()
+        };
+        let english = german.clone().in_words(&words);
+        assert_eq!(english.legend.x_axis, "Feasibility (mean) →");
+        assert_eq!(
+            english.legend.badge,
+            "“Create data”: Data availability below 3 on average."
+        );
+        assert_eq!(english.bubbles[0].quadrant_label, "Prepare");
+        assert_eq!(english.areas[0].label, "Pilot");
+        // Only words change: positions, sizes and colours are the engine's.
+        let place = |c: &ChartModel| {
+            c.bubbles
+                .iter()
+                .map(|b| (b.x, b.y, b.radius, b.fill, b.quadrant))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(place(&english), place(&german));
     }
 
     #[test]

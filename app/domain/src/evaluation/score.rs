@@ -14,6 +14,13 @@ use std::collections::BTreeMap;
 #[serde(transparent)]
 pub struct Weights(BTreeMap<CriterionKey, f64>);
 
+impl FromIterator<(CriterionKey, f64)> for Weights {
+    /// Weights by criterion key, unchecked like [`Weights::set`].
+    fn from_iter<I: IntoIterator<Item = (CriterionKey, f64)>>(entries: I) -> Self {
+        Weights(entries.into_iter().collect())
+    }
+}
+
 impl Weights {
     /// The weight of `criterion` (its default when none is set).
     pub fn get(&self, criterion: &CriterionDef) -> f64 {

@@ -4,7 +4,7 @@
 //! projector and every export render these; none computes a figure itself.
 
 use super::criteria::{CriterionDef, ScoringError, DATENVERFUEGBARKEIT, MACHBARKEIT, NUTZEN};
-use super::joint::{idea_key, joint_ranking, GroupIdeaResult, JointRankingRow};
+use super::joint::{idea_key, joint_ranking, GroupIdeaResult, IdeaMerge, JointRankingRow};
 use super::portfolio::{chart, needs_data, quadrant, ChartIdea, ChartModel, Quadrant};
 use super::ranking::rank;
 use super::score::{incomplete_note, Weights};
@@ -105,11 +105,13 @@ pub struct JointEvaluation {
     pub chart: Option<ChartModel>,
 }
 
-/// The joint ranking of the groups' evaluations (`(group id, evaluation)`).
+/// The joint ranking of the groups' evaluations (`(group id, evaluation)`),
+/// with the moderator's merges applied.
 pub fn evaluate_joint<'a>(
     criteria: &'static [CriterionDef],
     groups: impl IntoIterator<Item = (&'a str, &'a GroupEvaluation)>,
     weights: &Weights,
+    merges: &[IdeaMerge],
 ) -> Result<JointEvaluation, ScoringError> {
     let results: Vec<GroupIdeaResult> = groups
         .into_iter()
@@ -123,7 +125,7 @@ pub fn evaluate_joint<'a>(
             })
         })
         .collect();
-    let ideas: Vec<JointIdea> = joint_ranking(criteria, &results, weights)?
+    let ideas: Vec<JointIdea> = joint_ranking(criteria, &results, weights, merges)?
         .into_iter()
         .map(|row| JointIdea {
             placement: Placement::of(criteria, &row.criterion_means),
@@ -214,8 +216,13 @@ mod tests {
             &Weights::default(),
         )
         .expect("valid");
-        let joint = evaluate_joint(KI_CRITERIA, [("g1", &g1), ("g2", &g2)], &Weights::default())
-            .expect("valid");
+        let joint = evaluate_joint(
+            KI_CRITERIA,
+            [("g1", &g1), ("g2", &g2)],
+            &Weights::default(),
+            &[],
+        )
+        .expect("valid");
         assert_eq!(joint.ideas.len(), 2);
         assert_eq!(joint.ideas[0].row.rank, Some(1));
         assert_eq!(
