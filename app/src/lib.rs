@@ -85,12 +85,16 @@ pub fn App() -> AnyView {
 }
 
 /// Server side only: keeps this render's reactive owner (which owns the
-/// i18n locale signal) alive for a few executor ticks after the page is
-/// rendered. `leptos_i18n` writes its cookie from an isomorphic effect, a task
-/// the server runs after spawning it; when a short render finished first, the
+/// i18n locale signal) alive for a while after the page is rendered.
+/// `leptos_i18n` writes its cookie from an isomorphic effect, a task the
+/// server runs after spawning it; when a short render finished first, the
 /// task read the disposed locale signal and panicked in the server log
-/// ("… already been disposed", leptos_i18n context.rs). The task below holds
-/// the owner until the tasks spawned before it had their turn.
+/// ("… already been disposed", leptos_i18n context.rs). Counting executor
+/// ticks (32 of them) was not enough: on the multi-threaded runtime the
+/// effect's task can wait in a busy worker's queue while this one yields on
+/// an idle worker (seen once in the end-to-end suite under load). So the
+/// owner is held for [`OWNER_GRACE`] of wall-clock time after the ticks; the
+/// cost is one render's reactive nodes for that long.
 #[cfg(feature = "ssr")]
 fn keep_owner_for_spawned_effects() {
     let Some(owner) = Owner::current() else {
@@ -100,9 +104,15 @@ fn keep_owner_for_spawned_effects() {
         for _ in 0..32 {
             leptos::task::tick().await;
         }
+        tokio::time::sleep(OWNER_GRACE).await;
         drop(owner);
     });
 }
+
+/// How long a server render's owner outlives the render (see
+/// `keep_owner_for_spawned_effects`).
+#[cfg(feature = "ssr")]
+const OWNER_GRACE: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Entry point of the browser build.
 #[cfg(feature = "hydrate")]
