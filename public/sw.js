@@ -5,8 +5,21 @@
 const CACHE = "ikz-werkstatt-v1";
 const BUNDLE = ["/pkg/ikz_werkstatt.js", "/pkg/ikz_werkstatt.wasm", "/pkg/ikz_werkstatt.css", "/favicon.svg"];
 
+// The release build names the script and wasm by content hash
+// (/pkg/ikz_werkstatt.<hash>.js): the names are read from the start page.
+async function bundleUrls() {
+  const page = await fetch("/").then((r) => r.text()).catch(() => "");
+  const hashed = page.match(/\/pkg\/ikz_werkstatt[.\w-]*\.(js|wasm|css)/g) || [];
+  return [...new Set([...hashed, ...hashed.map((u) => u.replace(/\.js$/, "_bg.wasm")), ...BUNDLE])];
+}
+
 self.addEventListener("install", (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(BUNDLE)).then(() => self.skipWaiting()));
+  event.waitUntil(
+    Promise.all([caches.open(CACHE), bundleUrls()])
+      // One missing name (hashed or not) must not stop the worker.
+      .then(([cache, urls]) => Promise.allSettled(urls.map((url) => cache.add(url))))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
