@@ -5,6 +5,7 @@
 //! (a test checks that it has every text and nothing more).
 
 use crate::domain::board::SketchField;
+use crate::domain::evaluation::criteria::{anchor_in, AnchorWords, CriterionDef, CriterionKey};
 use crate::domain::evaluation::portfolio::{ChartModel, ChartWords, Quadrant};
 use crate::domain::sketch::{
     Einsatzfeld, Kooperationsform, EINSATZFELD_LABEL, KOOPERATIONSFORM_LABEL,
@@ -128,8 +129,56 @@ pub fn chart_words(locale: Locale) -> ChartWords {
         numbers: text("numbers", &de.numbers),
         badge_name: text("badge_name", &de.badge_name),
         badge: text("badge", &de.badge),
+        incomplete: text("incomplete", &de.incomplete),
+        and: text("and", &de.and),
         english_criteria: locale != Locale::de,
     }
+}
+
+/// A rating criterion's label in `locale`.
+pub fn criterion_label(locale: Locale, criterion: &CriterionDef) -> &'static str {
+    if locale == Locale::de {
+        criterion.label
+    } else {
+        criterion.label_en
+    }
+}
+
+/// The question raters of `criterion` answer, in `locale`.
+pub fn criterion_question(locale: Locale, criterion: &CriterionDef) -> String {
+    pick(
+        locale,
+        &["criteria", criterion.key, "question"],
+        criterion.question,
+    )
+}
+
+/// The anchor text of `level` (1..=5) of `criterion` in `locale`; a level
+/// without its own text reads "between … and …" (see `anchor_in`).
+pub fn criterion_anchor(locale: Locale, criterion: &CriterionDef, level: u8) -> String {
+    if locale == Locale::de {
+        return criterion.anchor(level);
+    }
+    let de = AnchorWords::german();
+    let words = AnchorWords {
+        between: pick(locale, &["criteria", "words", "between"], &de.between),
+        near: pick(locale, &["criteria", "words", "near"], &de.near),
+    };
+    let mut anchors: [Option<String>; 5] = Default::default();
+    for (i, (slot, german)) in anchors.iter_mut().zip(criterion.anchors).enumerate() {
+        let level = (i + 1).to_string();
+        *slot = german.map(|g| pick(locale, &["criteria", criterion.key, "anchors", &level], g));
+    }
+    anchor_in(level, &anchors, &words)
+}
+
+/// "Nutzwert unvollständig: ohne …" in `locale` (the engine's rule).
+pub fn incomplete_note(
+    locale: Locale,
+    criteria: &[CriterionDef],
+    dropped: &[CriterionKey],
+) -> Option<String> {
+    crate::domain::evaluation::score::incomplete_note(criteria, dropped, &chart_words(locale))
 }
 
 /// The engine's chart with the words of `locale`.
@@ -222,11 +271,30 @@ mod tests {
             (&en.numbers, &de.numbers),
             (&en.badge_name, &de.badge_name),
             (&en.badge, &de.badge),
+            (&en.incomplete, &de.incomplete),
+            (&en.and, &de.and),
         ] {
             assert_ne!(e, d);
         }
         assert_eq!(data_badge(english), en.badge_name);
-        paths += Quadrant::ALL.len() + 7;
+        paths += Quadrant::ALL.len() + 9;
+        // The rating criteria: question and every anchor of their own, and
+        // the words of the levels between them.
+        let mut criteria: Vec<&CriterionDef> = Vec::new();
+        for c in templates::ALL.iter().flat_map(|t| t.criteria) {
+            if !criteria.iter().any(|k| k.key == c.key) {
+                criteria.push(c);
+            }
+        }
+        for c in criteria {
+            assert_ne!(criterion_question(english, c), c.question, "{}", c.key);
+            paths += 1;
+            for level in 1..=5u8 {
+                assert_ne!(criterion_anchor(english, c, level), c.anchor(level));
+            }
+            paths += c.anchors.iter().flatten().count();
+        }
+        paths += 2;
         // Nothing in the file that no template asks for.
         fn leaves(v: &Value) -> usize {
             match v {

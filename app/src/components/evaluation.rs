@@ -151,7 +151,10 @@ fn RankingTable(
                     {criteria
                         .iter()
                         .enumerate()
-                        .map(|(i, c)| header(SortBy::Criterion(i), c.label.to_owned()))
+                        .map(|(i, c)| {
+                            let label = crate::method_texts::criterion_label(i18n.get_locale(), c);
+                            header(SortBy::Criterion(i), label.to_owned())
+                        })
                         .collect_view()}
                     <th scope="col">{t!(i18n, ideas.quadrant)}</th>
                     <th scope="col">{t!(i18n, ideas.notes)}</th>
@@ -161,7 +164,7 @@ fn RankingTable(
                 {move || {
                     sorted()
                         .into_iter()
-                        .map(|idea| view! { <RankingRow idea /> })
+                        .map(|idea| view! { <RankingRow idea criteria /> })
                         .collect_view()
                 }}
             </tbody>
@@ -172,7 +175,7 @@ fn RankingTable(
 }
 
 #[component]
-fn RankingRow(idea: RankedIdea) -> AnyView {
+fn RankingRow(idea: RankedIdea, criteria: &'static [CriterionDef]) -> AnyView {
     let i18n = use_i18n();
     let quadrant = idea.placement.quadrant;
     // Words in the UI's language, following the language switch.
@@ -182,14 +185,18 @@ fn RankingRow(idea: RankedIdea) -> AnyView {
             |q| crate::method_texts::quadrant(i18n.get_locale(), q),
         )
     };
-    let (badge, incomplete) = (idea.placement.data_badge, idea.incomplete.clone());
+    let (badge, dropped) = (idea.placement.data_badge, idea.row.score.dropped.clone());
     let (personal, high_risk) = (idea.row.personal_data, idea.row.high_risk);
     let notes = move || {
         let mut notes = Vec::new();
         if badge {
             notes.push(crate::method_texts::data_badge(i18n.get_locale()));
         }
-        notes.extend(incomplete.clone());
+        notes.extend(crate::method_texts::incomplete_note(
+            i18n.get_locale(),
+            criteria,
+            &dropped,
+        ));
         if personal {
             notes.push(t_string!(i18n, ideas.personal_data).to_string());
         }

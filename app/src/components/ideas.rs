@@ -223,18 +223,19 @@ fn CriterionChoice(
             },
         )
     };
+    // Texts in the UI's language, following the language switch.
+    let level_text = move |value: RatingValue| match value {
+        RatingValue::Score(level) => format!(
+            "{level} – {}",
+            method_texts::criterion_anchor(i18n.get_locale(), criterion, level)
+        ),
+        RatingValue::DontKnow => t_string!(i18n, ideas.dont_know).to_string(),
+    };
     let options = (RatingValue::MIN..=RatingValue::MAX)
-        .map(|level| {
-            (
-                RatingValue::Score(level),
-                format!("{level} – {}", criterion.anchor(level)),
-            )
-        })
-        .chain(std::iter::once((
-            RatingValue::DontKnow,
-            t_string!(i18n, ideas.dont_know).to_string(),
-        )))
-        .map(|(value, label)| {
+        .map(RatingValue::Score)
+        .chain(std::iter::once(RatingValue::DontKnow))
+        .map(|value| {
+            let label = move || level_text(value);
             view! {
                 <label class="level">
                     <input
@@ -254,9 +255,9 @@ fn CriterionChoice(
             data-criterion=criterion.key
             aria-describedby=described_by
         >
-            <legend>{criterion.label}</legend>
+            <legend>{move || method_texts::criterion_label(i18n.get_locale(), criterion)}</legend>
             <p class="question" id=question_id data-testid="criterion-question">
-                {criterion.question}
+                {move || method_texts::criterion_question(i18n.get_locale(), criterion)}
             </p>
             {options}
         </fieldset>

@@ -262,7 +262,7 @@ pub fn JointRanking(sync: LiveSync, groups: Vec<GroupView>) -> AnyView {
                             <th scope="col">{t!(i18n, ideas.idea)}</th>
                             <th scope="col">{t!(i18n, projector.groups)}</th>
                             <th scope="col">{t!(i18n, ideas.score)}</th>
-                            {templates::KI.criteria.iter().map(|c| view! { <th scope="col">{c.label}</th> }).collect_view()}
+                            {templates::KI.criteria.iter().map(|c| view! { <th scope="col">{move || crate::method_texts::criterion_label(i18n.get_locale(), c)}</th> }).collect_view()}
                             <th scope="col">{t!(i18n, ideas.quadrant)}</th>
                         </tr>
                     </thead>

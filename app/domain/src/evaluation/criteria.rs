@@ -65,22 +65,7 @@ impl CriterionDef {
     /// The anchor text of `level` (1..=5); levels without their own text
     /// read "zwischen „…“ und „…“" of the levels around them.
     pub fn anchor(&self, level: u8) -> String {
-        let Some(i) = usize::from(level)
-            .checked_sub(1)
-            .filter(|&i| i < self.anchors.len())
-        else {
-            return String::new();
-        };
-        if let Some(text) = self.anchors[i] {
-            return text.to_owned();
-        }
-        let below = self.anchors[..i].iter().rev().find_map(|a| *a);
-        let above = self.anchors[i + 1..].iter().find_map(|a| *a);
-        match (below, above) {
-            (Some(lo), Some(hi)) => format!("zwischen „{lo}“ und „{hi}“"),
-            (Some(one), None) | (None, Some(one)) => format!("nahe „{one}“"),
-            (None, None) => String::new(),
-        }
+        anchor_in(level, &self.anchors, &AnchorWords::german())
     }
 
     /// All five anchors, level 1 first.
@@ -88,6 +73,51 @@ impl CriterionDef {
         (RatingValue::MIN..=RatingValue::MAX)
             .map(|level| self.anchor(level))
             .collect()
+    }
+}
+
+/// How a level without its own anchor text reads: `{low}` and `{high}`
+/// stand for the anchors around it, `{one}` for the only one there is.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnchorWords {
+    pub between: String,
+    pub near: String,
+}
+
+impl AnchorWords {
+    pub fn german() -> AnchorWords {
+        AnchorWords {
+            between: "zwischen „{low}“ und „{high}“".to_owned(),
+            near: "nahe „{one}“".to_owned(),
+        }
+    }
+}
+
+/// The anchor text of `level` (1..=5) among `anchors` (index 0 = level 1,
+/// in any language); a level without its own text reads as `words` say.
+pub fn anchor_in<S: AsRef<str>>(
+    level: u8,
+    anchors: &[Option<S>; 5],
+    words: &AnchorWords,
+) -> String {
+    let Some(i) = usize::from(level)
+        .checked_sub(1)
+        .filter(|&i| i < anchors.len())
+    else {
+        return String::new();
+    };
+    if let Some(text) = &anchors[i] {
+        return text.as_ref().to_owned();
+    }
+    let below = anchors[..i].iter().rev().find_map(Option::as_ref);
+    let above = anchors[i + 1..].iter().find_map(Option::as_ref);
+    match (below, above) {
+        (Some(lo), Some(hi)) => words
+            .between
+            .replace("{low}", lo.as_ref())
+            .replace("{high}", hi.as_ref()),
+        (Some(one), None) | (None, Some(one)) => words.near.replace("{one}", one.as_ref()),
+        (None, None) => String::new(),
     }
 }
 

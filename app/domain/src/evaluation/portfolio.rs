@@ -140,6 +140,11 @@ pub struct ChartWords {
     pub numbers: String,
     pub badge_name: String,
     pub badge: String,
+    /// "Nutzwert unvollständig: ohne {criteria}" (see
+    /// [`super::score::incomplete_note`]).
+    pub incomplete: String,
+    /// The word before the last of several criteria ("und").
+    pub and: String,
     /// Criteria by their English labels (`label_en`) rather than German.
     pub english_criteria: bool,
 }
@@ -156,6 +161,8 @@ impl ChartWords {
             numbers: "Die Zahlen in den Blasen sind die Ränge aus der Tabelle.".to_owned(),
             badge_name: DATEN_SCHAFFEN.to_owned(),
             badge: "„{badge}“: {criterion} im Mittel unter 3.".to_owned(),
+            incomplete: "Nutzwert unvollständig: ohne {criteria}".to_owned(),
+            and: "und".to_owned(),
             english_criteria: false,
         }
     }
@@ -166,13 +173,17 @@ impl ChartWords {
         self.quadrants.get(i).map_or("", String::as_str)
     }
 
-    fn sentence(&self, text: &str, criterion: &CriterionDef) -> String {
-        let label = if self.english_criteria {
+    /// A criterion's label in these words' language.
+    pub fn label(&self, criterion: &CriterionDef) -> &'static str {
+        if self.english_criteria {
             criterion.label_en
         } else {
             criterion.label
-        };
-        text.replace("{criterion}", label)
+        }
+    }
+
+    fn sentence(&self, text: &str, criterion: &CriterionDef) -> String {
+        text.replace("{criterion}", self.label(criterion))
             .replace("{badge}", &self.badge_name)
     }
 }

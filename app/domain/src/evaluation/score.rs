@@ -4,6 +4,7 @@
 
 use super::aggregate::{aggregate, CriterionAggregate};
 use super::criteria::{CriterionDef, CriterionKey, RatingValue, ScoringError};
+use super::portfolio::ChartWords;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -166,21 +167,26 @@ pub fn score_idea(
 }
 
 /// "Nutzwert unvollständig: ohne Datenverfügbarkeit" when a weighted
-/// criterion dropped out of a score; `None` otherwise.
-pub fn incomplete_note(criteria: &[CriterionDef], dropped: &[CriterionKey]) -> Option<String> {
+/// criterion dropped out of a score, in the language of `words`; `None`
+/// otherwise.
+pub fn incomplete_note(
+    criteria: &[CriterionDef],
+    dropped: &[CriterionKey],
+    words: &ChartWords,
+) -> Option<String> {
     if dropped.is_empty() {
         return None;
     }
     let labels: Vec<&str> = dropped
         .iter()
-        .map(|k| super::criteria::find(criteria, k.as_str()).map_or(k.as_str(), |c| c.label))
+        .map(|k| super::criteria::find(criteria, k.as_str()).map_or(k.as_str(), |c| words.label(c)))
         .collect();
     let list = match labels.as_slice() {
         [one] => (*one).to_owned(),
-        [init @ .., last] => format!("{} und {last}", init.join(", ")),
+        [init @ .., last] => format!("{} {} {last}", init.join(", "), words.and),
         [] => String::new(),
     };
-    Some(format!("Nutzwert unvollständig: ohne {list}"))
+    Some(words.incomplete.replace("{criteria}", &list))
 }
 
 #[cfg(test)]
@@ -316,7 +322,7 @@ mod tests {
         assert_close(idea.score, 50.0);
         assert_eq!(idea.dropped, [CriterionKey::from(&DATENVERFUEGBARKEIT)]);
         assert_eq!(
-            incomplete_note(KI_CRITERIA, &idea.dropped).as_deref(),
+            incomplete_note(KI_CRITERIA, &idea.dropped, &ChartWords::german()).as_deref(),
             Some("Nutzwert unvollständig: ohne Datenverfügbarkeit")
         );
     }
@@ -325,8 +331,23 @@ mod tests {
     fn two_dropped_criteria_are_named_with_und() {
         let idea = score([&[5], &[], &[0], &[1]], &Weights::default());
         assert_eq!(
-            incomplete_note(KI_CRITERIA, &idea.dropped).as_deref(),
+            incomplete_note(KI_CRITERIA, &idea.dropped, &ChartWords::german()).as_deref(),
             Some("Nutzwert unvollständig: ohne Machbarkeit und Datenverfügbarkeit")
+        );
+    }
+
+    #[test]
+    fn the_note_reads_in_the_words_it_is_given() {
+        let idea = score([&[5], &[], &[0], &[1]], &Weights::default());
+        let english = ChartWords {
+            incomplete: "Score incomplete: without {criteria}".to_owned(),
+            and: "and".to_owned(),
+            english_criteria: true,
+            ..ChartWords::german()
+        };
+        assert_eq!(
+            incomplete_note(KI_CRITERIA, &idea.dropped, &english).as_deref(),
+            Some("Score incomplete: without Feasibility and Data availability")
         );
     }
 
@@ -355,7 +376,10 @@ mod tests {
         assert!(idea.dropped.is_empty());
         let none = score([&[0], &[0, 0], &[0], &[]], &Weights::default());
         assert_eq!(none.score, None);
-        assert_eq!(incomplete_note(KI_CRITERIA, &none.dropped), None);
+        assert_eq!(
+            incomplete_note(KI_CRITERIA, &none.dropped, &ChartWords::german()),
+            None
+        );
     }
 
     fn ratings_strategy() -> impl Strategy<Value = Vec<Vec<RatingValue>>> {

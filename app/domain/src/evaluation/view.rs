@@ -5,7 +5,7 @@
 
 use super::criteria::{CriterionDef, ScoringError, DATENVERFUEGBARKEIT, MACHBARKEIT, NUTZEN};
 use super::joint::{idea_key, joint_ranking, GroupIdeaResult, IdeaMerge, JointRankingRow};
-use super::portfolio::{chart, needs_data, quadrant, ChartIdea, ChartModel, Quadrant};
+use super::portfolio::{chart, needs_data, quadrant, ChartIdea, ChartModel, ChartWords, Quadrant};
 use super::ranking::rank;
 use super::score::{incomplete_note, Weights};
 use crate::board::BoardState;
@@ -69,7 +69,11 @@ pub fn evaluate_group(
         .map(|ranked| RankedIdea {
             rank: ranked.rank,
             placement: Placement::of(criteria, &ranked.item.score.means()),
-            incomplete: incomplete_note(criteria, &ranked.item.score.dropped),
+            incomplete: incomplete_note(
+                criteria,
+                &ranked.item.score.dropped,
+                &ChartWords::german(),
+            ),
             row: ranked.item,
         })
         .collect();
@@ -129,7 +133,7 @@ pub fn evaluate_joint<'a>(
         .into_iter()
         .map(|row| JointIdea {
             placement: Placement::of(criteria, &row.criterion_means),
-            incomplete: incomplete_note(criteria, &row.dropped),
+            incomplete: incomplete_note(criteria, &row.dropped, &ChartWords::german()),
             row,
         })
         .collect();
