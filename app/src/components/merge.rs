@@ -53,6 +53,7 @@ pub fn MergePanel(sync: LiveSync, token: StoredValue<String>, groups: Vec<GroupV
                 .map_or_else(|| key.to_owned(), |(_, t)| t.clone())
         })
     };
+    let shown = move |key: &str| titles.with(|ts| ts.iter().any(|(k, _)| k == key));
     let first = RwSignal::new(String::new());
     let second = RwSignal::new(String::new());
     let submit = move |ev: SubmitEvent| {
@@ -110,6 +111,12 @@ pub fn MergePanel(sync: LiveSync, token: StoredValue<String>, groups: Vec<GroupV
                     .into_iter()
                     .map(|m| {
                         let (a, b) = (title_of(&m.first), title_of(&m.second));
+                        // Merges are kept by title: a renamed or deleted idea
+                        // leaves its merge without effect until it is undone.
+                        let gone = !(shown(&m.first) && shown(&m.second));
+                        let gone = gone.then(|| {
+                            view! { " " <small data-testid="merge-gone">{t!(i18n, cockpit.merge_gone)}</small> " " }
+                        });
                         let label = {
                             let (a, b) = (a.clone(), b.clone());
                             move || t_string!(i18n, cockpit.merge_undo_label, first = a.clone(), second = b.clone()).to_string()
@@ -127,6 +134,7 @@ pub fn MergePanel(sync: LiveSync, token: StoredValue<String>, groups: Vec<GroupV
                         view! {
                             <li>
                                 {format!("{a} + {b} ")}
+                                {gone}
                                 <button type="button" class="secondary" aria-label=label on:click=undo>
                                     {t!(i18n, cockpit.merge_undo)}
                                 </button>
