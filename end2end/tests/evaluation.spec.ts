@@ -107,11 +107,16 @@ test("the moderator merges two ideas of different titles in the joint ranking an
   // group counts once -> means 3 -> Nutzwert 50.
   await rateAll(anna.page, "Chatbot Bürgeramt", 5);
   await rateAll(ben.page, "KI-Assistent im Bürgerbüro", 1);
+  for (const who of [anna, ben]) await expect(who.page.locator(".sync-badge")).toContainText("synchronisiert");
 
   await page.reload();
   const panel = page.getByTestId("merge-panel");
   const rows = panel.getByTestId("merge-rows").locator("li");
   await expect(rows).toHaveCount(2);
+  // Blind rating: until the moderator reveals them, the figures are hidden
+  // here too (this screen may be on the projector).
+  await expect(rows.nth(0)).toContainText("· –");
+  await page.getByRole("button", { name: "Bewertungen aufdecken" }).click();
   await expect(rows.nth(0)).toContainText("Chatbot Bürgeramt · 100");
   await expect(panel.getByText("Noch keine Ideen zusammengeführt.")).toBeVisible();
 

@@ -547,7 +547,7 @@ fn SettingsPanel(settings: SessionSettings, rated: bool, token: String) -> AnyVi
                         .map(|(c, value)| {
                             let id = format!("weight-{}", c.key);
                             view! {
-                                <label for=id.clone()>{c.label}</label>
+                                <label for=id.clone()>{move || crate::method_texts::criterion_label(i18n.get_locale(), c)}</label>
                                 <input id=id type="number" min="0" step="0.5" inputmode="decimal" bind:value=value disabled=rated />
                             }
                         })
