@@ -25,9 +25,9 @@ fn pick(locale: Locale, path: &[&str], german: &str) -> String {
         return german.to_owned();
     }
     path.iter()
-        .try_fold(&*EN, |v, key| match key.parse::<usize>() {
-            Ok(i) => v.get(i),
-            Err(_) => v.get(*key),
+        .try_fold(&*EN, |v, key| match (v, key.parse::<usize>()) {
+            (Value::Array(items), Ok(i)) => items.get(i),
+            _ => v.get(*key),
         })
         .and_then(Value::as_str)
         .unwrap_or(german)
