@@ -248,8 +248,27 @@ pub fn origin() -> String {
         .unwrap_or_default()
 }
 
+thread_local! {
+    static LEAVING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Marks this page as leaving by the user's own action (deleting the
+/// session, ending one's participation): the server answers such an action
+/// by closing the page's live connection with "reload", and that reload
+/// must not overtake the page the user is going to (it did: a deleted
+/// session's moderator landed on an error page instead of the start page).
+pub fn set_leaving(leaving: bool) {
+    LEAVING.with(|l| l.set(leaving));
+}
+
+/// Whether this page is on its way elsewhere (see [`set_leaving`]).
+pub fn leaving() -> bool {
+    LEAVING.with(std::cell::Cell::get)
+}
+
 /// A full page load (used where the URL fragment carries state).
 pub fn go_to(url: &str) {
+    set_leaving(true);
     if let Some(window) = web_sys::window() {
         let location = window.location();
         let same_page = location

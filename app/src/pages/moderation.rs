@@ -218,12 +218,18 @@ fn AccessPanel(token: String, title: String, joining_closed: bool) -> AnyView {
     let delete = move |_| {
         spawn_local(async move {
             let secret = token.get_value();
+            // Before the request: the server closes this page's live
+            // connection with "reload" while it deletes.
+            client::set_leaving(true);
             match client::delete_session(&secret).await {
                 Ok(()) => {
                     client::forget_session(&secret);
                     client::go_to("/");
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    client::set_leaving(false);
+                    error.set(Some(e));
+                }
             }
         });
     };

@@ -152,13 +152,20 @@ fn LeaveSession(code: String) -> AnyView {
     let confirming = RwSignal::new(false);
     let error = RwSignal::new(None::<crate::api::ApiErrorBody>);
     let leave = move |_| {
+        let code = code.get_value();
         spawn_local(async move {
-            match client::leave(&code.get_value()).await {
+            // Before the request: the server closes this page's live
+            // connection with "reload" while it removes the participant.
+            client::set_leaving(true);
+            match client::leave(&code).await {
                 Ok(()) => {
-                    client::forget_me(&code.get_value());
+                    client::forget_me(&code);
                     client::go_to("/");
                 }
-                Err(e) => error.set(Some(e)),
+                Err(e) => {
+                    client::set_leaving(false);
+                    error.set(Some(e));
+                }
             }
         });
     };

@@ -440,9 +440,10 @@ impl LiveSync {
                 self.replica.update_value(|r| r.settings = settings);
             }
             ServerMsg::Moved => {
-                // The group changed: start over with the new group's boards.
+                // The group changed: start over with the new group's boards
+                // (unless this page is already leaving by the user's action).
                 BrowserStorage::delete(self.key());
-                if let Some(window) = web_sys::window() {
+                if let Some(window) = web_sys::window().filter(|_| !crate::client::leaving()) {
                     let _ = window.location().reload();
                 }
                 return;
