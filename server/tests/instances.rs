@@ -180,7 +180,7 @@ async fn take_part(
     let mut client = connect(&part.addrs, &part.person, &mut outcome).await;
     start.wait().await;
     let board = canvas(&part.person.group);
-    let deadline = Instant::now() + Duration::from_secs(120);
+    let deadline = Instant::now() + Duration::from_secs(60);
     for n in 0..part.ops {
         tokio::time::sleep(part.pace).await;
         let op_id = uuid::Uuid::now_v7().to_string();
@@ -272,6 +272,8 @@ where
             tokio::spawn(take_part(part, start, last, written))
         })
         .collect();
+    // A writer that panics drops its sender: then `recv` says so.
+    drop(written_tx);
     let during = tokio::spawn(during);
     for _ in 0..writers {
         written_rx.recv().await.expect("a writer ended early");
