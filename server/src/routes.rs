@@ -134,7 +134,14 @@ async fn duplicate_session(
             (details.clone(), source.id.clone(), settings_json.clone());
         async move {
             store
-                .duplicate_session(&source, &details, &code, &hash, &settings_json, clock::now())
+                .duplicate_session(
+                    &source,
+                    &details,
+                    &code,
+                    &hash,
+                    &settings_json,
+                    clock::now(),
+                )
                 .await
         }
     })
@@ -411,7 +418,12 @@ async fn move_participant(
         .store
         .move_participant(&session.id, &participant_id, &req.group_id)
         .await?;
-    state.hub.room(&session.id).await?.moved(&participant_id).await;
+    state
+        .hub
+        .room(&session.id)
+        .await?
+        .moved(&participant_id)
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -337,11 +337,18 @@ fn every_ack_stored(outcomes: &[Outcome], stored: &BTreeMap<u64, String>) {
     let mut acked = BTreeMap::new();
     for outcome in outcomes {
         for (op_id, seq) in &outcome.acked {
-            assert!(acked.insert(op_id.clone(), *seq).is_none(), "{op_id} acked twice");
+            assert!(
+                acked.insert(op_id.clone(), *seq).is_none(),
+                "{op_id} acked twice"
+            );
         }
     }
     for (op_id, seq) in &acked {
-        assert_eq!(stored.get(seq), Some(op_id), "acked op {op_id} at seq {seq}");
+        assert_eq!(
+            stored.get(seq),
+            Some(op_id),
+            "acked op {op_id} at seq {seq}"
+        );
     }
     assert_eq!(acked.len(), stored.len(), "an op stored but never acked");
 }
@@ -474,7 +481,10 @@ async fn settings_locks_and_moves_made_through_one_instance_reach_the_other() {
     settings_until(&mut on_b, "dots per person", |s| s["dots_per_person"] == 3).await;
 
     // The timer started on A runs on B's screens too.
-    for action in [json!({ "action": "set", "seconds": 300 }), json!({ "action": "start" })] {
+    for action in [
+        json!({ "action": "set", "seconds": 300 }),
+        json!({ "action": "start" }),
+    ] {
         let (status, body) = seeded
             .server
             .moderate(
@@ -615,7 +625,13 @@ async fn a_terminated_listen_connection_is_noticed_and_the_room_catches_up() {
         .await
         .expect("connect to B");
     watcher.sync(0).await;
-    let seq = commit(&mut writer, "op-1", &board, add_card("c1", "problem", "Vorher")).await;
+    let seq = commit(
+        &mut writer,
+        "op-1",
+        &board,
+        add_card("c1", "problem", "Vorher"),
+    )
+    .await;
     assert_eq!(watcher.expect("op").await["seq"], seq);
 
     // The listeners' connections go, and none may come back for a while:

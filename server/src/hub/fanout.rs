@@ -127,7 +127,8 @@ impl Fanout {
         let Self::Postgres { store, instance } = self else {
             return;
         };
-        let (Some(pool), Ok(runtime)) = (store.listen_pool(), tokio::runtime::Handle::try_current())
+        let (Some(pool), Ok(runtime)) =
+            (store.listen_pool(), tokio::runtime::Handle::try_current())
         else {
             return;
         };
@@ -171,7 +172,13 @@ async fn listen(hub: Weak<Hub>, pool: PgPool, instance: String) {
                 }
             };
             let Some(hub) = hub.upgrade() else { return };
-            receive(&hub, notification.channel(), notification.payload(), &instance).await;
+            receive(
+                &hub,
+                notification.channel(),
+                notification.payload(),
+                &instance,
+            )
+            .await;
         }
     }
 }

@@ -273,7 +273,9 @@ impl Hub {
         if let Some(room) = self.loaded(session_id).await {
             room.moved_here(SECRETS_RENEWED);
         }
-        self.fanout.announce(session_id, Change::SecretsRenewed).await;
+        self.fanout
+            .announce(session_id, Change::SecretsRenewed)
+            .await;
     }
 
     /// The room of a session if it is in memory (not loaded for this).
@@ -331,9 +333,8 @@ async fn load(
     let record = store.load_room(session_id).await?;
     let mut boards = BTreeMap::new();
     for (id, json) in record.boards {
-        let state = serde_json::from_str(&json).map_err(|e| {
-            StoreError::Corrupt(format!("board {id} of session {session_id}: {e}"))
-        })?;
+        let state = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("board {id} of session {session_id}: {e}")))?;
         boards.insert(id, state);
     }
     let settings = parse_settings(session_id, &record.settings)?;
@@ -520,9 +521,7 @@ impl Room {
         self.set_last(state, seq, Some(env.op_id.clone()));
         let board_before = state.boards.insert(env.board.clone(), board);
         state.op_seqs.insert(env.op_id.clone(), seq);
-        state
-            .unsnapshotted
-            .insert(env.board.clone(), unsnapshotted);
+        state.unsnapshotted.insert(env.board.clone(), unsnapshotted);
         if let Ok(mut flight) = self.flight.lock() {
             flight.queue.push_back(InFlight {
                 seq,
@@ -616,7 +615,12 @@ impl Room {
             let (undo, overtaken) = self
                 .flight
                 .lock()
-                .map(|mut f| (std::mem::take(&mut f.undo), std::mem::take(&mut f.overtaken)))
+                .map(|mut f| {
+                    (
+                        std::mem::take(&mut f.undo),
+                        std::mem::take(&mut f.overtaken),
+                    )
+                })
                 .unwrap_or_default();
             let first = undo.first().map(|op| (op.seq, op.prev_op_id.clone()));
             if let Some((first_seq, prev_op_id)) = first {
@@ -842,7 +846,9 @@ impl Room {
         let out = persist().await?;
         edit(&mut state.boards);
         drop(state);
-        self.fanout.announce(&self.session_id, Change::Rewritten).await;
+        self.fanout
+            .announce(&self.session_id, Change::Rewritten)
+            .await;
         Ok(out)
     }
 
