@@ -11,7 +11,6 @@ use axum_extra::extract::CookieJar;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// How long a participant stays signed in (a workshop day plus follow-up).
 pub const PARTICIPANT_TOKEN_DAYS: i64 = 30;
@@ -27,21 +26,6 @@ pub fn new_token() -> String {
 /// possible); the database never holds a usable secret.
 pub fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
-}
-
-/// Server time in milliseconds since the Unix epoch (the timer's clock).
-pub fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or_default()
-}
-
-pub fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or_default()
 }
 
 pub fn random_join_code() -> JoinCode {
@@ -234,7 +218,7 @@ impl FromRequestParts<AppState> for Participant {
         if participant.session_id != session.id {
             return Err(refused());
         }
-        if participant.expires_at <= now() {
+        if participant.expires_at <= crate::clock::now() {
             return Err(ApiError::TokenExpired);
         }
         Ok(Participant {

@@ -247,7 +247,7 @@ pub async fn restore(database: &Path, source: &Path) -> Result<Restored, BackupE
     }
 
     let previous = if database.exists() {
-        let stamp = crate::auth::now();
+        let stamp = crate::clock::now();
         let kept = beside(database, &format!(".before-restore-{stamp}"));
         // The previous database's WAL goes with it (it may hold commits
         // not yet checkpointed after a crash).

@@ -75,6 +75,12 @@ pub struct Config {
     #[arg(long, env = "IKZ_LIVE_SOCKETS_PER_MODERATOR", default_value_t = 8)]
     pub live_sockets_per_moderator: usize,
 
+    /// How committed ops reach the live sockets: `auto` (PostgreSQL:
+    /// LISTEN/NOTIFY, so several instances may share the database; SQLite:
+    /// in-process) or `in-process` (one instance per database).
+    #[arg(long, env = "IKZ_FANOUT", value_enum, default_value_t = crate::hub::FanoutMode::Auto)]
+    pub fanout: crate::hub::FanoutMode,
+
     /// Serves `GET /metrics` (Prometheus text format) to requests that send
     /// this token as `Authorization: Bearer`; unset, there is no /metrics.
     /// At least 16 characters.

@@ -6,6 +6,7 @@ pub mod access;
 pub mod assets;
 pub mod auth;
 pub mod backup;
+pub mod clock;
 pub mod config;
 pub mod datadir;
 pub mod error;

@@ -11,7 +11,8 @@
 //! answered once per connection; an expired participant token ends the
 //! connection.
 
-use crate::auth::{now, now_ms, token_hash, Participant};
+use crate::auth::{token_hash, Participant};
+use crate::clock::{now, now_ms};
 use crate::config::PublicOrigin;
 use crate::hub::{PresenceChange, Published, Room, Submitted, View};
 use crate::metrics::{live_refusal_kind, Channel, ConnectionKind};
@@ -785,6 +786,7 @@ impl Connection {
         last_seq: u64,
         client_epoch: u64,
     ) -> Option<(u64, u64)> {
+        self.room.reach(last_seq).await;
         let view = self.view().await;
         let current = view.last_seq;
         let epoch = view.settings.reveal_epoch;

@@ -84,7 +84,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
             per_moderator: config.live_sockets_per_moderator.max(1),
         },
     };
-    let state = AppState::new(store, leptos_options)
+    let state = AppState::new_with_fanout(store, leptos_options, config.fanout)
         .with_web(web)
         .with_trusted_proxies(config.trusted_proxies.clone())
         .with_metrics_token(config.metrics_token.as_deref());

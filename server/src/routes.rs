@@ -2,6 +2,7 @@
 //! validation and the store for data, and maps errors; nothing more.
 
 use crate::auth::{self, ClientAddr, Moderator, ModeratorOrProjector, Participant, SessionByCode};
+use crate::clock;
 use crate::error::ApiError;
 use crate::export::gather::{self, Download, Requester};
 use crate::export::json::{self, ImportError};
@@ -106,7 +107,7 @@ async fn create_session(
         let details = details.clone();
         async move {
             store
-                .create_session(&details, &code, &hash, auth::now())
+                .create_session(&details, &code, &hash, clock::now())
                 .await
         }
     })
@@ -133,7 +134,14 @@ async fn duplicate_session(
             (details.clone(), source.id.clone(), settings_json.clone());
         async move {
             store
-                .duplicate_session(&source, &details, &code, &hash, &settings_json, auth::now())
+                .duplicate_session(
+                    &source,
+                    &details,
+                    &code,
+                    &hash,
+                    &settings_json,
+                    clock::now(),
+                )
                 .await
         }
     })
@@ -207,7 +215,7 @@ async fn join(
         return Err(ApiError::RateLimited);
     }
     let token = auth::new_token();
-    let now = auth::now();
+    let now = clock::now();
     let expires_at = now + auth::PARTICIPANT_TOKEN_DAYS * 86_400;
     let participant = state
         .store
@@ -268,7 +276,7 @@ async fn remove(state: &AppState, session_id: &str, participant_id: &str) -> Res
         },
     )
     .await?;
-    room.moved(participant_id);
+    room.moved(participant_id).await;
     tracing::info!(session = %session_id, "participant removed");
     Ok(())
 }
@@ -410,7 +418,12 @@ async fn move_participant(
         .store
         .move_participant(&session.id, &participant_id, &req.group_id)
         .await?;
-    state.hub.room(&session.id).await?.moved(&participant_id);
+    state
+        .hub
+        .room(&session.id)
+        .await?
+        .moved(&participant_id)
+        .await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -591,7 +604,7 @@ async fn import_session(
         let store = state.store.clone();
         async move {
             store
-                .import_session(import, &code, &hash, auth::now())
+                .import_session(import, &code, &hash, clock::now())
                 .await
         }
     })

@@ -1,6 +1,6 @@
 use crate::access::{Limits, TrustedProxies};
 use crate::config::PublicOrigin;
-use crate::hub::Hub;
+use crate::hub::{FanoutMode, Hub};
 use crate::live::{LiveLimits, LiveSockets};
 use crate::metrics::Metrics;
 use crate::store::Store;
@@ -50,8 +50,13 @@ impl FromRef<AppState> for LeptosOptions {
 
 impl AppState {
     pub fn new(store: Store, leptos_options: LeptosOptions) -> Self {
-        let hub = Arc::new(Hub::new(store.clone()));
-        hub.sweep_idle_rooms();
+        Self::new_with_fanout(store, leptos_options, FanoutMode::Auto)
+    }
+
+    /// [`Self::new`] with the fan-out `mode` (`--fanout`).
+    pub fn new_with_fanout(store: Store, leptos_options: LeptosOptions, mode: FanoutMode) -> Self {
+        let hub = Arc::new(Hub::new(store.clone(), mode));
+        hub.start();
         Self {
             hub,
             limits: Arc::new(Limits::default()),

@@ -7,7 +7,7 @@ mod common;
 use app::protocol::MAX_CLIENT_MESSAGE;
 use common::live::*;
 use serde_json::{json, Value};
-use server::auth::now;
+use server::clock::now;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite;
 

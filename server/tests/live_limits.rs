@@ -173,7 +173,7 @@ async fn api_with(web: WebSettings) -> (Api, String) {
             &details,
             &code,
             &server::auth::token_hash("secret"),
-            server::auth::now(),
+            server::clock::now(),
         )
         .await
         .unwrap();
@@ -373,7 +373,7 @@ async fn an_expired_token_ends_the_live_connection() {
     .await;
     let session = server.session("ACDEFH").await;
     let group = server.group(&session, "Gruppe A").await;
-    let soon = server::auth::now() + 2;
+    let soon = server::clock::now() + 2;
     let alice = server
         .person_expiring(&session, "ACDEFH", &group, "Alice", soon)
         .await;

@@ -182,6 +182,7 @@ fn card_op(session: &SessionRecord, group: &str, author: &str, seq: u64, n: usiz
         group_id: group.to_owned(),
         author_id: author.to_owned(),
         op_json: serde_json::to_string(&sequenced).unwrap(),
+        prev_op_id: None,
         snapshot: None,
         created_at: 1_700_000_000 + seq as i64,
     }
@@ -408,3 +409,29 @@ crate::on_both_backends!(
     concurrent_joins_on_two_stores_stop_at_the_limit,
     removing_a_participant_and_deleting_a_session_leave_nothing,
 );
+
+/// PostgreSQL, where several instances number ops: an op whose room
+/// applied it after another op than the one stored under `seq - 1` is
+/// refused, however the numbers line up, and nothing of it is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_refuses_an_op_that_follows_an_op_another_instance_did_not_store() {
+    let db = common::test_db_on(common::Backend::Postgres).await;
+    let s = session(&db.store, "ACK479").await;
+    let first = card_op(&s, "g1", "p1", 1, 1);
+    let first_id = first.op_id.clone();
+    db.store.commit_op(first).await.unwrap();
+    // Another instance's room applied op 2 after its own op 1, which lost.
+    let mut second = card_op(&s, "g1", "p1", 2, 2);
+    second.prev_op_id = Some("op-that-lost".into());
+    let refused = db.store.commit_op(second.clone()).await;
+    assert!(
+        matches!(refused, Err(StoreError::OutOfSequence { seq: 2, .. })),
+        "{refused:?}"
+    );
+    assert_eq!(logged_seqs(&db.store, &s).await, vec![1]);
+    assert_eq!(db.store.load_room(&s.id).await.unwrap().last_seq, 1);
+    // After the op that is stored: committed.
+    second.prev_op_id = Some(first_id);
+    db.store.commit_op(second).await.unwrap();
+    assert_eq!(logged_seqs(&db.store, &s).await, vec![1, 2]);
+}

@@ -138,6 +138,23 @@ impl Store {
         }
     }
 
+    /// PostgreSQL: sends `payload` on notification channel `channel`
+    /// (SQLite: nothing to tell, one instance per database).
+    pub async fn notify(&self, channel: &str, payload: &str) -> StoreResult<()> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(()),
+            Backend::Postgres(s) => s.notify(channel, payload).await.map_err(postgres::lost),
+        }
+    }
+
+    /// PostgreSQL: a pool of one connection for `LISTEN` (`None` on SQLite).
+    pub fn listen_pool(&self) -> Option<sqlx::PgPool> {
+        match &self.backend {
+            Backend::Sqlite(_) => None,
+            Backend::Postgres(s) => Some(s.listen_pool()),
+        }
+    }
+
     /// How many commits were made and how many ops they held (SQLite: group
     /// commits of many ops; PostgreSQL: one op each).
     pub fn commit_stats(&self) -> (u64, u64) {
@@ -250,6 +267,9 @@ delegate! {
     /// number, each board's state (its last snapshot with the ops logged
     /// after it replayed), and the ids of committed ops (for dedupe).
     fn load_room(&self, session_id: &str) -> StoreResult<RoomRecord>;
+
+    /// The moderator's settings (JSON) of a session as stored.
+    fn load_settings(&self, session_id: &str) -> StoreResult<String>;
 
     /// Stores the moderator's settings (JSON) of a session.
     fn save_settings(&self, session_id: &str, settings_json: &str) -> StoreResult<()>;

@@ -13,6 +13,7 @@ mod shared;
 mod sqlite;
 
 pub use backend::{BackendKind, Store};
+pub use postgres::LISTEN_APPLICATION_NAME;
 
 use app::api::{GroupView, ParticipantView, PublicSession};
 
@@ -135,9 +136,28 @@ pub struct CommittedOp {
     pub group_id: String,
     pub author_id: String,
     pub op_json: String,
+    /// The id of the op the room applied this one after (at `seq - 1`);
+    /// `None` when the room knows none (the first op, or its op was deleted
+    /// with its group). PostgreSQL refuses the op as
+    /// [`StoreError::OutOfSequence`] when another op is stored under
+    /// `seq - 1` (another instance committed first); SQLite has one writer.
+    pub prev_op_id: Option<String>,
     /// The board's state after this op, when a snapshot is due.
     pub snapshot: Option<String>,
     pub created_at: i64,
+}
+
+/// PostgreSQL: the notification channel on which every committed op is
+/// announced (inside its transaction, so only what committed), as an
+/// [`OpNotice`]. Other instances fetch the ops by sequence number.
+pub const OPS_CHANNEL: &str = "ikz_ops";
+
+/// The payload of a notification on [`OPS_CHANNEL`]: only which session
+/// and up to which sequence number, never the op itself.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct OpNotice {
+    pub session: String,
+    pub seq: u64,
 }
 
 /// A board's state is written with every this many of its ops (and the

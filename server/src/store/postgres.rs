@@ -15,8 +15,8 @@ use super::shared::{
     is_unique_violation, new_id, past_retention, Health, NewSession,
 };
 use super::{
-    CommittedOp, ImportedSession, ParticipantRecord, RoomRecord, SessionRecord, StoreError,
-    StoreResult,
+    CommittedOp, ImportedSession, OpNotice, ParticipantRecord, RoomRecord, SessionRecord,
+    StoreError, StoreResult, OPS_CHANNEL,
 };
 use app::api::GroupView;
 use app::domain::session::{limits, GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
@@ -27,9 +27,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// `application_name` of the connection that listens for other
+/// instances' notifications.
+pub const LISTEN_APPLICATION_NAME: &str = "ikz-werkstatt-listen";
+
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    /// How to connect (for the `LISTEN` connection).
+    options: Arc<PgConnectOptions>,
     health: Arc<Health>,
     /// Ops committed (one transaction each).
     commits: Arc<AtomicU64>,
@@ -176,9 +182,16 @@ async fn write_op(tx: &mut PgConnection, op: &CommittedOp) -> StoreResult<()> {
             .await?
     };
     in_sequence(op.seq, updated, stored)?;
-    sqlx::query(
+    // The op must follow the op its room applied it after: with several
+    // instances, another one may have committed a different op under the
+    // number before (then this room's later ops are refused too, however the
+    // numbers line up). Checked in a statement of its own, after the row
+    // lock above is held, so it sees every op committed before.
+    let logged = sqlx::query(
         "INSERT INTO op_log (session_id, seq, op_id, board_id, group_id, author_id, op_json, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         SELECT $1, $2, $3, $4, $5, $6, $7, $8
+         WHERE $9::text IS NULL OR NOT EXISTS (
+             SELECT 1 FROM op_log WHERE session_id = $1 AND seq = $2 - 1 AND op_id <> $9)",
     )
     .bind(&op.session_id)
     .bind(seq)
@@ -188,8 +201,22 @@ async fn write_op(tx: &mut PgConnection, op: &CommittedOp) -> StoreResult<()> {
     .bind(&op.author_id)
     .bind(&op.op_json)
     .bind(op.created_at)
+    .bind(op.prev_op_id.as_deref())
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    in_sequence(op.seq, logged, Some(seq - 1))?;
+    // Other instances learn of the op when (and only if) it commits.
+    let notice = serde_json::to_string(&OpNotice {
+        session: op.session_id.clone(),
+        seq: op.seq,
+    })
+    .map_err(|e| StoreError::Corrupt(format!("op notice: {e}")))?;
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(OPS_CHANNEL)
+        .bind(notice)
+        .execute(&mut *tx)
+        .await?;
     if let Some(snapshot) = &op.snapshot {
         sqlx::query(
             "INSERT INTO boards (session_id, board_id, state_json, last_seq) VALUES ($1, $2, $3, $4)
@@ -232,7 +259,7 @@ impl PgStore {
             // A request waits this long for a connection while the database
             // is unreachable, then is refused as "storage unavailable".
             .acquire_timeout(Duration::from_secs(10))
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
         sqlx::migrate!("./migrations/postgres")
             .run(&pool)
@@ -240,6 +267,7 @@ impl PgStore {
             .map_err(|e| foreign(&name, e.into()))?;
         Ok(Self {
             pool,
+            options: Arc::new(options),
             health: Arc::default(),
             commits: Arc::default(),
         })
@@ -291,7 +319,7 @@ impl PgStore {
             "INSERT INTO health_probe (id, probed_at) VALUES (1, $1)
              ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at",
         )
-        .bind(crate::auth::now())
+        .bind(crate::clock::now())
         .execute(&self.pool)
         .await;
         match write {
@@ -761,6 +789,40 @@ impl PgStore {
                 .collect(),
             settings,
         })
+    }
+
+    pub async fn load_settings(&self, session_id: &str) -> StoreResult<String> {
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT settings_json FROM workshop_sessions WHERE id = $1")
+                .bind(session_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        found.ok_or_else(|| StoreError::Corrupt(format!("session {session_id} is gone")))
+    }
+
+    /// Sends `payload` on notification channel `channel` (delivered to every
+    /// listening connection, this instance's too).
+    pub async fn notify(&self, channel: &str, payload: &str) -> StoreResult<()> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(channel)
+            .bind(payload)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A pool of one connection for `LISTEN`, apart from the request pool
+    /// (it is held for as long as the instance runs). Its connection is
+    /// named `ikz-werkstatt-listen` in `pg_stat_activity`.
+    pub fn listen_pool(&self) -> PgPool {
+        PgPoolOptions::new()
+            .max_connections(1)
+            .acquire_timeout(Duration::from_secs(5))
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_lazy_with(
+                PgConnectOptions::clone(&self.options).application_name(LISTEN_APPLICATION_NAME),
+            )
     }
 
     pub async fn save_settings(&self, session_id: &str, settings_json: &str) -> StoreResult<()> {

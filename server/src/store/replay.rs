@@ -31,6 +31,15 @@ pub enum ReplayError {
     Encode(String, serde_json::Error),
 }
 
+/// Applies one logged op to its board (`board`: its state before the op)
+/// as it was applied when it was committed.
+pub fn apply_logged(board: &mut BoardState, op: &SequencedOp) -> Result<(), ReplayError> {
+    let template = split_board_id(&op.board)
+        .and_then(|(_, key)| templates::find(key))
+        .ok_or_else(|| ReplayError::Template(op.seq, op.board.clone()))?;
+    apply(board, template, &op.author, &op.op).map_err(|e| ReplayError::Apply(op.seq, e))
+}
+
 /// Applies `ops` (logged ops as JSON, in sequence order, each after its
 /// board's snapshot) to `snapshots` (board id, BoardState as JSON).
 pub fn replay(snapshots: Vec<(String, String)>, ops: &[String]) -> Result<Replayed, ReplayError> {
@@ -47,9 +56,6 @@ pub fn replay(snapshots: Vec<(String, String)>, ops: &[String]) -> Result<Replay
         .collect();
     for json in ops {
         let op: SequencedOp = serde_json::from_str(json).map_err(ReplayError::Op)?;
-        let template = split_board_id(&op.board)
-            .and_then(|(_, key)| templates::find(key))
-            .ok_or_else(|| ReplayError::Template(op.seq, op.board.clone()))?;
         let entry = boards.entry(op.board.clone()).or_default();
         if entry.0.is_none() {
             let state = match entry.1.take() {
@@ -60,7 +66,7 @@ pub fn replay(snapshots: Vec<(String, String)>, ops: &[String]) -> Result<Replay
             entry.0 = Some(state);
         }
         let state = entry.0.get_or_insert_with(BoardState::default);
-        apply(state, template, &op.author, &op.op).map_err(|e| ReplayError::Apply(op.seq, e))?;
+        apply_logged(state, &op)?;
         entry.2 += 1;
     }
     let mut out = Replayed {

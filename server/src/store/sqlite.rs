@@ -479,7 +479,7 @@ impl SqliteStore {
              ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at,
              padding = zeroblob(65536 + (excluded.probed_at % 2))",
         )
-        .bind(crate::auth::now())
+        .bind(crate::clock::now())
         .execute(&mut *tx)
         .await
         .map(|_| ())
@@ -910,6 +910,15 @@ impl SqliteStore {
     }
 
     /// Stores the moderator's settings (JSON) of a session.
+    pub async fn load_settings(&self, session_id: &str) -> StoreResult<String> {
+        let found: Option<String> =
+            sqlx::query_scalar("SELECT settings_json FROM workshop_sessions WHERE id = ?")
+                .bind(session_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        found.ok_or_else(|| StoreError::Corrupt(format!("session {session_id} is gone")))
+    }
+
     pub async fn save_settings(&self, session_id: &str, settings_json: &str) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
         let result = sqlx::query("UPDATE workshop_sessions SET settings_json = ? WHERE id = ?")

@@ -334,7 +334,8 @@ pub async fn seed_session(
     people: &[(&str, usize)],
 ) -> SeededSession {
     use app::domain::session::{GroupDetails, ParticipantDetails, SessionDetails};
-    use server::auth::{new_token, now, token_hash};
+    use server::auth::{new_token, token_hash};
+    use server::clock::now;
     let store = Store::open(&data_dir_url(data_dir))
         .await
         .expect("open store");

@@ -1,5 +1,6 @@
-//! The in-process hub: one room per live session holding the authoritative
-//! board state, the op sequence, the fan-out channel and who is online.
+//! The session engine: one room per live session holding the authoritative
+//! board state and the op sequence; the fan-out (`fanout.rs`) takes what it
+//! commits to the sockets, on this instance and, on PostgreSQL, on others.
 //!
 //! Ops are pipelined: under the room's lock an op is admitted, applied,
 //! given its sequence number and queued for the store's group commit; the
@@ -9,18 +10,28 @@
 //! that op and every op sequenced after it are refused (the store refuses an
 //! op whose predecessor is not on disk), and the room's memory is rolled back
 //! to the last committed op before anyone reads it or sequences a new op.
+//!
+//! With several instances on one PostgreSQL, another instance may commit an
+//! op under the number this room gave one of its own: the store refuses
+//! ours as out of sequence, the room rolls it back, fetches what the other
+//! instance committed and applies it, and the browser resends its op
+//! (refused as `storage_unavailable`), which then gets the next number.
 
-use crate::auth::{now, now_ms};
+mod fanout;
+
+pub use fanout::{Change, Fanout, FanoutMode, Published, EVENTS_CHANNEL};
+
+use crate::clock::{now, now_ms};
+use crate::store::replay::apply_logged;
 use crate::store::{CommittedOp, Store, StoreError, SNAPSHOT_EVERY};
 use app::domain::board::{apply, split_board_id, Author, BoardState};
 use app::domain::evaluation::redaction;
 use app::domain::rating;
 use app::domain::settings::{admit, ChangeContext, SessionSettings, SettingsChange, SettingsError};
 use app::domain::templates;
-use app::protocol::{OpEnvelope, PresenceEntry, Refusal, SequencedOp, ServerMsg};
-use axum::extract::ws::Utf8Bytes;
+use app::protocol::{OpEnvelope, PresenceEntry, Refusal, SequencedOp};
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex as StdMutex, Weak};
 use std::time::Duration;
 use tokio::sync::{broadcast, watch, Mutex, MutexGuard};
@@ -58,78 +69,19 @@ const EVICTION_SWEEP: Duration = Duration::from_secs(60);
 
 pub struct Hub {
     store: Store,
+    fanout: Arc<Fanout>,
     rooms: Mutex<HashMap<String, Arc<Room>>>,
 }
 
 struct RoomState {
     last_seq: u64,
+    /// The id of the op at `last_seq` (`None`: no op, or it was deleted
+    /// with its group); the store checks a new op follows it.
+    last_op_id: Option<String>,
     boards: BTreeMap<String, BoardState>,
     op_seqs: HashMap<String, u64>,
     /// Ops per board since its last stored snapshot.
     unsnapshotted: HashMap<String, u32>,
-}
-
-/// A committed op as it goes out, encoded once per audience: sockets share
-/// these bytes instead of encoding the op again each.
-#[derive(Debug)]
-pub struct Published {
-    pub seq: u64,
-    pub board: String,
-    pub author_id: String,
-    /// `ServerMsg::Op` as the author sees it (and everyone, while ratings
-    /// are revealed).
-    pub full: Utf8Bytes,
-    /// What everyone else gets while ratings are hidden: the op with the
-    /// value redacted, or for a hidden dot `ServerMsg::Skip` carrying only
-    /// the sequence number (no gap tells that someone gave a dot).
-    /// `None`: the same as `full`.
-    pub others: Option<Utf8Bytes>,
-}
-
-impl Published {
-    /// Encodes `op` (whose own JSON is `op_json`) for its audiences while
-    /// ratings are `revealed` or not.
-    fn encode(op: SequencedOp, op_json: &str, revealed: bool) -> Result<Self, serde_json::Error> {
-        let others = if revealed {
-            None
-        } else {
-            match redaction::redact_op(&op.op, &op.author.id, "") {
-                Some(redacted) if redacted == op.op => None,
-                Some(redacted) => Some(ServerMsg::Op(SequencedOp {
-                    op: redacted,
-                    ..op.clone()
-                })),
-                None => Some(ServerMsg::Skip { seq: op.seq }),
-            }
-        };
-        let others = others
-            .map(|msg| serde_json::to_string(&msg).map(Utf8Bytes::from))
-            .transpose()?;
-        let (seq, board, author_id) = (op.seq, op.board.clone(), op.author.id.clone());
-        // `ServerMsg` is internally tagged: `ServerMsg::Op` is the op's own
-        // object with `"type":"op"` first, so the JSON made for the log
-        // is not encoded a second time.
-        let full = match op_json.strip_prefix('{') {
-            Some(fields) if fields.len() > 1 => format!(r#"{{"type":"op",{fields}"#),
-            _ => serde_json::to_string(&ServerMsg::Op(op))?,
-        }
-        .into();
-        Ok(Self {
-            seq,
-            board,
-            author_id,
-            full,
-            others,
-        })
-    }
-
-    /// The bytes `viewer` gets.
-    pub fn for_viewer(&self, viewer: &str) -> &Utf8Bytes {
-        match &self.others {
-            Some(others) if self.author_id != viewer => others,
-            _ => &self.full,
-        }
-    }
 }
 
 /// What a participant's browser may see of its group's boards right now.
@@ -157,6 +109,9 @@ struct InFlight {
     undo: Undo,
     /// The commit's answer, once it came.
     outcome: Option<Result<(), Refusal>>,
+    /// Another instance committed first (the store refused the op as out of
+    /// sequence): the room must fetch what it lacks.
+    overtaken: bool,
 }
 
 /// What an op changed in [`RoomState`], to restore if it does not commit.
@@ -164,6 +119,8 @@ struct Undo {
     seq: u64,
     op_id: String,
     board: String,
+    /// The op the room had applied before (at `seq - 1`).
+    prev_op_id: Option<String>,
     /// The board before the op (`None`: the op created it).
     board_before: Option<BoardState>,
     unsnapshotted_before: Option<u32>,
@@ -177,12 +134,23 @@ struct Flight {
     /// of the disk until these are undone (under the state lock, once the
     /// queue is empty).
     undo: Vec<Undo>,
+    /// One of them was overtaken by another instance's op.
+    overtaken: bool,
 }
 
 pub struct Room {
     session_id: String,
     store: Store,
+    fanout: Arc<Fanout>,
     state: Mutex<RoomState>,
+    /// `state.last_seq` as last set, readable without the lock (to skip the
+    /// notices of this instance's own ops cheaply).
+    seq_hint: AtomicU64,
+    /// Highest sequence number other instances announced and no task has
+    /// fetched yet (0: none).
+    notified: AtomicU64,
+    /// A task is fetching announced ops.
+    catching_up: AtomicBool,
     flight: StdMutex<Flight>,
     /// Bumped whenever ops leave `flight.queue` (published or refused).
     resolved: watch::Sender<u64>,
@@ -225,8 +193,10 @@ pub enum Submitted {
 }
 
 impl Hub {
-    pub fn new(store: Store) -> Self {
+    /// A hub whose fan-out `mode` picks (see [`FanoutMode`]).
+    pub fn new(store: Store, mode: FanoutMode) -> Self {
         Self {
+            fanout: Arc::new(Fanout::new(&store, mode)),
             store,
             rooms: Mutex::new(HashMap::new()),
         }
@@ -236,9 +206,17 @@ impl Hub {
         &self.store
     }
 
+    /// Starts the hub's background work (needs a tokio runtime; without
+    /// one, nothing runs): dropping idle rooms every minute and, on
+    /// PostgreSQL, listening for other instances.
+    pub fn start(self: &Arc<Self>) {
+        self.sweep_idle_rooms();
+        self.fanout.start(Arc::downgrade(self));
+    }
+
     /// Drops idle rooms every minute while the hub lives (needs a tokio
     /// runtime; without one, nothing is swept).
-    pub fn sweep_idle_rooms(self: &Arc<Self>) {
+    fn sweep_idle_rooms(self: &Arc<Self>) {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return;
         };
@@ -275,18 +253,43 @@ impl Hub {
     }
 
     /// Drops the room of a deleted session and closes its open connections
-    /// (participants, cockpit, projector). A later `room()` loads it afresh.
+    /// (participants, cockpit, projector), here and on other instances. A
+    /// later `room()` loads it afresh.
     pub async fn evict(&self, session_id: &str) {
+        self.evict_here(session_id).await;
+        self.fanout.announce(session_id, Change::Deleted).await;
+    }
+
+    /// [`Self::evict`] on this instance only.
+    async fn evict_here(&self, session_id: &str) {
         if let Some(room) = self.rooms.lock().await.remove(session_id) {
-            room.moved(EVERYONE);
+            room.moved_here(EVERYONE);
         }
     }
 
     /// Tells the open moderator screens of a session that its secrets
-    /// changed (a room not in memory has none open).
+    /// changed (a room not in memory has none open), on every instance.
     pub async fn secrets_renewed(&self, session_id: &str) {
-        if let Some(room) = self.rooms.lock().await.get(session_id) {
-            room.moved(SECRETS_RENEWED);
+        if let Some(room) = self.loaded(session_id).await {
+            room.moved_here(SECRETS_RENEWED);
+        }
+        self.fanout
+            .announce(session_id, Change::SecretsRenewed)
+            .await;
+    }
+
+    /// The room of a session if it is in memory (not loaded for this).
+    async fn loaded(&self, session_id: &str) -> Option<Arc<Room>> {
+        self.rooms.lock().await.get(session_id).cloned()
+    }
+
+    /// Every room in memory catches up with the store: ops and settings
+    /// other instances committed while their notices could not arrive.
+    async fn resync_all(&self) {
+        let rooms: Vec<Arc<Room>> = self.rooms.lock().await.values().cloned().collect();
+        for room in rooms {
+            room.pull_announced(u64::MAX).await;
+            room.refresh_settings().await;
         }
     }
 
@@ -297,30 +300,20 @@ impl Hub {
             room.touch();
             return Ok(room.clone());
         }
-        let record = self.store.load_room(session_id).await?;
-        let mut boards = BTreeMap::new();
-        for (id, json) in record.boards {
-            let state = serde_json::from_str(&json).map_err(|e| {
-                StoreError::Corrupt(format!("board {id} of session {session_id}: {e}"))
-            })?;
-            boards.insert(id, state);
-        }
-        let settings: SessionSettings = serde_json::from_str(&record.settings)
-            .map_err(|e| StoreError::Corrupt(format!("settings of session {session_id}: {e}")))?;
+        let (state, settings, activity) = load(&self.store, session_id).await?;
         let room = Arc::new(Room {
             session_id: session_id.to_owned(),
             store: self.store.clone(),
+            fanout: self.fanout.clone(),
+            seq_hint: AtomicU64::new(state.last_seq),
+            notified: AtomicU64::new(0),
+            catching_up: AtomicBool::new(false),
             flight: StdMutex::new(Flight::default()),
             resolved: watch::channel(0).0,
-            state: Mutex::new(RoomState {
-                last_seq: record.last_seq,
-                boards,
-                op_seqs: record.op_ids.into_iter().collect(),
-                unsnapshotted: record.unsnapshotted.into_iter().collect(),
-            }),
+            state: Mutex::new(state),
             settings: watch::channel(settings).0,
             moved: broadcast::channel(16).0,
-            activity: StdMutex::new(record.activity.into_iter().collect()),
+            activity: StdMutex::new(activity),
             ops: broadcast::channel(ROOM_CHANNEL).0,
             online: StdMutex::new(BTreeMap::new()),
             presence: broadcast::channel(PRESENCE_CHANNEL).0,
@@ -328,6 +321,52 @@ impl Hub {
         });
         rooms.insert(session_id.to_owned(), room.clone());
         Ok(room)
+    }
+}
+
+/// A session's room as stored: its state, settings and each group's last
+/// activity.
+async fn load(
+    store: &Store,
+    session_id: &str,
+) -> Result<(RoomState, SessionSettings, BTreeMap<String, i64>), StoreError> {
+    let record = store.load_room(session_id).await?;
+    let mut boards = BTreeMap::new();
+    for (id, json) in record.boards {
+        let state = serde_json::from_str(&json)
+            .map_err(|e| StoreError::Corrupt(format!("board {id} of session {session_id}: {e}")))?;
+        boards.insert(id, state);
+    }
+    let settings = parse_settings(session_id, &record.settings)?;
+    let last_op_id = record
+        .op_ids
+        .iter()
+        .find(|(_, seq)| *seq == record.last_seq)
+        .map(|(id, _)| id.clone());
+    let state = RoomState {
+        last_seq: record.last_seq,
+        last_op_id,
+        boards,
+        op_seqs: record.op_ids.into_iter().collect(),
+        unsnapshotted: record.unsnapshotted.into_iter().collect(),
+    };
+    Ok((state, settings, record.activity.into_iter().collect()))
+}
+
+fn parse_settings(session_id: &str, json: &str) -> Result<SessionSettings, StoreError> {
+    serde_json::from_str(json)
+        .map_err(|e| StoreError::Corrupt(format!("settings of session {session_id}: {e}")))
+}
+
+/// A board's ops since its last stored snapshot after one more op: a board's
+/// first op stores it whole (so every board has a row), after that every
+/// [`SNAPSHOT_EVERY`]th op; 0 means this op stores a snapshot.
+fn unsnapshotted_after(before: Option<u32>) -> u32 {
+    let since = before.map_or(SNAPSHOT_EVERY, |n| n + 1);
+    if since >= SNAPSHOT_EVERY {
+        0
+    } else {
+        since
     }
 }
 
@@ -361,9 +400,17 @@ impl Room {
     ) -> Result<Submitted, Refusal> {
         let (room, author) = (self.clone(), author.clone());
         let (group_id, env) = (group_id.to_owned(), env.clone());
-        tokio::spawn(async move { room.submit_here(&author, &group_id, &env).await })
-            .await
-            .unwrap_or(Err(Refusal::Internal))
+        tokio::spawn(async move {
+            let submitted = room.submit_here(&author, &group_id, &env).await;
+            if room.fanout.is_shared() && room.flight.lock().is_ok_and(|f| f.overtaken) {
+                // Another instance took the number: fetch its op now, not
+                // only when the next op of this room comes.
+                room.catch_up_to(u64::MAX);
+            }
+            submitted
+        })
+        .await
+        .unwrap_or(Err(Refusal::Internal))
     }
 
     async fn submit_here(
@@ -390,17 +437,24 @@ impl Room {
             }
             break self.sequence(&mut state, template, author, group_id, env)?;
         };
-        let outcome = commit.await.map_err(|e| {
-            tracing::error!(error = %e, seq, "commit failed; op refused");
+        let committed = commit.await;
+        let overtaken = matches!(committed, Err(StoreError::OutOfSequence { .. }));
+        let outcome = committed.map_err(|e| {
+            if overtaken && self.fanout.is_shared() {
+                tracing::info!(error = %e, seq, "another instance took the seq; op refused, resent by the browser");
+            } else {
+                tracing::error!(error = %e, seq, "commit failed; op refused");
+            }
             // Out of sequence: an earlier op of this session did not commit
-            // (it is taken back below); the browser resends this one.
-            if e.is_unavailable() || matches!(e, StoreError::OutOfSequence { .. }) {
+            // (it is taken back below), or another instance committed first;
+            // the browser resends this one.
+            if e.is_unavailable() || overtaken {
                 Refusal::StorageUnavailable
             } else {
                 Refusal::Internal
             }
         });
-        self.resolve(seq, outcome.clone());
+        self.resolve(seq, outcome.clone(), overtaken);
         self.wait_resolved(seq).await;
         outcome.map(|()| Submitted::Committed(seq))
     }
@@ -438,22 +492,20 @@ impl Room {
             op: env.op.clone(),
         };
         let op_json = serde_json::to_string(&sequenced).map_err(|_| Refusal::Internal)?;
-        // A board's first op stores it whole (so every board has a row);
-        // after that every `SNAPSHOT_EVERY`th op.
         let unsnapshotted_before = state.unsnapshotted.get(&env.board).copied();
-        let since = unsnapshotted_before.map_or(SNAPSHOT_EVERY, |n| n + 1);
-        let snapshot = if since >= SNAPSHOT_EVERY {
+        let unsnapshotted = unsnapshotted_after(unsnapshotted_before);
+        let snapshot = if unsnapshotted == 0 {
             Some(serde_json::to_string(&board).map_err(|_| Refusal::Internal)?)
         } else {
             None
         };
-        let snapshotted = snapshot.is_some();
         // Encoded once per audience, as the settings are now (redaction
         // follows the settings the op was sequenced under).
         let published = Published::encode(sequenced, &op_json, revealed)
             .map_err(|e| tracing::error!(error = %e, seq, "op not encodable"))
             .ok()
             .map(Arc::new);
+        let prev_op_id = state.last_op_id.clone();
         let commit = self.store.commit_op(CommittedOp {
             session_id: self.session_id.clone(),
             seq,
@@ -462,15 +514,14 @@ impl Room {
             group_id: group_id.to_owned(),
             author_id: author.id.clone(),
             op_json,
+            prev_op_id: prev_op_id.clone(),
             snapshot,
             created_at: now(),
         });
-        state.last_seq = seq;
+        self.set_last(state, seq, Some(env.op_id.clone()));
         let board_before = state.boards.insert(env.board.clone(), board);
         state.op_seqs.insert(env.op_id.clone(), seq);
-        state
-            .unsnapshotted
-            .insert(env.board.clone(), if snapshotted { 0 } else { since });
+        state.unsnapshotted.insert(env.board.clone(), unsnapshotted);
         if let Ok(mut flight) = self.flight.lock() {
             flight.queue.push_back(InFlight {
                 seq,
@@ -479,11 +530,13 @@ impl Room {
                 undo: Undo {
                     seq,
                     op_id: env.op_id.clone(),
+                    prev_op_id,
                     board: env.board.clone(),
                     board_before,
                     unsnapshotted_before,
                 },
                 outcome: None,
+                overtaken: false,
             });
         }
         Ok((seq, commit))
@@ -498,12 +551,13 @@ impl Room {
 
     /// Records the commit's answer for op `seq`, then publishes (or drops)
     /// every answered op at the front of the queue, in sequence order.
-    fn resolve(&self, seq: u64, outcome: Result<(), Refusal>) {
+    fn resolve(&self, seq: u64, outcome: Result<(), Refusal>, overtaken: bool) {
         let Ok(mut flight) = self.flight.lock() else {
             return;
         };
         if let Some(op) = flight.queue.iter_mut().find(|op| op.seq == seq) {
             op.outcome = Some(outcome);
+            op.overtaken = overtaken;
         }
         let mut moved = false;
         while flight.queue.front().is_some_and(|op| op.outcome.is_some()) {
@@ -524,9 +578,10 @@ impl Room {
                     activity.insert(op.group_id, now());
                 }
                 if let Some(published) = op.published {
-                    let _ = self.ops.send(published);
+                    self.publish(published);
                 }
             } else {
+                flight.overtaken |= op.overtaken;
                 flight.undo.push(op.undo);
             }
         }
@@ -557,12 +612,18 @@ impl Room {
             // flight are answered without it.
             let last = state.last_seq;
             self.wait_resolved(last).await;
-            let undo = self
+            let (undo, overtaken) = self
                 .flight
                 .lock()
-                .map(|mut f| std::mem::take(&mut f.undo))
+                .map(|mut f| {
+                    (
+                        std::mem::take(&mut f.undo),
+                        std::mem::take(&mut f.overtaken),
+                    )
+                })
                 .unwrap_or_default();
-            if let Some(first_seq) = undo.first().map(|op| op.seq) {
+            let first = undo.first().map(|op| (op.seq, op.prev_op_id.clone()));
+            if let Some((first_seq, prev_op_id)) = first {
                 for op in undo.into_iter().rev() {
                     state.op_seqs.remove(&op.op_id);
                     match op.board_before {
@@ -574,15 +635,200 @@ impl Room {
                         None => state.unsnapshotted.remove(&op.board),
                     };
                 }
-                state.last_seq = first_seq - 1;
+                self.set_last(&mut state, first_seq - 1, prev_op_id);
                 tracing::warn!(
                     session = %self.session_id,
                     from_seq = first_seq,
                     "ops that did not commit were taken back"
                 );
             }
+            if overtaken && self.fanout.is_shared() {
+                // What the other instance committed under those numbers.
+                self.pull(&mut state).await;
+            }
         }
         state
+    }
+
+    /// Sets the room's last sequence number and the op at it.
+    fn set_last(&self, state: &mut RoomState, seq: u64, op_id: Option<String>) {
+        state.last_seq = seq;
+        state.last_op_id = op_id;
+        self.seq_hint.store(seq, Ordering::Release);
+    }
+
+    /// Hands a committed op to this instance's sockets.
+    fn publish(&self, published: Arc<Published>) {
+        let _ = self.ops.send(published);
+    }
+
+    /// Another instance announced op `seq`: unless the room has it, a task
+    /// fetches it (and whatever else was committed) from the store. Notices
+    /// that arrive while one is fetching are taken along by it.
+    fn notified(self: &Arc<Self>, seq: u64) {
+        if seq <= self.seq_hint.load(Ordering::Acquire) {
+            // This instance's own op, or one the room has already.
+            return;
+        }
+        self.catch_up_to(seq);
+    }
+
+    /// Makes sure a task fetches the ops up to `target` from the store.
+    fn catch_up_to(self: &Arc<Self>, target: u64) {
+        self.notified.fetch_max(target, Ordering::AcqRel);
+        if self.catching_up.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let room = self.clone();
+        tokio::spawn(async move {
+            loop {
+                let target = room.notified.swap(0, Ordering::AcqRel);
+                room.pull_announced(target).await;
+                room.catching_up.store(false, Ordering::Release);
+                // A notice that came while this one was fetched and found
+                // the flag still set: go on for it.
+                let more = room.notified.load(Ordering::Acquire) > 0;
+                if !more || room.catching_up.swap(true, Ordering::AcqRel) {
+                    break;
+                }
+            }
+        });
+    }
+
+    /// A browser that was connected to another instance says it has seen up
+    /// to `seq`: if this room is behind that, it fetches what it lacks
+    /// first (instead of answering with an older snapshot).
+    pub async fn reach(&self, seq: u64) {
+        if self.fanout.is_shared() {
+            self.pull_announced(seq).await;
+        }
+    }
+
+    /// Fetches and applies the ops other instances committed, if the room
+    /// is behind `target` (`u64::MAX`: look in any case).
+    async fn pull_announced(&self, target: u64) {
+        if target <= self.seq_hint.load(Ordering::Acquire) {
+            return;
+        }
+        // Its own ops in flight settle first (they may be the ones the
+        // other instance overtook: then they are taken back).
+        let mut state = self.lock(Settle::All).await;
+        if target > state.last_seq {
+            self.pull(&mut state).await;
+        }
+    }
+
+    /// Applies the ops stored after the room's last one (committed by
+    /// another instance) and publishes them to this instance's sockets, in
+    /// sequence order. Called with the state locked and nothing in flight.
+    /// An op that does not apply reloads the whole room.
+    async fn pull(&self, state: &mut RoomState) {
+        let logged = match self
+            .store
+            .ops_since(&self.session_id, None, state.last_seq, u64::MAX)
+            .await
+        {
+            Ok(logged) => logged,
+            Err(error) => {
+                // The next notice, resync or overtaken op tries again.
+                tracing::warn!(%error, session = %self.session_id, "cannot fetch other instances' ops");
+                return;
+            }
+        };
+        let revealed = self.settings.borrow().ratings_revealed;
+        for json in logged {
+            if let Err(error) = self.apply_committed(state, &json, revealed) {
+                tracing::error!(%error, session = %self.session_id, "a committed op does not apply; reloading the room");
+                self.replace(state).await;
+                return;
+            }
+        }
+    }
+
+    /// Applies one op another instance committed (its log JSON) as its
+    /// commit did, and publishes it.
+    fn apply_committed(
+        &self,
+        state: &mut RoomState,
+        json: &str,
+        revealed: bool,
+    ) -> Result<(), String> {
+        let op: SequencedOp = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        if op.seq <= state.last_seq {
+            return Ok(());
+        }
+        let mut board = state.boards.get(&op.board).cloned().unwrap_or_default();
+        apply_logged(&mut board, &op).map_err(|e| e.to_string())?;
+        let before = state.unsnapshotted.get(&op.board).copied();
+        state
+            .unsnapshotted
+            .insert(op.board.clone(), unsnapshotted_after(before));
+        state.boards.insert(op.board.clone(), board);
+        state.op_seqs.insert(op.op_id.clone(), op.seq);
+        self.set_last(state, op.seq, Some(op.op_id.clone()));
+        if let Some((group, _)) = split_board_id(&op.board) {
+            if let Ok(mut activity) = self.activity.lock() {
+                activity.insert(group.to_owned(), now());
+            }
+        }
+        let seq = op.seq;
+        match Published::encode(op, json, revealed) {
+            Ok(published) => self.publish(Arc::new(published)),
+            Err(error) => tracing::error!(%error, seq, "op not encodable"),
+        }
+        Ok(())
+    }
+
+    /// Replaces the room's state with the store's (settings too). Sockets
+    /// keep what they have; later ops follow from the new state.
+    async fn replace(&self, state: &mut RoomState) {
+        match load(&self.store, &self.session_id).await {
+            Ok((loaded, settings, activity)) => {
+                self.seq_hint.store(loaded.last_seq, Ordering::Release);
+                *state = loaded;
+                if let Ok(mut a) = self.activity.lock() {
+                    *a = activity;
+                }
+                self.settings.send_if_modified(|current| {
+                    let changed = *current != settings;
+                    *current = settings;
+                    changed
+                });
+            }
+            Err(error) => {
+                tracing::error!(%error, session = %self.session_id, "room not reloaded");
+            }
+        }
+    }
+
+    /// Another instance changed boards outside the op log: the room is
+    /// loaded again from the store.
+    async fn reload(&self) {
+        let mut state = self.lock(Settle::All).await;
+        self.replace(&mut state).await;
+    }
+
+    /// Another instance changed the settings: they are read again (and
+    /// announced to this instance's sockets if they differ).
+    async fn refresh_settings(&self) {
+        let _state = self.lock(Settle::All).await;
+        let stored = self
+            .store
+            .load_settings(&self.session_id)
+            .await
+            .and_then(|json| parse_settings(&self.session_id, &json));
+        match stored {
+            Ok(settings) => {
+                self.settings.send_if_modified(|current| {
+                    let changed = *current != settings;
+                    *current = settings;
+                    changed
+                });
+            }
+            Err(error) => {
+                tracing::warn!(%error, session = %self.session_id, "settings not re-read")
+            }
+        }
     }
 
     /// Changes stored boards outside the op log (a participant's name removed,
@@ -599,6 +845,10 @@ impl Room {
         let mut state = self.lock(Settle::All).await;
         let out = persist().await?;
         edit(&mut state.boards);
+        drop(state);
+        self.fanout
+            .announce(&self.session_id, Change::Rewritten)
+            .await;
         Ok(out)
     }
 
@@ -667,12 +917,22 @@ impl Room {
             now_ms: now_ms(),
             groups,
         };
-        let next = self.settings.borrow().changed(change, &ctx)?;
+        let current = if self.fanout.is_shared() {
+            // Another instance may have changed them a moment ago.
+            let json = store.load_settings(&self.session_id).await?;
+            parse_settings(&self.session_id, &json)?
+        } else {
+            self.settings.borrow().clone()
+        };
+        let next = current.changed(change, &ctx)?;
         let json = serde_json::to_string(&next)
             .map_err(|e| StoreError::Corrupt(format!("settings: {e}")))?;
         store.save_settings(&self.session_id, &json).await?;
         self.settings.send_replace(next.clone());
         drop(state);
+        self.fanout
+            .announce(&self.session_id, Change::Settings)
+            .await;
         Ok(next)
     }
 
@@ -718,8 +978,18 @@ impl Room {
         self.moved.subscribe()
     }
 
-    /// Closes the live connections of a participant who changed group.
-    pub fn moved(&self, participant_id: &str) {
+    /// Closes the live connections of a participant who changed group or
+    /// was removed, on every instance.
+    pub async fn moved(&self, participant_id: &str) {
+        self.moved_here(participant_id);
+        let change = Change::Moved {
+            participant: participant_id.to_owned(),
+        };
+        self.fanout.announce(&self.session_id, change).await;
+    }
+
+    /// [`Self::moved`] on this instance only.
+    fn moved_here(&self, participant_id: &str) {
         let _ = self.moved.send(participant_id.to_owned());
     }
 }
@@ -744,34 +1014,5 @@ impl Drop for PresenceGuard {
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use app::domain::board::Op;
-
-    #[test]
-    fn an_op_is_encoded_as_serde_encodes_the_server_message() {
-        let op = SequencedOp {
-            seq: 7,
-            op_id: "o\"1".into(),
-            board: "g:canvas".into(),
-            author: Author {
-                id: "p1".into(),
-                name: "Zoë \u{1F600}".into(),
-                kommune: "Musterstadt".into(),
-            },
-            op: Op::AddCard {
-                card_id: "c1".into(),
-                section: "problem".into(),
-                text: "Text mit \"Zitat\"\n".into(),
-            },
-        };
-        let op_json = serde_json::to_string(&op).expect("op");
-        let expected = serde_json::to_string(&ServerMsg::Op(op.clone())).expect("message");
-        let published = Published::encode(op, &op_json, true).expect("encode");
-        assert_eq!(published.full.as_str(), expected);
     }
 }

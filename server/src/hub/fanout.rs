@@ -1,0 +1,353 @@
+//! The fan-out: who gets which committed op, and the moderator's changes.
+//!
+//! The session engine ([`super::Room`]) commits an op and hands it here
+//! encoded once per audience ([`Published`]); the room's broadcast channel
+//! takes it to this instance's sockets, in sequence order. Whether anyone
+//! else must hear of it is the [`Fanout`]'s business:
+//!
+//! - [`Fanout::InProcess`]: nobody else (SQLite, or `--fanout in-process`):
+//!   every socket of the session is on this instance.
+//! - [`Fanout::Postgres`]: several instances share one PostgreSQL. Every
+//!   committed op is announced on [`OPS_CHANNEL`] inside its own commit
+//!   transaction (by the store, so only what committed is announced), as
+//!   `{session, seq}` only. Settings, moves, removals, renewed secrets and
+//!   deletions go out on [`EVENTS_CHANNEL`] after they are stored. One
+//!   `LISTEN` connection per instance receives both; a room in memory fetches
+//!   the ops it lacks from the store by sequence number, applies them and
+//!   publishes them to its sockets, or re-reads what changed. Notifications
+//!   sent while the listener was disconnected are lost, so after every
+//!   (re)connect each room in memory catches up from the store.
+
+use super::{Hub, SECRETS_RENEWED};
+use crate::store::{BackendKind, OpNotice, Store, OPS_CHANNEL};
+use app::domain::evaluation::redaction;
+use app::protocol::{SequencedOp, ServerMsg};
+use axum::extract::ws::Utf8Bytes;
+use sqlx::postgres::PgListener;
+use sqlx::PgPool;
+use std::sync::Weak;
+use std::time::Duration;
+
+/// PostgreSQL: the channel of the moderator's changes (JSON [`Event`]).
+pub const EVENTS_CHANNEL: &str = "ikz_events";
+
+/// Longest pause between attempts to listen again.
+const MAX_RECONNECT_PAUSE: Duration = Duration::from_secs(5);
+
+/// Which fan-out an instance runs (`--fanout`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum FanoutMode {
+    /// PostgreSQL LISTEN/NOTIFY on PostgreSQL (several instances may share
+    /// the database), in-process on SQLite.
+    #[default]
+    Auto,
+    /// This instance's sockets only: one instance per database.
+    InProcess,
+}
+
+/// What other instances must hear about besides ops (after it is stored).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Change {
+    /// The settings changed (methods, weights, reveal, locks, dots, stage,
+    /// timer, joining, TOWS step): re-read them from the store.
+    Settings,
+    /// A participant was moved or removed: their sockets close.
+    Moved { participant: String },
+    /// Boards were changed outside the op log (a participant's name
+    /// removed, a group's boards deleted): reload the room from the store.
+    Rewritten,
+    /// The moderator secret or projector token was renewed.
+    SecretsRenewed,
+    /// The session was deleted: its room goes, every screen closes.
+    Deleted,
+}
+
+/// A notification on [`EVENTS_CHANNEL`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Event {
+    /// The instance that made the change (it ignores its own events).
+    from: String,
+    session: String,
+    change: Change,
+}
+
+pub enum Fanout {
+    InProcess,
+    Postgres {
+        store: Store,
+        /// This instance's id in [`Event::from`].
+        instance: String,
+    },
+}
+
+impl Fanout {
+    pub fn new(store: &Store, mode: FanoutMode) -> Self {
+        match (mode, store.kind()) {
+            (FanoutMode::Auto, BackendKind::Postgres) => Self::Postgres {
+                store: store.clone(),
+                instance: uuid::Uuid::now_v7().to_string(),
+            },
+            _ => Self::InProcess,
+        }
+    }
+
+    /// Whether other instances may write to the same sessions.
+    pub fn is_shared(&self) -> bool {
+        matches!(self, Self::Postgres { .. })
+    }
+
+    /// Tells the other instances that `session` changed (call after the
+    /// change is stored). A failure is logged: the other instances see the
+    /// change when they next load or resync the room.
+    pub async fn announce(&self, session: &str, change: Change) {
+        let Self::Postgres { store, instance } = self else {
+            return;
+        };
+        let event = Event {
+            from: instance.clone(),
+            session: session.to_owned(),
+            change,
+        };
+        let sent = match serde_json::to_string(&event) {
+            Ok(payload) => store
+                .notify(EVENTS_CHANNEL, &payload)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(error) = sent {
+            tracing::warn!(%error, ?event, "change not announced to other instances");
+        }
+    }
+
+    /// Starts listening for the other instances (PostgreSQL; needs a tokio
+    /// runtime). The listener ends when the hub is gone.
+    pub fn start(&self, hub: Weak<Hub>) {
+        let Self::Postgres { store, instance } = self else {
+            return;
+        };
+        let (Some(pool), Ok(runtime)) =
+            (store.listen_pool(), tokio::runtime::Handle::try_current())
+        else {
+            return;
+        };
+        runtime.spawn(listen(hub, pool, instance.clone()));
+    }
+}
+
+/// `LISTEN`s for ever: on every (re)connect every room in memory catches
+/// up from the store, then each notification is handed to its room.
+async fn listen(hub: Weak<Hub>, pool: PgPool, instance: String) {
+    let mut pause = Duration::from_millis(100);
+    loop {
+        if hub.strong_count() == 0 {
+            return;
+        }
+        let mut listener = match subscribe(&pool).await {
+            Ok(listener) => listener,
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for other instances; trying again");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(MAX_RECONNECT_PAUSE);
+                continue;
+            }
+        };
+        pause = Duration::from_millis(100);
+        // Whatever was announced while nobody listened is lost.
+        match hub.upgrade() {
+            Some(hub) => hub.resync_all().await,
+            None => return,
+        }
+        loop {
+            let notification = match listener.try_recv().await {
+                Ok(Some(notification)) => notification,
+                Ok(None) => {
+                    tracing::warn!("listener connection lost; listening again");
+                    break;
+                }
+                Err(error) => {
+                    tracing::warn!(%error, "listener failed; listening again");
+                    break;
+                }
+            };
+            let Some(hub) = hub.upgrade() else { return };
+            receive(
+                &hub,
+                notification.channel(),
+                notification.payload(),
+                &instance,
+            )
+            .await;
+        }
+    }
+}
+
+async fn subscribe(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen_all([OPS_CHANNEL, EVENTS_CHANNEL]).await?;
+    Ok(listener)
+}
+
+/// Hands one notification to the room it concerns, if that is in memory
+/// (a room loaded later reads the store anyway). Never waits for a room:
+/// the listener serves every session.
+async fn receive(hub: &Hub, channel: &str, payload: &str, instance: &str) {
+    if channel == OPS_CHANNEL {
+        match serde_json::from_str::<OpNotice>(payload) {
+            Ok(notice) => {
+                if let Some(room) = hub.loaded(&notice.session).await {
+                    room.notified(notice.seq);
+                }
+            }
+            Err(error) => tracing::warn!(%error, payload, "unreadable op notice"),
+        }
+        return;
+    }
+    let event = match serde_json::from_str::<Event>(payload) {
+        Ok(event) if event.from == instance => return,
+        Ok(event) => event,
+        Err(error) => {
+            tracing::warn!(%error, payload, "unreadable event");
+            return;
+        }
+    };
+    if event.change == Change::Deleted {
+        hub.evict_here(&event.session).await;
+        return;
+    }
+    let Some(room) = hub.loaded(&event.session).await else {
+        return;
+    };
+    match event.change {
+        Change::Moved { participant } => room.moved_here(&participant),
+        Change::SecretsRenewed => room.moved_here(SECRETS_RENEWED),
+        // In tasks of their own: they wait for the room's commits, the
+        // listener goes on.
+        Change::Settings => {
+            tokio::spawn(async move { room.refresh_settings().await });
+        }
+        Change::Rewritten => {
+            tokio::spawn(async move { room.reload().await });
+        }
+        Change::Deleted => {}
+    }
+}
+
+/// A committed op as it goes out, encoded once per audience: sockets share
+/// these bytes instead of encoding the op again each.
+#[derive(Debug)]
+pub struct Published {
+    pub seq: u64,
+    pub board: String,
+    pub author_id: String,
+    /// `ServerMsg::Op` as the author sees it (and everyone, while ratings
+    /// are revealed).
+    pub full: Utf8Bytes,
+    /// What everyone else gets while ratings are hidden: the op with the
+    /// value redacted, or for a hidden dot `ServerMsg::Skip` carrying only
+    /// the sequence number (no gap tells that someone gave a dot).
+    /// `None`: the same as `full`.
+    pub others: Option<Utf8Bytes>,
+}
+
+impl Published {
+    /// Encodes `op` (whose own JSON is `op_json`) for its audiences while
+    /// ratings are `revealed` or not.
+    pub fn encode(
+        op: SequencedOp,
+        op_json: &str,
+        revealed: bool,
+    ) -> Result<Self, serde_json::Error> {
+        let others = if revealed {
+            None
+        } else {
+            match redaction::redact_op(&op.op, &op.author.id, "") {
+                Some(redacted) if redacted == op.op => None,
+                Some(redacted) => Some(ServerMsg::Op(SequencedOp {
+                    op: redacted,
+                    ..op.clone()
+                })),
+                None => Some(ServerMsg::Skip { seq: op.seq }),
+            }
+        };
+        let others = others
+            .map(|msg| serde_json::to_string(&msg).map(Utf8Bytes::from))
+            .transpose()?;
+        let (seq, board, author_id) = (op.seq, op.board.clone(), op.author.id.clone());
+        // `ServerMsg` is internally tagged: `ServerMsg::Op` is the op's own
+        // object with `"type":"op"` first, so the JSON made for the log
+        // is not encoded a second time.
+        let full = match op_json.strip_prefix('{') {
+            Some(fields) if fields.len() > 1 => format!(r#"{{"type":"op",{fields}"#),
+            _ => serde_json::to_string(&ServerMsg::Op(op))?,
+        }
+        .into();
+        Ok(Self {
+            seq,
+            board,
+            author_id,
+            full,
+            others,
+        })
+    }
+
+    /// The bytes `viewer` gets.
+    pub fn for_viewer(&self, viewer: &str) -> &Utf8Bytes {
+        match &self.others {
+            Some(others) if self.author_id != viewer => others,
+            _ => &self.full,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::board::{Author, Op};
+
+    #[test]
+    fn an_op_is_encoded_as_serde_encodes_the_server_message() {
+        let op = SequencedOp {
+            seq: 7,
+            op_id: "o\"1".into(),
+            board: "g:canvas".into(),
+            author: Author {
+                id: "p1".into(),
+                name: "Zoë \u{1F600}".into(),
+                kommune: "Musterstadt".into(),
+            },
+            op: Op::AddCard {
+                card_id: "c1".into(),
+                section: "problem".into(),
+                text: "Text mit \"Zitat\"\n".into(),
+            },
+        };
+        let op_json = serde_json::to_string(&op).expect("op");
+        let expected = serde_json::to_string(&ServerMsg::Op(op.clone())).expect("message");
+        let published = Published::encode(op, &op_json, true).expect("encode");
+        assert_eq!(published.full.as_str(), expected);
+    }
+
+    #[test]
+    fn events_read_back_as_sent() {
+        for change in [
+            Change::Settings,
+            Change::Moved {
+                participant: "p1".into(),
+            },
+            Change::Rewritten,
+            Change::SecretsRenewed,
+            Change::Deleted,
+        ] {
+            let event = Event {
+                from: "i".into(),
+                session: "s".into(),
+                change,
+            };
+            let json = serde_json::to_string(&event).expect("encode");
+            assert!(json.len() < 8000, "NOTIFY payloads are limited");
+            assert_eq!(serde_json::from_str::<Event>(&json).expect("decode"), event);
+        }
+    }
+}
