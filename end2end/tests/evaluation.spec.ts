@@ -90,6 +90,18 @@ test("a rater sees each criterion's question and the anchor of every level", asy
     await expect(levels.nth(5)).toHaveText("weiß nicht");
   }
   await expectAccessible(p, "rating with questions and anchors");
+  // The English screen: criterion, question and anchors in English.
+  await p.getByRole("button", { name: "English" }).click();
+  const nutzen = box.locator('fieldset[data-criterion="nutzen"]');
+  await expect(nutzen.locator("legend")).toHaveText("Benefit");
+  await expect(nutzen.getByTestId("criterion-question")).toHaveText(
+    "How much does the idea relieve the administration or improve the service for citizens?",
+  );
+  const levels = nutzen.locator("label.level");
+  await expect(levels.nth(0)).toHaveText("1 – hardly any noticeable benefit");
+  await expect(levels.nth(1)).toHaveText(
+    "2 – between “hardly any noticeable benefit” and “clear relief or noticeably better service for one office or target group”",
+  );
   await anna.context.close();
 });
 
