@@ -73,7 +73,7 @@ end_to_end() {
   local data port status=0
   data=$(mktemp -d)
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  IKZ_DATA_DIR="$data/db" IKZ_LISTEN="127.0.0.1:$port" \
+  RUST_BACKTRACE=1 IKZ_DATA_DIR="$data/db" IKZ_LISTEN="127.0.0.1:$port" \
     "$IKZ_BIN" >"$data/server.log" 2>&1 &
   e2e_server=$!
   trap 'kill "$e2e_server" 2>/dev/null || true' EXIT
