@@ -26,3 +26,12 @@ duration() {
   local s=$1
   if [ "$s" -ge 60 ]; then printf '%d min %02d s' $((s / 60)) $((s % 60)); else printf '%d s' "$s"; fi
 }
+
+# Clippy as the compiler of our own crates, as scripts/test.sh builds the
+# release (see there). scripts/bench.sh builds the release the same way, so
+# it reuses the test command's build instead of compiling it again.
+clippy_as_compiler() {
+  export RUSTC_WORKSPACE_WRAPPER="$(rustc --print sysroot)/bin/clippy-driver"
+  # CLIPPY_ARGS is how cargo-clippy hands `-- -D warnings` to clippy-driver.
+  export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+}

@@ -17,9 +17,7 @@ step "cargo fmt --check" cargo fmt --all -- --check
 # release is built, the way `cargo clippy` runs it, so the lints cost no second
 # build of the dependencies: a separate `cargo clippy` (check mode) would
 # compile the whole dependency tree a third time, ~20 minutes on 2 cores.
-# CLIPPY_ARGS is how cargo-clippy hands `-- -D warnings` to clippy-driver.
-export RUSTC_WORKSPACE_WRAPPER="$(rustc --print sysroot)/bin/clippy-driver"
-export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+clippy_as_compiler
 
 # The tests must not need their own build of a dependency: a crate that a
 # dev-dependency compiles with more features than the release binary has is
