@@ -450,6 +450,16 @@ async fn settings_until(client: &mut Client, what: &str, ok: impl Fn(&Value) -> 
     }
 }
 
+/// A client of `token` connected to the instance at `addr` (named `which`
+/// in the failure) and synced from the start.
+async fn synced(addr: SocketAddr, token: &str, which: &str) -> Client {
+    let mut client = Client::connect(addr, CODE, Some(token))
+        .await
+        .unwrap_or_else(|e| panic!("connect to {which}: {e:?}"));
+    client.sync(0).await;
+    client
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn settings_locks_and_moves_made_through_one_instance_reach_the_other() {
     let mut seeded = seed(2).await;
@@ -458,14 +468,8 @@ async fn settings_locks_and_moves_made_through_one_instance_reach_the_other() {
     let b = instance(&seeded, dir.path(), "b").await;
     seeded.server.addr = a.addr;
     let board = canvas(&seeded.group);
-    let mut on_b = Client::connect(b.addr, CODE, Some(&seeded.people[0].token))
-        .await
-        .expect("connect to B");
-    on_b.sync(0).await;
-    let mut moved_on_b = Client::connect(b.addr, CODE, Some(&seeded.people[1].token))
-        .await
-        .expect("connect to B");
-    moved_on_b.sync(0).await;
+    let mut on_b = synced(b.addr, &seeded.people[0].token, "B").await;
+    let mut moved_on_b = synced(b.addr, &seeded.people[1].token, "B").await;
 
     // Settings through A's API: B's socket hears of them.
     let (status, body) = seeded
@@ -605,26 +609,13 @@ async fn commit(client: &mut Client, op_id: &str, board: &str, op: Value) -> u64
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_terminated_listen_connection_is_noticed_and_the_room_catches_up() {
     let seeded = seed(2).await;
-    let name = seeded
-        .server
-        .db
-        .pg
-        .as_ref()
-        .expect("a PostgreSQL test")
-        .name
-        .clone();
+    let name = seeded.server.db.pg_name();
     let dir = tempfile::tempdir().expect("dir");
     let a = instance(&seeded, dir.path(), "a").await;
     let b = instance(&seeded, dir.path(), "b").await;
     let board = canvas(&seeded.group);
-    let mut writer = Client::connect(a.addr, CODE, Some(&seeded.people[0].token))
-        .await
-        .expect("connect to A");
-    writer.sync(0).await;
-    let mut watcher = Client::connect(b.addr, CODE, Some(&seeded.people[1].token))
-        .await
-        .expect("connect to B");
-    watcher.sync(0).await;
+    let mut writer = synced(a.addr, &seeded.people[0].token, "A").await;
+    let mut watcher = synced(b.addr, &seeded.people[1].token, "B").await;
     let seq = commit(
         &mut writer,
         "op-1",

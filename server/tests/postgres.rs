@@ -331,13 +331,7 @@ async fn terminating_the_servers_database_connections_loses_no_acked_op() {
     let seeded = seed().await;
     let dir = tempfile::tempdir().expect("dir");
     let server = start(&seeded, dir.path()).await;
-    let name = seeded
-        .db
-        .pg
-        .as_ref()
-        .expect("a PostgreSQL test")
-        .name
-        .clone();
+    let name = seeded.db.pg_name();
     // Three outages mid-burst: new connections to the database refused and
     // every open one terminated; 700 ms later connections are allowed again.
     let running = Arc::new(AtomicBool::new(true));
@@ -412,13 +406,7 @@ async fn a_pg_dump_taken_during_a_live_burst_restores_to_a_consistent_state() {
     let seeded = seed().await;
     let dir = tempfile::tempdir().expect("dir");
     let server = start(&seeded, dir.path()).await;
-    let name = seeded
-        .db
-        .pg
-        .as_ref()
-        .expect("a PostgreSQL test")
-        .name
-        .clone();
+    let name = seeded.db.pg_name();
     let dump = dir.path().join("backup.dump");
     let cluster = common::pg::cluster();
     let dumper = {

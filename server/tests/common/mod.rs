@@ -36,6 +36,13 @@ pub struct TestDb {
     pub pg: Option<pg::PgDb>,
 }
 
+impl TestDb {
+    /// The name of the test's own PostgreSQL database (a PostgreSQL test).
+    pub fn pg_name(&self) -> String {
+        self.pg.as_ref().expect("a PostgreSQL test").name.clone()
+    }
+}
+
 /// A fresh SQLite file.
 pub async fn test_db() -> TestDb {
     test_db_on(Backend::Sqlite).await
