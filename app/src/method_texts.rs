@@ -137,11 +137,7 @@ pub fn chart_words(locale: Locale) -> ChartWords {
 
 /// A rating criterion's label in `locale`.
 pub fn criterion_label(locale: Locale, criterion: &CriterionDef) -> &'static str {
-    if locale == Locale::de {
-        criterion.label
-    } else {
-        criterion.label_en
-    }
+    criterion.label_in(locale != Locale::de)
 }
 
 /// The question raters of `criterion` answer, in `locale`.

@@ -68,6 +68,15 @@ impl CriterionDef {
         anchor_in(level, &self.anchors, &AnchorWords::german())
     }
 
+    /// The label in English (`label_en`) or German (`label`).
+    pub fn label_in(&self, english: bool) -> &'static str {
+        if english {
+            self.label_en
+        } else {
+            self.label
+        }
+    }
+
     /// All five anchors, level 1 first.
     pub fn anchor_texts(&self) -> Vec<String> {
         (RatingValue::MIN..=RatingValue::MAX)

@@ -175,11 +175,7 @@ impl ChartWords {
 
     /// A criterion's label in these words' language.
     pub fn label(&self, criterion: &CriterionDef) -> &'static str {
-        if self.english_criteria {
-            criterion.label_en
-        } else {
-            criterion.label
-        }
+        criterion.label_in(self.english_criteria)
     }
 
     fn sentence(&self, text: &str, criterion: &CriterionDef) -> String {
