@@ -307,6 +307,26 @@ enum Role {
     Moderator { token_hash: Vec<u8> },
 }
 
+/// How far [`Connection::forward`] got.
+enum Forwarded {
+    /// Sent everything published, up to this sequence number.
+    Upto(u64),
+    /// Sent up to this sequence number, then found that the room's channel
+    /// had dropped ops this socket had not read yet.
+    Lagged(u64),
+    /// The socket failed.
+    Failed,
+}
+
+/// Whether a catch-up ends with `synced` (the answer to a hello: the
+/// browser then sends its outbox) or quietly (a live socket that fell
+/// behind: its outbox is already on its way).
+#[derive(Clone, Copy)]
+enum Announce {
+    Synced,
+    Quietly,
+}
+
 struct Connection {
     state: AppState,
     room: Arc<Room>,
@@ -443,13 +463,30 @@ impl Connection {
                         }
                     }
                     op = ops.recv() => {
-                        // Too slow to keep up: close; the client reconnects and catches up.
-                        let Ok(op) = op else { break };
-                        let Some(upto) = sent_upto else { continue };
-                        // Everything already committed goes out in one write.
-                        match self.forward(&mut socket, op, &mut ops, upto).await {
-                            Some(upto) => sent_upto = Some(upto),
-                            None => break,
+                        let Some(upto) = sent_upto else {
+                            if matches!(op, Err(RecvError::Closed)) { break; }
+                            continue;
+                        };
+                        let forwarded = match op {
+                            // Everything already committed goes out in one write.
+                            Ok(op) => self.forward(&mut socket, op, &mut ops, upto).await,
+                            Err(RecvError::Lagged(_)) => Forwarded::Lagged(upto),
+                            Err(RecvError::Closed) => Forwarded::Failed,
+                        };
+                        match forwarded {
+                            Forwarded::Upto(upto) => sent_upto = Some(upto),
+                            // Fell more than the room's channel behind (a slow
+                            // link): what it missed comes from the op log, as
+                            // after a reconnect, but without one.
+                            Forwarded::Lagged(upto) => {
+                                tracing::debug!(session = %self.room.session_id(), upto, "live socket fell behind; catching up from the op log");
+                                self.state.metrics.caught_up();
+                                match Box::pin(self.catch_up(&mut socket, upto, epoch, Announce::Quietly)).await {
+                                    Some((upto, now_epoch)) => { sent_upto = Some(upto); epoch = now_epoch; }
+                                    None => break,
+                                }
+                            }
+                            Forwarded::Failed => break,
                         }
                         continue;
                     }
@@ -554,7 +591,7 @@ impl Connection {
                     last_seq,
                     epoch: client_epoch,
                     ..
-                }) => match Box::pin(self.catch_up(&mut socket, last_seq, client_epoch)).await {
+                }) => match Box::pin(self.catch_up(&mut socket, last_seq, client_epoch, Announce::Synced)).await {
                     Some((upto, now_epoch)) => {
                         epoch = now_epoch;
                         sent_upto = Some(upto);
@@ -661,39 +698,46 @@ impl Connection {
     /// Sends committed ops above `upto` this connection may see (its
     /// group's, redacted while ratings are hidden: the bytes encoded once
     /// for its audience): `first` and whatever else the room already
-    /// published, buffered and written at once. Returns the sequence number
-    /// now sent up to, `None` if the socket failed or fell too far behind.
+    /// published, buffered and written at once. Says how far it got.
     async fn forward(
         &self,
         socket: &mut WebSocket,
         first: Arc<Published>,
         ops: &mut tokio::sync::broadcast::Receiver<Arc<Published>>,
         mut upto: u64,
-    ) -> Option<u64> {
+    ) -> Forwarded {
         let mut next = Some(first);
         let mut fed = false;
+        let mut lagged = false;
         while let Some(op) = next.take() {
             if op.seq > upto {
                 upto = op.seq;
                 if op.board.starts_with(&self.prefix) {
                     let bytes = op.for_viewer(self.viewer()).clone();
-                    socket.feed(Message::Text(bytes)).await.ok()?;
+                    if socket.feed(Message::Text(bytes)).await.is_err() {
+                        return Forwarded::Failed;
+                    }
                     fed = true;
                 }
             }
             next = match ops.try_recv() {
                 Ok(op) => Some(op),
                 Err(TryRecvError::Empty) => None,
-                Err(TryRecvError::Lagged(_) | TryRecvError::Closed) => return None,
+                Err(TryRecvError::Lagged(_)) => {
+                    lagged = true;
+                    None
+                }
+                Err(TryRecvError::Closed) => return Forwarded::Failed,
             };
         }
-        if fed {
-            socket.flush().await.ok()?;
-            if !self.send_activity(socket).await {
-                return None;
-            }
+        if fed && (socket.flush().await.is_err() || !self.send_activity(socket).await) {
+            return Forwarded::Failed;
         }
-        Some(upto)
+        if lagged {
+            Forwarded::Lagged(upto)
+        } else {
+            Forwarded::Upto(upto)
+        }
     }
 
     /// A logged op as this connection may see it: while ratings are
@@ -785,6 +829,7 @@ impl Connection {
         socket: &mut WebSocket,
         last_seq: u64,
         client_epoch: u64,
+        announce: Announce,
     ) -> Option<(u64, u64)> {
         self.room.reach(last_seq).await;
         let view = self.view().await;
@@ -811,9 +856,12 @@ impl Connection {
         if !sent {
             return None;
         }
-        send(socket, &ServerMsg::Synced { last_seq: current })
-            .await
-            .then_some((current, epoch))
+        match announce {
+            Announce::Synced => send(socket, &ServerMsg::Synced { last_seq: current })
+                .await
+                .then_some((current, epoch)),
+            Announce::Quietly => Some((current, epoch)),
+        }
     }
 
     /// Sends the settings, then the logged ops (as this connection may see

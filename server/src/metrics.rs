@@ -94,6 +94,7 @@ pub struct Metrics {
     commit_seconds: Histogram,
     refusals: Family<Labels2, Counter>,
     http_requests: Family<Label, Counter>,
+    live_catch_ups: Counter,
 }
 
 impl Default for Metrics {
@@ -160,6 +161,12 @@ impl Metrics {
             "HTTP responses by status class (1xx for live upgrades)",
             http_requests.clone(),
         );
+        let live_catch_ups = Counter::default();
+        registry.register(
+            "live_catch_ups",
+            "Live sockets that fell behind their room's channel (a slow link) and were caught up from the op log instead of being closed",
+            live_catch_ups.clone(),
+        );
         Self {
             registry,
             token_hash: token.map(|t| Sha256::digest(t.as_bytes()).into()),
@@ -169,6 +176,7 @@ impl Metrics {
             commit_seconds,
             refusals,
             http_requests,
+            live_catch_ups,
         }
     }
 
@@ -185,6 +193,11 @@ impl Metrics {
     pub fn committed(&self, took: Duration) {
         self.ops_committed.inc();
         self.commit_seconds.observe(took.as_secs_f64());
+    }
+
+    /// A live socket fell behind and was caught up from the op log.
+    pub fn caught_up(&self) {
+        self.live_catch_ups.inc();
     }
 
     pub fn refused(&self, channel: Channel, kind: &'static str) {

@@ -10,7 +10,7 @@
 //!
 //! Options: `--server <path>` (default: `ikz-werkstatt` next to this
 //! binary), `--seconds <n>` per load scenario (default 10), `--kill-cycles
-//! <n>` (default 20), `--idle <n>` connections (default 1000), `--only
+//! <n>` (default 20), `--idle <n>[,<n>…]` connections (default 1000,5000), `--only
 //! <list>` to run some scenarios (`1x200,20x10,idle,kill`; default all). The server
 //! runs on core 0 and the load on core 1 (`taskset`, when present). Prints
 //! one table of figures and the ratio of each to the baseline.
@@ -45,7 +45,8 @@ struct Options {
     server: PathBuf,
     seconds: u64,
     kill_cycles: usize,
-    idle: usize,
+    /// Sizes of the idle scenario (connections), each run on its own.
+    idle: Vec<usize>,
     /// Scenarios to run (`1x200`, `20x10`, `idle`, `kill`); empty: all.
     only: Vec<String>,
 }
@@ -65,7 +66,7 @@ fn options() -> Options {
             .unwrap_or_else(|| PathBuf::from("target/release/ikz-werkstatt")),
         seconds: 10,
         kill_cycles: 20,
-        idle: 1000,
+        idle: vec![1000, 5000],
         only: Vec::new(),
     };
     while let Some(arg) = args.next() {
@@ -74,7 +75,12 @@ fn options() -> Options {
             "--server" => o.server = PathBuf::from(value()),
             "--seconds" => o.seconds = value().parse().unwrap_or(10),
             "--kill-cycles" => o.kill_cycles = value().parse().unwrap_or(20),
-            "--idle" => o.idle = value().parse().unwrap_or(1000),
+            "--idle" => {
+                o.idle = value()
+                    .split(',')
+                    .filter_map(|n| n.trim().parse().ok())
+                    .collect();
+            }
             "--only" => o.only.extend(value().split(',').map(str::to_owned)),
             other => eprintln!("unknown option {other}"),
         }
@@ -616,11 +622,24 @@ struct Idle {
     connected: usize,
 }
 
-/// `n` idle sockets in one room (the real server: 200 participants with up
-/// to 5 sockets each); resident memory before and after.
+/// Sockets per room of the idle scenario: 200 participants with up to 5
+/// sockets each (a participant may hold 8).
+const IDLE_PER_ROOM: usize = 1000;
+
+fn idle_rooms(n: usize) -> usize {
+    n.div_ceil(IDLE_PER_ROOM).max(1)
+}
+
+/// `n` idle sockets in rooms of up to [`IDLE_PER_ROOM`] (the real server:
+/// 200 participants with up to 5 sockets each); resident memory before and
+/// after.
 async fn idle(target: &Target, n: usize) -> Idle {
-    let people = n.min(200);
-    let made = room(target, 0, people).await;
+    let rooms = idle_rooms(n);
+    let people = n.div_ceil(rooms).min(200);
+    let mut made = Vec::new();
+    for r in 0..rooms {
+        made.push(room(target, 100 + r, people).await);
+    }
     tokio::time::sleep(Duration::from_millis(300)).await;
     let before = target.rss_kb();
     let epoch = Instant::now();
@@ -628,8 +647,9 @@ async fn idle(target: &Target, n: usize) -> Idle {
     let mut sinks = Vec::new();
     let mut readers = Vec::new();
     for i in 0..n {
-        let cookie = made.cookies[i % people].as_deref();
-        if let Some((sink, stream)) = connect(target, &made, cookie).await {
+        let made = &made[i % rooms];
+        let cookie = made.cookies[(i / rooms) % people].as_deref();
+        if let Some((sink, stream)) = connect(target, made, cookie).await {
             sinks.push(sink);
             readers.push(tokio::spawn(read(stream, i, epoch, stop.clone())));
         }
@@ -808,13 +828,14 @@ async fn run(opts: Options) {
         results.push((title, pair));
     }
     let mut idles = Vec::new();
-    for kind in [Kind::Baseline, Kind::Ikz] {
-        if !opts.runs("idle") {
-            break;
+    for &n in opts.idle.iter().filter(|_| opts.runs("idle")) {
+        let mut pair = Vec::new();
+        for kind in [Kind::Baseline, Kind::Ikz] {
+            let target = Target::start(kind, &opts).await;
+            eprintln!("{n} idle connections …");
+            pair.push(idle(&target, n).await);
         }
-        let target = Target::start(kind, &opts).await;
-        eprintln!("{} idle connections …", opts.idle);
-        idles.push(idle(&target, opts.idle).await);
+        idles.push((n, pair));
     }
     let killed = if opts.runs("kill") {
         eprintln!("kill -9 mid-burst, {} cycles …", opts.kill_cycles);
@@ -829,8 +850,10 @@ async fn run(opts: Options) {
     for (title, pair) in &results {
         scenario_rows(title, &pair[0], &pair[1]);
     }
-    if let [base, ours] = &idles[..] {
-        idle_rows(opts.idle, base, ours);
+    for (n, pair) in &idles {
+        if let [base, ours] = &pair[..] {
+            idle_rows(*n, base, ours);
+        }
     }
     if let Some((acked, kept)) = killed {
         println!(
@@ -843,7 +866,13 @@ async fn run(opts: Options) {
 
 fn idle_rows(n: usize, base: &Idle, ours: &Idle) {
     let idles = [base, ours];
-    println!("| **{n} idle connections in one room** | | | |");
+    let rooms = idle_rooms(n);
+    let place = if rooms == 1 {
+        "in one room".to_owned()
+    } else {
+        format!("in {rooms} rooms")
+    };
+    println!("| **{n} idle connections {place}** | | | |");
     row(
         "memory per idle connection",
         idles[0].kb_per_connection,
