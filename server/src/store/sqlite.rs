@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex as StdMutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// SQLite-backed repository (WAL, synchronous=FULL: a committed write survives
 /// a crash of the process and of the machine).
@@ -39,19 +39,7 @@ pub struct SqliteStore {
     queued: Arc<StdMutex<Vec<QueuedOp>>>,
     /// Group commits made and the ops they held.
     commits: Arc<(AtomicU64, AtomicU64)>,
-    /// When the last group commit ended (see [`GATHER`]).
-    last_commit: Arc<StdMutex<Option<Instant>>>,
 }
-
-/// Under load (the previous group commit ended less than [`BUSY`] ago),
-/// the writer waits this long before taking the queue, so the ops arriving
-/// meanwhile share its fsync. Without it, on a machine where an fsync
-/// costs the CPU that also reads the sockets, commits of one or two ops
-/// each starve the reading of the next ops (measured: 1 583 fsyncs for
-/// 1 867 ops in 3 s at 2 000 offered ops/s). An op arriving at an idle
-/// store is committed at once.
-const GATHER: Duration = Duration::from_millis(1);
-const BUSY: Duration = Duration::from_millis(2);
 
 /// An op waiting in the group-commit queue, with whom to tell the outcome.
 struct QueuedOp {
@@ -421,7 +409,6 @@ impl SqliteStore {
             writer: Arc::new(tokio::sync::Mutex::new(())),
             queued: Arc::default(),
             commits: Arc::default(),
-            last_commit: Arc::default(),
         })
     }
 
@@ -977,9 +964,6 @@ impl SqliteStore {
                 return Err(StoreError::Unavailable("commit queue poisoned".into()));
             }
             let writer = store.lock_writer().await;
-            if store.busy() {
-                tokio::time::sleep(GATHER).await;
-            }
             let batch = store
                 .queued
                 .lock()
@@ -995,15 +979,6 @@ impl SqliteStore {
                 .await
                 .unwrap_or_else(|_| Err(StoreError::Unavailable("commit abandoned".into())))
         }
-    }
-
-    /// Whether the last group commit ended moments ago (see [`GATHER`]).
-    fn busy(&self) -> bool {
-        self.last_commit
-            .lock()
-            .ok()
-            .and_then(|last| *last)
-            .is_some_and(|at| at.elapsed() < BUSY)
     }
 
     /// How many group commits were made and how many ops they held.
@@ -1050,11 +1025,7 @@ impl SqliteStore {
             }
         }
         let result = failed.map_or(Ok(()), Err);
-        let finished = tx.finish(result).await;
-        if let Ok(mut last) = self.last_commit.lock() {
-            *last = Some(Instant::now());
-        }
-        match finished {
+        match tx.finish(result).await {
             Ok(()) => {
                 self.commits.0.fetch_add(1, Ordering::Relaxed);
                 self.commits
