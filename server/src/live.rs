@@ -591,7 +591,14 @@ impl Connection {
                     last_seq,
                     epoch: client_epoch,
                     ..
-                }) => match Box::pin(self.catch_up(&mut socket, last_seq, client_epoch, Announce::Synced)).await {
+                }) => match Box::pin(self.catch_up(
+                    &mut socket,
+                    last_seq,
+                    client_epoch,
+                    Announce::Synced,
+                ))
+                .await
+                {
                     Some((upto, now_epoch)) => {
                         epoch = now_epoch;
                         sent_upto = Some(upto);

@@ -325,7 +325,9 @@ async fn a_screen_on_a_slow_link_is_caught_up_from_the_op_log_not_closed() {
         let board = canvas(&group);
         for k in 0..OPS {
             let id = format!("{group}-{k}");
-            client.commit(&id, &board, add_card(&id, "problem", text)).await;
+            client
+                .commit(&id, &board, add_card(&id, "problem", text))
+                .await;
         }
     });
     join_all(runs).await;
@@ -343,7 +345,9 @@ async fn a_screen_on_a_slow_link_is_caught_up_from_the_op_log_not_closed() {
             Received::Msg(m) if m["type"] == "activity" => {}
             Received::Msg(m) => panic!("unexpected on the slow screen: {m}"),
             Received::Closed => panic!("the slow screen was closed after {} ops", seqs.len()),
-            Received::Nothing => panic!("the slow screen got {} of {} ops", seqs.len(), GROUPS * OPS),
+            Received::Nothing => {
+                panic!("the slow screen got {} of {} ops", seqs.len(), GROUPS * OPS)
+            }
         }
     }
     let expected: Vec<u64> = (1..=(GROUPS * OPS) as u64).collect();

@@ -89,7 +89,13 @@ impl Server {
         stream.read_to_string(&mut response).await.expect("read");
         response
             .lines()
-            .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
+            .find_map(|line| {
+                line.strip_prefix(name)?
+                    .strip_prefix(' ')?
+                    .trim()
+                    .parse()
+                    .ok()
+            })
             .unwrap_or(0.0)
     }
 
@@ -298,7 +304,8 @@ impl Client {
                 .headers_mut()
                 .insert("cookie", cookie.parse().expect("header value"));
         }
-        let (ws, _) = tokio_tungstenite::client_async(request, MaybeTlsStream::Plain(stream)).await?;
+        let (ws, _) =
+            tokio_tungstenite::client_async(request, MaybeTlsStream::Plain(stream)).await?;
         Ok(Self {
             ws,
             strict: true,
