@@ -991,11 +991,12 @@ fn apply_op(
             section,
             index,
         } => {
-            open_section(template, section)?;
+            check_section(template, section)?;
             let (from, at, card) = state.find(card_id).ok_or(OpError::UnknownCard)?;
             if card.item.is_some() {
                 return Err(OpError::FixedItem);
             }
+            open_section(template, section)?;
             let from = from.to_owned();
             let card = state
                 .sections

@@ -426,6 +426,15 @@ impl Template {
         self.sections.iter().find(|s| s.id == id)
     }
 
+    /// What a card says where it is listed: a fixed item's label (its own
+    /// text is the group's note), any other card's text.
+    pub fn card_label<'a>(&self, card: &'a crate::board::Card) -> &'a str {
+        match card.item.as_deref().and_then(|id| self.item(id)) {
+            Some((_, item)) => item.label,
+            None => &card.text,
+        }
+    }
+
     /// The fixed item `item` and its section.
     pub fn item(&self, item: &str) -> Option<(&'static Section, &'static FixedItem)> {
         self.sections
