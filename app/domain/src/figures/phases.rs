@@ -13,6 +13,17 @@ use serde::Serialize;
 /// (and is red).
 pub const HINT_BELOW: f64 = 0.5;
 
+/// The hint's German words; `{phase}` is the phase's label, `{percent}`
+/// the share done ("40 %").
+pub const HINT_DE: &str = "{phase} erst zu {percent} erledigt";
+
+/// The hint in the words of `pattern` (see [`HINT_DE`]).
+pub fn hint_text(pattern: &str, phase: &str, share: f64) -> String {
+    pattern
+        .replace("{phase}", phase)
+        .replace("{percent}", &percent_text(Some(share)))
+}
+
 /// The progress of a phase as a traffic light: green when everything that
 /// applies is done, yellow from half, red below.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -24,6 +35,16 @@ pub enum Light {
 }
 
 impl Light {
+    pub const ALL: [Light; 3] = [Light::Rot, Light::Gelb, Light::Gruen];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Light::Rot => "rot",
+            Light::Gelb => "gelb",
+            Light::Gruen => "gruen",
+        }
+    }
+
     pub fn of(share: f64) -> Light {
         if share >= 1.0 {
             Light::Gruen
@@ -141,11 +162,7 @@ pub fn phase_check(board: &BoardState, template: &Template, today: &str) -> Phas
             next.started.then(|| PhaseHint {
                 section: before.section,
                 share,
-                text: format!(
-                    "{} erst zu {} erledigt",
-                    before.label,
-                    percent_text(Some(share))
-                ),
+                text: hint_text(HINT_DE, before.label, share),
             })
         })
         .collect();
