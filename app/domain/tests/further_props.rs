@@ -144,7 +144,7 @@ fn run(template: &'static Template, ops: &[(u8, Op)]) {
 /// A template of [`FURTHER`] and a sequence of its ops with their authors.
 fn case() -> impl Strategy<Value = (&'static Template, Vec<(u8, Op)>)> {
     (0..FURTHER.len()).prop_flat_map(|t| {
-        let template = FURTHER.iter().nth(t).unwrap_or(&FURTHER[0]);
+        let template = FURTHER.get(t).unwrap_or(&FURTHER[0]);
         (
             Just(template),
             prop::collection::vec((any::<u8>(), op_strategy(template)), 1..40),
