@@ -993,7 +993,7 @@ fn apply_op(
         } => {
             check_section(template, section)?;
             let (from, at, card) = state.find(card_id).ok_or(OpError::UnknownCard)?;
-            if card.item.is_some() {
+            if is_fixed(template, card) {
                 return Err(OpError::FixedItem);
             }
             open_section(template, section)?;
@@ -1009,7 +1009,7 @@ fn apply_op(
         }
         Op::DeleteCard { card_id } => {
             let (from, at, card) = state.find(card_id).ok_or(OpError::UnknownCard)?;
-            if card.item.is_some() {
+            if is_fixed(template, card) {
                 return Err(OpError::FixedItem);
             }
             let from = from.to_owned();
@@ -1345,6 +1345,14 @@ fn set_attribute(
 }
 
 const NOT_HERE: OpError = OpError::AttributeNotAllowed;
+
+/// A fixed item of the template, which stays. A card of an item a later
+/// version of the template dropped is the group's to tidy up.
+fn is_fixed(template: &Template, card: &Card) -> bool {
+    card.item
+        .as_deref()
+        .is_some_and(|item| template.item(item).is_some())
+}
 
 /// The card `card_id` if its section (in `template`) has what `declares`
 /// asks for; `refused` otherwise. The one check of "the template says

@@ -523,6 +523,66 @@ fn fixed_items_have_the_same_ids_on_every_replica_and_cannot_be_deleted_or_moved
 }
 
 #[test]
+fn a_later_template_version_adds_its_new_items_and_frees_dropped_ones() {
+    use ikz_domain::templates::{FixedItem, Section};
+    const V1: Template = Template {
+        version: 1,
+        sections: &[Section {
+            items: &[
+                FixedItem {
+                    id: "a",
+                    label: "A",
+                },
+                FixedItem {
+                    id: "b",
+                    label: "B",
+                },
+            ],
+            ..Section::plain("liste", "Liste", "")
+        }],
+        ..PHASEN
+    };
+    // Version 2 drops "b" and adds "c" before "a".
+    const V2: Template = Template {
+        version: 2,
+        sections: &[Section {
+            items: &[
+                FixedItem {
+                    id: "c",
+                    label: "C",
+                },
+                FixedItem {
+                    id: "a",
+                    label: "A",
+                },
+            ],
+            ..Section::plain("liste", "Liste", "")
+        }],
+        ..PHASEN
+    };
+    let anna = person("p1", "Astadt");
+    let mut board = BoardState::default();
+    ok(&mut board, &V1, &anna, add("own", "liste", "Eigener Punkt"));
+    let b = fixed_card_id("phasen", "b");
+    assert_eq!(
+        run(
+            &mut board,
+            &V1,
+            &anna,
+            &Op::DeleteCard { card_id: b.clone() }
+        ),
+        Err(OpError::FixedItem)
+    );
+    ok(&mut board, &V2, &anna, Op::DeleteCard { card_id: b });
+    let order: Vec<_> = board.cards("liste").iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(order, ["phasen-c", "phasen-a", "own"]);
+    assert_eq!(
+        board.template_version, 1,
+        "the board keeps the version it started with"
+    );
+}
+
+#[test]
 fn a_phase_takes_items_of_the_groups_own_which_can_be_deleted() {
     let anna = person("p1", "Astadt");
     let mut board = BoardState::default();
