@@ -106,6 +106,23 @@ pub struct CarryTarget {
     pub field: Option<&'static str>,
 }
 
+impl CarryTarget {
+    /// The button's words: "In IKZ-Projekt-Canvas: Ausgangslage & Problem
+    /// übernehmen"; with the text it takes where that is a field
+    /// ("Schmerzpunkte in IKZ-Projekt-Canvas: … übernehmen").
+    pub fn button_de(&self) -> String {
+        let target = known(self.template);
+        let method = target.map_or(self.template, |t| t.title);
+        let field = target
+            .and_then(|t| t.section(self.section))
+            .map_or(self.section, |s| s.label);
+        match self.field.and_then(field_def) {
+            Some(f) => format!("{} in {method}: {field} übernehmen", f.label),
+            None => format!("In {method}: {field} übernehmen"),
+        }
+    }
+}
+
 /// A one-click example: the card's text and, for a KI idea, its
 /// KI-Einsatzfeld.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -14,8 +14,8 @@ use ikz_domain::evaluation::redaction::redact_board;
 use ikz_domain::evaluation::rounding::{mean_text, percent_text};
 use ikz_domain::evaluation::RatingValue;
 use ikz_domain::figures::factors::factor_check;
-use ikz_domain::figures::phases::{phase_check, Light};
-use ikz_domain::figures::process::{curve, top_pain_points};
+use ikz_domain::figures::phases::{phase_check, phase_tables, Light};
+use ikz_domain::figures::process::{curve, step_rows, top_pain_points};
 use ikz_domain::figures::zielmatrix::{cards_by_kommune, zielmatrix};
 use ikz_domain::templates::{
     self, fixed_card_id, CarryTarget, Template, CANVAS, ERFOLGSFAKTOREN, FURTHER, PHASEN, PROZESS,
@@ -1565,4 +1565,108 @@ fn the_boards_of_a_version_1_session_file_read_as_boards() {
     assert_eq!(ki.cards("ideen")[0].text, "Chatbot für das Bürgeramt");
     assert_eq!(ki.ratings["i1"]["p1"].kommune, "");
     assert_eq!(serde_json::to_value(&ki).expect("writes"), boards["ki"]);
+}
+
+#[test]
+fn carry_over_buttons_name_method_and_field() {
+    let steps = PROZESS.section("schritte").expect("steps");
+    let buttons: Vec<String> = steps.carry_to.iter().map(CarryTarget::button_de).collect();
+    assert_eq!(
+        buttons,
+        [
+            "Schmerzpunkte in IKZ-Projekt-Canvas: Ausgangslage & Problem übernehmen",
+            "Ideen in IKZ-Projekt-Canvas: Lösungsidee & Leistung übernehmen",
+        ]
+    );
+    let goal = ZIELE.section("gemeinsame_ziele").expect("goals");
+    assert_eq!(
+        goal.carry_to[0].button_de(),
+        "In IKZ-Projekt-Canvas: Gemeinsames Ziel übernehmen"
+    );
+}
+
+#[test]
+fn the_steps_table_and_the_phase_tables_carry_every_field() {
+    let anna = person("a", "Astadt");
+    let mut process = BoardState::default();
+    ok(
+        &mut process,
+        &PROZESS,
+        &anna,
+        add("s1", "schritte", "Antrag stellen"),
+    );
+    type_into(&mut process, &PROZESS, "s1", "kontaktpunkt", "Portal");
+    rate(&mut process, &PROZESS, &anna, "s1", 2);
+    let rows = step_rows(&process, &PROZESS, &PROZESS.criteria[0]);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].point.title, "Antrag stellen");
+    assert_eq!(mean_text(rows[0].point.aggregate.mean), "2,0");
+    let fields: Vec<(&str, &str)> = rows[0]
+        .fields
+        .iter()
+        .map(|(l, t)| (*l, t.as_str()))
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("Was tut die Person?", ""),
+            ("Kontaktpunkt", "Portal"),
+            ("Was passiert in der Verwaltung?", ""),
+            ("Schmerzpunkte", ""),
+            ("Ideen", ""),
+        ]
+    );
+
+    let mut phases = BoardState::default();
+    let item = fixed_card_id("phasen", "anbahnung-4");
+    ok(
+        &mut phases,
+        &PHASEN,
+        &anna,
+        set(&item, Attribute::Status(Status::Erledigt)),
+    );
+    ok(
+        &mut phases,
+        &PHASEN,
+        &anna,
+        set(&item, Attribute::Due(Some("2027-01-15".into()))),
+    );
+    type_into(&mut phases, &PHASEN, &item, "wer", "Bürgermeisterin");
+    type_into(&mut phases, &PHASEN, &item, "card", "Workshop im Januar");
+    ok(
+        &mut phases,
+        &PHASEN,
+        &anna,
+        add("own", "anbahnung", "Kreistag informieren"),
+    );
+    let tables = phase_tables(&phases, &PHASEN);
+    let sizes: Vec<_> = tables.iter().map(|t| (t.label, t.rows.len())).collect();
+    assert_eq!(
+        sizes,
+        [("Anbahnung", 8), ("Umsetzung", 5), ("Konsolidierung", 7)]
+    );
+    let row = &tables[0].rows[3];
+    assert_eq!(
+        (
+            row.number,
+            row.label.as_str(),
+            row.status,
+            row.wer.as_str(),
+            row.due.as_deref(),
+            row.note.as_str()
+        ),
+        (
+            4,
+            "„durch die Decke“ denken",
+            Status::Erledigt,
+            "Bürgermeisterin",
+            Some("2027-01-15"),
+            "Workshop im Januar"
+        )
+    );
+    let own = &tables[0].rows[7];
+    assert_eq!(
+        (own.number, own.label.as_str(), own.note.as_str()),
+        (8, "Kreistag informieren", "")
+    );
 }

@@ -3,10 +3,10 @@
 //! the seed's own rule as a hint: a phase should be at least half done
 //! before the next one starts ("Anbahnung erst zu 40 % erledigt").
 
-use crate::board::{BoardState, Status};
+use crate::board::{BoardState, Status, TextField};
 use crate::evaluation::rounding::percent_text;
 use crate::privacy::day_number;
-use crate::templates::Template;
+use crate::templates::{Template, WER};
 use serde::Serialize;
 
 /// A phase below this share done gets the hint once the next one starts
@@ -100,6 +100,62 @@ pub struct PhaseHint {
     pub share: f64,
     /// The German wording.
     pub text: String,
+}
+
+/// One row of a phase's table (the Antrag's Zeit- und Arbeitsplan).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TaskRow {
+    /// 1, 2, …: the row's place in its phase.
+    pub number: usize,
+    pub card_id: String,
+    /// The fixed item's label or the group's own item's text.
+    pub label: String,
+    pub status: Status,
+    pub wer: String,
+    /// YYYY-MM-DD
+    pub due: Option<String>,
+    /// A fixed item's note (its text); empty for the group's own items.
+    pub note: String,
+}
+
+/// A phase's table.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PhaseTable {
+    pub section: &'static str,
+    pub label: &'static str,
+    pub rows: Vec<TaskRow>,
+}
+
+/// One table per task section, rows in board order.
+pub fn phase_tables(board: &BoardState, template: &Template) -> Vec<PhaseTable> {
+    let wer = TextField::Field(WER.key);
+    template
+        .sections
+        .iter()
+        .filter(|s| s.tasks)
+        .map(|section| PhaseTable {
+            section: section.id,
+            label: section.label,
+            rows: board
+                .cards(section.id)
+                .iter()
+                .enumerate()
+                .map(|(i, card)| TaskRow {
+                    number: i + 1,
+                    card_id: card.id.clone(),
+                    label: template.card_label(card).to_owned(),
+                    status: card.status,
+                    wer: card.field_text(wer).to_owned(),
+                    due: card.due.clone(),
+                    note: if card.item.is_some() {
+                        card.text.clone()
+                    } else {
+                        String::new()
+                    },
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

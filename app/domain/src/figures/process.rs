@@ -50,6 +50,40 @@ pub fn curve(board: &BoardState, template: &Template, criterion: &CriterionDef) 
         .collect()
 }
 
+/// One row of the steps table: the step, its fields in the template's
+/// order (label, text) and its "Erleben".
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StepRow {
+    pub point: CurvePoint,
+    pub fields: Vec<(&'static str, String)>,
+}
+
+/// The steps table of the export: the curve's points with each step's
+/// named fields.
+pub fn step_rows(
+    board: &BoardState,
+    template: &Template,
+    criterion: &CriterionDef,
+) -> Vec<StepRow> {
+    let steps: Vec<_> = template
+        .sections
+        .iter()
+        .filter(|s| s.ordered && s.is_rated())
+        .flat_map(|s| board.cards(s.id).iter().map(move |c| (s, c)))
+        .collect();
+    curve(board, template, criterion)
+        .into_iter()
+        .zip(steps)
+        .map(|(point, (section, card))| StepRow {
+            point,
+            fields: section
+                .text_fields()
+                .map(|f| (f.label, card.field_text(TextField::Field(f.key)).to_owned()))
+                .collect(),
+        })
+        .collect()
+}
+
 /// One of the top pain points.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct PainPoint {
