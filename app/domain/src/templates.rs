@@ -106,6 +106,12 @@ pub struct CarryTarget {
     pub field: Option<&'static str>,
 }
 
+/// The carry-over button's German words: `{method}` is the target's title,
+/// `{target}` its field's label, `{field}` the label of the text carried
+/// where that is a named field.
+pub const CARRY_DE: &str = "In {method}: {target} übernehmen";
+pub const CARRY_FIELD_DE: &str = "{field} in {method}: {target} übernehmen";
+
 impl CarryTarget {
     /// The button's words: "In IKZ-Projekt-Canvas: Ausgangslage & Problem
     /// übernehmen"; with the text it takes where that is a field
@@ -116,10 +122,24 @@ impl CarryTarget {
         let field = target
             .and_then(|t| t.section(self.section))
             .map_or(self.section, |s| s.label);
-        match self.field.and_then(field_def) {
-            Some(f) => format!("{} in {method}: {field} übernehmen", f.label),
-            None => format!("In {method}: {field} übernehmen"),
-        }
+        let carried = self.field.and_then(field_def).map(|f| f.label);
+        self.button(CARRY_DE, CARRY_FIELD_DE, method, field, carried)
+    }
+
+    /// The button in other words (a locale's patterns and labels).
+    pub fn button(
+        &self,
+        pattern: &str,
+        field_pattern: &str,
+        method: &str,
+        target: &str,
+        carried: Option<&str>,
+    ) -> String {
+        let text = match carried {
+            Some(field) => field_pattern.replace("{field}", field),
+            None => pattern.to_owned(),
+        };
+        text.replace("{method}", method).replace("{target}", target)
     }
 }
 

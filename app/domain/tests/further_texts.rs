@@ -8,7 +8,7 @@
 
 use ikz_domain::board::{Stance, Status};
 use ikz_domain::figures::phases::{Light, HINT_DE};
-use ikz_domain::templates::{FURTHER, WER};
+use ikz_domain::templates::{CARRY_DE, CARRY_FIELD_DE, FURTHER, WER};
 use serde_json::Value;
 
 const EN: &str = include_str!("../../locales/methods/en-further.json");
@@ -101,5 +101,7 @@ fn the_english_texts_of_the_further_methods_are_complete_and_have_nothing_stale(
         walk.check(&["words", "light", l.key()], l.label_de());
     }
     walk.check(&["words", "hint"], HINT_DE);
+    walk.check(&["words", "carry"], CARRY_DE);
+    walk.check(&["words", "carry_field"], CARRY_FIELD_DE);
     assert_eq!(leaves(&walk.en), walk.paths);
 }
