@@ -94,8 +94,15 @@ pub struct Card {
     /// The character sequences (text CRDT) behind `text`, the sketch's
     /// and the named fields, whose visible texts those fields hold. A field
     /// missing here is one plain run of its text ([`TextSeq::initial`]): a
-    /// card nobody edited, and every card stored before the CRDT.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// card nobody edited, and every card stored before the CRDT. The
+    /// history of a named field no template declares any more is dropped
+    /// on reading (its text stays in `fields`), so a stored board always
+    /// opens.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "known_seqs"
+    )]
     pub seqs: BTreeMap<TextField, TextSeq>,
     // Everything below came with the further methods (methods.md E1-E6);
     // each is left out of the JSON while empty, so boards of the first
@@ -327,6 +334,16 @@ impl<'de> Deserialize<'de> for TextField {
         TextField::from_key(&key)
             .ok_or_else(|| serde::de::Error::custom(format!("unknown text field `{key}`")))
     }
+}
+
+/// A card's text histories by field key, without those of keys no
+/// template knows any more.
+fn known_seqs<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<TextField, TextSeq>, D::Error> {
+    let stored = BTreeMap::<String, TextSeq>::deserialize(d)?;
+    Ok(stored
+        .into_iter()
+        .filter_map(|(key, seq)| TextField::from_key(&key).map(|f| (f, seq)))
+        .collect())
 }
 
 /// Projektskizze of a KI project idea: what a funding application needs first.

@@ -1555,6 +1555,19 @@ fn boards_stored_before_the_further_methods_read_and_write_back_unchanged() {
 }
 
 #[test]
+fn a_stored_field_no_template_declares_any_more_keeps_its_text_and_drops_its_history() {
+    let stored = r#"{"sections":{"schritte":[{"id":"s1","text":"Antrag","author":{"id":"p1","name":"Anna"},
+        "fields":{"alt":"Alter Text","kontaktpunkt":"Portal"},
+        "seqs":{"alt":[[0,1,null,"Alter Text"]],"kontaktpunkt":[[0,1,null,"Port"],[5,1,[0,4],"al"]]}}]},
+        "template_version":1}"#;
+    let board: BoardState = serde_json::from_str(stored).expect("a stored board opens");
+    let card = board.find("s1").expect("card").2;
+    assert_eq!(card.fields["alt"], "Alter Text");
+    assert_eq!(card.seqs.len(), 1);
+    assert_eq!(card.seq(TextField::Field("kontaktpunkt")).text(), "Portal");
+}
+
+#[test]
 fn the_boards_of_a_version_1_session_file_read_as_boards() {
     let file: serde_json::Value = serde_json::from_str(include_str!(
         "../../../server/tests/fixtures/session-v1-old-weights.json"
