@@ -188,6 +188,37 @@ fn prozess_has_the_steps_with_their_fields_and_the_erleben_scale() {
         PROZESS.section("potenzial").map(|s| s.links_to),
         Some(&["schritte"][..])
     );
+    // An IKZ potential names the steps it means.
+    let anna = person("p1", "Astadt");
+    let mut board = BoardState::default();
+    ok(
+        &mut board,
+        &PROZESS,
+        &anna,
+        add("s1", "schritte", "Antrag prüfen"),
+    );
+    ok(
+        &mut board,
+        &PROZESS,
+        &anna,
+        add("p1", "persona", "Rentnerin"),
+    );
+    ok(
+        &mut board,
+        &PROZESS,
+        &anna,
+        add("k1", "potenzial", "Gemeinsame Antragsprüfung"),
+    );
+    let link = |target: &str| Op::LinkCards {
+        card_id: "k1".into(),
+        target_id: target.into(),
+        linked: true,
+    };
+    ok(&mut board, &PROZESS, &anna, link("s1"));
+    assert_eq!(
+        run(&mut board, &PROZESS, &anna, &link("p1")),
+        Err(OpError::LinkNotAllowed)
+    );
     assert_eq!(
         PROZESS.section("annahmen").map(|s| s.prompt),
         Some("Was nehmen wir nur an? Wie testen wir das schnell und günstig?")
@@ -1197,6 +1228,17 @@ fn factor_figures_radar_means_and_handlungsbedarf_match_the_hand_computation() {
     );
     assert_eq!(first.aggregate.consensus, Some(Consensus::Konsens));
     assert_eq!(check.items[2].aggregate.consensus, Some(Consensus::Dissens));
+    // All three raters are of Astadt: its figures are the item's own; the
+    // item rated by two people has none per Kommune.
+    let astadt = &first.by_kommune[0];
+    assert_eq!(astadt.kommune, "Astadt");
+    assert_eq!(astadt.per_criterion[0].as_ref(), Some(&first.aggregate));
+    let vertrauen = check
+        .items
+        .iter()
+        .find(|i| i.card_id == id("vertrauen-1"))
+        .expect("item");
+    assert_eq!(vertrauen.by_kommune[0].per_criterion, [None]);
     assert_eq!(
         check.needs_action,
         [id("unterstuetzung-2"), id("unterstuetzung-3")]

@@ -6,6 +6,7 @@
 
 use crate::board::BoardState;
 use crate::evaluation::aggregate::{aggregate, Consensus, CriterionAggregate};
+use crate::evaluation::by_kommune::{by_kommune, KommuneAggregate};
 use crate::rating::values;
 use crate::templates::Template;
 use serde::Serialize;
@@ -24,6 +25,8 @@ pub struct ItemFigures {
     /// "Handlungsbedarf": mean below [`NEEDS_ACTION_BELOW`] (the exact
     /// mean, not the rounded one shown) or Dissens.
     pub needs_action: bool,
+    /// The same per Kommune, where 3 of its people gave a score (E6).
+    pub by_kommune: Vec<KommuneAggregate>,
 }
 
 /// A column of the radar.
@@ -72,6 +75,7 @@ pub fn factor_check(board: &BoardState, template: &Template) -> FactorCheck {
                 label: template.card_label(card).to_owned(),
                 aggregate: agg,
                 needs_action,
+                by_kommune: by_kommune(board, template.criteria, &card.id),
             });
         }
         let mean = (!means.is_empty()).then(|| means.iter().sum::<f64>() / means.len() as f64);
