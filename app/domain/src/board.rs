@@ -1107,11 +1107,11 @@ fn apply_op(
                 Section::is_rated,
                 OpError::NotAnIdea,
             )?;
-            if !template
-                .criteria
-                .iter()
-                .any(|c| c.key == criterion.as_str())
-            {
+            let criteria = state
+                .find(card_id)
+                .and_then(|(section, _, _)| template.section(section))
+                .map_or(&[][..], |s| s.criteria_in(template));
+            if !criteria.iter().any(|c| c.key == criterion.as_str()) {
                 return Err(OpError::UnknownCriterion);
             }
             match value {

@@ -12,10 +12,11 @@ use crate::evaluation::criteria::{CriterionDef, KI_CRITERIA};
 use crate::sketch::Einsatzfeld;
 use serde::Serialize;
 
-mod further;
+pub mod further;
 pub use further::{ERFOLGSFAKTOREN, FURTHER, PHASEN, PROZESS, ZIELE};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+// Not `Eq`: a section's criteria carry weights (f64), like a template's.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Section {
     pub id: &'static str,
     pub label: &'static str,
@@ -48,9 +49,10 @@ pub struct Section {
     pub items: &'static [FixedItem],
     /// No cards of the group's own here: only the fixed items.
     pub closed: bool,
-    /// E3: cards here are rated on the template's criteria (blind until
-    /// revealed, the same aggregates as the KI ideas, which are rated too).
-    pub rated: bool,
+    /// E3: cards here are rated on these criteria (a scale 1-5 with
+    /// anchors and "weiß nicht"; blind until revealed, the same aggregates
+    /// as the KI ideas, which are rated on the template's criteria).
+    pub criteria: &'static [CriterionDef],
     /// E4: cards here have a status (offen, begonnen, erledigt, entfällt),
     /// a "Wer" ([`WER`]) and a "Bis wann".
     pub tasks: bool,
@@ -180,8 +182,8 @@ pub struct Template {
     pub title: &'static str,
     pub header: Option<HeaderField>,
     pub sections: &'static [Section],
-    /// The criteria idea cards and cards of rated sections are rated on
-    /// (empty: no rating).
+    /// The criteria the KI idea cards are rated on, and weighted by the
+    /// moderator (empty: no ideas). Other sections declare their own.
     pub criteria: &'static [CriterionDef],
     /// A fixed text shown above the sections (empty: none).
     pub intro: &'static str,
@@ -415,7 +417,7 @@ impl Section {
             fields: &[],
             items: &[],
             closed: false,
-            rated: false,
+            criteria: &[],
             tasks: false,
             stances: false,
             ordered: false,
@@ -434,9 +436,19 @@ impl Section {
         self.text_fields().any(|f| f.key == key)
     }
 
-    /// Cards here are rated (KI ideas, or a rated section).
+    /// Cards here are rated (KI ideas, or a section with criteria).
     pub fn is_rated(&self) -> bool {
-        self.ideas || self.rated
+        self.ideas || !self.criteria.is_empty()
+    }
+
+    /// The criteria a card here is rated on: the template's for KI ideas,
+    /// the section's own otherwise.
+    pub fn criteria_in(&self, template: &Template) -> &'static [CriterionDef] {
+        if self.ideas {
+            template.criteria
+        } else {
+            self.criteria
+        }
     }
 
     /// The label where a short one is wanted (a radar axis): `short` if set.
@@ -470,6 +482,22 @@ impl Template {
             Some((_, item)) => item.label,
             None => &card.text,
         }
+    }
+
+    /// Every criterion of the template (the ideas' and the sections'),
+    /// each once, in order.
+    pub fn all_criteria(&self) -> Vec<&'static CriterionDef> {
+        let mut all: Vec<&'static CriterionDef> = Vec::new();
+        for c in self
+            .criteria
+            .iter()
+            .chain(self.sections.iter().flat_map(|s| s.criteria))
+        {
+            if !all.iter().any(|a| a.key == c.key) {
+                all.push(c);
+            }
+        }
+        all
     }
 
     /// The fixed item `item` and its section.

@@ -17,6 +17,7 @@ use ikz_domain::figures::factors::factor_check;
 use ikz_domain::figures::phases::{phase_check, phase_tables, Light};
 use ikz_domain::figures::process::{curve, step_rows, top_pain_points};
 use ikz_domain::figures::zielmatrix::{cards_by_kommune, zielmatrix};
+use ikz_domain::templates::further::ERLEBEN;
 use ikz_domain::templates::{
     self, fixed_card_id, CarryTarget, Template, CANVAS, ERFOLGSFAKTOREN, FURTHER, PHASEN, PROZESS,
     ZIELE,
@@ -65,10 +66,18 @@ fn rate(board: &mut BoardState, template: &Template, who: &Author, card: &str, v
     };
     let op = Op::Rate {
         card_id: card.into(),
-        criterion: CriterionKey::new(template.criteria[0].key),
+        criterion: CriterionKey::new(criterion_of(board, template, card)),
         value: Some(RatingSlot::Given(value)),
     };
     ok(board, template, who, op);
+}
+
+/// The (first) criterion a card is rated on.
+fn criterion_of(board: &BoardState, template: &Template, card: &str) -> &'static str {
+    let board = board.materialised(template);
+    let (section, _, _) = board.find(card).expect("card");
+    let section = template.section(section).expect("section");
+    section.criteria_in(template)[0].key
 }
 
 /// Types `text` into a field of a card (an empty field).
@@ -179,7 +188,7 @@ fn prozess_has_the_steps_with_their_fields_and_the_erleben_scale() {
             "Ideen"
         ]
     );
-    assert!(steps.ordered && steps.rated);
+    assert!(steps.ordered && steps.is_rated());
     assert_eq!(
         PROZESS.section("persona").map(|s| s.prompt),
         Some("Wer durchläuft den Prozess? Lebenslage, Anliegen, digitale Erfahrung, Zeitdruck.")
@@ -223,7 +232,8 @@ fn prozess_has_the_steps_with_their_fields_and_the_erleben_scale() {
         PROZESS.section("annahmen").map(|s| s.prompt),
         Some("Was nehmen wir nur an? Wie testen wir das schnell und günstig?")
     );
-    let erleben = &PROZESS.criteria[0];
+    assert!(PROZESS.criteria.is_empty(), "the steps are rated, no ideas");
+    let erleben = &steps.criteria[0];
     assert_eq!(erleben.label, "Erleben");
     assert_eq!(erleben.anchor(1), "sehr frustrierend");
     assert_eq!(erleben.anchor(5), "reibungslos");
@@ -299,14 +309,14 @@ fn erfolgsfaktoren_has_twenty_fixed_items_in_five_columns_and_the_scale() {
         ]
     );
     for s in ERFOLGSFAKTOREN.sections {
-        assert!(s.closed && s.rated, "{}", s.id);
+        assert!(s.closed && s.criteria.len() == 1, "{}", s.id);
         let measures = s.text_fields().next().map(|f| (f.label, f.prompt));
         assert_eq!(
             measures,
             Some(("Maßnahmen", "Was fehlt uns? Was tun wir, wer, bis wann?"))
         );
     }
-    let scale = &ERFOLGSFAKTOREN.criteria[0];
+    let scale = &ERFOLGSFAKTOREN.sections[0].criteria[0];
     assert_eq!(scale.question, "Wie gut ist dieser Faktor heute erfüllt?");
     assert_eq!(
         scale.anchor_texts(),
@@ -1095,7 +1105,7 @@ fn the_erleben_curve_follows_the_steps_in_order() {
     rate(&mut board, &PROZESS, &a, "s2", 1);
     rate(&mut board, &PROZESS, &b, "s2", 2);
     rate(&mut board, &PROZESS, &c, "s2", 0);
-    let points: Vec<_> = curve(&board, &PROZESS, &PROZESS.criteria[0])
+    let points: Vec<_> = curve(&board, &PROZESS, &ERLEBEN)
         .into_iter()
         .map(|p| {
             (
@@ -1652,7 +1662,7 @@ fn the_steps_table_and_the_phase_tables_carry_every_field() {
     );
     type_into(&mut process, &PROZESS, "s1", "kontaktpunkt", "Portal");
     rate(&mut process, &PROZESS, &anna, "s1", 2);
-    let rows = step_rows(&process, &PROZESS, &PROZESS.criteria[0]);
+    let rows = step_rows(&process, &PROZESS, &ERLEBEN);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].point.title, "Antrag stellen");
     assert_eq!(mean_text(rows[0].point.aggregate.mean), "2,0");

@@ -60,7 +60,12 @@ fn op_strategy(template: &'static Template) -> impl Strategy<Value = Op> {
             }),
         (card.clone(), 0u8..=5).prop_map(|(card_id, v)| Op::Rate {
             card_id,
-            criterion: CriterionKey::new(template.criteria.first().map_or("erfuellt", |c| c.key)),
+            criterion: CriterionKey::new(
+                template
+                    .all_criteria()
+                    .first()
+                    .map_or("erfuellt", |c| c.key)
+            ),
             value: Some(RatingSlot::Given(if v == 0 {
                 RatingValue::DontKnow
             } else {

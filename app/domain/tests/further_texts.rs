@@ -74,7 +74,7 @@ fn the_english_texts_of_the_further_methods_are_complete_and_have_nothing_stale(
             walk.check(&[t.key, "fields", f.key, "label"], f.label);
             walk.check(&[t.key, "fields", f.key, "prompt"], f.prompt);
         }
-        for c in t.criteria {
+        for c in t.all_criteria() {
             walk.check(&["criteria", c.key, "question"], c.question);
             for (level, anchor) in (1..).zip(c.anchors) {
                 let level = level.to_string();

@@ -73,6 +73,7 @@ mod tests {
     use super::*;
     use crate::board::{apply, Author, Op};
     use crate::evaluation::criteria::{CriterionKey, RatingValue};
+    use crate::templates::further::ERFUELLT;
     use crate::templates::{fixed_card_id, ERFOLGSFAKTOREN};
 
     fn rate(board: &mut BoardState, who: &str, kommune: &str, value: RatingValue) {
@@ -107,7 +108,7 @@ mod tests {
             rate(&mut board, who, kommune, v);
         }
         let card = fixed_card_id("erfolgsfaktoren", "vertrauen-2");
-        let got = by_kommune(&board, ERFOLGSFAKTOREN.criteria, &card);
+        let got = by_kommune(&board, &[ERFUELLT], &card);
         let names: Vec<_> = got.iter().map(|k| (k.kommune.as_str(), k.raters)).collect();
         assert_eq!(names, [("Astadt", 3), ("Bdorf", 3), ("Cheim", 1)]);
         // Astadt: mean (2 + 3 + 4) / 3 = 3, median 3, SD 1 (Konsens).
@@ -129,6 +130,6 @@ mod tests {
             rate(&mut board, who, "", RatingValue::Score(4));
         }
         let card = fixed_card_id("erfolgsfaktoren", "vertrauen-2");
-        assert!(by_kommune(&board, ERFOLGSFAKTOREN.criteria, &card).is_empty());
+        assert!(by_kommune(&board, &[ERFUELLT], &card).is_empty());
     }
 }

@@ -20,7 +20,7 @@ pub struct ItemFigures {
     pub section: &'static str,
     /// The fixed item's label (or an own card's text).
     pub label: String,
-    /// On the template's first criterion.
+    /// On its section's (first) criterion.
     pub aggregate: CriterionAggregate,
     /// "Handlungsbedarf": mean below [`NEEDS_ACTION_BELOW`] (the exact
     /// mean, not the rounded one shown) or Dissens.
@@ -55,16 +55,22 @@ pub struct FactorCheck {
     pub needs_action: Vec<String>,
 }
 
-/// The figures of a board whose rated sections are the columns.
+/// The figures of a board whose rated sections (not KI ideas) are the
+/// columns, each item on its section's first criterion.
 pub fn factor_check(board: &BoardState, template: &Template) -> FactorCheck {
-    let columns_of: Vec<_> = template.sections.iter().filter(|s| s.rated).collect();
+    let columns_of: Vec<_> = template
+        .sections
+        .iter()
+        .filter(|s| !s.ideas && s.is_rated())
+        .collect();
     let mut items = Vec::new();
     let mut columns = Vec::new();
     let axes = columns_of.len();
     for (axis, section) in columns_of.into_iter().enumerate() {
         let mut means = Vec::new();
         for card in board.cards(section.id) {
-            let answers = values(board, template.criteria, &card.id);
+            let criteria = &section.criteria[..1];
+            let answers = values(board, criteria, &card.id);
             let agg = aggregate(answers.first().map_or(&[][..], Vec::as_slice));
             let needs_action = agg.mean.is_some_and(|m| m < NEEDS_ACTION_BELOW)
                 || agg.consensus == Some(Consensus::Dissens);
@@ -75,7 +81,7 @@ pub fn factor_check(board: &BoardState, template: &Template) -> FactorCheck {
                 label: template.card_label(card).to_owned(),
                 aggregate: agg,
                 needs_action,
-                by_kommune: by_kommune(board, template.criteria, &card.id),
+                by_kommune: by_kommune(board, criteria, &card.id),
             });
         }
         let mean = (!means.is_empty()).then(|| means.iter().sum::<f64>() / means.len() as f64);

@@ -30,15 +30,20 @@ pub struct CurvePoint {
 /// The curve of `criterion` across the steps: the cards of the ordered,
 /// rated sections, in order.
 pub fn curve(board: &BoardState, template: &Template, criterion: &CriterionDef) -> Vec<CurvePoint> {
-    let at = crate::evaluation::criteria::position(template.criteria, criterion.key);
     template
         .sections
         .iter()
         .filter(|s| s.ordered && s.is_rated())
-        .flat_map(|s| board.cards(s.id))
+        .flat_map(|s| {
+            board
+                .cards(s.id)
+                .iter()
+                .map(move |c| (s.criteria_in(template), c))
+        })
         .enumerate()
-        .map(|(i, card)| {
-            let all = values(board, template.criteria, &card.id);
+        .map(|(i, (criteria, card))| {
+            let at = crate::evaluation::criteria::position(criteria, criterion.key);
+            let all = values(board, criteria, &card.id);
             let mine = at.and_then(|i| all.get(i)).map_or(&[][..], Vec::as_slice);
             CurvePoint {
                 card_id: card.id.clone(),

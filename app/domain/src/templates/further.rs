@@ -141,7 +141,7 @@ pub const PROZESS: Template = Template {
         label: "Betrachteter Verwaltungsprozess",
         prompt: "Welchen Prozess betrachten wir? Wo beginnt und endet er aus Sicht der Bürgerin oder des Bürgers?",
     }),
-    criteria: &[ERLEBEN],
+    criteria: &[],
     intro: "",
     marks_current: false,
     sections: &[
@@ -155,7 +155,7 @@ pub const PROZESS: Template = Template {
         },
         Section {
             fields: STEP_FIELDS,
-            rated: true,
+            criteria: &[ERLEBEN],
             ordered: true,
             carry_to: &[
                 carry("canvas", "problem", Some("schmerzpunkte")),
@@ -218,7 +218,7 @@ const fn factors(section: Section, items: &'static [FixedItem]) -> Section {
     Section {
         items,
         closed: true,
-        rated: true,
+        criteria: &[ERFUELLT],
         fields: &[MASSNAHMEN],
         carry_to: MEASURES_TO_NEXT_STEPS,
         ..section
@@ -230,7 +230,7 @@ pub const ERFOLGSFAKTOREN: Template = Template {
     version: 1,
     title: "Erfolgsfaktoren-Check",
     header: None,
-    criteria: &[ERFUELLT],
+    criteria: &[],
     intro: "IKZ wirkt langfristig, wenn neben Standardisierung, verbindlicher Steuerung und messbaren Zielen auch \u{201e}weiche\u{201c} Faktoren beachtet werden.",
     marks_current: false,
     sections: &[
