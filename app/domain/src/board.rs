@@ -5,7 +5,7 @@ use super::evaluation::{CriterionKey, RatingValue};
 use super::legacy::merge_text;
 use super::session::is_xml_char;
 use super::sketch::{Einsatzfeld, Kooperationsform, SketchChoice};
-use super::templates::Template;
+use super::templates::{self, fixed_card_id, Section, Template};
 use super::text::{TextEdit, TextLimits, TextSeq};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -91,12 +91,147 @@ pub struct Card {
     /// The Projektskizze of a KI idea (the card's text is its title).
     #[serde(default, skip_serializing_if = "Sketch::is_empty")]
     pub sketch: Sketch,
-    /// The character sequences (text CRDT) behind `text` and the sketch's
-    /// fields, whose visible texts those fields hold. A field missing here
-    /// is one plain run of its text ([`TextSeq::initial`]): a card nobody
-    /// edited, and every card stored before the CRDT.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// The character sequences (text CRDT) behind `text`, the sketch's
+    /// and the named fields, whose visible texts those fields hold. A field
+    /// missing here is one plain run of its text ([`TextSeq::initial`]): a
+    /// card nobody edited, and every card stored before the CRDT. The
+    /// history of a named field no template declares any more is dropped
+    /// on reading (its text stays in `fields`), so a stored board always
+    /// opens.
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "known_seqs"
+    )]
     pub seqs: BTreeMap<TextField, TextSeq>,
+    // Everything below came with the further methods (methods.md E1-E6);
+    // each is left out of the JSON while empty, so boards of the first
+    // three methods are stored exactly as before.
+    /// E1: the visible texts of the template's named fields (field key →
+    /// text; an empty field is absent).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
+    /// E2: the template's fixed item this card is (its id); such a card
+    /// cannot be deleted or moved, and its text is the group's note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    /// E4: status and "Bis wann" (YYYY-MM-DD); "Wer" is a named field.
+    #[serde(default, skip_serializing_if = "Status::is_open")]
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    /// Zielmatrix: each Kommune's stance on this card (Kommune → ✓/~/✗).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stances: BTreeMap<String, Stance>,
+    /// Marked as a core goal (the "Allianz der Willigen" agrees to all).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub core: bool,
+    /// E5: the card this one was carried over from, and the cards carried
+    /// over from this one (links back both ways, across the group's boards).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<CardRef>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<CardRef>,
+}
+
+/// E4: where an item stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    #[default]
+    Offen,
+    Begonnen,
+    Erledigt,
+    /// Does not apply to this cooperation: left out of the progress.
+    Entfaellt,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [
+        Status::Offen,
+        Status::Begonnen,
+        Status::Erledigt,
+        Status::Entfaellt,
+    ];
+
+    pub fn is_open(&self) -> bool {
+        *self == Status::Offen
+    }
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Offen => "offen",
+            Status::Begonnen => "begonnen",
+            Status::Erledigt => "erledigt",
+            Status::Entfaellt => "entfaellt",
+        }
+    }
+
+    pub fn label_de(self) -> &'static str {
+        match self {
+            Status::Offen => "offen",
+            Status::Begonnen => "begonnen",
+            Status::Erledigt => "erledigt",
+            Status::Entfaellt => "entfällt",
+        }
+    }
+}
+
+/// A Kommune's stance on a goal in the Zielmatrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stance {
+    /// ✓
+    Ja,
+    /// ~
+    Teilweise,
+    /// ✗
+    Nein,
+}
+
+impl Stance {
+    pub const ALL: [Stance; 3] = [Stance::Ja, Stance::Teilweise, Stance::Nein];
+
+    /// The matrix cell's sign.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Stance::Ja => "✓",
+            Stance::Teilweise => "~",
+            Stance::Nein => "✗",
+        }
+    }
+
+    pub fn label_de(self) -> &'static str {
+        match self {
+            Stance::Ja => "stimmt zu",
+            Stance::Teilweise => "teilweise",
+            Stance::Nein => "stimmt nicht zu",
+        }
+    }
+}
+
+/// A card on another board of the same group (E5): the board's template
+/// key and the card's id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardRef {
+    pub template: String,
+    pub card_id: String,
+}
+
+/// What an [`Op::SetAttribute`] sets: the E4 status and "Bis wann", the
+/// Zielmatrix's core mark and stance (the author's Kommune's), and the
+/// board's current section (with an empty card id).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "name", content = "value", rename_all = "snake_case")]
+pub enum Attribute {
+    Status(Status),
+    /// YYYY-MM-DD, or `None` to clear it.
+    Due(Option<String>),
+    Core(bool),
+    /// `None` withdraws the Kommune's stance.
+    Stance(Option<Stance>),
+    /// A section id, or `None`.
+    Current(Option<String>),
 }
 
 impl Card {
@@ -105,6 +240,7 @@ impl Card {
         match field {
             TextField::Card => &self.text,
             TextField::Sketch(f) => self.sketch.field(f),
+            TextField::Field(key) => self.fields.get(key).map_or("", String::as_str),
             // The board's text, not a card's: a card has none.
             TextField::Subject => "",
         }
@@ -123,6 +259,12 @@ impl Card {
         match field {
             TextField::Card => self.text = text,
             TextField::Sketch(f) => *self.sketch.field_mut(f) = text,
+            TextField::Field(key) if text.is_empty() => {
+                self.fields.remove(key);
+            }
+            TextField::Field(key) => {
+                self.fields.insert(key.to_owned(), text);
+            }
             TextField::Subject => return,
         }
         if seq.is_initial() {
@@ -133,14 +275,18 @@ impl Card {
     }
 }
 
-/// A free text of a card: the card's own text or a field of its Projektskizze;
-/// or the board's header text (`Subject`, edited with an empty card id).
-/// On the wire a plain string: `"card"`, the sketch field's name, `"gegenstand"`.
+/// A free text of a card: the card's own text, a field of its Projektskizze
+/// or a named field its template declares (E1); or the board's header text
+/// (`Subject`, edited with an empty card id). On the wire a plain string:
+/// `"card"`, the sketch field's name, the named field's key, `"gegenstand"`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TextField {
     Card,
     Sketch(SketchField),
     Subject,
+    /// A named field (its key, as a template declares it: only keys some
+    /// template has are read, so the key can be `'static`).
+    Field(&'static str),
 }
 
 impl TextField {
@@ -153,6 +299,7 @@ impl TextField {
             TextField::Sketch(SketchField::Rechtsgrundlage) => "rechtsgrundlage",
             TextField::Sketch(SketchField::NaechsteSchritte) => "naechste_schritte",
             TextField::Subject => "gegenstand",
+            TextField::Field(key) => key,
         }
     }
 
@@ -161,11 +308,14 @@ impl TextField {
             .into_iter()
             .chain(SketchField::ALL.map(TextField::Sketch))
             .find(|f| f.key() == key)
+            .or_else(|| templates::field_def(key).map(|f| TextField::Field(f.key)))
     }
 
+    /// A named field has a card's limits, so that it can always be
+    /// carried over into another method's card (E5).
     pub fn limits(self) -> &'static TextLimits {
         match self {
-            TextField::Card => &limits::CARD,
+            TextField::Card | TextField::Field(_) => &limits::CARD,
             TextField::Sketch(_) => &limits::SKETCH,
             TextField::Subject => &limits::SUBJECT,
         }
@@ -184,6 +334,16 @@ impl<'de> Deserialize<'de> for TextField {
         TextField::from_key(&key)
             .ok_or_else(|| serde::de::Error::custom(format!("unknown text field `{key}`")))
     }
+}
+
+/// A card's text histories by field key, without those of keys no
+/// template knows any more.
+fn known_seqs<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<TextField, TextSeq>, D::Error> {
+    let stored = BTreeMap::<String, TextSeq>::deserialize(d)?;
+    Ok(stored
+        .into_iter()
+        .filter_map(|(key, seq)| TextField::from_key(&key).map(|f| (f, seq)))
+        .collect())
 }
 
 /// Projektskizze of a KI project idea: what a funding application needs first.
@@ -294,6 +454,10 @@ pub enum RatingSlot {
 pub struct Rater {
     pub name: String,
     pub values: BTreeMap<CriterionKey, RatingSlot>,
+    /// The rater's Kommune (E6: aggregates per Kommune); empty for
+    /// ratings stored before it was carried.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub kommune: String,
 }
 
 /// A board's content: cards per section, in display order, and the ratings of
@@ -317,6 +481,10 @@ pub struct BoardState {
     pub subject: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject_seq: Option<TextSeq>,
+    /// The section the group marked as its current one (the Phasen-Check's
+    /// phase), where the template lets it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -395,6 +563,29 @@ pub enum Op {
         card_id: String,
         add: bool,
     },
+    /// Sets an attribute of a card (E4 status and "Bis wann", the
+    /// Zielmatrix's core mark and the author's Kommune's stance) or, with
+    /// an empty card id, of the board (its current section); allowed where
+    /// the template declares it.
+    SetAttribute {
+        card_id: String,
+        attribute: Attribute,
+    },
+    /// E5, on the target board: a new card carried over from `origin` on
+    /// another board of the group, where the origin's template allows it.
+    AddCopy {
+        card_id: String,
+        section: String,
+        text: String,
+        origin: CardRef,
+    },
+    /// E5, on the origin board: records (or, `linked: false`, forgets) the
+    /// copy of `card_id` on another board, the link back.
+    LinkCopy {
+        card_id: String,
+        copy: CardRef,
+        linked: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -448,6 +639,22 @@ pub enum OpError {
     MethodOff,
     #[error("the second step of this method is not switched on yet")]
     StepOff,
+    #[error("a fixed item of the method cannot be deleted or moved")]
+    FixedItem,
+    #[error("this section takes no cards of one's own")]
+    SectionClosed,
+    #[error("the card has no such field")]
+    UnknownField,
+    #[error("this attribute cannot be set here")]
+    AttributeNotAllowed,
+    #[error("not a date (YYYY-MM-DD)")]
+    InvalidDate,
+    #[error("a stance needs the author's Kommune")]
+    NoKommune,
+    #[error("this card cannot be carried over there")]
+    CarryNotAllowed,
+    #[error("there is no text to carry over")]
+    NothingToCarry,
 }
 
 impl BoardState {
@@ -517,6 +724,82 @@ impl BoardState {
         self.subject = seq.text();
         self.subject_seq = (!seq.is_initial()).then_some(seq);
     }
+
+    /// Whether a fixed item of `template` has no card on this board yet.
+    pub fn lacks_items(&self, template: &Template) -> bool {
+        template.sections.iter().any(|s| {
+            s.items
+                .iter()
+                .any(|i| self.find(&fixed_card_id(template.key, i.id)).is_none())
+        })
+    }
+
+    /// Gives every fixed item of `template` its card (E2), where it has
+    /// none: in its section, at its place in the template's order, with
+    /// the id [`fixed_card_id`], no text and no author. The same board
+    /// gets the same cards on every replica; `apply` calls it before the
+    /// first op, and a screen or an export calls it on a board nobody has
+    /// touched yet, which shows the items as well.
+    pub fn materialise(&mut self, template: &Template) {
+        for section in template.sections {
+            for (place, item) in section.items.iter().enumerate() {
+                let id = fixed_card_id(template.key, item.id);
+                if self.find(&id).is_some() {
+                    continue;
+                }
+                let cards = self.sections.entry(section.id.to_owned()).or_default();
+                let at = place.min(cards.len());
+                cards.insert(
+                    at,
+                    Card {
+                        item: Some(item.id.to_owned()),
+                        ..Card::new(id, String::new(), Author::nobody())
+                    },
+                );
+            }
+        }
+    }
+
+    /// The board with its fixed items (see [`BoardState::materialise`]).
+    pub fn materialised(&self, template: &Template) -> BoardState {
+        let mut board = self.clone();
+        board.materialise(template);
+        board
+    }
+}
+
+impl Author {
+    /// The author of what the template made (a fixed item): nobody.
+    pub fn nobody() -> Author {
+        Author {
+            id: String::new(),
+            name: String::new(),
+            kommune: String::new(),
+        }
+    }
+}
+
+impl Card {
+    /// A card with its text and author, nothing else set.
+    pub fn new(id: String, text: String, author: Author) -> Card {
+        Card {
+            id,
+            text,
+            author,
+            conflict: false,
+            links: Vec::new(),
+            sketch: Sketch::default(),
+            seqs: BTreeMap::new(),
+            fields: BTreeMap::new(),
+            item: None,
+            status: Status::Offen,
+            due: None,
+            stances: BTreeMap::new(),
+            core: false,
+            origin: None,
+            copies: Vec::new(),
+        }
+    }
 }
 
 fn check_text(text: &str) -> Result<(), OpError> {
@@ -558,6 +841,21 @@ fn check_section(template: &Template, section: &str) -> Result<(), OpError> {
     }
 }
 
+/// A section that takes cards of the group's own.
+fn open_section(template: &Template, section: &str) -> Result<(), OpError> {
+    check_section(template, section)?;
+    if template.section(section).is_some_and(|s| s.closed) {
+        Err(OpError::SectionClosed)
+    } else {
+        Ok(())
+    }
+}
+
+fn check_ref(card: &CardRef) -> Result<&'static Template, OpError> {
+    check_id(&card.card_id)?;
+    templates::known(&card.template).ok_or(OpError::CarryNotAllowed)
+}
+
 /// Applies `op` to `state`, or leaves `state` untouched and says why not.
 pub fn apply(
     state: &mut BoardState,
@@ -566,7 +864,15 @@ pub fn apply(
     op: &Op,
 ) -> Result<(), OpError> {
     let fresh = state.template_version == 0 && state.card_count() == 0;
-    apply_op(state, template, author, op)?;
+    if state.lacks_items(template) {
+        // Once per board: its fixed items come first, and only with an op
+        // that applies, so a refused op still leaves the board untouched.
+        let mut next = state.materialised(template);
+        apply_op(&mut next, template, author, op)?;
+        *state = next;
+    } else {
+        apply_op(state, template, author, op)?;
+    }
     if fresh {
         state.template_version = template.version;
     }
@@ -584,31 +890,61 @@ fn apply_op(
             card_id,
             section,
             text,
+        } => add_card(state, template, author, card_id, section, text, None)?,
+        Op::AddCopy {
+            card_id,
+            section,
+            text,
+            origin,
         } => {
-            check_id(card_id)?;
-            check_section(template, section)?;
-            check_text(text)?;
-            if state.find(card_id).is_some() {
-                return Err(OpError::DuplicateCard);
-            }
-            if state.card_count() >= limits::CARDS_PER_BOARD {
-                return Err(OpError::TooManyCards {
-                    max: limits::CARDS_PER_BOARD,
-                });
-            }
-            state
+            let from = check_ref(origin)?;
+            // The origin's template says where its cards may go; the
+            // origin board records the link back (`LinkCopy`).
+            if !from
                 .sections
-                .entry(section.clone())
-                .or_default()
-                .push(Card {
-                    id: card_id.clone(),
-                    text: text.clone(),
-                    author: author.clone(),
-                    conflict: false,
-                    links: Vec::new(),
-                    sketch: Sketch::default(),
-                    seqs: BTreeMap::new(),
-                });
+                .iter()
+                .any(|s| from.carries_to(s.id, template.key, section))
+            {
+                return Err(OpError::CarryNotAllowed);
+            }
+            add_card(
+                state,
+                template,
+                author,
+                card_id,
+                section,
+                text,
+                Some(origin.clone()),
+            )?;
+        }
+        Op::LinkCopy {
+            card_id,
+            copy,
+            linked,
+        } => {
+            check_ref(copy)?;
+            let (section, _, _) = state.find(card_id).ok_or(OpError::UnknownCard)?;
+            let allowed = template
+                .section(section)
+                .is_some_and(|s| s.carry_to.iter().any(|c| c.template == copy.template));
+            if !allowed {
+                return Err(OpError::CarryNotAllowed);
+            }
+            let card = state.find_mut(card_id).ok_or(OpError::UnknownCard)?;
+            let present = card.copies.contains(copy);
+            match (*linked, present) {
+                (true, false) if card.copies.len() >= limits::LINKS_PER_CARD => {
+                    return Err(OpError::TooManyLinks {
+                        max: limits::LINKS_PER_CARD,
+                    })
+                }
+                (true, false) => card.copies.push(copy.clone()),
+                (false, true) => card.copies.retain(|c| c != copy),
+                _ => {}
+            }
+        }
+        Op::SetAttribute { card_id, attribute } => {
+            set_attribute(state, template, author, card_id, attribute)?
         }
         Op::EditText {
             card_id,
@@ -636,6 +972,13 @@ fn apply_op(
             check_edit_counts(edits)?;
             let card = match field {
                 TextField::Sketch(_) => idea_mut(state, template, card_id)?,
+                TextField::Field(key) => declared_mut(
+                    state,
+                    template,
+                    card_id,
+                    |s| s.has_field(key),
+                    OpError::UnknownField,
+                )?,
                 TextField::Card | TextField::Subject => {
                     state.find_mut(card_id).ok_or(OpError::UnknownCard)?
                 }
@@ -666,7 +1009,11 @@ fn apply_op(
             index,
         } => {
             check_section(template, section)?;
-            let (from, at, _) = state.find(card_id).ok_or(OpError::UnknownCard)?;
+            let (from, at, card) = state.find(card_id).ok_or(OpError::UnknownCard)?;
+            if is_fixed(template, card) {
+                return Err(OpError::FixedItem);
+            }
+            open_section(template, section)?;
             let from = from.to_owned();
             let card = state
                 .sections
@@ -678,7 +1025,10 @@ fn apply_op(
             target.insert(index, card);
         }
         Op::DeleteCard { card_id } => {
-            let (from, at, _) = state.find(card_id).ok_or(OpError::UnknownCard)?;
+            let (from, at, card) = state.find(card_id).ok_or(OpError::UnknownCard)?;
+            if is_fixed(template, card) {
+                return Err(OpError::FixedItem);
+            }
             let from = from.to_owned();
             if let Some(cards) = state.sections.get_mut(&from) {
                 cards.remove(at);
@@ -750,12 +1100,18 @@ fn apply_op(
             criterion,
             value,
         } => {
-            idea_mut(state, template, card_id)?;
-            if !template
-                .criteria
-                .iter()
-                .any(|c| c.key == criterion.as_str())
-            {
+            declared_mut(
+                state,
+                template,
+                card_id,
+                Section::is_rated,
+                OpError::NotAnIdea,
+            )?;
+            let criteria = state
+                .find(card_id)
+                .and_then(|(section, _, _)| template.section(section))
+                .map_or(&[][..], |s| s.criteria_in(template));
+            if !criteria.iter().any(|c| c.key == criterion.as_str()) {
                 return Err(OpError::UnknownCriterion);
             }
             match value {
@@ -785,7 +1141,9 @@ fn apply_op(
                         .or_insert_with(|| Rater {
                             name: author.name.clone(),
                             values: BTreeMap::new(),
+                            kommune: String::new(),
                         });
+                    rater.kommune.clone_from(&author.kommune);
                     rater.values.insert(criterion.clone(), *slot);
                 }
                 None => {
@@ -907,17 +1265,136 @@ fn check_sketch_text(text: &str) -> Result<(), OpError> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
+fn add_card(
+    state: &mut BoardState,
+    template: &Template,
+    author: &Author,
+    card_id: &str,
+    section: &str,
+    text: &str,
+    origin: Option<CardRef>,
+) -> Result<(), OpError> {
+    check_id(card_id)?;
+    open_section(template, section)?;
+    check_text(text)?;
+    if state.find(card_id).is_some() {
+        return Err(OpError::DuplicateCard);
+    }
+    if state.card_count() >= limits::CARDS_PER_BOARD {
+        return Err(OpError::TooManyCards {
+            max: limits::CARDS_PER_BOARD,
+        });
+    }
+    state
+        .sections
+        .entry(section.to_owned())
+        .or_default()
+        .push(Card {
+            origin,
+            ..Card::new(card_id.to_owned(), text.to_owned(), author.clone())
+        });
+    Ok(())
+}
+
+/// Sets a card's (or, with an empty card id, the board's) attribute where
+/// the template declares it.
+fn set_attribute(
+    state: &mut BoardState,
+    template: &Template,
+    author: &Author,
+    card_id: &str,
+    attribute: &Attribute,
+) -> Result<(), OpError> {
+    match attribute {
+        Attribute::Current(section) => {
+            if !card_id.is_empty() {
+                return Err(OpError::InvalidId);
+            }
+            if !template.marks_current {
+                return Err(OpError::AttributeNotAllowed);
+            }
+            if let Some(section) = section {
+                check_section(template, section)?;
+            }
+            state.current.clone_from(section);
+        }
+        Attribute::Status(status) => {
+            declared_mut(state, template, card_id, |s| s.tasks, NOT_HERE)?.status = *status;
+        }
+        Attribute::Due(due) => {
+            let due = match due {
+                Some(date) => {
+                    Some(crate::session::clean_date(date).map_err(|_| OpError::InvalidDate)?)
+                }
+                None => None,
+            };
+            declared_mut(state, template, card_id, |s| s.tasks, NOT_HERE)?.due = due;
+        }
+        Attribute::Core(core) => {
+            declared_mut(state, template, card_id, |s| s.stances, NOT_HERE)?.core = *core;
+        }
+        Attribute::Stance(stance) => {
+            // The author speaks for their own Kommune, as one rates only
+            // for oneself: the server fills the author in from the token.
+            if author.kommune.is_empty() {
+                return Err(OpError::NoKommune);
+            }
+            let card = declared_mut(state, template, card_id, |s| s.stances, NOT_HERE)?;
+            match stance {
+                Some(stance) => {
+                    if !card.stances.contains_key(&author.kommune)
+                        && card.stances.len() >= limits::VOTERS_PER_CARD
+                    {
+                        return Err(OpError::TooManyVoters {
+                            max: limits::VOTERS_PER_CARD,
+                        });
+                    }
+                    card.stances.insert(author.kommune.clone(), *stance);
+                }
+                None => {
+                    card.stances.remove(&author.kommune);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+const NOT_HERE: OpError = OpError::AttributeNotAllowed;
+
+/// A fixed item of the template, which stays. A card of an item a later
+/// version of the template dropped is the group's to tidy up.
+fn is_fixed(template: &Template, card: &Card) -> bool {
+    card.item
+        .as_deref()
+        .is_some_and(|item| template.item(item).is_some())
+}
+
+/// The card `card_id` if its section (in `template`) has what `declares`
+/// asks for; `refused` otherwise. The one check of "the template says
+/// cards here have that" (a Projektskizze, a rating, a field, a status…).
+fn declared_mut<'s>(
+    state: &'s mut BoardState,
+    template: &Template,
+    card_id: &str,
+    declares: impl Fn(&Section) -> bool,
+    refused: OpError,
+) -> Result<&'s mut Card, OpError> {
+    let (section, _, _) = state.find(card_id).ok_or(OpError::UnknownCard)?;
+    if !template.section(section).is_some_and(declares) {
+        return Err(refused);
+    }
+    state.find_mut(card_id).ok_or(OpError::UnknownCard)
+}
+
 /// The card `card_id` if it is a KI idea (in a section the template marks so).
 fn idea_mut<'s>(
     state: &'s mut BoardState,
     template: &Template,
     card_id: &str,
 ) -> Result<&'s mut Card, OpError> {
-    let (section, _, _) = state.find(card_id).ok_or(OpError::UnknownCard)?;
-    if !template.section(section).is_some_and(|s| s.ideas) {
-        return Err(OpError::NotAnIdea);
-    }
-    state.find_mut(card_id).ok_or(OpError::UnknownCard)
+    declared_mut(state, template, card_id, |s| s.ideas, OpError::NotAnIdea)
 }
 
 #[cfg(test)]

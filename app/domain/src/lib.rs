@@ -6,7 +6,9 @@
 //! `app/fuzz` build it in a minute rather than the whole web stack.
 
 pub mod board;
+pub mod carry;
 pub mod evaluation;
+pub mod figures;
 pub mod legacy;
 pub mod privacy;
 pub mod protocol;

@@ -90,15 +90,7 @@ mod tests {
     }
 
     fn board() -> BoardState {
-        let card = |id: &str, who: Author| Card {
-            id: id.into(),
-            text: "Text".into(),
-            author: who,
-            conflict: false,
-            links: Vec::new(),
-            sketch: Default::default(),
-            seqs: Default::default(),
-        };
+        let card = |id: &str, who: Author| Card::new(id.into(), "Text".into(), who);
         let mut b = BoardState::default();
         b.sections.insert(
             "ziel".into(),
@@ -113,6 +105,7 @@ mod tests {
             Rater {
                 name: "Anna".into(),
                 values: BTreeMap::new(),
+                kommune: String::new(),
             },
         );
         b.ratings.insert("c2".into(), raters);

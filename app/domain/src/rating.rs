@@ -4,7 +4,9 @@
 //! live in [`crate::evaluation`].
 
 use super::board::{BoardState, RatingSlot};
-use super::evaluation::{score_idea, CriterionDef, IdeaScore, RatingValue, ScoringError, Weights};
+use super::evaluation::{
+    score_idea, CriterionDef, IdeaScore, RatingValue, ScoringError, Weights, KI_CRITERIA,
+};
 use super::templates::Template;
 
 /// The visible values per criterion (in the order of `criteria`) of one idea.
@@ -57,9 +59,18 @@ pub fn own(
     }
 }
 
-/// Whether any idea on any of the boards has a rating (weights freeze then).
+/// Whether any idea on any of the boards has a rating on a weighted
+/// criterion (the KI method's: the moderator's weights freeze then). A
+/// rating of another method (an Erfolgsfaktor, a process step) does not
+/// freeze the weights of the KI ideas.
 pub fn any_rating<'a>(boards: impl IntoIterator<Item = &'a BoardState>) -> bool {
-    boards.into_iter().any(|b| !b.ratings.is_empty())
+    boards.into_iter().any(|b| {
+        b.ratings
+            .values()
+            .flat_map(|raters| raters.values())
+            .flat_map(|rater| rater.values.keys())
+            .any(|k| crate::evaluation::criteria::position(KI_CRITERIA, k.as_str()).is_some())
+    })
 }
 
 /// Dots `who` has given on a board.
@@ -178,6 +189,22 @@ mod tests {
         apply(&mut board, &KI, &person(1), &withdraw).unwrap();
         assert_eq!(rater_count(&board, "i1"), 0);
         assert!(!any_rating([&board]));
+    }
+
+    #[test]
+    fn only_ratings_on_weighted_criteria_freeze_the_weights() {
+        use crate::templates::{fixed_card_id, ERFOLGSFAKTOREN};
+        let mut factors = BoardState::default();
+        let op = Op::Rate {
+            card_id: fixed_card_id("erfolgsfaktoren", "vertrauen-1"),
+            criterion: CriterionKey::new("erfuellt"),
+            value: Some(RatingSlot::Given(RatingValue::Score(2))),
+        };
+        apply(&mut factors, &ERFOLGSFAKTOREN, &person(1), &op).unwrap();
+        let mut ideas = board_with_idea();
+        assert!(!any_rating([&factors, &ideas]));
+        apply(&mut ideas, &KI, &person(1), &rate("i1", &NUTZEN, 2)).unwrap();
+        assert!(any_rating([&factors, &ideas]));
     }
 
     #[test]

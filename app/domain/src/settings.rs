@@ -279,7 +279,10 @@ pub fn admit(
     if settings.is_locked(template) {
         return Err(OpError::Locked);
     }
-    if let Op::AddCard { section, .. } | Op::MoveCard { section, .. } = op {
+    if let Op::AddCard { section, .. }
+    | Op::MoveCard { section, .. }
+    | Op::AddCopy { section, .. } = op
+    {
         let closed = templates::find(template)
             .and_then(|t| t.section(section))
             .is_some_and(|s| !settings.section_open(s));

@@ -1,11 +1,22 @@
 //! Board templates: which sections a method has, with German labels and prompt
 //! questions. Versioned, so that a stored board still opens after a change.
+//!
+//! Templates are data: what a section's cards carry (named fields, fixed
+//! items, a rating, a status, a Kommune's stance, where they can be carried
+//! over) is declared here, and the one `apply` reads it; a new method adds
+//! no code path to `apply`. The methods the moderator can pick are [`ALL`];
+//! [`FURTHER`] holds the methods of `methods.md` whose engine is ready but
+//! whose screens and exports are not yet (see `further`).
 
 use crate::evaluation::criteria::{CriterionDef, KI_CRITERIA};
 use crate::sketch::Einsatzfeld;
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub mod further;
+pub use further::{ERFOLGSFAKTOREN, FURTHER, PHASEN, PROZESS, ZIELE};
+
+// Not `Eq`: a section's criteria carry weights (f64), like a template's.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Section {
     pub id: &'static str,
     pub label: &'static str,
@@ -29,6 +40,109 @@ pub struct Section {
     /// cards only once the moderator switches it on
     /// ([`crate::settings::SessionSettings::section_open`]).
     pub second_step: bool,
+    /// E1: named free texts of every card here, besides its own text
+    /// (a process step's "Kontaktpunkt", "Schmerzpunkte", …).
+    pub fields: &'static [FieldDef],
+    /// E2: rows the template defines. Every board has them (same card ids
+    /// on every replica, [`fixed_card_id`]); they cannot be deleted or
+    /// moved, and their own text is the group's note.
+    pub items: &'static [FixedItem],
+    /// No cards of the group's own here: only the fixed items.
+    pub closed: bool,
+    /// E3: cards here are rated on these criteria (a scale 1-5 with
+    /// anchors and "weiß nicht"; blind until revealed, the same aggregates
+    /// as the KI ideas, which are rated on the template's criteria).
+    pub criteria: &'static [CriterionDef],
+    /// E4: cards here have a status (offen, begonnen, erledigt, entfällt),
+    /// a "Wer" ([`WER`]) and a "Bis wann".
+    pub tasks: bool,
+    /// Cards here are rows of a matrix "card × Kommune" (the Zielmatrix):
+    /// each Kommune marks ✓ / ~ / ✗, and a card can be marked as core.
+    pub stances: bool,
+    /// The cards are steps in order, laid out as columns.
+    pub ordered: bool,
+    /// E5: where a card here can be carried over ("In ⟨Methode: Feld⟩
+    /// übernehmen").
+    pub carry_to: &'static [CarryTarget],
+}
+
+/// E1: a named free text of a card, edited live like the card's text
+/// (`TextField::Field(key)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FieldDef {
+    /// Stable ASCII key, unique among every template's fields and distinct
+    /// from the card's own and the Projektskizze's text keys.
+    pub key: &'static str,
+    pub label: &'static str,
+    pub prompt: &'static str,
+}
+
+/// E4's "Wer": the text field every card of a task section has.
+pub const WER: FieldDef = FieldDef {
+    key: "wer",
+    label: "Wer",
+    prompt: "Wer kümmert sich darum?",
+};
+
+/// E2: a row the template defines (an Erfolgsfaktor, a Phasen-Check item).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FixedItem {
+    /// Stable ASCII key, unique within the template.
+    pub id: &'static str,
+    pub label: &'static str,
+}
+
+/// The card id of a fixed item: the same on every replica and in every
+/// board of the template, derived from template key and item id.
+pub fn fixed_card_id(template: &str, item: &str) -> String {
+    format!("{template}-{item}")
+}
+
+/// E5: a field of another method a card can be carried over to, and which
+/// of the card's texts goes there (`None`: the card's own text, or for a
+/// fixed item its label with Wer and Bis wann).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CarryTarget {
+    pub template: &'static str,
+    pub section: &'static str,
+    pub field: Option<&'static str>,
+}
+
+/// The carry-over button's German words: `{method}` is the target's title,
+/// `{target}` its field's label, `{field}` the label of the text carried
+/// where that is a named field.
+pub const CARRY_DE: &str = "In {method}: {target} übernehmen";
+pub const CARRY_FIELD_DE: &str = "{field} in {method}: {target} übernehmen";
+
+impl CarryTarget {
+    /// The button's words: "In IKZ-Projekt-Canvas: Ausgangslage & Problem
+    /// übernehmen"; with the text it takes where that is a field
+    /// ("Schmerzpunkte in IKZ-Projekt-Canvas: … übernehmen").
+    pub fn button_de(&self) -> String {
+        let target = known(self.template);
+        let method = target.map_or(self.template, |t| t.title);
+        let field = target
+            .and_then(|t| t.section(self.section))
+            .map_or(self.section, |s| s.label);
+        let carried = self.field.and_then(field_def).map(|f| f.label);
+        self.button(CARRY_DE, CARRY_FIELD_DE, method, field, carried)
+    }
+
+    /// The button in other words (a locale's patterns and labels).
+    pub fn button(
+        &self,
+        pattern: &str,
+        field_pattern: &str,
+        method: &str,
+        target: &str,
+        carried: Option<&str>,
+    ) -> String {
+        let text = match carried {
+            Some(field) => field_pattern.replace("{field}", field),
+            None => pattern.to_owned(),
+        };
+        text.replace("{method}", method).replace("{target}", target)
+    }
 }
 
 /// A one-click example: the card's text and, for a KI idea, its
@@ -68,22 +182,18 @@ pub struct Template {
     pub title: &'static str,
     pub header: Option<HeaderField>,
     pub sections: &'static [Section],
-    /// The criteria idea cards are rated on (empty: no rating).
+    /// The criteria the KI idea cards are rated on, and weighted by the
+    /// moderator (empty: no ideas). Other sections declare their own.
     pub criteria: &'static [CriterionDef],
+    /// A fixed text shown above the sections (empty: none).
+    pub intro: &'static str,
+    /// The group marks one section as its current one (the Phasen-Check's
+    /// phase).
+    pub marks_current: bool,
 }
 
 const fn s(id: &'static str, label: &'static str, prompt: &'static str) -> Section {
-    Section {
-        id,
-        label,
-        prompt,
-        document_label: "",
-        short: "",
-        links_to: &[],
-        starters: &[],
-        ideas: false,
-        second_step: false,
-    }
+    Section::plain(id, label, prompt)
 }
 
 const fn in_documents(section: Section, document_label: &'static str) -> Section {
@@ -106,6 +216,31 @@ const fn strategy(section: Section, links_to: &'static [&'static str]) -> Sectio
     }
 }
 
+/// Where a card can be carried over (E5); `field`: which of its texts.
+pub(crate) const fn carry(
+    template: &'static str,
+    section: &'static str,
+    field: Option<&'static str>,
+) -> CarryTarget {
+    CarryTarget {
+        template,
+        section,
+        field,
+    }
+}
+
+const fn carried(section: Section, carry_to: &'static [CarryTarget]) -> Section {
+    Section {
+        carry_to,
+        ..section
+    }
+}
+
+/// Strategies that seize opportunities become the canvas's solution; those
+/// that fend off threats its risks.
+const TO_SOLUTION: &[CarryTarget] = &[carry("canvas", "loesung", None)];
+const TO_RISKS: &[CarryTarget] = &[carry("canvas", "risiken", None)];
+
 pub const CANVAS: Template = Template {
     key: "canvas",
     // 2: "Organisations- & Rechtsform" became "Rechts- und Organisationsform".
@@ -113,6 +248,8 @@ pub const CANVAS: Template = Template {
     title: "IKZ-Projekt-Canvas",
     header: None,
     criteria: &[],
+    intro: "",
+    marks_current: false,
     sections: &[
         s("problem", "Ausgangslage & Problem", "Welche Herausforderung teilen unsere Kommunen? Was läuft heute nicht gut? Wo arbeiten wir schon zusammen – was funktioniert gut, was nicht?"),
         s("ziel", "Gemeinsames Ziel", "Warum ist das für uns wichtig? Welche Grundüberzeugungen und Ziele teilen wir, wo weichen sie ab?"),
@@ -142,6 +279,8 @@ pub const SWOT: Template = Template {
         prompt: "Welches Kooperationsfeld oder Vorhaben analysieren wir?",
     }),
     criteria: &[],
+    intro: "",
+    marks_current: false,
     sections: &[
         short(
             s("staerken", "Stärken", "Was können wir als Partnerkommunen (gemeinsam) schon gut – Personal, Know-how, Systeme, Daten?"),
@@ -159,21 +298,33 @@ pub const SWOT: Template = Template {
             s("risiken", "Risiken", "Was von außen gefährdet das Vorhaben (Fachkräftemangel, Haushaltslage, Recht, § 2b UStG, Politik)?"),
             "T",
         ),
-        strategy(
-            short(s("so", "SO-Strategien", "Stärken nutzen, um Chancen zu ergreifen"), "SO"),
-            &["staerken", "chancen"],
+        carried(
+            strategy(
+                short(s("so", "SO-Strategien", "Stärken nutzen, um Chancen zu ergreifen"), "SO"),
+                &["staerken", "chancen"],
+            ),
+            TO_SOLUTION,
         ),
-        strategy(
-            short(s("st", "ST-Strategien", "Stärken nutzen, um Risiken abzuwehren"), "ST"),
-            &["staerken", "risiken"],
+        carried(
+            strategy(
+                short(s("st", "ST-Strategien", "Stärken nutzen, um Risiken abzuwehren"), "ST"),
+                &["staerken", "risiken"],
+            ),
+            TO_RISKS,
         ),
-        strategy(
-            short(s("wo", "WO-Strategien", "Schwächen abbauen, um Chancen zu nutzen"), "WO"),
-            &["schwaechen", "chancen"],
+        carried(
+            strategy(
+                short(s("wo", "WO-Strategien", "Schwächen abbauen, um Chancen zu nutzen"), "WO"),
+                &["schwaechen", "chancen"],
+            ),
+            TO_SOLUTION,
         ),
-        strategy(
-            short(s("wt", "WT-Strategien", "Schwächen und Risiken gemeinsam begrenzen"), "WT"),
-            &["schwaechen", "risiken"],
+        carried(
+            strategy(
+                short(s("wt", "WT-Strategien", "Schwächen und Risiken gemeinsam begrenzen"), "WT"),
+                &["schwaechen", "risiken"],
+            ),
+            TO_RISKS,
         ),
     ],
 };
@@ -191,6 +342,8 @@ pub const KI: Template = Template {
     title: "KI-Projektbewertung",
     header: None,
     criteria: KI_CRITERIA,
+    intro: "",
+    marks_current: false,
     sections: &[Section {
         ideas: true,
         starters: &[
@@ -223,13 +376,90 @@ pub const KI: Template = Template {
     }],
 };
 
+/// The methods a moderator can pick; the screens and every export
+/// iterate this list.
 pub const ALL: [Template; 3] = [CANVAS, SWOT, KI];
 
+/// A method the moderator can pick (one of [`ALL`]).
 pub fn find(key: &str) -> Option<&'static Template> {
     ALL.iter().find(|t| t.key == key)
 }
 
+/// Any method the engine knows, [`ALL`] and [`FURTHER`]: what the domain
+/// itself uses to read a stored key (a carried card's origin, a field key).
+pub fn known(key: &str) -> Option<&'static Template> {
+    ALL.iter().chain(FURTHER.iter()).find(|t| t.key == key)
+}
+
+/// The named field with `key` in any known template (E1), or [`WER`].
+pub fn field_def(key: &str) -> Option<&'static FieldDef> {
+    ALL.iter()
+        .chain(FURTHER.iter())
+        .flat_map(|t| t.sections)
+        .flat_map(|s| s.fields)
+        .chain(std::iter::once(&WER))
+        .find(|f| f.key == key)
+}
+
 impl Section {
+    /// A section of plain cards, everything else off.
+    pub const fn plain(id: &'static str, label: &'static str, prompt: &'static str) -> Section {
+        Section {
+            id,
+            label,
+            prompt,
+            document_label: "",
+            short: "",
+            links_to: &[],
+            starters: &[],
+            ideas: false,
+            second_step: false,
+            fields: &[],
+            items: &[],
+            closed: false,
+            criteria: &[],
+            tasks: false,
+            stances: false,
+            ordered: false,
+            carry_to: &[],
+        }
+    }
+
+    /// The named fields of a card here: the declared ones, then "Wer" in a
+    /// task section.
+    pub fn text_fields(&self) -> impl Iterator<Item = &'static FieldDef> {
+        self.fields.iter().chain(self.tasks.then_some(&WER))
+    }
+
+    /// Whether a card here has the named field `key`.
+    pub fn has_field(&self, key: &str) -> bool {
+        self.text_fields().any(|f| f.key == key)
+    }
+
+    /// Cards here are rated (KI ideas, or a section with criteria).
+    pub fn is_rated(&self) -> bool {
+        self.ideas || !self.criteria.is_empty()
+    }
+
+    /// The criteria a card here is rated on: the template's for KI ideas,
+    /// the section's own otherwise.
+    pub fn criteria_in(&self, template: &Template) -> &'static [CriterionDef] {
+        if self.ideas {
+            template.criteria
+        } else {
+            self.criteria
+        }
+    }
+
+    /// The label where a short one is wanted (a radar axis): `short` if set.
+    pub fn short_label(&self) -> &'static str {
+        if self.short.is_empty() {
+            self.label
+        } else {
+            self.short
+        }
+    }
+
     /// The label as exported documents print it.
     pub fn document_label(&self) -> &'static str {
         if self.document_label.is_empty() {
@@ -245,6 +475,48 @@ impl Template {
         self.sections.iter().find(|s| s.id == id)
     }
 
+    /// What a card says where it is listed: a fixed item's label (its own
+    /// text is the group's note), any other card's text.
+    pub fn card_label<'a>(&self, card: &'a crate::board::Card) -> &'a str {
+        match card.item.as_deref().and_then(|id| self.item(id)) {
+            Some((_, item)) => item.label,
+            None => &card.text,
+        }
+    }
+
+    /// Every criterion of the template (the ideas' and the sections'),
+    /// each once, in order.
+    pub fn all_criteria(&self) -> Vec<&'static CriterionDef> {
+        let mut all: Vec<&'static CriterionDef> = Vec::new();
+        for c in self
+            .criteria
+            .iter()
+            .chain(self.sections.iter().flat_map(|s| s.criteria))
+        {
+            if !all.iter().any(|a| a.key == c.key) {
+                all.push(c);
+            }
+        }
+        all
+    }
+
+    /// The fixed item `item` and its section.
+    pub fn item(&self, item: &str) -> Option<(&'static Section, &'static FixedItem)> {
+        self.sections
+            .iter()
+            .find_map(|s| s.items.iter().find(|i| i.id == item).map(|i| (s, i)))
+    }
+
+    /// Whether a card of `section` here may be carried to `target`'s
+    /// `target_section` (E5).
+    pub fn carries_to(&self, section: &str, target: &str, target_section: &str) -> bool {
+        self.section(section).is_some_and(|s| {
+            s.carry_to
+                .iter()
+                .any(|c| c.template == target && c.section == target_section)
+        })
+    }
+
     /// How the screen names a card another card refers to: its field's
     /// label and its text ("Stärken: Erfahrene IT"), never the section id.
     pub fn card_name(&self, section: &str, text: &str) -> String {
@@ -254,13 +526,7 @@ impl Template {
 
     /// The same in exports, with the field's short name ("S: Erfahrene IT").
     pub fn card_name_short(&self, section: &str, text: &str) -> String {
-        let name = self.section(section).map_or(section, |s| {
-            if s.short.is_empty() {
-                s.label
-            } else {
-                s.short
-            }
-        });
+        let name = self.section(section).map_or(section, |s| s.short_label());
         format!("{name}: {text}")
     }
 }

@@ -24,15 +24,8 @@ const fn criterion(key: &'static str, label: &'static str) -> CriterionDef {
 }
 
 const IDEAS: &[Section] = &[Section {
-    id: "ideen",
-    label: "Ideen",
-    prompt: "Welche Idee?",
-    links_to: &[],
-    starters: &[],
     ideas: true,
-    document_label: "",
-    short: "",
-    second_step: false,
+    ..Section::plain("ideen", "Ideen", "Welche Idee?")
 }];
 
 const THREE: Template = Template {
@@ -40,6 +33,8 @@ const THREE: Template = Template {
     version: 1,
     title: "Drei Kriterien",
     header: None,
+    intro: "",
+    marks_current: false,
     sections: IDEAS,
     criteria: &[
         criterion("wirkung", "Wirkung"),
@@ -53,6 +48,8 @@ const FIVE: Template = Template {
     version: 1,
     title: "Fünf Kriterien",
     header: None,
+    intro: "",
+    marks_current: false,
     sections: IDEAS,
     criteria: &[
         criterion("a", "Eins"),

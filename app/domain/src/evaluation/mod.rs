@@ -5,6 +5,7 @@
 //! - [`criteria`]: criteria as data (key, label, question, anchors, default
 //!   weight); the KI method's four; the rating value and its errors.
 //! - [`aggregate`]: counts, mean, median, min–max, sample SD, Konsens/Dissens.
+//! - [`by_kommune`]: the aggregates per Kommune, only from 3 scores (E6).
 //! - [`score`]: weights and the Nutzwert 0–100 ("unvollständig: ohne …").
 //! - [`ranking`]: the one rank rule (ties share, unrated have none).
 //! - [`rounding`]: the one rounding and number-format rule.
@@ -14,6 +15,7 @@
 //! - [`view`]: a group's and the joint evaluation as consumers show them.
 
 pub mod aggregate;
+pub mod by_kommune;
 pub mod criteria;
 pub mod joint;
 pub mod portfolio;

@@ -99,8 +99,11 @@ pub fn pseudonym_id(n: usize) -> String {
 pub fn pseudonyms<'a>(boards: impl IntoIterator<Item = &'a BoardState>) -> BTreeMap<String, usize> {
     let mut ids = BTreeSet::new();
     for board in boards {
+        // A fixed item is nobody's (its author id is empty).
         for card in board.sections.values().flatten() {
-            ids.insert(card.author.id.as_str());
+            if !card.author.id.is_empty() {
+                ids.insert(card.author.id.as_str());
+            }
         }
         for raters in board.ratings.values() {
             ids.extend(raters.keys().map(String::as_str));
@@ -121,6 +124,9 @@ pub fn pseudonyms<'a>(boards: impl IntoIterator<Item = &'a BoardState>) -> BTree
 pub fn pseudonymise(board: &mut BoardState, numbers: &BTreeMap<String, usize>) {
     let number = |id: &str| numbers.get(id).copied().unwrap_or(0);
     for card in board.sections.values_mut().flatten() {
+        if card.author.id.is_empty() {
+            continue;
+        }
         let n = number(&card.author.id);
         card.author.id = pseudonym_id(n);
         card.author.name = pseudonym(n);

@@ -106,6 +106,17 @@ pub fn sd_text(sd: Option<f64>) -> String {
     decimal_or_dash(sd, SD_PLACES)
 }
 
+/// Decimal places of a share shown as a percentage.
+pub const PERCENT_PLACES: usize = 0;
+
+/// A share (0..=1) as a percentage: "40 %", or "–".
+pub fn percent_text(share: Option<f64>) -> String {
+    share.map_or_else(
+        || NONE_TEXT.to_owned(),
+        |s| format!("{} %", decimal(s * 100.0, PERCENT_PLACES)),
+    )
+}
+
 /// A rank as shown: "1", or "–" for an unrated idea.
 pub fn rank_text(rank: Option<usize>) -> String {
     rank.map_or_else(|| NONE_TEXT.to_owned(), |r| r.to_string())
@@ -134,6 +145,15 @@ mod tests {
         assert_eq!(decimal(1.005, 2), "1,01");
         assert_eq!(decimal(3.35, 1), "3,4");
         assert_eq!(round_half_away(2.675, 2), 2.68);
+    }
+
+    #[test]
+    fn shares_are_whole_percentages_rounded_half_away() {
+        assert_eq!(percent_text(Some(0.4)), "40 %");
+        assert_eq!(percent_text(Some(2.0 / 3.0)), "67 %");
+        assert_eq!(percent_text(Some(0.125)), "13 %");
+        assert_eq!(percent_text(Some(1.0)), "100 %");
+        assert_eq!(percent_text(None), "–");
     }
 
     #[test]
