@@ -46,8 +46,10 @@ const OPS_PER_SECOND: u32 = 20;
 const OPS_BURST: u32 = 200;
 /// Further behind than this, a client gets a snapshot instead of the op list.
 const REPLAY_LIMIT: u64 = 2_000;
-/// Read buffer of a live socket (it grows for a longer frame).
-const READ_BUFFER: usize = 2 * 1024;
+/// Read buffer of a live socket (it grows for a longer frame): what a
+/// browser sends (hello, ops, pongs) is mostly under 512 bytes, and every
+/// idle socket keeps this much.
+const READ_BUFFER: usize = 512;
 /// Written frames are sent once this many bytes are buffered (or on flush).
 const WRITE_BUFFER: usize = 8 * 1024;
 /// People per presence message when the whole list goes out (~2 KB).
@@ -213,9 +215,10 @@ pub async fn live(
     who: Participant,
 ) -> Result<Response, crate::error::ApiError> {
     let room = state.hub.room(&who.session.id).await?;
+    // Only the participant lives on with the socket (not the session record).
+    let p = who.participant;
     Ok(upgrade(ws)
         .on_upgrade(move |socket| async move {
-            let p = who.participant;
             let limit = state.web.live.per_participant;
             let slot = state.live_sockets.open(format!("p:{}", p.id), limit);
             let role = Role::Participant {
