@@ -6,7 +6,7 @@
 //!
 //! Not in [`super::ALL`] yet: the screens and the exports iterate that list
 //! and know neither fixed items, named fields, statuses nor stances; these
-//! templates join it when they do (see NOTES-methods18.md).
+//! templates join it when they do (see docs/wip/NOTES-methods18.md).
 
 use super::{carry, CarryTarget, FieldDef, FixedItem, HeaderField, Section, Template};
 use crate::evaluation::criteria::CriterionDef;
