@@ -9,13 +9,17 @@
 //! nothing acknowledged is lost. The listening connections are terminated
 //! from PostgreSQL mid-burst: the instances listen again and catch up.
 //! The cross-instance delivery latency (op sent on A → seen on B) is printed.
+//! Presence crosses instances: someone connected to B is online on A's
+//! screens, and offline there once they leave or B is killed.
 
 mod common;
 
+use app::protocol::{apply_presence, PresenceEntry, ServerMsg};
 use common::binary::{start_on, Running};
 use common::live::{add_card, canvas, Client, Person, Received, Server};
 use common::{test_db_on, Backend};
 use serde_json::{json, Value};
+use server::hub::{HEARTBEAT, SILENT};
 use server::store::{Store, LISTEN_APPLICATION_NAME};
 use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
@@ -25,6 +29,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::{watch, Barrier};
 
 const CODE: &str = "HJKMNP";
+/// How long a presence change may take to cross instances.
+const WAIT: Duration = Duration::from_secs(10);
 
 /// A session with one group on PostgreSQL, people in it, and the seeding
 /// fixture (its `addr` is set to instance A's once A runs).
@@ -674,4 +680,155 @@ async fn a_terminated_listen_connection_is_noticed_and_the_room_catches_up() {
         ms(started.elapsed())
     );
     drop((a, b));
+}
+
+/// Who `client`'s presence messages say is online, as the browser keeps it.
+#[derive(Default)]
+struct OnlineList {
+    list: Vec<PresenceEntry>,
+    /// Messages of `client.log` already applied.
+    read: usize,
+}
+
+impl OnlineList {
+    fn has(&self, participant_id: &str) -> bool {
+        self.list.iter().any(|e| e.participant_id == participant_id)
+    }
+
+    /// Reads `client` until `ok` holds for its list, within `within`
+    /// (failing with `what`); returns how long that took.
+    async fn until(
+        &mut self,
+        client: &mut Client,
+        what: &str,
+        within: Duration,
+        ok: impl Fn(&Self) -> bool,
+    ) -> Duration {
+        let started = Instant::now();
+        loop {
+            for text in &client.log[self.read..] {
+                if let Ok(ServerMsg::Presence {
+                    online,
+                    delta,
+                    left,
+                }) = serde_json::from_str(text)
+                {
+                    apply_presence(&mut self.list, online, delta, &left);
+                }
+            }
+            self.read = client.log.len();
+            if ok(self) {
+                return started.elapsed();
+            }
+            assert!(
+                started.elapsed() < within,
+                "{what} within {within:?}; online: {:?}",
+                self.list
+            );
+            if let Received::Closed = client.receive(Duration::from_millis(100)).await {
+                panic!("socket closed while waiting until {what}");
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn presence_crosses_instances_and_a_killed_instance_leaves_no_ghost() {
+    let seeded = seed(3).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let a = instance(&seeded, dir.path(), "a").await;
+    let mut b = instance(&seeded, dir.path(), "b").await;
+    let participants = seeded
+        .server
+        .store()
+        .participants(&seeded.session_id)
+        .await
+        .expect("participants");
+    let id = |name: &str| {
+        participants
+            .iter()
+            .find(|p| p.display_name == name)
+            .map(|p| p.id.clone())
+            .expect("participant")
+    };
+    let (p0, p1, p2) = (id("Person 0"), id("Person 1"), id("Person 2"));
+    let people = &seeded.people;
+    let mut watcher = synced(a.addr, &people[0].token, "A").await;
+    let mut seen = OnlineList::default();
+    seen.until(&mut watcher, "the watcher sees itself", WAIT, |s| {
+        s.has(&p0)
+    })
+    .await;
+    let mut cockpit = Client::moderator_hello(a.addr, &seeded.secret).await;
+    let mut cockpit_seen = OnlineList::default();
+
+    // Someone connected to B is online on A's screens, with their name.
+    let on_b = synced(b.addr, &people[1].token, "B").await;
+    let joined = seen
+        .until(&mut watcher, "Person 1 on B is online on A", WAIT, |s| {
+            s.list
+                .iter()
+                .any(|e| e.participant_id == p1 && e.name == "Person 1")
+        })
+        .await;
+    cockpit_seen
+        .until(&mut cockpit, "the cockpit on A lists Person 1", WAIT, |s| {
+            s.has(&p1)
+        })
+        .await;
+
+    // Leaving B: offline on A.
+    drop(on_b);
+    let left = seen
+        .until(&mut watcher, "Person 1 left B: offline on A", WAIT, |s| {
+            !s.has(&p1)
+        })
+        .await;
+
+    // Back on B, a second person too, and the watcher on B as well: then
+    // B dies without a word.
+    let _on_b1 = synced(b.addr, &people[1].token, "B").await;
+    let _on_b2 = synced(b.addr, &people[2].token, "B").await;
+    let _watcher_on_b = synced(b.addr, &people[0].token, "B").await;
+    seen.until(
+        &mut watcher,
+        "Persons 1 and 2 on B online on A",
+        WAIT,
+        |s| s.has(&p1) && s.has(&p2),
+    )
+    .await;
+    cockpit_seen
+        .until(&mut cockpit, "the cockpit lists both", WAIT, |s| {
+            s.has(&p1) && s.has(&p2)
+        })
+        .await;
+    b.child.kill().await.expect("kill -9 instance B");
+    let bound = SILENT + 3 * HEARTBEAT;
+    let ghost_gone = seen
+        .until(
+            &mut watcher,
+            "B's people offline after kill -9",
+            bound,
+            |s| !s.has(&p1) && !s.has(&p2),
+        )
+        .await;
+    cockpit_seen
+        .until(&mut cockpit, "the cockpit drops B's people", WAIT, |s| {
+            !s.has(&p1) && !s.has(&p2)
+        })
+        .await;
+    assert!(
+        seen.has(&p0),
+        "the watcher, also connected to B, stays online on A: {:?}",
+        seen.list
+    );
+    println!(
+        "presence across instances: joined on B → online on A after {:.0} ms, left B → offline \
+         on A after {:.0} ms; kill -9 of B → its people offline on A after {:.1} s (bound {:.0} s)",
+        ms(joined),
+        ms(left),
+        ghost_gone.as_secs_f64(),
+        bound.as_secs_f64()
+    );
+    drop(a);
 }

@@ -65,8 +65,9 @@ impl Db {
         }
     }
 
-    /// Every table of ours with its columns, but the migrations' and the
-    /// storage probe's (a timestamp and padding, no session data).
+    /// Every table of ours with its columns, but the migrations', the
+    /// storage probe's (a timestamp and padding, no session data) and the
+    /// running instances' heartbeats (PostgreSQL: an id and a time).
     async fn tables(&self) -> Vec<(String, Vec<String>)> {
         let mut out: Vec<(String, Vec<String>)> = Vec::new();
         match self {
@@ -95,7 +96,7 @@ impl Db {
                 let rows: Vec<(String, String)> = sqlx::query_as(
                     "SELECT table_name::text, column_name::text FROM information_schema.columns
                      WHERE table_schema = 'public'
-                     AND table_name NOT IN ('_sqlx_migrations', 'health_probe')
+                     AND table_name NOT IN ('_sqlx_migrations', 'health_probe', 'live_instances')
                      ORDER BY table_name, ordinal_position",
                 )
                 .fetch_all(db)

@@ -17,22 +17,43 @@
 //!   publishes them to its sockets, or re-reads what changed. Notifications
 //!   sent while the listener was disconnected are lost, so after every
 //!   (re)connect each room in memory catches up from the store.
+//!
+//! Presence with several instances: each instance writes who has a socket
+//! on it into `live_presence` (one row per participant and instance,
+//! written by one task per instance after sockets open and close, the
+//! notice [`Change::Presence`] in the same transaction) and rewrites its
+//! heartbeat in `live_instances` every [`HEARTBEAT`]. The other instances'
+//! rooms read the rows of live instances again on that notice. An instance
+//! silent for [`SILENT`] (killed, cut off) counts as gone: readers ignore
+//! its rows, and the next instance that sweeps deletes them and announces
+//! the sessions concerned, so its people go offline everywhere within
+//! about `SILENT + HEARTBEAT`. An instance swept while it was merely cut
+//! off writes its rows again once its heartbeat gets through.
 
-use super::{Hub, SECRETS_RENEWED};
-use crate::store::{BackendKind, OpNotice, Store, OPS_CHANNEL};
+use super::{Hub, Room, SECRETS_RENEWED};
+use crate::store::{BackendKind, OpNotice, Store, StoreError, OPS_CHANNEL};
 use app::domain::evaluation::redaction;
-use app::protocol::{SequencedOp, ServerMsg};
+use app::protocol::{PresenceEntry, SequencedOp, ServerMsg};
 use axum::extract::ws::Utf8Bytes;
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
-use std::sync::Weak;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex as StdMutex, Weak};
 use std::time::Duration;
+use tokio::sync::Notify;
 
 /// PostgreSQL: the channel of the moderator's changes (JSON [`Event`]).
 pub const EVENTS_CHANNEL: &str = "ikz_events";
 
 /// Longest pause between attempts to listen again.
 const MAX_RECONNECT_PAUSE: Duration = Duration::from_secs(5);
+
+/// Several instances: how often an instance rewrites its heartbeat, looks
+/// for dead instances and retries presence rows that did not get written.
+pub const HEARTBEAT: Duration = Duration::from_secs(2);
+/// An instance whose heartbeat is older than this counts as gone: its
+/// people are offline.
+pub const SILENT: Duration = Duration::from_secs(10);
 
 /// Which fan-out an instance runs (`--fanout`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -61,6 +82,9 @@ pub enum Change {
     SecretsRenewed,
     /// The session was deleted: its room goes, every screen closes.
     Deleted,
+    /// Who is online on an instance changed (or an instance died): read
+    /// the presence rows again.
+    Presence,
 }
 
 /// A notification on [`EVENTS_CHANNEL`].
@@ -76,9 +100,36 @@ pub enum Fanout {
     InProcess,
     Postgres {
         store: Store,
-        /// This instance's id in [`Event::from`].
+        /// This instance's id in [`Event::from`] and `live_instances`.
         instance: String,
+        /// Rooms whose presence rows must be written.
+        presence: PresenceQueue,
     },
+}
+
+/// Rooms whose sockets came or went since their presence rows were
+/// written; the presence task writes them (the room stays in memory until
+/// its rows are written).
+#[derive(Default)]
+pub struct PresenceQueue {
+    rooms: StdMutex<HashMap<String, Arc<Room>>>,
+    wake: Notify,
+}
+
+impl PresenceQueue {
+    fn push(&self, room: &Arc<Room>) {
+        if let Ok(mut rooms) = self.rooms.lock() {
+            rooms.insert(room.session_id.clone(), room.clone());
+        }
+        self.wake.notify_one();
+    }
+
+    fn take(&self) -> Vec<Arc<Room>> {
+        self.rooms
+            .lock()
+            .map(|mut rooms| rooms.drain().map(|(_, room)| room).collect())
+            .unwrap_or_default()
+    }
 }
 
 impl Fanout {
@@ -87,6 +138,7 @@ impl Fanout {
             (FanoutMode::Auto, BackendKind::Postgres) => Self::Postgres {
                 store: store.clone(),
                 instance: uuid::Uuid::now_v7().to_string(),
+                presence: PresenceQueue::default(),
             },
             _ => Self::InProcess,
         }
@@ -101,30 +153,29 @@ impl Fanout {
     /// change is stored). A failure is logged: the other instances see the
     /// change when they next load or resync the room.
     pub async fn announce(&self, session: &str, change: Change) {
-        let Self::Postgres { store, instance } = self else {
+        let Self::Postgres {
+            store, instance, ..
+        } = self
+        else {
             return;
         };
-        let event = Event {
-            from: instance.clone(),
-            session: session.to_owned(),
-            change,
-        };
-        let sent = match serde_json::to_string(&event) {
-            Ok(payload) => store
-                .notify(EVENTS_CHANNEL, &payload)
-                .await
-                .map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
+        let sent = match event_json(instance, session, change.clone()) {
+            Ok(payload) => store.notify(EVENTS_CHANNEL, &payload).await,
+            Err(e) => Err(e),
         };
         if let Err(error) = sent {
-            tracing::warn!(%error, ?event, "change not announced to other instances");
+            tracing::warn!(%error, session, ?change, "change not announced to other instances");
         }
     }
 
-    /// Starts listening for the other instances (PostgreSQL; needs a tokio
-    /// runtime). The listener ends when the hub is gone.
+    /// Starts listening for the other instances and keeping this one's
+    /// presence rows and heartbeat (PostgreSQL; needs a tokio runtime).
+    /// Both end when the hub is gone.
     pub fn start(&self, hub: Weak<Hub>) {
-        let Self::Postgres { store, instance } = self else {
+        let Self::Postgres {
+            store, instance, ..
+        } = self
+        else {
             return;
         };
         let (Some(pool), Ok(runtime)) =
@@ -132,7 +183,120 @@ impl Fanout {
         else {
             return;
         };
-        runtime.spawn(listen(hub, pool, instance.clone()));
+        runtime.spawn(listen(hub.clone(), pool, instance.clone()));
+        runtime.spawn(keep_presence(hub));
+    }
+
+    /// A socket of `room` opened or closed: its presence rows are written
+    /// soon (several instances; nothing on one).
+    pub(super) fn presence_changed(&self, room: &Arc<Room>) {
+        if let Self::Postgres { presence, .. } = self {
+            presence.push(room);
+        }
+    }
+
+    /// Writes this instance's presence rows of `session` and announces
+    /// them to the other instances in the same transaction.
+    pub(super) async fn write_presence(
+        &self,
+        session: &str,
+        online: &[(String, String)],
+        gone: &[String],
+    ) -> Result<(), StoreError> {
+        let Self::Postgres {
+            store, instance, ..
+        } = self
+        else {
+            return Ok(());
+        };
+        let payload = event_json(instance, session, Change::Presence)?;
+        store
+            .write_presence(instance, session, online, gone, EVENTS_CHANNEL, &payload)
+            .await
+    }
+
+    /// Who is online in `session` on the other live instances.
+    pub(super) async fn presence_elsewhere(
+        &self,
+        session: &str,
+    ) -> Result<Vec<PresenceEntry>, StoreError> {
+        let Self::Postgres {
+            store, instance, ..
+        } = self
+        else {
+            return Ok(Vec::new());
+        };
+        store.presence_elsewhere(session, instance, SILENT).await
+    }
+}
+
+/// An [`Event`] as sent.
+fn event_json(instance: &str, session: &str, change: Change) -> Result<String, StoreError> {
+    let event = Event {
+        from: instance.to_owned(),
+        session: session.to_owned(),
+        change,
+    };
+    serde_json::to_string(&event).map_err(|e| StoreError::Corrupt(format!("event: {e}")))
+}
+
+/// Several instances: every [`HEARTBEAT`] this instance's heartbeat is
+/// rewritten and dead instances are swept (their sessions' rooms here read
+/// presence again); whenever sockets come or go, the rooms concerned write
+/// their presence rows. A room whose rows could not be written is tried
+/// again with the next heartbeat.
+async fn keep_presence(hub: Weak<Hub>) {
+    let mut tick = tokio::time::interval(HEARTBEAT);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        let beat = {
+            // Held for at most one heartbeat.
+            let Some(hub) = hub.upgrade() else { return };
+            let Fanout::Postgres { presence, .. } = hub.fanout.as_ref() else {
+                return;
+            };
+            tokio::select! {
+                _ = tick.tick() => true,
+                () = presence.wake.notified() => false,
+            }
+        };
+        let Some(hub) = hub.upgrade() else { return };
+        let Fanout::Postgres {
+            store,
+            instance,
+            presence,
+        } = hub.fanout.as_ref()
+        else {
+            return;
+        };
+        if beat {
+            match store.heartbeat(instance).await {
+                // Swept as dead while cut off (or the first beat, when no
+                // room has rows yet): every room writes its rows again.
+                Ok(true) => hub.presence_rows_lost().await,
+                Ok(false) => {}
+                Err(error) => tracing::warn!(%error, "heartbeat not written"),
+            }
+            let notice = |session: &str| event_json(instance, session, Change::Presence).ok();
+            match store.sweep_instances(SILENT, EVENTS_CHANNEL, &notice).await {
+                Ok(sessions) => {
+                    for session in sessions {
+                        if let Some(room) = hub.loaded(&session).await {
+                            room.read_presence();
+                        }
+                    }
+                }
+                Err(error) => tracing::warn!(%error, "dead instances not swept"),
+            }
+        }
+        for room in presence.take() {
+            if let Err(error) = room.write_presence().await {
+                tracing::warn!(%error, session = %room.session_id, "presence rows not written; trying again");
+                if let Ok(mut rooms) = presence.rooms.lock() {
+                    rooms.entry(room.session_id.clone()).or_insert(room);
+                }
+            }
+        }
     }
 }
 
@@ -230,6 +394,7 @@ async fn receive(hub: &Hub, channel: &str, payload: &str, instance: &str) {
         Change::Rewritten => {
             tokio::spawn(async move { room.reload().await });
         }
+        Change::Presence => room.read_presence(),
         Change::Deleted => {}
     }
 }
@@ -339,6 +504,7 @@ mod tests {
             Change::Rewritten,
             Change::SecretsRenewed,
             Change::Deleted,
+            Change::Presence,
         ] {
             let event = Event {
                 from: "i".into(),

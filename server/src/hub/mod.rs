@@ -18,8 +18,11 @@
 //! (refused as `storage_unavailable`), which then gets the next number.
 
 mod fanout;
+mod presence;
 
-pub use fanout::{Change, Fanout, FanoutMode, Published, EVENTS_CHANNEL};
+pub use fanout::{Change, Fanout, FanoutMode, Published, EVENTS_CHANNEL, HEARTBEAT, SILENT};
+use presence::Online;
+pub use presence::PresenceChange;
 
 use crate::clock::{now, now_ms};
 use crate::store::replay::apply_logged;
@@ -43,24 +46,6 @@ const ROOM_CHANNEL: usize = 256;
 /// the whole list once instead.
 const PRESENCE_CHANNEL: usize = 1024;
 
-/// Someone's first socket opened or their last one closed.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PresenceChange {
-    Joined(PresenceEntry),
-    Left {
-        participant_id: String,
-        group_id: String,
-    },
-}
-
-impl PresenceChange {
-    pub fn group_id(&self) -> &str {
-        match self {
-            Self::Joined(e) => &e.group_id,
-            Self::Left { group_id, .. } => group_id,
-        }
-    }
-}
 /// A room nobody is connected to and nobody used for this long is dropped
 /// from memory; it is loaded from the store again on next use.
 pub const ROOM_IDLE: Duration = Duration::from_secs(30 * 60);
@@ -158,10 +143,15 @@ pub struct Room {
     /// view (boards + settings) is always consistent.
     settings: watch::Sender<SessionSettings>,
     ops: broadcast::Sender<Arc<Published>>,
-    online: StdMutex<BTreeMap<String, (PresenceEntry, usize)>>,
-    /// Who came and went (only the first socket of a person and their
-    /// last leaving count): connections send these as deltas.
+    /// Who is online here and (several instances) elsewhere.
+    online: StdMutex<Online>,
+    /// Who came and went (a person's first socket on any instance, their
+    /// last one leaving): connections send these as deltas.
     presence: broadcast::Sender<Arc<PresenceChange>>,
+    /// Several instances: a task is reading who is online elsewhere, and
+    /// whether it must read again (a notice came meanwhile).
+    presence_reading: AtomicBool,
+    presence_again: AtomicBool,
     /// Participants the moderator moved; their connections close.
     moved: broadcast::Sender<String>,
     /// Last committed op per group (unix seconds), for the moderator.
@@ -288,8 +278,22 @@ impl Hub {
     async fn resync_all(&self) {
         let rooms: Vec<Arc<Room>> = self.rooms.lock().await.values().cloned().collect();
         for room in rooms {
+            room.read_presence();
             room.pull_announced(u64::MAX).await;
             room.refresh_settings().await;
+        }
+    }
+
+    /// This instance's presence rows were deleted (it was taken for dead
+    /// while it could not reach the database): every room writes its own
+    /// again.
+    async fn presence_rows_lost(&self) {
+        let rooms: Vec<Arc<Room>> = self.rooms.lock().await.values().cloned().collect();
+        for room in rooms {
+            if let Ok(mut online) = room.online.lock() {
+                online.rows_lost();
+            }
+            self.fanout.presence_changed(&room);
         }
     }
 
@@ -315,11 +319,15 @@ impl Hub {
             moved: broadcast::channel(16).0,
             activity: StdMutex::new(activity),
             ops: broadcast::channel(ROOM_CHANNEL).0,
-            online: StdMutex::new(BTreeMap::new()),
+            online: StdMutex::new(Online::default()),
             presence: broadcast::channel(PRESENCE_CHANNEL).0,
+            presence_reading: AtomicBool::new(false),
+            presence_again: AtomicBool::new(false),
             last_used: AtomicI64::new(now_ms()),
         });
         rooms.insert(session_id.to_owned(), room.clone());
+        // Who is online on the other instances (nobody on one instance).
+        room.read_presence();
         Ok(room)
     }
 }
@@ -940,33 +948,80 @@ impl Room {
     pub fn enter(self: &Arc<Self>, entry: PresenceEntry) -> PresenceGuard {
         let id = entry.participant_id.clone();
         if let Ok(mut online) = self.online.lock() {
-            let slot = online.entry(id.clone()).or_insert((entry, 0));
-            slot.1 += 1;
-            if slot.1 == 1 {
+            if let Some(change) = online.enter(entry) {
                 // Sent under the lock: changes go out in the order they happened.
-                let _ = self
-                    .presence
-                    .send(Arc::new(PresenceChange::Joined(slot.0.clone())));
+                let _ = self.presence.send(Arc::new(change));
             }
         }
+        self.fanout.presence_changed(self);
         PresenceGuard {
             room: self.clone(),
             participant_id: id,
         }
     }
 
-    /// Who is online in a group (`None`: in the whole session), by name.
+    /// Who is online in a group (`None`: in the whole session), by
+    /// participant id, on any instance.
     pub fn online_in(&self, group_id: Option<&str>) -> Vec<PresenceEntry> {
         self.online
             .lock()
-            .map(|online| {
-                online
-                    .values()
-                    .filter(|(e, _)| group_id.is_none_or(|g| e.group_id == g))
-                    .map(|(e, _)| e.clone())
-                    .collect()
-            })
+            .map(|online| online.list(group_id))
             .unwrap_or_default()
+    }
+
+    /// Several instances: reads who is online on the others (in a task;
+    /// one at a time, and once more if asked again meanwhile) and sends
+    /// what changed to this instance's sockets. One instance: nothing.
+    pub(crate) fn read_presence(self: &Arc<Self>) {
+        if !self.fanout.is_shared() {
+            return;
+        }
+        self.presence_again.store(true, Ordering::Release);
+        if self.presence_reading.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let room = self.clone();
+        tokio::spawn(async move {
+            loop {
+                room.presence_again.store(false, Ordering::Release);
+                match room.fanout.presence_elsewhere(&room.session_id).await {
+                    Ok(remote) => room.set_remote_presence(remote),
+                    // The next notice, sweep or resync reads again.
+                    Err(error) => {
+                        tracing::warn!(%error, session = %room.session_id, "cannot read who is online elsewhere")
+                    }
+                }
+                room.presence_reading.store(false, Ordering::Release);
+                let again = room.presence_again.load(Ordering::Acquire);
+                if !again || room.presence_reading.swap(true, Ordering::AcqRel) {
+                    break;
+                }
+            }
+        });
+    }
+
+    fn set_remote_presence(&self, remote: Vec<PresenceEntry>) {
+        if let Ok(mut online) = self.online.lock() {
+            for change in online.set_remote(remote) {
+                let _ = self.presence.send(Arc::new(change));
+            }
+        }
+    }
+
+    /// Several instances: writes this instance's presence rows of the room
+    /// if its sockets changed since they were last written (and announces
+    /// them in the same transaction).
+    async fn write_presence(&self) -> Result<(), StoreError> {
+        let Some(changes) = self.online.lock().ok().and_then(|o| o.row_changes()) else {
+            return Ok(());
+        };
+        self.fanout
+            .write_presence(&self.session_id, &changes.online, &changes.gone)
+            .await?;
+        if let Ok(mut online) = self.online.lock() {
+            online.rows_written(changes.after);
+        }
+        Ok(())
     }
 
     /// Last activity per group (unix seconds).
@@ -1002,17 +1057,10 @@ pub struct PresenceGuard {
 impl Drop for PresenceGuard {
     fn drop(&mut self) {
         if let Ok(mut online) = self.room.online.lock() {
-            if let Some(entry) = online.get_mut(&self.participant_id) {
-                entry.1 -= 1;
-                if entry.1 == 0 {
-                    let group_id = entry.0.group_id.clone();
-                    online.remove(&self.participant_id);
-                    let _ = self.room.presence.send(Arc::new(PresenceChange::Left {
-                        participant_id: self.participant_id.clone(),
-                        group_id,
-                    }));
-                }
+            if let Some(change) = online.leave(&self.participant_id) {
+                let _ = self.room.presence.send(Arc::new(change));
             }
         }
+        self.room.fanout.presence_changed(&self.room);
     }
 }

@@ -147,6 +147,73 @@ impl Store {
         }
     }
 
+    /// PostgreSQL: rewrites instance `instance`'s heartbeat; `true` if its
+    /// row was made anew (its presence rows must be written again). SQLite:
+    /// `false`, one instance per database.
+    pub async fn heartbeat(&self, instance: &str) -> StoreResult<bool> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(false),
+            Backend::Postgres(s) => s.heartbeat(instance).await.map_err(postgres::lost),
+        }
+    }
+
+    /// PostgreSQL: deletes the instances silent for longer than `silent`
+    /// with their presence rows, sending `notice(session)` on `channel` for
+    /// each session that had someone online there (in the same
+    /// transaction); returns those sessions. SQLite: none.
+    pub async fn sweep_instances(
+        &self,
+        silent: std::time::Duration,
+        channel: &str,
+        notice: &(dyn Fn(&str) -> Option<String> + Sync),
+    ) -> StoreResult<Vec<String>> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(Vec::new()),
+            Backend::Postgres(s) => s
+                .sweep_instances(silent, channel, notice)
+                .await
+                .map_err(postgres::lost),
+        }
+    }
+
+    /// PostgreSQL: this instance's presence rows of a session: `online`
+    /// (participant id, group id) written, `gone` deleted, `payload` sent on
+    /// `channel` in the same transaction. SQLite: nothing to write.
+    pub async fn write_presence(
+        &self,
+        instance: &str,
+        session_id: &str,
+        online: &[(String, String)],
+        gone: &[String],
+        channel: &str,
+        payload: &str,
+    ) -> StoreResult<()> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(()),
+            Backend::Postgres(s) => s
+                .write_presence(instance, session_id, online, gone, channel, payload)
+                .await
+                .map_err(postgres::lost),
+        }
+    }
+
+    /// PostgreSQL: who is online in a session on the other instances (those
+    /// heard from within `silent`). SQLite: nobody, one instance.
+    pub async fn presence_elsewhere(
+        &self,
+        session_id: &str,
+        instance: &str,
+        silent: std::time::Duration,
+    ) -> StoreResult<Vec<app::protocol::PresenceEntry>> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(Vec::new()),
+            Backend::Postgres(s) => s
+                .presence_elsewhere(session_id, instance, silent)
+                .await
+                .map_err(postgres::lost),
+        }
+    }
+
     /// PostgreSQL: a pool of one connection for `LISTEN` (`None` on SQLite).
     pub fn listen_pool(&self) -> Option<sqlx::PgPool> {
         match &self.backend {

@@ -20,6 +20,7 @@ use super::{
 };
 use app::api::GroupView;
 use app::domain::session::{limits, GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
+use app::protocol::PresenceEntry;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Row, Transaction};
 use std::str::FromStr;
@@ -212,11 +213,7 @@ async fn write_op(tx: &mut PgConnection, op: &CommittedOp) -> StoreResult<()> {
         seq: op.seq,
     })
     .map_err(|e| StoreError::Corrupt(format!("op notice: {e}")))?;
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(OPS_CHANNEL)
-        .bind(notice)
-        .execute(&mut *tx)
-        .await?;
+    notify_in(tx, OPS_CHANNEL, &notice).await?;
     if let Some(snapshot) = &op.snapshot {
         sqlx::query(
             "INSERT INTO boards (session_id, board_id, state_json, last_seq) VALUES ($1, $2, $3, $4)
@@ -230,6 +227,16 @@ async fn write_op(tx: &mut PgConnection, op: &CommittedOp) -> StoreResult<()> {
         .execute(&mut *tx)
         .await?;
     }
+    Ok(())
+}
+
+/// `NOTIFY` inside a transaction: delivered when (and only if) it commits.
+async fn notify_in(conn: &mut PgConnection, channel: &str, payload: &str) -> StoreResult<()> {
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(channel)
+        .bind(payload)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -803,12 +810,133 @@ impl PgStore {
     /// Sends `payload` on notification channel `channel` (delivered to every
     /// listening connection, this instance's too).
     pub async fn notify(&self, channel: &str, payload: &str) -> StoreResult<()> {
-        sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(channel)
-            .bind(payload)
-            .execute(&self.pool)
+        let mut conn = self.pool.acquire().await?;
+        notify_in(&mut conn, channel, payload).await
+    }
+
+    /// Rewrites this instance's heartbeat; `true` if its row had to be
+    /// made anew (first beat, or another instance swept it as dead while
+    /// this one could not reach the database: its presence rows are gone
+    /// and must be written again).
+    pub async fn heartbeat(&self, instance: &str) -> StoreResult<bool> {
+        let created: bool = sqlx::query_scalar(
+            "INSERT INTO live_instances (id, heartbeat_at) VALUES ($1, now())
+             ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()
+             RETURNING (xmax = 0)",
+        )
+        .bind(instance)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(created)
+    }
+
+    /// Deletes the instances whose heartbeat is older than `silent` (their
+    /// presence rows go with them, by cascade) and, in the same
+    /// transaction, sends `notice(session)` on `channel` for every session
+    /// that had someone online there. Returns those sessions.
+    pub async fn sweep_instances(
+        &self,
+        silent: Duration,
+        channel: &str,
+        notice: &(dyn Fn(&str) -> Option<String> + Sync),
+    ) -> StoreResult<Vec<String>> {
+        let mut tx = self.pool.begin().await?;
+        let sessions: Vec<String> = sqlx::query_scalar(
+            "WITH dead AS (
+                 DELETE FROM live_instances
+                 WHERE heartbeat_at < now() - make_interval(secs => $1)
+                 RETURNING id)
+             SELECT DISTINCT p.session_id FROM live_presence p JOIN dead ON dead.id = p.instance_id",
+        )
+        .bind(silent.as_secs_f64())
+        .fetch_all(&mut *tx)
+        .await?;
+        for session in &sessions {
+            if let Some(payload) = notice(session) {
+                notify_in(&mut tx, channel, &payload).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(sessions)
+    }
+
+    /// Makes this instance's presence rows of a session say who is online
+    /// here: `online` (participant, group) are written, `gone` deleted,
+    /// and `payload` is sent on `channel` in the same transaction (so the
+    /// notice goes out exactly when the rows changed). A participant who
+    /// no longer exists (removed, session deleted) is left out.
+    pub async fn write_presence(
+        &self,
+        instance: &str,
+        session_id: &str,
+        online: &[(String, String)],
+        gone: &[String],
+        channel: &str,
+        payload: &str,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        if !gone.is_empty() {
+            sqlx::query(
+                "DELETE FROM live_presence
+                 WHERE session_id = $1 AND instance_id = $2 AND participant_id = ANY($3)",
+            )
+            .bind(session_id)
+            .bind(instance)
+            .bind(gone)
+            .execute(&mut *tx)
             .await?;
+        }
+        for (participant, group) in online {
+            sqlx::query(
+                "INSERT INTO live_presence (session_id, instance_id, participant_id, group_id)
+                 SELECT $1, $2, $3, $4
+                 WHERE EXISTS (SELECT 1 FROM participants WHERE id = $3 AND session_id = $1)
+                 ON CONFLICT (session_id, instance_id, participant_id)
+                 DO UPDATE SET group_id = excluded.group_id",
+            )
+            .bind(session_id)
+            .bind(instance)
+            .bind(participant)
+            .bind(group)
+            .execute(&mut *tx)
+            .await?;
+        }
+        notify_in(&mut tx, channel, payload).await?;
+        tx.commit().await?;
         Ok(())
+    }
+
+    /// Who is online in a session on instances other than `instance` whose
+    /// heartbeat is younger than `silent`, ordered by participant id.
+    pub async fn presence_elsewhere(
+        &self,
+        session_id: &str,
+        instance: &str,
+        silent: Duration,
+    ) -> StoreResult<Vec<PresenceEntry>> {
+        let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT DISTINCT ON (p.id) p.id, p.display_name, p.kommune, l.group_id
+             FROM live_presence l
+             JOIN live_instances i ON i.id = l.instance_id
+             JOIN participants p ON p.id = l.participant_id
+             WHERE l.session_id = $1 AND l.instance_id <> $2
+               AND i.heartbeat_at >= now() - make_interval(secs => $3)
+             ORDER BY p.id, i.heartbeat_at DESC",
+        )
+        .bind(session_id)
+        .bind(instance)
+        .bind(silent.as_secs_f64())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(participant_id, name, kommune, group_id)| PresenceEntry {
+                participant_id,
+                name,
+                kommune,
+                group_id,
+            })
+            .collect())
     }
 
     /// A pool of one connection for `LISTEN`, apart from the request pool
@@ -918,6 +1046,7 @@ impl PgStore {
         let result: StoreResult<bool> = async {
             lock_session(&mut tx, session_id).await?;
             for sql in [
+                "DELETE FROM live_presence WHERE session_id = $1",
                 "DELETE FROM op_log WHERE session_id = $1",
                 "DELETE FROM boards WHERE session_id = $1",
                 "DELETE FROM participants WHERE session_id = $1",
