@@ -1,16 +1,22 @@
 //! The method texts (template titles, field labels, prompt questions,
-//! starters, Projektskizze labels and choices) in the user's locale. German
-//! is the source, in `domain::templates` and `domain::sketch`; English comes
-//! from `locales/methods/en.json`, looked up by template key and section id
-//! (a test checks that it has every text and nothing more).
+//! starters, fixed items, named fields, Projektskizze labels and choices,
+//! the words of statuses, stances and carry-over buttons) in the user's
+//! locale. German is the source, in `domain::templates`, `domain::sketch`
+//! and `domain::board`; English comes from `locales/methods/en.json`, looked
+//! up by template key and section id (a test checks that it has every text
+//! and nothing more).
 
-use crate::domain::board::SketchField;
+use crate::domain::board::{SketchField, Stance, Status};
 use crate::domain::evaluation::criteria::{anchor_in, AnchorWords, CriterionDef, CriterionKey};
 use crate::domain::evaluation::portfolio::{ChartModel, ChartWords, Quadrant};
+use crate::domain::figures::phases::{hint_text, Light, HINT_DE};
 use crate::domain::sketch::{
     Einsatzfeld, Kooperationsform, EINSATZFELD_LABEL, KOOPERATIONSFORM_LABEL,
 };
-use crate::domain::templates::{Section, Starter, Template};
+use crate::domain::templates::{
+    self, CarryTarget, FieldDef, FixedItem, Section, Starter, Template, CARRY_DE, CARRY_FIELD_DE,
+    WER,
+};
 use crate::i18n::Locale;
 use serde_json::Value;
 use std::sync::LazyLock;
@@ -19,9 +25,10 @@ static EN: LazyLock<Value> = LazyLock::new(|| {
     serde_json::from_str(include_str!("../locales/methods/en.json")).unwrap_or(Value::Null)
 });
 
-/// The English text at `path`, or the German one where it is missing.
+/// The English text at `path`, or the German one where it is missing (an
+/// empty German text, such as a section without a prompt, stays empty).
 fn pick(locale: Locale, path: &[&str], german: &str) -> String {
-    if locale == Locale::de {
+    if locale == Locale::de || german.is_empty() {
         return german.to_owned();
     }
     path.iter()
@@ -62,6 +69,100 @@ pub fn header(locale: Locale, template: &Template) -> Option<(String, String)> {
             pick(locale, &[template.key, "header", "prompt"], h.prompt),
         )
     })
+}
+
+/// A section's short name (a radar axis), or its label where it has none.
+pub fn section_short(locale: Locale, template: &Template, section: &Section) -> String {
+    if section.short.is_empty() {
+        return section_label(locale, template, section);
+    }
+    pick(
+        locale,
+        &[template.key, "sections", section.id, "short"],
+        section.short,
+    )
+}
+
+/// The fixed text above the sections (the Erfolgsfaktoren's header).
+pub fn intro(locale: Locale, template: &Template) -> String {
+    pick(locale, &[template.key, "intro"], template.intro)
+}
+
+/// A fixed item's label (E2).
+pub fn item_label(locale: Locale, template: &Template, item: &FixedItem) -> String {
+    pick(locale, &[template.key, "items", item.id], item.label)
+}
+
+/// A named field's label and prompt (E1); "Wer" is every task's.
+pub fn field(locale: Locale, template: &Template, field: &FieldDef) -> (String, String) {
+    let base = if field.key == WER.key {
+        vec!["words", "wer"]
+    } else {
+        vec![template.key, "fields", field.key]
+    };
+    let at = |part: &'static str| [base.as_slice(), &[part]].concat();
+    (
+        pick(locale, &at("label"), field.label),
+        pick(locale, &at("prompt"), field.prompt),
+    )
+}
+
+/// A checklist item's status (E4).
+pub fn status(locale: Locale, status: Status) -> String {
+    pick(
+        locale,
+        &["words", "status", status.key()],
+        status.label_de(),
+    )
+}
+
+/// A Kommune's stance on a goal, in words (the screen shows its sign too).
+pub fn stance(locale: Locale, stance: Stance) -> String {
+    pick(
+        locale,
+        &["words", "stance", stance.key()],
+        stance.label_de(),
+    )
+}
+
+/// A phase's traffic light, in words.
+pub fn light(locale: Locale, light: Light) -> String {
+    pick(locale, &["words", "light", light.key()], light.label_de())
+}
+
+/// "Anbahnung erst zu 40 % erledigt" in `locale`.
+pub fn phase_hint(locale: Locale, template: &Template, phase: &Section, share: f64) -> String {
+    hint_text(
+        &pick(locale, &["words", "hint"], HINT_DE),
+        &section_label(locale, template, phase),
+        share,
+    )
+}
+
+/// The carry-over button's words ("In IKZ-Projekt-Canvas: Gemeinsames Ziel
+/// übernehmen") in `locale`; `template` is the card's own method.
+pub fn carry_button(locale: Locale, template: &Template, target: &CarryTarget) -> String {
+    if locale == Locale::de {
+        return target.button_de();
+    }
+    let Some(to) = templates::find(target.template) else {
+        return target.button_de();
+    };
+    let section = to.section(target.section).map_or_else(
+        || target.section.to_owned(),
+        |s| section_label(locale, to, s),
+    );
+    let carried = target
+        .field
+        .and_then(templates::field_def)
+        .map(|f| field(locale, template, f).0);
+    target.button(
+        &pick(locale, &["words", "carry"], CARRY_DE),
+        &pick(locale, &["words", "carry_field"], CARRY_FIELD_DE),
+        &title(locale, to),
+        &section,
+        carried.as_deref(),
+    )
 }
 
 /// How a linked card is named on screen: its field's label and its text.
@@ -207,56 +308,88 @@ mod tests {
 
     /// Every German method text has an English one: walks the templates and
     /// the file together, so a new field without a translation fails here.
+    /// Counts the texts checked: each German text has an English one of its
+    /// own; an empty German text (a section without a prompt) has none.
+    #[derive(Default)]
+    struct Walk {
+        paths: usize,
+    }
+
+    impl Walk {
+        fn check(&mut self, english: String, german: &str, what: &str) {
+            if german.is_empty() {
+                assert_eq!(english, "", "{what} has no German text");
+            } else {
+                assert!(!english.trim().is_empty(), "{what}");
+                assert_ne!(english, german, "{what} not translated");
+                self.paths += 1;
+            }
+        }
+    }
+
+    /// Every German method text has an English one: walks the templates and
+    /// the file together, so a new field without a translation fails here.
     #[test]
     fn the_english_method_texts_are_complete_and_have_nothing_stale() {
         let english = Locale::en;
-        let mut paths = 0;
+        let mut walk = Walk::default();
         for t in templates::ALL {
-            assert_ne!(title(english, &t), t.title, "{}", t.key);
-            paths += 1;
+            let key = t.key;
+            walk.check(title(english, &t), t.title, key);
+            walk.check(intro(english, &t), t.intro, key);
             for s in t.sections {
-                assert_ne!(section_label(english, &t, s), s.label, "{}.{}", t.key, s.id);
-                assert_ne!(
-                    section_prompt(english, &t, s),
-                    s.prompt,
-                    "{}.{}",
-                    t.key,
-                    s.id
-                );
-                paths += 2;
-                for (i, st) in s.starters.iter().enumerate() {
-                    assert_ne!(
-                        starter(english, &t, i, st).0,
-                        st.text,
-                        "{} starter {i}",
-                        t.key
-                    );
-                    paths += 1;
+                let what = format!("{key}.{}", s.id);
+                walk.check(section_label(english, &t, s), s.label, &what);
+                walk.check(section_prompt(english, &t, s), s.prompt, &what);
+                if !s.short.is_empty() {
+                    walk.check(section_short(english, &t, s), s.short, &what);
                 }
+                for (i, st) in s.starters.iter().enumerate() {
+                    let text = starter(english, &t, i, st).0;
+                    walk.check(text, st.text, &format!("{key} starter {i}"));
+                }
+                for item in s.items {
+                    walk.check(item_label(english, &t, item), item.label, item.id);
+                }
+                for target in s.carry_to {
+                    let words = carry_button(english, &t, target);
+                    assert_ne!(words, target.button_de(), "{what}");
+                }
+            }
+            // A field several sections share is one text of the template.
+            let mut fields: Vec<_> = t.sections.iter().flat_map(|s| s.fields).collect();
+            fields.sort_by_key(|f| f.key);
+            fields.dedup_by_key(|f| f.key);
+            for f in fields {
+                let (label, prompt) = field(english, &t, f);
+                walk.check(label, f.label, f.key);
+                walk.check(prompt, f.prompt, f.key);
             }
             if let Some((label, prompt)) = header(english, &t) {
                 let h = t.header.expect("header");
-                assert_ne!(label, h.label);
-                assert_ne!(prompt, h.prompt);
-                paths += 2;
+                walk.check(label, h.label, key);
+                walk.check(prompt, h.prompt, key);
             }
         }
         for f in SketchField::ALL {
-            assert_ne!(sketch_field(english, f), f.label_de(), "{f:?}");
+            walk.check(sketch_field(english, f), f.label_de(), "sketch");
         }
         for f in Einsatzfeld::ALL {
-            assert_ne!(einsatzfeld(english, f), f.label_de(), "{f:?}");
+            walk.check(einsatzfeld(english, f), f.label_de(), f.key());
         }
         for k in Kooperationsform::ALL {
-            assert_ne!(kooperationsform(english, k), k.label_de(), "{k:?}");
+            walk.check(kooperationsform(english, k), k.label_de(), k.key());
         }
-        assert_ne!(einsatzfeld_label(english), EINSATZFELD_LABEL);
-        assert_ne!(kooperationsform_label(english), KOOPERATIONSFORM_LABEL);
-        paths += SketchField::ALL.len() + Einsatzfeld::ALL.len() + Kooperationsform::ALL.len() + 2;
+        walk.check(einsatzfeld_label(english), EINSATZFELD_LABEL, "einsatzfeld");
+        walk.check(
+            kooperationsform_label(english),
+            KOOPERATIONSFORM_LABEL,
+            "kooperationsform",
+        );
         // The chart's words: every one translated, none left German.
         let (en, de) = (chart_words(english), ChartWords::german());
         for q in Quadrant::ALL {
-            assert_ne!(en.quadrant(q), de.quadrant(q), "{q:?}");
+            walk.check(en.quadrant(q).to_owned(), de.quadrant(q), q.key());
             assert_eq!(quadrant(english, q), en.quadrant(q));
         }
         for (e, d) in [
@@ -270,27 +403,49 @@ mod tests {
             (&en.incomplete, &de.incomplete),
             (&en.and, &de.and),
         ] {
-            assert_ne!(e, d);
+            walk.check(e.clone(), d, "chart");
         }
         assert_eq!(data_badge(english), en.badge_name);
-        paths += Quadrant::ALL.len() + 9;
-        // The rating criteria: question and every anchor of their own, and
-        // the words of the levels between them.
+        // The rating criteria of every method: question and every anchor of
+        // their own, and the words of the levels between them.
         let mut criteria: Vec<&CriterionDef> = Vec::new();
-        for c in templates::ALL.iter().flat_map(|t| t.criteria) {
+        for c in templates::ALL.iter().flat_map(Template::all_criteria) {
             if !criteria.iter().any(|k| k.key == c.key) {
                 criteria.push(c);
             }
         }
         for c in criteria {
-            assert_ne!(criterion_question(english, c), c.question, "{}", c.key);
-            paths += 1;
+            walk.check(criterion_question(english, c), c.question, c.key);
             for level in 1..=5u8 {
                 assert_ne!(criterion_anchor(english, c, level), c.anchor(level));
             }
-            paths += c.anchors.iter().flatten().count();
+            walk.paths += c.anchors.iter().flatten().count();
         }
-        paths += 2;
+        walk.paths += 2;
+        // The words of tasks, stances, lights, hints and carry-over buttons.
+        let (label, prompt) = field(english, &templates::PHASEN, &WER);
+        walk.check(label, WER.label, "wer");
+        walk.check(prompt, WER.prompt, "wer");
+        for s in Status::ALL {
+            walk.check(status(english, s), s.label_de(), s.key());
+        }
+        for s in Stance::ALL {
+            walk.check(stance(english, s), s.label_de(), s.key());
+        }
+        for l in Light::ALL {
+            walk.check(light(english, l), l.label_de(), l.key());
+        }
+        walk.check(pick(english, &["words", "hint"], HINT_DE), HINT_DE, "hint");
+        walk.check(
+            pick(english, &["words", "carry"], CARRY_DE),
+            CARRY_DE,
+            "carry",
+        );
+        walk.check(
+            pick(english, &["words", "carry_field"], CARRY_FIELD_DE),
+            CARRY_FIELD_DE,
+            "carry_field",
+        );
         // Nothing in the file that no template asks for.
         fn leaves(v: &Value) -> usize {
             match v {
@@ -299,7 +454,36 @@ mod tests {
                 _ => 1,
             }
         }
-        assert_eq!(leaves(&EN), paths);
+        assert_eq!(leaves(&EN), walk.paths);
+    }
+
+    #[test]
+    fn the_further_methods_words_read_in_english() {
+        let phasen = &templates::PHASEN;
+        let anbahnung = phasen.section("anbahnung").expect("anbahnung");
+        assert_eq!(
+            phase_hint(Locale::de, phasen, anbahnung, 0.4),
+            "Anbahnung erst zu 40 % erledigt"
+        );
+        assert_ne!(
+            phase_hint(Locale::en, phasen, anbahnung, 0.4),
+            phase_hint(Locale::de, phasen, anbahnung, 0.4)
+        );
+        let prozess = &templates::PROZESS;
+        let steps = prozess.section("schritte").expect("schritte");
+        let pain = steps
+            .carry_to
+            .iter()
+            .find(|c| c.field == Some("schmerzpunkte"))
+            .expect("pain points carry over");
+        assert_eq!(
+            carry_button(Locale::de, prozess, pain),
+            "Schmerzpunkte in IKZ-Projekt-Canvas: Ausgangslage & Problem übernehmen"
+        );
+        let en = carry_button(Locale::en, prozess, pain);
+        assert!(en.contains("Pain points"), "{en}");
+        assert_eq!(status(Locale::de, Status::Entfaellt), "entfällt");
+        assert_eq!(stance(Locale::de, Stance::Teilweise), "teilweise");
     }
 
     #[test]

@@ -192,6 +192,15 @@ pub enum Stance {
 impl Stance {
     pub const ALL: [Stance; 3] = [Stance::Ja, Stance::Teilweise, Stance::Nein];
 
+    /// The key on the wire (and of the English words).
+    pub fn key(self) -> &'static str {
+        match self {
+            Stance::Ja => "ja",
+            Stance::Teilweise => "teilweise",
+            Stance::Nein => "nein",
+        }
+    }
+
     /// The matrix cell's sign.
     pub fn symbol(self) -> &'static str {
         match self {
@@ -853,7 +862,7 @@ fn open_section(template: &Template, section: &str) -> Result<(), OpError> {
 
 fn check_ref(card: &CardRef) -> Result<&'static Template, OpError> {
     check_id(&card.card_id)?;
-    templates::known(&card.template).ok_or(OpError::CarryNotAllowed)
+    templates::find(&card.template).ok_or(OpError::CarryNotAllowed)
 }
 
 /// Applies `op` to `state`, or leaves `state` untouched and says why not.

@@ -52,7 +52,7 @@ pub const MAX_DOTS: u8 = 20;
 impl Default for SessionSettings {
     fn default() -> Self {
         Self {
-            methods: templates::ALL.iter().map(|t| t.key.to_owned()).collect(),
+            methods: templates::DEFAULT_METHODS.map(str::to_owned).to_vec(),
             weights: Weights::default(),
             ratings_revealed: false,
             reveal_epoch: 0,

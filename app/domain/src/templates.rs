@@ -4,9 +4,9 @@
 //! Templates are data: what a section's cards carry (named fields, fixed
 //! items, a rating, a status, a Kommune's stance, where they can be carried
 //! over) is declared here, and the one `apply` reads it; a new method adds
-//! no code path to `apply`. The methods the moderator can pick are [`ALL`];
-//! [`FURTHER`] holds the methods of `methods.md` whose engine is ready but
-//! whose screens and exports are not yet (see `further`).
+//! no code path to `apply`. The methods the moderator can pick are [`ALL`],
+//! in the order of a workshop day; [`FURTHER`] names the four of them that
+//! `methods.md` added (see `further`).
 
 use crate::evaluation::criteria::{CriterionDef, KI_CRITERIA};
 use crate::sketch::Einsatzfeld;
@@ -119,7 +119,7 @@ impl CarryTarget {
     /// übernehmen"; with the text it takes where that is a field
     /// ("Schmerzpunkte in IKZ-Projekt-Canvas: … übernehmen").
     pub fn button_de(&self) -> String {
-        let target = known(self.template);
+        let target = find(self.template);
         let method = target.map_or(self.template, |t| t.title);
         let field = target
             .and_then(|t| t.section(self.section))
@@ -376,25 +376,24 @@ pub const KI: Template = Template {
     }],
 };
 
-/// The methods a moderator can pick; the screens and every export
-/// iterate this list.
-pub const ALL: [Template; 3] = [CANVAS, SWOT, KI];
+/// The methods a moderator can pick, in the order of a workshop day (goals
+/// and the citizen's process before the canvas, the checks of the
+/// cooperation after the ideas); the screens and every export iterate this
+/// list, so a session's methods appear in this order.
+pub const ALL: [Template; 7] = [ZIELE, PROZESS, CANVAS, SWOT, KI, ERFOLGSFAKTOREN, PHASEN];
+
+/// The methods a new session starts with: the three every workshop of
+/// `domain.md` needs. The moderator switches the further ones on.
+pub const DEFAULT_METHODS: [&str; 3] = [CANVAS.key, SWOT.key, KI.key];
 
 /// A method the moderator can pick (one of [`ALL`]).
 pub fn find(key: &str) -> Option<&'static Template> {
     ALL.iter().find(|t| t.key == key)
 }
 
-/// Any method the engine knows, [`ALL`] and [`FURTHER`]: what the domain
-/// itself uses to read a stored key (a carried card's origin, a field key).
-pub fn known(key: &str) -> Option<&'static Template> {
-    ALL.iter().chain(FURTHER.iter()).find(|t| t.key == key)
-}
-
-/// The named field with `key` in any known template (E1), or [`WER`].
+/// The named field with `key` in any template (E1), or [`WER`].
 pub fn field_def(key: &str) -> Option<&'static FieldDef> {
     ALL.iter()
-        .chain(FURTHER.iter())
         .flat_map(|t| t.sections)
         .flat_map(|s| s.fields)
         .chain(std::iter::once(&WER))

@@ -1,6 +1,6 @@
 //! Sequences of ops on one board, as the server applies them: the input is
 //! JSON lines, each `[author number, op]` (the first line may name the
-//! template: `"canvas"`, `"swot"` or `"ki"`). Every op is admitted and
+//! template: any key of `templates::ALL`, e.g. `"swot"` or `"phasen"`). Every op is admitted and
 //! applied; a refused op must leave the board as it was, an applied one a
 //! board within every limit that survives storage.
 
@@ -27,8 +27,10 @@ fuzz_target!(|data: &[u8]| {
             lines.next();
         })
         .unwrap_or(&templates::KI);
-    // Dots on and step 2 (TOWS) open, so every op kind can be applied.
+    // Every method on, dots on and step 2 (TOWS) open, so every op kind
+    // can be applied.
     let settings = SessionSettings {
+        methods: templates::ALL.iter().map(|t| t.key.to_owned()).collect(),
         dots_per_person: 5,
         strategies: true,
         ..SessionSettings::default()
@@ -41,7 +43,12 @@ fuzz_target!(|data: &[u8]| {
         let author = Author {
             id: format!("p{}", who % 8),
             name: format!("Person {}", who % 8),
-            kommune: String::new(),
+            // Half of them with a Kommune (stances need one), half without.
+            kommune: if who % 2 == 0 {
+                format!("Kommune {}", who % 4)
+            } else {
+                String::new()
+            },
         };
         if admit(&settings, template.key, &board, &author.id, &op).is_err() {
             continue;

@@ -112,41 +112,58 @@ fn StageChooser(
             </button>
         }
     };
-    let per_method = templates::ALL
-        .iter()
-        .map(|t| {
-            button(
-                Signal::derive(move || {
-                    t_string!(
-                        i18n,
-                        cockpit.all_groups,
-                        method = method_texts::title(i18n.get_locale(), t)
-                    )
-                    .to_string()
-                }),
-                Stage::AllGroups {
-                    template: t.key.to_owned(),
-                },
-            )
-        })
-        .collect_view();
-    let per_group = groups
-        .iter()
-        .flat_map(|g| {
-            templates::ALL.iter().map(move |t| {
+    // Only the session's methods: seven methods times every group would
+    // bury the ones in use.
+    let used = move |t: &&'static Template| sync.settings.with(|s| s.uses(t.key));
+    let per_method = move || {
+        templates::ALL
+            .iter()
+            .filter(used)
+            .map(|t| {
                 button(
-                    Signal::derive({
-                        let name = g.name.clone();
-                        move || format!("{} · {}", name, method_texts::title(i18n.get_locale(), t))
+                    Signal::derive(move || {
+                        t_string!(
+                            i18n,
+                            cockpit.all_groups,
+                            method = method_texts::title(i18n.get_locale(), t)
+                        )
+                        .to_string()
                     }),
-                    Stage::Board {
-                        group_id: g.id.clone(),
+                    Stage::AllGroups {
                         template: t.key.to_owned(),
                     },
                 )
             })
+            .collect_view()
+    };
+    let groups = StoredValue::new(groups);
+    let per_group = move || {
+        groups.with_value(|groups| {
+            groups
+                .iter()
+                .flat_map(|g| {
+                    templates::ALL.iter().filter(used).map(move |t| {
+                        button(
+                            Signal::derive({
+                                let name = g.name.clone();
+                                move || {
+                                    format!(
+                                        "{} · {}",
+                                        name,
+                                        method_texts::title(i18n.get_locale(), t)
+                                    )
+                                }
+                            }),
+                            Stage::Board {
+                                group_id: g.id.clone(),
+                                template: t.key.to_owned(),
+                            },
+                        )
+                    })
+                })
+                .collect_view()
         })
-        .collect_view();
+    };
     view! {
         <fieldset class="stage-chooser">
             <legend>{t!(i18n, cockpit.projector_shows)}</legend>
@@ -315,6 +332,7 @@ fn Overview(sync: LiveSync, groups: Vec<GroupView>) -> AnyView {
                 sync.boards.with(|boards| {
                     templates::ALL
                         .iter()
+                        .filter(|t| sync.settings.with(|s| s.uses(t.key)))
                         .map(|t| {
                             let n = boards
                                 .get(&board_id(&id.get_value(), t.key))

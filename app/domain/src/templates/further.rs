@@ -4,9 +4,8 @@
 //! prompt, the prompt is empty or (for the process step's fields) a short
 //! question of ours.
 //!
-//! Not in [`super::ALL`] yet: the screens and the exports iterate that list
-//! and know neither fixed items, named fields, statuses nor stances; these
-//! templates join it when they do (see docs/wip/NOTES-methods18.md).
+//! They are in [`super::ALL`] (the moderator switches them on; a new session
+//! starts with [`super::DEFAULT_METHODS`]).
 
 use super::{carry, CarryTarget, FieldDef, FixedItem, HeaderField, Section, Template};
 use crate::evaluation::criteria::CriterionDef;
@@ -402,5 +401,5 @@ pub const PHASEN: Template = Template {
     ],
 };
 
-/// The methods whose engine is ready, not yet offered to the moderator.
+/// The four methods `methods.md` added to the first three (tests walk them).
 pub const FURTHER: [Template; 4] = [ZIELE, PROZESS, ERFOLGSFAKTOREN, PHASEN];
