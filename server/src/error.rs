@@ -94,7 +94,9 @@ impl ApiError {
                 ImportError::TooDeep { .. } => {
                     plain(S::UNPROCESSABLE_ENTITY, ErrorCode::ImportTooDeep)
                 }
-                ImportError::Malformed(_) | ImportError::WrongSchema => {
+                ImportError::Malformed(_)
+                | ImportError::WrongSchema
+                | ImportError::NewerContent => {
                     plain(S::UNPROCESSABLE_ENTITY, ErrorCode::ImportMalformed)
                 }
                 ImportError::UnsupportedVersion { .. } => {

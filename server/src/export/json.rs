@@ -1,7 +1,7 @@
-//! JSON of a whole session (schema `ikz-werkstatt/session`, version 1) and
+//! JSON of a whole session (schema `ikz-werkstatt/session`, version 2) and
 //! its import as a new session.
 //!
-//! # Schema, version 1
+//! # Schema, version 2
 //! ```text
 //! { "schema": "ikz-werkstatt/session", "version": 1,
 //!   "session":  { "title", "date" (YYYY-MM-DD), "place" },
@@ -16,6 +16,19 @@
 //! `conflict`) and `ratings` (idea card id → rater key → `{name, values}`).
 //! Texts are plain: the character ids of the live text CRDT (`seqs`) are
 //! left out, and an import starts every text afresh as one run.
+//!
+//! **Version 2** (the further methods, `methods.md` E1-E6) adds, each left
+//! out while empty: on a card `fields` (named field key → text), `item` (the
+//! template's fixed item it is), `status`, `due`, `stances` (Kommune →
+//! `ja`/`teilweise`/`nein`), `core`, `origin` and `copies` (carry-over links
+//! `{template, card_id}`); on a rater `kommune`; on a board `current`.
+//! **Version 1** files (made before) import unchanged: [`migrate`] reads
+//! them as version 2 without any of these fields, and refuses a version-1
+//! file that carries one (no such file was ever written).
+//!
+//! **Fixed items** are not added as cards on import: the domain's `apply`
+//! gives every board its template's items with their derived ids, and the
+//! import replays onto them what the group wrote (note, fields, status…).
 //!
 //! **Raters.** A rating names its rater by a key, the same key that the
 //! rater's cards carry as `author.id` (in an export: the participant id).
@@ -47,7 +60,8 @@
 
 use super::{ExportData, ExportError};
 use app::domain::board::{
-    apply, Author, BoardState, IdeaFlag, Op, OpError, RatingSlot, SketchField, TextField,
+    apply, Attribute, Author, BoardState, CardRef, IdeaFlag, Op, OpError, RatingSlot, SketchField,
+    Stance, Status, TextField,
 };
 use app::domain::evaluation::criteria::{CriterionDef, CriterionKey, KI_CRITERIA};
 use app::domain::evaluation::joint::{IdeaMerge, MergeChange};
@@ -66,7 +80,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const SCHEMA: &str = "ikz-werkstatt/session";
-pub const VERSION: u64 = 1;
+pub const VERSION: u64 = 2;
 /// Largest accepted file: a full workshop day is well under 1 MB.
 pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 /// Deepest accepted nesting of arrays/objects (the schema needs 11).
@@ -178,6 +192,9 @@ pub struct FileBoard {
     /// The header text ("Gegenstand der Analyse" of a SWOT).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub subject: String,
+    /// The section the group marked as its current one (version 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -192,6 +209,63 @@ pub struct FileCard {
     pub links: Vec<String>,
     #[serde(default, skip_serializing_if = "FileSketch::is_empty")]
     pub sketch: FileSketch,
+    // Version 2: what the further methods' cards carry (see the module docs).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    #[serde(default, skip_serializing_if = "Status::is_open")]
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stances: BTreeMap<String, Stance>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub core: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<FileCardRef>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<FileCardRef>,
+}
+
+impl FileCard {
+    /// Whether the card uses anything version 1 did not have.
+    fn has_version_2_content(&self) -> bool {
+        !self.fields.is_empty()
+            || self.item.is_some()
+            || !self.status.is_open()
+            || self.due.is_some()
+            || !self.stances.is_empty()
+            || self.core
+            || self.origin.is_some()
+            || !self.copies.is_empty()
+    }
+}
+
+/// A card on another board of the group (a carry-over's link).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileCardRef {
+    pub template: String,
+    pub card_id: String,
+}
+
+impl From<&CardRef> for FileCardRef {
+    fn from(r: &CardRef) -> Self {
+        FileCardRef {
+            template: r.template.clone(),
+            card_id: r.card_id.clone(),
+        }
+    }
+}
+
+impl From<&FileCardRef> for CardRef {
+    fn from(r: &FileCardRef) -> Self {
+        CardRef {
+            template: r.template.clone(),
+            card_id: r.card_id.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -241,6 +315,9 @@ impl FileSketch {
 pub struct FileRater {
     pub name: String,
     pub values: BTreeMap<CriterionKey, RatingSlot>,
+    /// The rater's Kommune (version 2; aggregates per Kommune).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub kommune: String,
 }
 
 impl FileBoard {
@@ -274,6 +351,14 @@ impl FileBoard {
                                 kooperationsform: c.sketch.kooperationsform,
                                 einsatzfeld: c.sketch.einsatzfeld,
                             },
+                            fields: c.fields.clone(),
+                            item: c.item.clone(),
+                            status: c.status,
+                            due: c.due.clone(),
+                            stances: c.stances.clone(),
+                            core: c.core,
+                            origin: c.origin.as_ref().map(FileCardRef::from),
+                            copies: c.copies.iter().map(FileCardRef::from).collect(),
                         })
                         .collect();
                     (section.clone(), cards)
@@ -289,6 +374,7 @@ impl FileBoard {
                             let rater = FileRater {
                                 name: r.name.clone(),
                                 values: r.values.clone(),
+                                kommune: r.kommune.clone(),
                             };
                             (key.clone(), rater)
                         })
@@ -299,7 +385,22 @@ impl FileBoard {
             dots: board.dots.clone(),
             template_version: board.template_version,
             subject: board.subject.clone(),
+            current: board.current.clone(),
         }
+    }
+
+    fn has_version_2_content(&self) -> bool {
+        self.current.is_some()
+            || self
+                .sections
+                .values()
+                .flatten()
+                .any(FileCard::has_version_2_content)
+            || self
+                .ratings
+                .values()
+                .flat_map(BTreeMap::values)
+                .any(|r| !r.kommune.is_empty())
     }
 
     fn cards(&self, section: &str) -> &[FileCard] {
@@ -361,6 +462,8 @@ pub enum ImportError {
     WrongSchema,
     #[error("schema version {found} is not supported")]
     UnsupportedVersion { found: u64 },
+    #[error("a version 1 file with version 2 content")]
+    NewerContent,
     #[error("invalid field: {0}")]
     Invalid(#[from] ValidationError),
     #[error("invalid settings: {0}")]
@@ -447,13 +550,28 @@ pub fn parse(bytes: &[u8], mut new_id: impl FnMut() -> String) -> Result<ImportP
         return Err(ImportError::WrongSchema);
     }
     match head.version {
-        Some(VERSION) => {}
+        Some(1 | VERSION) => {}
         Some(found) => return Err(ImportError::UnsupportedVersion { found }),
         None => return Err(ImportError::WrongSchema),
     }
     let file: SessionFile =
         serde_json::from_slice(bytes).map_err(|e| ImportError::Malformed(e.to_string()))?;
-    plan(&file, &mut new_id)
+    plan(&migrate(file)?, &mut new_id)
+}
+
+/// A file of an older version as the current version. Version 2 only added
+/// fields (each absent when empty), so a version-1 file is the same file
+/// with the new version number; one that uses a version-2 field was not
+/// written by any version 1 and is refused.
+pub fn migrate(mut file: SessionFile) -> Result<SessionFile, ImportError> {
+    if file.version == 1 {
+        let boards = file.groups.iter().flat_map(|g| g.boards.values());
+        if boards.clone().any(FileBoard::has_version_2_content) {
+            return Err(ImportError::NewerContent);
+        }
+        file.version = VERSION;
+    }
+    Ok(file)
 }
 
 fn plan(file: &SessionFile, new_id: &mut dyn FnMut() -> String) -> Result<ImportPlan, ImportError> {
@@ -537,7 +655,13 @@ fn person_ids(
 ) -> Result<BTreeMap<String, String>, ImportError> {
     let mut keys = BTreeSet::new();
     for board in file.groups.iter().flat_map(|g| g.boards.values()) {
-        for card in board.sections.values().flatten() {
+        // A fixed item is nobody's card (the template's).
+        for card in board
+            .sections
+            .values()
+            .flatten()
+            .filter(|c| c.item.is_none())
+        {
             keys.insert(card.author.id.as_str());
         }
         for raters in board.ratings.values() {
@@ -604,12 +728,7 @@ fn rebuild(
                 text: file.subject.clone(),
             }],
         };
-        let nobody = Author {
-            id: String::new(),
-            name: String::new(),
-            kommune: String::new(),
-        };
-        apply(&mut board, template, &nobody, &op).map_err(fail)?;
+        apply(&mut board, template, &Author::nobody(), &op).map_err(fail)?;
     }
     let cards: Vec<_> = template
         .sections
@@ -617,27 +736,47 @@ fn rebuild(
         .flat_map(|s| file.cards(s.id).iter().map(move |c| (s.id, c)))
         .collect();
     for (section, card) in &cards {
-        let author = person(
-            &card.author.id,
-            &card.author.name,
-            &card.author.kommune,
-            people,
-        )?;
-        let op = Op::AddCard {
-            card_id: card.id.clone(),
-            section: (*section).to_owned(),
-            text: card.text.clone(),
+        let card_id = card.id.clone();
+        let (section, text) = ((*section).to_owned(), card.text.clone());
+        let op = match (&card.item, &card.origin) {
+            // A fixed item: `apply` gives the board the template's card
+            // with this id; what the group wrote on it is replayed below.
+            (Some(item), _) => {
+                let derived = templates::fixed_card_id(template.key, item);
+                if template.item(item).is_none() || card.id != derived {
+                    return Err(fail(OpError::UnknownCard));
+                }
+                continue;
+            }
+            (None, Some(origin)) => Op::AddCopy {
+                card_id,
+                section,
+                text,
+                origin: origin.into(),
+            },
+            (None, None) => Op::AddCard {
+                card_id,
+                section,
+                text,
+            },
         };
-        apply(&mut board, template, &author, &op).map_err(fail)?;
+        apply(&mut board, template, &card_author(card, people)?, &op).map_err(fail)?;
     }
     for (_, card) in &cards {
-        let author = person(
-            &card.author.id,
-            &card.author.name,
-            &card.author.kommune,
-            people,
-        )?;
-        let mut ops = Vec::new();
+        let author = card_author(card, people)?;
+        let mut ops = further_ops(card).map_err(fail)?;
+        for (kommune, stance) in &card.stances {
+            // A stance is its Kommune's: replayed as said by that Kommune.
+            let speaker = Author {
+                kommune: clean_name(kommune, Field::Kommune, limits::KOMMUNE)?,
+                ..author.clone()
+            };
+            let op = Op::SetAttribute {
+                card_id: card.id.clone(),
+                attribute: Attribute::Stance(Some(*stance)),
+            };
+            apply(&mut board, template, &speaker, &op).map_err(fail)?;
+        }
         for field in SketchField::ALL {
             // The field's text as one run, like a new card's text.
             let text = card.sketch.field(field);
@@ -690,6 +829,28 @@ fn rebuild(
             apply(&mut board, template, &author, op).map_err(fail)?;
         }
     }
+    // Own cards back among the fixed items, where the group had put them
+    // (`apply` appends a new card after a section's items).
+    for s in template.sections.iter().filter(|s| !s.items.is_empty()) {
+        for (index, card) in file.cards(s.id).iter().enumerate() {
+            let at = board.find(&card.id).map(|(_, at, _)| at);
+            if card.item.is_none() && at != Some(index) {
+                let op = Op::MoveCard {
+                    card_id: card.id.clone(),
+                    section: s.id.to_owned(),
+                    index,
+                };
+                apply(&mut board, template, &Author::nobody(), &op).map_err(fail)?;
+            }
+        }
+    }
+    if let Some(current) = &file.current {
+        let op = Op::SetAttribute {
+            card_id: String::new(),
+            attribute: Attribute::Current(Some(current.clone())),
+        };
+        apply(&mut board, template, &Author::nobody(), &op).map_err(fail)?;
+    }
     // Dot votes: at most MAX_DOTS per person and board.
     let mut used: BTreeMap<&str, u32> = BTreeMap::new();
     for (card_id, voters) in &file.dots {
@@ -719,7 +880,7 @@ fn rebuild(
     }
     for (card_id, raters) in &file.ratings {
         for (key, rater) in raters {
-            let author = person(key, &rater.name, "", people)?;
+            let author = person(key, &rater.name, &rater.kommune, people)?;
             for (criterion, slot) in &rater.values {
                 let op = Op::Rate {
                     card_id: card_id.clone(),
@@ -743,6 +904,72 @@ fn rebuild(
         }
     }
     Ok(board)
+}
+
+/// Who wrote `card`: a person of the file, or nobody for a fixed item.
+fn card_author(card: &FileCard, people: &BTreeMap<String, String>) -> Result<Author, ImportError> {
+    if card.item.is_some() {
+        return Ok(Author::nobody());
+    }
+    person(
+        &card.author.id,
+        &card.author.name,
+        &card.author.kommune,
+        people,
+    )
+}
+
+/// The ops that replay what a card of the further methods carries besides
+/// its text (version 2): a fixed item's note, named fields, status, "Bis
+/// wann", the core mark and the links to its copies. Stances are replayed
+/// per Kommune by the caller.
+fn further_ops(card: &FileCard) -> Result<Vec<Op>, OpError> {
+    let id = || card.id.clone();
+    let one_run = |text: &str| {
+        vec![TextEdit::Insert {
+            id: CharId::new(INITIAL_SITE, 1),
+            after: None,
+            text: text.to_owned(),
+        }]
+    };
+    let mut ops = Vec::new();
+    if card.item.is_some() && !card.text.is_empty() {
+        ops.push(Op::EditText {
+            card_id: id(),
+            field: TextField::Card,
+            edits: one_run(&card.text),
+        });
+    }
+    for (key, text) in card.fields.iter().filter(|(_, t)| !t.is_empty()) {
+        let field = match TextField::from_key(key) {
+            Some(field @ TextField::Field(_)) => field,
+            _ => return Err(OpError::UnknownField),
+        };
+        ops.push(Op::EditText {
+            card_id: id(),
+            field,
+            edits: one_run(text),
+        });
+    }
+    let attributes = [
+        (!card.status.is_open()).then_some(Attribute::Status(card.status)),
+        card.due.clone().map(|due| Attribute::Due(Some(due))),
+        card.core.then_some(Attribute::Core(true)),
+    ];
+    for attribute in attributes.into_iter().flatten() {
+        ops.push(Op::SetAttribute {
+            card_id: id(),
+            attribute,
+        });
+    }
+    for copy in &card.copies {
+        ops.push(Op::LinkCopy {
+            card_id: id(),
+            copy: copy.into(),
+            linked: true,
+        });
+    }
+    Ok(ops)
 }
 
 /// Keeps only given ratings (drops the `Hidden` markers of a blind board).
@@ -778,8 +1005,8 @@ mod tests {
             Err(ImportError::WrongSchema)
         );
         assert_eq!(
-            parse(br#"{"schema":"ikz-werkstatt/session","version":2}"#, id),
-            Err(ImportError::UnsupportedVersion { found: 2 })
+            parse(br#"{"schema":"ikz-werkstatt/session","version":3}"#, id),
+            Err(ImportError::UnsupportedVersion { found: 3 })
         );
         assert!(matches!(parse(b"[", id), Err(ImportError::Malformed(_))));
     }

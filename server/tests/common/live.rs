@@ -192,8 +192,22 @@ impl Server {
         name: &str,
         expires_at: i64,
     ) -> Person {
+        let who = (name, "Musterstadt");
+        self.person_of(session_id, code, group, who, expires_at)
+            .await
+    }
+
+    /// A participant of the Kommune `who.1`, named `who.0`.
+    pub async fn person_of(
+        &self,
+        session_id: &str,
+        code: &str,
+        group: &str,
+        who: (&str, &str),
+        expires_at: i64,
+    ) -> Person {
         let token = server::auth::new_token();
-        let details = ParticipantDetails::validate(name, "Musterstadt").unwrap();
+        let details = ParticipantDetails::validate(who.0, who.1).unwrap();
         self.store()
             .add_participant(
                 session_id,

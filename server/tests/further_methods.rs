@@ -1,0 +1,387 @@
+//! The four further methods of issue #18 (Zielabgleich, Prozess-Teilschritte,
+//! Erfolgsfaktoren-Check, Phasen-Check) on a real server over real sockets:
+//! the moderator switches them on, participants of two Kommunen send the
+//! new ops over the live channel, and the session's JSON export (schema
+//! version 2) imports again as the same session. Also: a JSON export made
+//! before these methods existed (version 1) still imports.
+
+mod common;
+
+use common::live::{add_card, Client, Received, Server, WAIT};
+use serde_json::{json, Value};
+use server::clock::now;
+use std::collections::BTreeMap;
+
+const CODE: &str = "KMNPRT";
+
+fn board(group: &str, template: &str) -> String {
+    format!("{group}:{template}")
+}
+
+fn edit(card_id: &str, field: &str, text: &str) -> Value {
+    json!({ "type": "edit_text", "card_id": card_id, "field": field,
+            "edits": [{ "insert": { "id": [1, 1], "text": text } }] })
+}
+
+fn attribute(card_id: &str, name: &str, value: Value) -> Value {
+    json!({ "type": "set_attribute", "card_id": card_id,
+            "attribute": { "name": name, "value": value } })
+}
+
+fn rate(card_id: &str, criterion: &str, score: u8) -> Value {
+    json!({ "type": "rate", "card_id": card_id, "criterion": criterion,
+            "value": { "given": score } })
+}
+
+/// The answer to this client's op `op_id` (its ack or its refusal),
+/// passing over the ops of the others that arrive meanwhile.
+async fn answer(client: &mut Client, op_id: &str) -> Value {
+    loop {
+        match client.receive(WAIT).await {
+            Received::Msg(msg) if msg["type"] == "op" || msg["type"] == "skip" => continue,
+            Received::Msg(msg) if msg["op_id"] == op_id => return msg,
+            other => panic!("expected the answer to {op_id}, got {other:?}"),
+        }
+    }
+}
+
+/// Sends `op` and expects it to be committed.
+async fn commit(client: &mut Client, op_id: &str, board: &str, op: Value) {
+    client.op(op_id, board, op).await;
+    let msg = answer(client, op_id).await;
+    assert_eq!(msg["type"], "ack", "{op_id}: {msg}");
+}
+
+/// Sends `op` and expects it to be refused.
+async fn refused(client: &mut Client, board: &str, op: Value) {
+    client.op("refused-op", board, op).await;
+    let msg = answer(client, "refused-op").await;
+    assert_eq!(msg["type"], "rejected", "{msg}");
+}
+
+/// An HTTP GET of the moderator's JSON export.
+async fn export_json(server: &Server, secret: &str) -> Value {
+    let bearer = format!("Bearer {secret}");
+    let (status, file) = server
+        .http(
+            "GET",
+            "/api/moderation/export/json",
+            &[("Authorization", &bearer)],
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{file}");
+    file
+}
+
+/// Ids replaced by their order of appearance: group ids, people's keys
+/// (card authors, raters, dot voters); everything else as it is.
+fn canonical(mut file: Value) -> Value {
+    let mut people: BTreeMap<String, String> = BTreeMap::new();
+    let mut name = |id: &str| -> String {
+        let n = people.len();
+        people
+            .entry(id.to_owned())
+            .or_insert_with(|| format!("P{n}"))
+            .clone()
+    };
+    for (i, group) in file["groups"]
+        .as_array_mut()
+        .expect("groups")
+        .iter_mut()
+        .enumerate()
+    {
+        group["id"] = json!(format!("G{i}"));
+        for board in group["boards"]
+            .as_object_mut()
+            .expect("boards")
+            .values_mut()
+        {
+            for cards in board["sections"]
+                .as_object_mut()
+                .expect("sections")
+                .values_mut()
+            {
+                for card in cards.as_array_mut().expect("cards") {
+                    let id = card["author"]["id"].as_str().expect("author").to_owned();
+                    card["author"]["id"] = json!(name(&id));
+                }
+            }
+            for key in ["ratings", "dots"] {
+                if let Some(per_card) = board.get_mut(key).and_then(Value::as_object_mut) {
+                    for people in per_card.values_mut() {
+                        let old = people.as_object().expect("people").clone();
+                        *people = old.into_iter().map(|(k, v)| (name(&k), v)).collect();
+                    }
+                }
+            }
+        }
+    }
+    file["groups"].take()
+}
+
+fn cards<'a>(file: &'a Value, template: &str, section: &str) -> &'a [Value] {
+    file["groups"][0]["boards"][template]["sections"][section]
+        .as_array()
+        .map_or(&[], Vec::as_slice)
+}
+
+fn card<'a>(file: &'a Value, template: &str, section: &str, id: &str) -> &'a Value {
+    cards(file, template, section)
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("{template}.{section} has no card {id}"))
+}
+
+#[tokio::test]
+async fn the_four_methods_run_live_and_their_json_export_imports_as_the_same_session() {
+    let server = Server::start().await;
+    let (session, secret) = server.moderated_session(CODE).await;
+    let group = server.group(&session, "Gruppe A").await;
+    let until = now() + 86_400;
+    let anna = server
+        .person_of(&session, CODE, &group, ("Anna", "Musterstadt"), until)
+        .await;
+    let cora = server
+        .person_of(&session, CODE, &group, ("Cora", "Übungsdorf"), until)
+        .await;
+    // A new session has the first three methods; the moderator adds the four.
+    let methods = json!(["ziele", "prozess", "canvas", "erfolgsfaktoren", "phasen"]);
+    let (status, body) = server
+        .moderate(
+            &secret,
+            "PATCH",
+            "/api/moderation/settings",
+            json!({ "methods": methods }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let mut a = server.connect(&anna).await;
+    let mut c = server.connect(&cora).await;
+    a.sync(0).await;
+    c.sync(0).await;
+
+    // Zielabgleich: a core goal, each Kommune's stance on it.
+    let ziele = board(&group, "ziele");
+    commit(
+        &mut a,
+        "z1",
+        &ziele,
+        add_card("g1", "gemeinsame_ziele", "Bürgerbüro teilen"),
+    )
+    .await;
+    commit(&mut a, "z2", &ziele, attribute("g1", "core", json!(true))).await;
+    commit(&mut a, "z3", &ziele, attribute("g1", "stance", json!("ja"))).await;
+    commit(
+        &mut c,
+        "z4",
+        &ziele,
+        attribute("g1", "stance", json!("teilweise")),
+    )
+    .await;
+
+    // Prozess: a step with named fields, rated, its pain points carried to
+    // the canvas (AddCopy there, LinkCopy back: the browser sends both).
+    let prozess = board(&group, "prozess");
+    let canvas = board(&group, "canvas");
+    commit(
+        &mut a,
+        "p1",
+        &prozess,
+        add_card("s1", "schritte", "Antrag stellen"),
+    )
+    .await;
+    commit(
+        &mut a,
+        "p2",
+        &prozess,
+        edit("s1", "schmerzpunkte", "Drei Wege ins Amt"),
+    )
+    .await;
+    commit(&mut a, "p3", &prozess, rate("s1", "erleben", 2)).await;
+    let copy = json!({ "type": "add_copy", "card_id": "k1", "section": "problem",
+                       "text": "Drei Wege ins Amt",
+                       "origin": { "template": "prozess", "card_id": "s1" } });
+    commit(&mut a, "p4", &canvas, copy).await;
+    let back = json!({ "type": "link_copy", "card_id": "s1",
+                       "copy": { "template": "canvas", "card_id": "k1" }, "linked": true });
+    commit(&mut a, "p5", &prozess, back).await;
+    // A forged copy from a section that does not carry there is refused.
+    let forged = json!({ "type": "add_copy", "card_id": "k2", "section": "risiken",
+                         "text": "x", "origin": { "template": "prozess", "card_id": "s1" } });
+    refused(&mut a, &canvas, forged).await;
+
+    // Erfolgsfaktoren: a fixed item rated by both, with a measure; no own
+    // cards in its columns, no deleting an item.
+    let faktoren = board(&group, "erfolgsfaktoren");
+    let item = "erfolgsfaktoren-vertrauen-2";
+    commit(&mut a, "e1", &faktoren, rate(item, "erfuellt", 4)).await;
+    commit(&mut c, "e2", &faktoren, rate(item, "erfuellt", 2)).await;
+    commit(
+        &mut a,
+        "e3",
+        &faktoren,
+        edit(item, "massnahmen", "Klausur im Mai"),
+    )
+    .await;
+    refused(
+        &mut a,
+        &faktoren,
+        add_card("x1", "vertrauen", "eigene Karte"),
+    )
+    .await;
+    refused(
+        &mut a,
+        &faktoren,
+        json!({ "type": "delete_card", "card_id": item }),
+    )
+    .await;
+
+    // Phasen-Check: status, Wer, Bis wann, a note, the current phase, and
+    // an own item of the group's between the fixed ones.
+    let phasen = board(&group, "phasen");
+    let step = "phasen-umsetzung-2";
+    commit(
+        &mut a,
+        "f1",
+        &phasen,
+        attribute(step, "status", json!("begonnen")),
+    )
+    .await;
+    commit(
+        &mut a,
+        "f2",
+        &phasen,
+        attribute(step, "due", json!("2027-03-31")),
+    )
+    .await;
+    commit(&mut a, "f3", &phasen, edit(step, "wer", "Frau Schulz")).await;
+    commit(
+        &mut a,
+        "f4",
+        &phasen,
+        edit(step, "card", "mit dem Personalrat"),
+    )
+    .await;
+    commit(
+        &mut a,
+        "f5",
+        &phasen,
+        attribute("", "current", json!("umsetzung")),
+    )
+    .await;
+    commit(
+        &mut a,
+        "f6",
+        &phasen,
+        add_card("own1", "umsetzung", "Schulung planen"),
+    )
+    .await;
+    let move_up =
+        json!({ "type": "move_card", "card_id": "own1", "section": "umsetzung", "index": 1 });
+    commit(&mut a, "f7", &phasen, move_up).await;
+    refused(
+        &mut a,
+        &phasen,
+        json!({ "type": "delete_card", "card_id": step }),
+    )
+    .await;
+
+    // The export carries every new field (schema version 2).
+    let first = export_json(&server, &secret).await;
+    assert_eq!(first["version"], 2);
+    assert_eq!(first["settings"]["methods"], methods);
+    let goal = card(&first, "ziele", "gemeinsame_ziele", "g1");
+    assert_eq!(goal["core"], true);
+    assert_eq!(
+        goal["stances"],
+        json!({ "Musterstadt": "ja", "Übungsdorf": "teilweise" })
+    );
+    assert_eq!(goal["author"]["kommune"], "Musterstadt");
+    let s1 = card(&first, "prozess", "schritte", "s1");
+    assert_eq!(s1["fields"]["schmerzpunkte"], "Drei Wege ins Amt");
+    assert_eq!(
+        s1["copies"],
+        json!([{ "template": "canvas", "card_id": "k1" }])
+    );
+    let k1 = card(&first, "canvas", "problem", "k1");
+    assert_eq!(
+        k1["origin"],
+        json!({ "template": "prozess", "card_id": "s1" })
+    );
+    let vertrauen = cards(&first, "erfolgsfaktoren", "vertrauen");
+    assert_eq!(vertrauen.len(), 4, "the column's four fixed items, no more");
+    let factor = card(&first, "erfolgsfaktoren", "vertrauen", item);
+    assert_eq!(factor["item"], "vertrauen-2");
+    assert_eq!(factor["fields"]["massnahmen"], "Klausur im Mai");
+    let raters = first["groups"][0]["boards"]["erfolgsfaktoren"]["ratings"][item]
+        .as_object()
+        .expect("raters");
+    let mut kommunen: Vec<_> = raters.values().map(|r| r["kommune"].clone()).collect();
+    kommunen.sort_by_key(Value::to_string);
+    assert_eq!(kommunen, [json!("Musterstadt"), json!("Übungsdorf")]);
+    let task = card(&first, "phasen", "umsetzung", step);
+    assert_eq!(task["status"], "begonnen");
+    assert_eq!(task["due"], "2027-03-31");
+    assert_eq!(task["fields"]["wer"], "Frau Schulz");
+    assert_eq!(task["text"], "mit dem Personalrat");
+    assert_eq!(
+        first["groups"][0]["boards"]["phasen"]["current"],
+        "umsetzung"
+    );
+    let umsetzung: Vec<_> = cards(&first, "phasen", "umsetzung")
+        .iter()
+        .map(|c| c["id"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(umsetzung[..3], ["phasen-umsetzung-1", "own1", step]);
+
+    // Imported, it is the same session (fixed items not added twice, the
+    // own item where the group put it), and it exports the same again.
+    let (status, created) = server
+        .http("POST", "/api/import", &[], Some(first.clone()))
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let new_secret = created["moderator_token"].as_str().expect("token");
+    let second = export_json(&server, new_secret).await;
+    assert_eq!(second["version"], 2);
+    assert_eq!(canonical(second), canonical(first));
+}
+
+#[tokio::test]
+async fn a_json_export_made_before_the_further_methods_still_imports() {
+    // Written by the server at the commit before this change (version 1):
+    // canvas, SWOT with header and links, KI ideas with sketch, ratings,
+    // dots, two groups.
+    let old: Value =
+        serde_json::from_str(include_str!("fixtures/session-v1-before-methods18.json"))
+            .expect("fixture");
+    assert_eq!(old["version"], 1);
+    let server = Server::start().await;
+    let (status, created) = server
+        .http("POST", "/api/import", &[], Some(old.clone()))
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let secret = created["moderator_token"].as_str().expect("token");
+    let again = export_json(&server, secret).await;
+    assert_eq!(again["version"], 2);
+    assert_eq!(again["settings"], old["settings"]);
+    assert_eq!(canonical(again), canonical(old));
+}
+
+#[tokio::test]
+async fn a_version_1_file_with_version_2_content_is_refused() {
+    let old: Value =
+        serde_json::from_str(include_str!("fixtures/session-v1-before-methods18.json"))
+            .expect("fixture");
+    let mut forged = old.clone();
+    let boards = forged["groups"][0]["boards"]
+        .as_object_mut()
+        .expect("boards");
+    let canvas = boards.values_mut().next().expect("a board");
+    canvas["current"] = json!("problem");
+    let server = Server::start().await;
+    let (status, body) = server.http("POST", "/api/import", &[], Some(forged)).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["code"], "import_malformed");
+    assert_eq!(server.store().session_count().await.expect("count"), 0);
+}
