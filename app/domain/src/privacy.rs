@@ -75,9 +75,40 @@ pub fn day_number(date: &str) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
+/// The YYYY-MM-DD date of a day number (the inverse of [`day_number`]),
+/// e.g. today from the server's clock: `date_of_day(ms.div_euclid(86_400_000))`.
+pub fn date_of_day(day: i64) -> String {
+    // Howard Hinnant's civil_from_days.
+    let z = day + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_number_and_its_date_are_inverse() {
+        for date in [
+            "1970-01-01",
+            "2000-02-29",
+            "2026-12-01",
+            "2027-03-31",
+            "1969-12-31",
+        ] {
+            let day = day_number(date).expect("valid");
+            assert_eq!(date_of_day(day), date);
+        }
+        assert_eq!(date_of_day(0), "1970-01-01");
+    }
     use crate::board::{Card, Rater};
     use std::collections::BTreeMap;
 

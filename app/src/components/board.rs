@@ -3,13 +3,15 @@
 
 use super::editable::EditableText;
 use super::evaluation::Evaluation;
+use super::figures::Figures;
+use super::further::{CardExtras, CurrentMark};
 use super::guide::MethodHelp;
 use super::ideas::IdeaPanel;
 use super::steering::{DotControl, LockBanner};
 use crate::domain::board::{BoardState, Card, Op, TextField};
 use crate::domain::evaluation::CriterionDef;
 use crate::domain::sketch::SketchChoice;
-use crate::domain::templates::{Section, Starter, Template};
+use crate::domain::templates::{fixed_card_id, FixedItem, Section, Starter, Template};
 use crate::domain::text::{TextEdit, TextSeq};
 use crate::i18n::*;
 use crate::method_texts;
@@ -43,6 +45,18 @@ fn with_board<T>(
         })
 }
 
+/// A card as the screen shows it: on a board nobody has touched yet, the
+/// template's fixed items are there too (`apply` adds them with the first op).
+fn shown_card(b: &BoardState, template: &Template, card_id: &str) -> Option<Card> {
+    match b.find(card_id) {
+        Some((_, _, card)) => Some(card.clone()),
+        None => b
+            .materialised(template)
+            .find(card_id)
+            .map(|(_, _, c)| c.clone()),
+    }
+}
+
 /// Moves keyboard focus to a card's text field once it is on screen (after
 /// adding or moving it), so typing goes on right there.
 fn focus_card(card_id: String) {
@@ -68,7 +82,7 @@ fn move_targets(template: &'static Template, from: &'static Section) -> Vec<&'st
     template
         .sections
         .iter()
-        .filter(|s| s.id != from.id && !s.ideas && s.links_to == from.links_to)
+        .filter(|s| s.id != from.id && !s.ideas && !s.closed && s.links_to == from.links_to)
         .collect()
 }
 
@@ -99,6 +113,9 @@ pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) 
         view! { <SubjectField sync board template /> }
     });
     let rated = template.sections.iter().any(|s| s.ideas);
+    let intro = (!template.intro.is_empty()).then(|| {
+        view! { <p class="method-intro">{move || method_texts::intro(i18n.get_locale(), template)}</p> }
+    });
     let board = StoredValue::new(board_id);
     let locked = Signal::derive(move || sync.settings.with(|s| s.is_locked(template.key)));
     let empty = Signal::derive(move || {
@@ -117,10 +134,12 @@ pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) 
             <legend class="visually-hidden">
                 {move || method_texts::title(i18n.get_locale(), template)}
             </legend>
+            {intro}
             {header}
             <div class=format!("board board-{}", template.key)>{sections}</div>
         </fieldset>
         <OrphanCards sync board template />
+        <Figures sync board template />
         {rated.then(|| view! { <Evaluation sync board template /> })}
     }
     .into_any()
@@ -136,26 +155,32 @@ fn SectionView(
     let i18n = use_i18n();
     let board = StoredValue::new(board_id);
     let card_ids = Memo::new(move |_| {
-        sync.boards.with(|boards| {
-            boards
-                .get(&board.get_value())
-                .map(|b| {
-                    b.cards(section.id)
-                        .iter()
-                        .map(|c| c.id.clone())
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
+        with_board(sync, board, |b| {
+            let ids = |b: &BoardState| -> Vec<String> {
+                b.cards(section.id).iter().map(|c| c.id.clone()).collect()
+            };
+            if section.items.is_empty() {
+                ids(b)
+            } else {
+                ids(&b.materialised(template))
+            }
         })
     });
     let add = move |_| focus_card(add_card(sync, board, section, String::new()));
     // Cards shown in a closed second step stay, but no new ones go in.
-    let open = Memo::new(move |_| sync.settings.with(|s| s.section_open(section)));
+    let open =
+        Memo::new(move |_| !section.closed && sync.settings.with(|s| s.section_open(section)));
     let heading_id = format!("section-{}", section.id);
     let labelled_by = heading_id.clone();
     view! {
-        <section class="board-section" data-section=section.id aria-labelledby=labelled_by>
+        <section
+            class="board-section"
+            class:ordered=section.ordered
+            data-section=section.id
+            aria-labelledby=labelled_by
+        >
             <h3 id=heading_id>{move || method_texts::section_label(i18n.get_locale(), template, section)}</h3>
+            {template.marks_current.then(|| view! { <CurrentMark sync board section /> })}
             <p class="hint">{move || method_texts::section_prompt(i18n.get_locale(), template, section)}</p>
             <ul class="cards">
                 <For
@@ -190,13 +215,13 @@ fn CardView(
     let i18n = use_i18n();
     let board = StoredValue::new(board_id);
     let id = StoredValue::new(card_id);
-    let card: Memo<Option<Card>> = Memo::new(move |_| {
-        sync.boards.with(|boards| {
-            boards
-                .get(&board.get_value())
-                .and_then(|b| b.find(&id.get_value()).map(|(_, _, c)| c.clone()))
-        })
-    });
+    let card: Memo<Option<Card>> =
+        Memo::new(move |_| with_board(sync, board, |b| shown_card(b, template, &id.get_value())));
+    // A fixed item of the template (E2): its label, a note, never deleted.
+    let item: Option<&'static FixedItem> = section
+        .items
+        .iter()
+        .find(|i| fixed_card_id(template.key, i.id) == id.get_value());
     let seq = Signal::derive(move || {
         card.with(|c| {
             c.as_ref()
@@ -235,8 +260,19 @@ fn CardView(
         })
     };
     let conflict = move || card.with(|c| c.as_ref().is_some_and(|c| c.conflict));
-    view! {
-        <li class="card" class:conflict=conflict data-card=id.get_value()>
+    let head = match item {
+        Some(item) => view! {
+            <h4 class="item-label">{move || method_texts::item_label(i18n.get_locale(), template, item)}</h4>
+            <EditableText
+                seq
+                clock=sync.clock
+                on_edits
+                rows=2
+                label=Signal::derive(move || t_string!(i18n, further.note).to_string())
+            />
+        }
+        .into_any(),
+        None => view! {
             <EditableText
                 seq
                 clock=sync.clock
@@ -254,6 +290,12 @@ fn CardView(
                     "✕"
                 </button>
             </div>
+        }
+        .into_any(),
+    };
+    view! {
+        <li class="card" class:conflict=conflict class:fixed-item=item.is_some() data-card=id.get_value()>
+            {head}
             <Show when=conflict>
                 <p class="conflict-note">
                     {t!(i18n, workspace.conflict)} " "
@@ -262,12 +304,13 @@ fn CardView(
                     </button>
                 </p>
             </Show>
-            <CardMover sync board card_id=id template section />
+            {item.is_none().then(|| view! { <CardMover sync board card_id=id template section /> })}
             {(!section.links_to.is_empty())
                 .then(|| view! { <LinkPicker sync board card_id=id template section /> })}
             <UsedBy sync board card_id=id template />
             <DotControl sync board card_id=id />
             {section.ideas.then(|| view! { <IdeaPanel sync board card_id=id criteria /> })}
+            <CardExtras sync board card_id=id card template section />
         </li>
     }
     .into_any()

@@ -195,7 +195,7 @@ fn Warnings(#[prop(into)] card: Signal<Option<Card>>) -> AnyView {
 /// question, so arrow keys move between the levels and a screen reader
 /// reads the question with the group.
 #[component]
-fn CriterionChoice(
+pub fn CriterionChoice(
     sync: LiveSync,
     board: StoredValue<String>,
     card_id: StoredValue<String>,

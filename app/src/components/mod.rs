@@ -4,6 +4,8 @@ pub mod editable;
 pub mod error_notice;
 pub mod evaluation;
 pub mod exports;
+pub mod figures;
+pub mod further;
 pub mod guide;
 pub mod header;
 pub mod ideas;

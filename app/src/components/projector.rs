@@ -2,6 +2,7 @@
 //! side by side, the joint ranking, or the timer — whatever the moderator
 //! chose (`SessionSettings::stage`), live over the moderator's channel.
 
+use super::figures::Figures;
 use super::portfolio::Portfolio;
 use super::steering::TimerDisplay;
 use crate::api::{GroupView, PublicSession};
@@ -115,11 +116,14 @@ fn board_of(sync: LiveSync, id: String) -> Signal<BoardState> {
 /// One group's board, read-only and in large type.
 #[component]
 fn GroupBoard(sync: LiveSync, group: GroupView, template: &'static Template) -> AnyView {
-    let board = board_of(sync, board_id(&group.id, template.key));
+    let id = board_id(&group.id, template.key);
+    let board = board_of(sync, id.clone());
+    let id = StoredValue::new(id);
     view! {
         <section class="group-board" style=format!("--group-colour: {}", group.colour)>
             <h2>{group.name.clone()}</h2>
             <StaticBoard board settings=sync.settings template />
+            <Figures sync board=id template />
         </section>
     }
     .into_any()
@@ -155,6 +159,8 @@ pub fn StaticBoard(
                     let shown = move || settings.with(|s| board.with(|b| s.section_shown(section, b)));
                     let cards = move || {
                         board.with(|b| {
+                            // The fixed items of an untouched board too.
+                            let b = &b.materialised(template);
                             b.cards(section.id)
                                 .iter()
                                 .map(|c| {
@@ -166,7 +172,13 @@ pub fn StaticBoard(
                                             method_texts::card_name(i18n.get_locale(), template, field, &t.text)
                                         })
                                         .collect();
-                                    (c.text.clone(), links.join(" · "))
+                                    let text = match &c.item {
+                                        Some(_) if !c.text.is_empty() => {
+                                            format!("{}: {}", template.card_label(c), c.text)
+                                        }
+                                        _ => template.card_label(c).to_owned(),
+                                    };
+                                    (text, links.join(" · "))
                                 })
                                 .collect::<Vec<_>>()
                         })

@@ -216,6 +216,21 @@ fn RefusalNotice(sync: LiveSync) -> AnyView {
             Refusal::Invalid {
                 error: OpError::StepOff,
             } => t_string!(i18n, workspace.refused_step_off).to_string(),
+            Refusal::Invalid {
+                error: OpError::FixedItem,
+            } => t_string!(i18n, further.refused_fixed).to_string(),
+            Refusal::Invalid {
+                error: OpError::SectionClosed,
+            } => t_string!(i18n, further.refused_closed).to_string(),
+            Refusal::Invalid {
+                error: OpError::NoKommune,
+            } => t_string!(i18n, further.refused_no_kommune).to_string(),
+            Refusal::Invalid {
+                error: OpError::InvalidDate,
+            } => t_string!(i18n, further.refused_date).to_string(),
+            Refusal::Invalid {
+                error: OpError::CarryNotAllowed | OpError::NothingToCarry,
+            } => t_string!(i18n, further.refused_carry).to_string(),
             Refusal::Invalid { .. } => t_string!(i18n, workspace.refused_invalid).to_string(),
             Refusal::ForeignBoard => t_string!(i18n, workspace.refused_foreign).to_string(),
             Refusal::RateLimited => t_string!(i18n, workspace.refused_rate).to_string(),
