@@ -137,8 +137,6 @@ pub fn meta(data: &ExportData) -> Meta {
     }
 }
 
-const EMPTY: &str = "(keine Karten)";
-
 pub fn document(data: &ExportData) -> Vec<Block> {
     let mut out = Vec::new();
     let m = meta(data);
@@ -181,7 +179,13 @@ pub fn document(data: &ExportData) -> Vec<Block> {
                 "canvas" => canvas(template, &board, &mut out),
                 "swot" => swot(template, &board, &data.settings, &mut out),
                 "ki" => ki(data, group, &mut out),
-                _ => generic(template, &board, &mut out),
+                _ => super::further::method(
+                    template,
+                    &board,
+                    &data.kommunen,
+                    &crate::retention::today(),
+                    &mut out,
+                ),
             }
         }
     }
@@ -304,28 +308,6 @@ fn swot(template: &Template, board: &BoardState, settings: &SessionSettings, out
             })
             .collect(),
     });
-}
-
-fn generic(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
-    out.push(Block::Heading {
-        level: 2,
-        text: template.title.to_owned(),
-    });
-    for s in template.sections {
-        out.push(Block::Heading {
-            level: 3,
-            text: s.document_label().to_owned(),
-        });
-        out.push(list_or_empty(items(board, s.id)));
-    }
-}
-
-fn list_or_empty(items: Vec<String>) -> Block {
-    if items.is_empty() {
-        Block::Note { text: EMPTY.into() }
-    } else {
-        Block::List { items }
-    }
 }
 
 /// The flags and the engine's notes of an idea, for the "Hinweise" column.

@@ -8,6 +8,7 @@
 pub mod csv;
 pub mod doc;
 pub mod docx;
+mod further;
 pub mod gather;
 pub mod json;
 pub mod markdown;

@@ -148,7 +148,14 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
                     cards.write_string(row, 0, &group.name)?;
                     cards.write_string(row, 1, template.title)?;
                     cards.write_string(row, 2, section.document_label())?;
-                    cards.write_string_with_format(row, 3, super::clean(&card.text), &wrap)?;
+                    // A fixed item is named by its label (its text is the group's note).
+                    let text = match &card.item {
+                        Some(_) if !card.text.trim().is_empty() => {
+                            format!("{}: {}", template.card_label(card), card.text)
+                        }
+                        _ => template.card_label(card).to_owned(),
+                    };
+                    cards.write_string_with_format(row, 3, super::clean(&text), &wrap)?;
                     cards.write_string(row, 4, super::clean(&card.author.name))?;
                     cards.write_string(row, 5, super::clean(&card.author.kommune))?;
                     let links: Vec<String> = card

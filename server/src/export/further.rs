@@ -1,0 +1,463 @@
+//! The further methods in the document model (PDF, DOCX, ODT, Markdown):
+//! each section as a table of its cards with what the section declares
+//! (named fields, status, Wer, Bis wann, each Kommune's stance, the
+//! author's Kommune), then the figures the sections call for, all from the
+//! domain's view models: the Zielmatrix with the "Allianz der Willigen"
+//! and the lists by Kommune, the steps table with the Erleben figures and
+//! the top pain points, the factors table with the radar's column means
+//! and the Handlungsbedarf, and one table per phase with its progress.
+//! Driven by the template's data, not by the method's key.
+
+use super::doc::Block;
+use super::{clean, mean_text};
+use app::domain::board::{BoardState, Card, TextField};
+use app::domain::evaluation::rounding::percent_text;
+use app::domain::figures::{factors, phases, process, zielmatrix};
+use app::domain::session::german_date;
+use app::domain::templates::{Section, Template, WER};
+
+const EMPTY: &str = "(keine Karten)";
+
+/// The blocks of one further method's board; `kommunen` are the Kommunen
+/// present (the Zielmatrix's columns), `today` YYYY-MM-DD (overdue items).
+pub fn method(
+    template: &Template,
+    board: &BoardState,
+    kommunen: &[String],
+    today: &str,
+    out: &mut Vec<Block>,
+) {
+    let board = board.materialised(template);
+    out.push(Block::Heading {
+        level: 2,
+        text: template.title.to_owned(),
+    });
+    if !template.intro.is_empty() {
+        out.push(Block::Note {
+            text: template.intro.to_owned(),
+        });
+    }
+    if let Some(header) = template.header {
+        let subject = clean(&board.subject);
+        let subject = if subject.trim().is_empty() {
+            "–".to_owned()
+        } else {
+            subject
+        };
+        out.push(Block::Paragraph {
+            text: format!("{}: {subject}", header.label),
+        });
+    }
+    for section in template.sections {
+        section_blocks(template, section, &board, out);
+    }
+    let has = |f: fn(&Section) -> bool| template.sections.iter().any(f);
+    if has(|s| s.stances) {
+        goal_matrix(template, &board, kommunen, out);
+    }
+    if has(|s| s.ordered && s.is_rated()) {
+        steps(template, &board, out);
+    }
+    if has(|s| !s.items.is_empty() && !s.criteria.is_empty()) {
+        factor_figures(template, &board, out);
+    }
+    if has(|s| s.tasks) {
+        progress(template, &board, today, out);
+    }
+}
+
+/// A section's cards as a table: the card (a fixed item's label and
+/// note), its named fields, status and Bis wann, stances, Kommune, dots.
+fn section_blocks(
+    template: &Template,
+    section: &Section,
+    board: &BoardState,
+    out: &mut Vec<Block>,
+) {
+    out.push(Block::Heading {
+        level: 3,
+        text: section.document_label().to_owned(),
+    });
+    if !section.prompt.is_empty() {
+        out.push(Block::Note {
+            text: section.prompt.to_owned(),
+        });
+    }
+    let cards = board.cards(section.id);
+    if cards.is_empty() {
+        out.push(Block::Note { text: EMPTY.into() });
+        return;
+    }
+    let fields: Vec<_> = section.fields.iter().collect();
+    let mut header = vec!["Karte".to_owned()];
+    header.extend(fields.iter().map(|f| f.label.to_owned()));
+    if section.tasks {
+        header.extend(["Status", WER.label, "Bis wann"].map(str::to_owned));
+    }
+    if section.stances {
+        header.extend(["Haltungen", "Kernziel"].map(str::to_owned));
+    }
+    header.extend(["Kommune", "Punkte"].map(str::to_owned));
+    let rows = cards
+        .iter()
+        .map(|card| {
+            let mut row = vec![card_text(template, card)];
+            row.extend(fields.iter().map(|f| field(card, f.key)));
+            if section.tasks {
+                row.push(card.status.label_de().to_owned());
+                row.push(field(card, WER.key));
+                row.push(
+                    card.due
+                        .as_deref()
+                        .map_or_else(|| "–".to_owned(), german_date),
+                );
+            }
+            if section.stances {
+                let stances: Vec<String> = card
+                    .stances
+                    .iter()
+                    .map(|(k, s)| format!("{k}: {}", s.symbol()))
+                    .collect();
+                row.push(or_dash(stances.join(", ")));
+                row.push(if card.core { "ja" } else { "–" }.to_owned());
+            }
+            row.push(or_dash(card.author.kommune.clone()));
+            row.push(dots(board, &card.id).to_string());
+            row
+        })
+        .collect();
+    let n = header.len() as u32;
+    let mut widths = vec![3; header.len()];
+    if let Some(first) = widths.first_mut() {
+        *first = n.max(4);
+    }
+    out.push(Block::Table {
+        header,
+        rows,
+        widths,
+    });
+}
+
+/// A card's text as documents show it: a fixed item's label with the
+/// group's note, an own card's text.
+fn card_text(template: &Template, card: &Card) -> String {
+    let label = clean(template.card_label(card));
+    match (&card.item, clean(&card.text)) {
+        (Some(_), note) if !note.trim().is_empty() => format!("{label}\nNotiz: {note}"),
+        _ => label,
+    }
+}
+
+fn field(card: &Card, key: &'static str) -> String {
+    or_dash(clean(card.field_text(TextField::Field(key))))
+}
+
+fn or_dash(text: String) -> String {
+    if text.trim().is_empty() {
+        "–".to_owned()
+    } else {
+        text
+    }
+}
+
+fn dots(board: &BoardState, card_id: &str) -> u32 {
+    board
+        .dots
+        .get(card_id)
+        .map_or(0, |v| v.values().map(|n| u32::from(*n)).sum())
+}
+
+/// The Zielmatrix (goals × Kommunen, share of agreement), the "Allianz
+/// der Willigen" and the cards listed by Kommune.
+fn goal_matrix(template: &Template, board: &BoardState, kommunen: &[String], out: &mut Vec<Block>) {
+    let m = zielmatrix::zielmatrix(board, template, kommunen);
+    out.push(Block::Heading {
+        level: 3,
+        text: "Zielmatrix".into(),
+    });
+    let mut header = vec!["Ziel".to_owned()];
+    header.extend(m.kommunen.iter().cloned());
+    header.push("Zustimmung".to_owned());
+    let rows = m
+        .goals
+        .iter()
+        .map(|g| {
+            let mut row = vec![if g.core {
+                format!("{} (Kernziel)", clean(&g.text))
+            } else {
+                clean(&g.text)
+            }];
+            row.extend(
+                g.cells
+                    .iter()
+                    .map(|c| c.map_or("–", |s| s.symbol()).to_owned()),
+            );
+            row.push(percent_text(g.share));
+            row
+        })
+        .collect();
+    let mut widths = vec![2; header.len()];
+    widths[0] = 6;
+    out.push(Block::Table {
+        header,
+        rows,
+        widths,
+    });
+    out.push(Block::Paragraph {
+        text: match &m.alliance {
+            None => "Allianz der Willigen: noch kein Ziel als Kernziel markiert.".to_owned(),
+            Some(k) if k.is_empty() => {
+                "Allianz der Willigen: keine Kommune stimmt allen Kernzielen zu.".to_owned()
+            }
+            Some(k) => format!("Allianz der Willigen: {}", k.join(", ")),
+        },
+    });
+    out.push(Block::Heading {
+        level: 3,
+        text: "Beiträge nach Kommune".into(),
+    });
+    for (kommune, cards) in zielmatrix::cards_by_kommune(board, template) {
+        let own: Vec<String> = cards
+            .iter()
+            .filter(|(_, c)| c.item.is_none())
+            .map(|(s, c)| template.card_name(s, &clean(&c.text)))
+            .collect();
+        if own.is_empty() {
+            continue;
+        }
+        out.push(Block::Paragraph {
+            text: if kommune.is_empty() {
+                "Ohne Angabe der Kommune".to_owned()
+            } else {
+                kommune
+            },
+        });
+        out.push(Block::List { items: own });
+    }
+}
+
+/// The steps table with the Erleben figures, and the top pain points.
+fn steps(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
+    let Some(criterion) = template
+        .sections
+        .iter()
+        .find(|s| s.ordered && s.is_rated())
+        .and_then(|s| s.criteria_in(template).first())
+    else {
+        return;
+    };
+    let rows = process::step_rows(board, template, criterion);
+    out.push(Block::Heading {
+        level: 3,
+        text: format!("{} je Teilschritt", criterion.label),
+    });
+    let mut header = vec!["Nr.".to_owned(), "Teilschritt".to_owned()];
+    if let Some(first) = rows.first() {
+        header.extend(first.fields.iter().map(|(label, _)| (*label).to_owned()));
+    }
+    header.extend(["Mittelwert", "n", "weiß nicht"].map(str::to_owned));
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut row = vec![r.point.step.to_string(), clean(&r.point.title)];
+            row.extend(r.fields.iter().map(|(_, text)| or_dash(clean(text))));
+            row.push(mean_text(r.point.aggregate.mean));
+            row.push(r.point.aggregate.n.to_string());
+            row.push(r.point.aggregate.dont_know.to_string());
+            row
+        })
+        .collect();
+    if table.is_empty() {
+        out.push(Block::Note { text: EMPTY.into() });
+    } else {
+        let widths = vec![3; header.len()];
+        out.push(Block::Table {
+            header,
+            rows: table,
+            widths,
+        });
+    }
+    let pains: Vec<String> = process::top_pain_points(board, template)
+        .into_iter()
+        .map(|p| {
+            format!(
+                "{}. {}: {} ({} Punkte)",
+                p.rank,
+                clean(&p.step_title),
+                or_dash(clean(&p.text)),
+                p.dots
+            )
+        })
+        .collect();
+    out.push(Block::Heading {
+        level: 3,
+        text: "Die drei größten Schmerzpunkte (nach Punkten)".into(),
+    });
+    out.push(if pains.is_empty() {
+        Block::Note {
+            text: "Noch keine Punkte vergeben.".into(),
+        }
+    } else {
+        Block::List { items: pains }
+    });
+}
+
+/// Each factor's figures, the columns' means (the radar's axes) and the
+/// Handlungsbedarf.
+fn factor_figures(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
+    let check = factors::factor_check(board, template);
+    out.push(Block::Heading {
+        level: 3,
+        text: "Bewertung der Faktoren".into(),
+    });
+    let rows = check
+        .items
+        .iter()
+        .map(|i| {
+            let column = template
+                .section(i.section)
+                .map_or(i.section, Section::short_label);
+            vec![
+                clean(&i.label),
+                column.to_owned(),
+                mean_text(i.aggregate.mean),
+                mean_text(i.aggregate.median),
+                i.aggregate.n.to_string(),
+                i.aggregate
+                    .consensus
+                    .map_or_else(|| "–".to_owned(), |c| c.label_de().to_owned()),
+                if i.needs_action { "ja" } else { "–" }.to_owned(),
+            ]
+        })
+        .collect();
+    out.push(Block::Table {
+        header: [
+            "Faktor",
+            "Spalte",
+            "Mittelwert",
+            "Median",
+            "n",
+            "Konsens/Dissens",
+            "Handlungsbedarf",
+        ]
+        .map(str::to_owned)
+        .to_vec(),
+        rows,
+        widths: vec![10, 6, 3, 3, 2, 4, 4],
+    });
+    out.push(Block::Heading {
+        level: 3,
+        text: "Mittelwert je Spalte (Netzdiagramm)".into(),
+    });
+    out.push(Block::Table {
+        header: ["Spalte", "Mittelwert", "Bewertete Faktoren"]
+            .map(str::to_owned)
+            .to_vec(),
+        rows: check
+            .columns
+            .iter()
+            .map(|c| {
+                vec![
+                    c.label.to_owned(),
+                    mean_text(c.mean),
+                    c.rated_items.to_string(),
+                ]
+            })
+            .collect(),
+        widths: vec![6, 3, 3],
+    });
+    let needs: Vec<String> = check
+        .items
+        .iter()
+        .filter(|i| i.needs_action)
+        .map(|i| format!("{} ({})", clean(&i.label), mean_text(i.aggregate.mean)))
+        .collect();
+    out.push(Block::Heading {
+        level: 3,
+        text: "Handlungsbedarf".into(),
+    });
+    out.push(if needs.is_empty() {
+        Block::Note {
+            text: "Kein Faktor mit Mittelwert unter 3 oder Dissens.".into(),
+        }
+    } else {
+        Block::List { items: needs }
+    });
+}
+
+/// Progress per phase (traffic light), the hints and overdue items, then
+/// one table per phase (the Antrag's Zeit- und Arbeitsplan).
+fn progress(template: &Template, board: &BoardState, today: &str, out: &mut Vec<Block>) {
+    let check = phases::phase_check(board, template, today);
+    out.push(Block::Heading {
+        level: 3,
+        text: "Fortschritt je Phase".into(),
+    });
+    out.push(Block::Table {
+        header: ["Phase", "Erledigt", "Anteil", "Ampel"]
+            .map(str::to_owned)
+            .to_vec(),
+        rows: check
+            .phases
+            .iter()
+            .map(|p| {
+                let label = if p.current {
+                    format!("{} (aktuelle Phase)", p.label)
+                } else {
+                    p.label.to_owned()
+                };
+                vec![
+                    label,
+                    format!("{} von {}", p.done, p.items.saturating_sub(p.not_applying)),
+                    percent_text(p.share),
+                    p.light.map_or("–", |l| l.label_de()).to_owned(),
+                ]
+            })
+            .collect(),
+        widths: vec![6, 3, 3, 3],
+    });
+    for hint in &check.hints {
+        out.push(Block::Paragraph {
+            text: format!("Hinweis: {}", hint.text),
+        });
+    }
+    if !check.overdue.is_empty() {
+        out.push(Block::Heading {
+            level: 3,
+            text: "Überfällig".into(),
+        });
+        out.push(Block::List {
+            items: check
+                .overdue
+                .iter()
+                .map(|o| format!("{} – bis {}", clean(&o.label), german_date(&o.due)))
+                .collect(),
+        });
+    }
+    for table in phases::phase_tables(board, template) {
+        out.push(Block::Heading {
+            level: 3,
+            text: format!("Zeit- und Arbeitsplan: {}", table.label),
+        });
+        out.push(Block::Table {
+            header: ["Nr.", "Maßnahme", "Status", WER.label, "Bis wann", "Notiz"]
+                .map(str::to_owned)
+                .to_vec(),
+            rows: table
+                .rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.number.to_string(),
+                        clean(&r.label),
+                        r.status.label_de().to_owned(),
+                        or_dash(clean(&r.wer)),
+                        r.due.as_deref().map_or_else(|| "–".to_owned(), german_date),
+                        or_dash(clean(&r.note)),
+                    ]
+                })
+                .collect(),
+            widths: vec![2, 10, 3, 4, 3, 6],
+        });
+    }
+}
