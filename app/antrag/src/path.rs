@@ -30,11 +30,14 @@ pub enum Step<R> {
     Ergebnis(R),
 }
 
-/// What one answer means: where it leads and the reason it gives.
+/// What one answer means: where it leads, the reason it gives and what
+/// it leaves to do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Branch<R> {
     pub weiter: Step<R>,
     pub grund: String,
+    #[serde(default)]
+    pub todos: Vec<String>,
 }
 
 /// A yes/no question of the path.
@@ -84,6 +87,17 @@ pub enum PathError {
     Cycle(QuestionId),
 }
 
+impl<R> Question<R> {
+    /// The branch of a yes or no; none for "weiß nicht".
+    pub fn branch(&self, answer: Answer) -> Option<&Branch<R>> {
+        match answer {
+            Answer::Ja => Some(&self.ja),
+            Answer::Nein => Some(&self.nein),
+            Answer::WeissNicht => None,
+        }
+    }
+}
+
 impl<R: Clone + Ord> QuestionPath<R> {
     pub fn question(&self, id: &str) -> Option<&Question<R>> {
         self.fragen.iter().find(|q| q.id == id)
@@ -101,15 +115,12 @@ impl<R: Clone + Ord> QuestionPath<R> {
             let question = self
                 .question(&current)
                 .ok_or_else(|| PathError::UnknownQuestion(current.clone()))?;
-            let (answer, branch) = match answers.get(&current) {
-                Some(Answer::Ja) => (Answer::Ja, &question.ja),
-                Some(Answer::Nein) => (Answer::Nein, &question.nein),
-                Some(Answer::WeissNicht) | None => {
-                    return Ok(Walk {
-                        schritte,
-                        ende: End::Offen(current),
-                    })
-                }
+            let answer = answers.get(&current).copied();
+            let Some((answer, branch)) = answer.and_then(|a| Some((a, question.branch(a)?))) else {
+                return Ok(Walk {
+                    schritte,
+                    ende: End::Offen(current),
+                });
             };
             schritte.push((current.clone(), answer, branch.grund.clone()));
             match &branch.weiter {
