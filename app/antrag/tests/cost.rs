@@ -57,9 +57,21 @@ type Expected = (f64, f64, f64, f64, Option<f64>);
 fn assert_outputs(name: &str, got: &Outputs, want: Expected) {
     let (share, running, one_off, saving, payback) = want;
     assert!(close(got.anteil, share), "{name} share {}", got.anteil);
-    assert!(close(got.anteil_laufend, running), "{name} L {}", got.anteil_laufend);
-    assert!(close(got.anteil_einmalig, one_off), "{name} I−G {}", got.anteil_einmalig);
-    assert!(close(got.einsparung, saving), "{name} saving {}", got.einsparung);
+    assert!(
+        close(got.anteil_laufend, running),
+        "{name} L {}",
+        got.anteil_laufend
+    );
+    assert!(
+        close(got.anteil_einmalig, one_off),
+        "{name} I−G {}",
+        got.anteil_einmalig
+    );
+    assert!(
+        close(got.einsparung, saving),
+        "{name} saving {}",
+        got.einsparung
+    );
     match (got.amortisation, payback) {
         (Payback::Jahre(y), Some(w)) => assert!(close(y, w), "{name} payback {y}"),
         (Payback::Keine, None) => {}
@@ -69,7 +81,11 @@ fn assert_outputs(name: &str, got: &Outputs, want: Expected) {
 
 fn check(input: &CostInput, grant: f64, want: [Expected; 3]) {
     let result = calculate(input).expect("valid input");
-    assert!(close(result.foerderung, grant), "grant {}", result.foerderung);
+    assert!(
+        close(result.foerderung, grant),
+        "grant {}",
+        result.foerderung
+    );
     assert!(close(
         result.eigenanteil_einmalkosten,
         input.gemeinsam.einmalkosten - grant
@@ -88,7 +104,10 @@ fn formulas_agree(input: &CostInput) {
     let mut formulas = 0;
     for (r, row) in sheet.rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
-            if let SheetCell::Formula { formula, cached, .. } = cell {
+            if let SheetCell::Formula {
+                formula, cached, ..
+            } = cell
+            {
                 let a1 = format!("{}{}", ikz_antrag::cost::sheet::column_letter(c), r + 1);
                 let computed = grid.value(&a1);
                 match (&computed, cached) {
@@ -178,8 +197,20 @@ fn sockel_and_einwohner() {
         }),
         80_000.0,
         [
-            (0.4 / 3.0 + 0.06, 23_200.0, 23_200.0, 36_800.0, Some(29.0 / 46.0)),
-            (0.4 / 3.0 + 0.18, 37_600.0, 37_600.0, 82_400.0, Some(47.0 / 103.0)),
+            (
+                0.4 / 3.0 + 0.06,
+                23_200.0,
+                23_200.0,
+                36_800.0,
+                Some(29.0 / 46.0),
+            ),
+            (
+                0.4 / 3.0 + 0.18,
+                37_600.0,
+                37_600.0,
+                82_400.0,
+                Some(47.0 / 103.0),
+            ),
             (0.4 / 3.0 + 0.36, 59_200.0, 59_200.0, -49_200.0, None),
         ],
     );
@@ -195,7 +226,13 @@ fn sockel_and_fallzahlen() {
         }),
         80_000.0,
         [
-            (0.5 / 3.0 + 0.1, 32_000.0, 32_000.0, 28_000.0, Some(8.0 / 7.0)),
+            (
+                0.5 / 3.0 + 0.1,
+                32_000.0,
+                32_000.0,
+                28_000.0,
+                Some(8.0 / 7.0),
+            ),
             (0.5 / 3.0 + 0.3, 56_000.0, 56_000.0, 64_000.0, Some(0.875)),
             (0.5 / 3.0 + 0.1, 32_000.0, 32_000.0, -22_000.0, None),
         ],
@@ -274,10 +311,7 @@ fn formulas_are_spreadsheet_text_with_a1_references() {
     assert_eq!(formula("J14"), "=B14/SUM(B14:B16)");
     assert_eq!(formula("K15"), "=J15*B5");
     assert_eq!(formula("M16"), "=I16-(H16+K16)");
-    assert_eq!(
-        formula("N14"),
-        "=IF(M14<=0,\"keine Amortisation\",L14/M14)"
-    );
+    assert_eq!(formula("N14"), "=IF(M14<=0,\"keine Amortisation\",L14/M14)");
     let s = sheet(&input(SplitKey::Sockel {
         sockelanteil: 0.5,
         basis: Basis::Fallzahlen,
@@ -286,10 +320,9 @@ fn formulas_are_spreadsheet_text_with_a1_references() {
     let grid = Grid::new(&s);
     // With the Sockel row (B10), the factors move to B11/B12, the table to 15-17.
     match grid.cell("O15") {
-        SheetCell::Formula { formula, .. } => assert_eq!(
-            formula,
-            "=B10/3+(1-B10)*(C15*B11/(SUM(C15:C17)*B11))"
-        ),
+        SheetCell::Formula { formula, .. } => {
+            assert_eq!(formula, "=B10/3+(1-B10)*(C15*B11/(SUM(C15:C17)*B11))")
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -310,11 +343,17 @@ fn refuses_invalid_inputs_with_typed_errors() {
         })
     );
     i.kommunen[1].einwohner = f64::NAN;
-    assert!(matches!(calculate(&i), Err(CostError::InvalidKommuneValue { .. })));
+    assert!(matches!(
+        calculate(&i),
+        Err(CostError::InvalidKommuneValue { .. })
+    ));
 
     let mut i = input(SplitKey::Gleich);
     i.gemeinsam.laufende_kosten = -5.0;
-    assert!(matches!(calculate(&i), Err(CostError::InvalidJointValue { .. })));
+    assert!(matches!(
+        calculate(&i),
+        Err(CostError::InvalidJointValue { .. })
+    ));
 
     let mut i = input(SplitKey::Gleich);
     i.gemeinsam.foerderquote = 1.5;
@@ -363,7 +402,9 @@ fn inputs_and_results_are_plain_serde_data() {
         basis: Basis::Einwohner,
     });
     let json = serde_json::to_string(&i).unwrap();
-    assert!(json.contains(r#""schluessel":{"art":"sockel","sockelanteil":0.4,"basis":"einwohner"}"#));
+    assert!(
+        json.contains(r#""schluessel":{"art":"sockel","sockelanteil":0.4,"basis":"einwohner"}"#)
+    );
     let back: CostInput = serde_json::from_str(&json).unwrap();
     assert_eq!(back, i);
     let result = calculate(&i).unwrap();

@@ -185,7 +185,10 @@ fn the_data_file_parses_and_every_path_ends_in_a_described_form() {
     let table = data.table();
     assert_eq!(table.kopf.len(), 6);
     assert_eq!(table.zeilen.len(), 9);
-    assert!(table.zeilen.iter().any(|r| r[0].contains("§ 108 Abs. 6 GWB")));
+    assert!(table
+        .zeilen
+        .iter()
+        .any(|r| r[0].contains("§ 108 Abs. 6 GWB")));
     assert!(table.zeilen.iter().any(|r| r[0].contains("Art. 26 DSGVO")));
 }
 

@@ -53,7 +53,10 @@ pub enum SplitKey {
     Einwohner,
     Fallzahlen,
     /// share_k = a/n + (1 − a) · X_k / ΣX.
-    Sockel { sockelanteil: f64, basis: Basis },
+    Sockel {
+        sockelanteil: f64,
+        basis: Basis,
+    },
     VonHand,
 }
 

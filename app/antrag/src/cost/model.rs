@@ -125,10 +125,9 @@ fn joint_formula(j: Joint) -> Option<Expr> {
             mul(joint(Joint::Foerderquote), joint(Joint::Einmalkosten)),
             joint(Joint::Foerderhoechstbetrag),
         )),
-        Joint::EigenanteilEinmalkosten => Some(sub(
-            joint(Joint::Einmalkosten),
-            joint(Joint::Foerderung),
-        )),
+        Joint::EigenanteilEinmalkosten => {
+            Some(sub(joint(Joint::Einmalkosten), joint(Joint::Foerderung)))
+        }
         _ => None,
     }
 }
@@ -147,10 +146,9 @@ fn column_formula(key: &SplitKey, k: usize, n: usize, column: Column) -> Option<
         ),
         Column::Anteil(s) => share(key, k, n, s),
         Column::AnteilLaufend(s) => mul(c(Column::Anteil(s)), joint(Joint::LaufendeKosten)),
-        Column::AnteilEinmalig(s) => mul(
-            c(Column::Anteil(s)),
-            joint(Joint::EigenanteilEinmalkosten),
-        ),
+        Column::AnteilEinmalig(s) => {
+            mul(c(Column::Anteil(s)), joint(Joint::EigenanteilEinmalkosten))
+        }
         // current cost − (remaining local cost + share of L)
         Column::Einsparung(s) => sub(
             c(Column::KostenHeute),
@@ -210,8 +208,10 @@ impl Model {
         let n = input.kommunen.len();
         let mut cells = Vec::new();
         for j in joint_cells(key) {
-            let definition = joint_formula(j)
-                .map_or_else(|| Definition::Input(joint_input(input, j)), Definition::Formula);
+            let definition = joint_formula(j).map_or_else(
+                || Definition::Input(joint_input(input, j)),
+                Definition::Formula,
+            );
             cells.push((Name::Joint(j), definition));
         }
         for column in columns(key) {

@@ -206,7 +206,10 @@ pub fn sheet(input: &CostInput) -> Result<Sheet, CostError> {
         grid.insert((row, 0), SheetCell::Label(joint_label(j).to_owned()));
     }
     for (&c, &index) in &layout.column_indices {
-        grid.insert((layout.header_row, index), SheetCell::Label(column_label(c)));
+        grid.insert(
+            (layout.header_row, index),
+            SheetCell::Label(column_label(c)),
+        );
     }
     for (name, definition) in &model.cells {
         let (row, col, format) = match *name {
@@ -215,11 +218,7 @@ pub fn sheet(input: &CostInput) -> Result<Sheet, CostError> {
                 1,
                 joint_format(j),
             ),
-            Name::Kommune(k, c) => (
-                layout.header_row + 1 + k,
-                layout.index(c),
-                column_format(c),
-            ),
+            Name::Kommune(k, c) => (layout.header_row + 1 + k, layout.index(c), column_format(c)),
         };
         let cell = match definition {
             Definition::Input(value) => SheetCell::Number {
@@ -228,10 +227,7 @@ pub fn sheet(input: &CostInput) -> Result<Sheet, CostError> {
             },
             Definition::Formula(expr) => SheetCell::Formula {
                 formula: format!("={}", expr.render(&a1, &range)),
-                cached: values
-                    .get(name)
-                    .cloned()
-                    .unwrap_or(Value::Number(f64::NAN)),
+                cached: values.get(name).cloned().unwrap_or(Value::Number(f64::NAN)),
                 format,
             },
         };
@@ -240,10 +236,7 @@ pub fn sheet(input: &CostInput) -> Result<Sheet, CostError> {
     let last_row = grid.keys().map(|(r, _)| *r).max().unwrap_or(1);
     let rows = (1..=last_row)
         .map(|r| {
-            let last_col = grid
-                .range((r, 0)..(r + 1, 0))
-                .map(|((_, c), _)| *c)
-                .max();
+            let last_col = grid.range((r, 0)..(r + 1, 0)).map(|((_, c), _)| *c).max();
             last_col.map_or_else(Vec::new, |last| {
                 (0..=last)
                     .map(|c| grid.remove(&(r, c)).unwrap_or(SheetCell::Empty))

@@ -65,3 +65,14 @@ pub static TEXTS: LazyLock<CostTexts> = LazyLock::new(|| {
     serde_json::from_str(include_str!("../../data/kosten.json"))
         .expect("data/kosten.json is checked by the tests")
 });
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_texts_file_parses() {
+        assert_eq!(TEXTS.keine_amortisation, "keine Amortisation");
+        assert!(TEXTS.felder.foerderung.starts_with("Förderung G"));
+    }
+}

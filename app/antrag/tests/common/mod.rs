@@ -134,10 +134,7 @@ impl Parser<'_, '_> {
             }
             Some(c) if c.is_ascii_digit() => {
                 let start = self.pos;
-                while self
-                    .peek()
-                    .is_some_and(|c| c.is_ascii_digit() || c == '.')
-                {
+                while self.peek().is_some_and(|c| c.is_ascii_digit() || c == '.') {
                     self.pos += 1;
                 }
                 let text: String = self.chars[start..self.pos].iter().collect();
