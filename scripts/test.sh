@@ -26,7 +26,7 @@ same_dependency_features() {
   local build test differs=""
   features() { cargo tree -e features --prefix none "$@" 2>/dev/null | grep ' feature ' | sed 's/ (.*)$//' | sort -u; }
   build=$(features -p server -e normal,build)
-  test=$(features -p ikz-domain -p app -p server --features app/ssr -e normal,build,dev)
+  test=$(features -p ikz-domain -p ikz-antrag -p app -p server --features app/ssr -e normal,build,dev)
   for crate in $(comm -13 <(echo "$build") <(echo "$test") | awk '{print $1}' | sort -u); do
     grep -q "^$crate " <<<"$build" && differs="$differs $crate"
   done
@@ -41,7 +41,7 @@ step "release binary and tests share their dependencies' features" same_dependen
 # Server side first, with every target (lib, binary, unit and integration
 # tests): clippy for the ssr build, and the release profile, so the tests share
 # every compiled dependency with the served binary.
-RUST_TESTS=(cargo test --release -p ikz-domain -p app -p server --features app/ssr)
+RUST_TESTS=(cargo test --release -p ikz-domain -p ikz-antrag -p app -p server --features app/ssr)
 step "release build of server and tests, clippy -D warnings (ssr)" "${RUST_TESTS[@]}" --no-run
 
 # Exactly what scripts/run.sh builds (the server binary is already built, with
