@@ -167,11 +167,17 @@ impl KivoData {
             End::Offen(id) => {
                 let text = self.pfad.question(id).map_or("", |q| q.text.as_str());
                 self.note_open(answers.get(id), text, &mut offen, &mut todos);
-                let note = check.vorbelegt.map(|_| self.uebernommen_text.clone());
-                if let Some(note) = &note {
-                    gruende.insert(0, note.clone());
+                // An open question whose answers all lead to one class
+                // (Art. 50 after Anhang III) does not leave the class open.
+                let reachable: Vec<RiskClass> = self.pfad.reachable(id)?.into_iter().collect();
+                match (reachable.as_slice(), check.vorbelegt) {
+                    ([class], _) => (Some(*class), None),
+                    (_, Some(preset)) => {
+                        gruende.insert(0, self.uebernommen_text.clone());
+                        (Some(preset), Some(self.uebernommen_text.clone()))
+                    }
+                    (_, None) => (None, None),
                 }
-                (check.vorbelegt, note)
             }
         };
         if let Some(class) = klasse {

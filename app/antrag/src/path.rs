@@ -180,3 +180,77 @@ impl<R: Clone + Ord> QuestionPath<R> {
         Ok(done)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn question(id: &str, ja: Step<u8>, nein: Step<u8>) -> Question<u8> {
+        let branch = |weiter| Branch {
+            weiter,
+            grund: id.to_owned(),
+            todos: Vec::new(),
+        };
+        Question {
+            id: id.to_owned(),
+            text: id.to_owned(),
+            hilfe: None,
+            ja: branch(ja),
+            nein: branch(nein),
+        }
+    }
+
+    fn path(fragen: Vec<Question<u8>>) -> QuestionPath<u8> {
+        QuestionPath {
+            start: "a".to_owned(),
+            fragen,
+        }
+    }
+
+    #[test]
+    fn refuses_cycles_unknown_and_duplicate_questions() {
+        let cycle = path(vec![
+            question("a", Step::Frage("b".into()), Step::Ergebnis(1)),
+            question("b", Step::Frage("a".into()), Step::Ergebnis(2)),
+        ]);
+        assert_eq!(cycle.all_paths(), Err(PathError::Cycle("a".into())));
+        let all_yes: Answers = [("a".into(), Answer::Ja), ("b".into(), Answer::Ja)].into();
+        assert!(matches!(cycle.walk(&all_yes), Err(PathError::Cycle(_))));
+
+        let unknown = path(vec![question(
+            "a",
+            Step::Frage("x".into()),
+            Step::Ergebnis(1),
+        )]);
+        assert_eq!(
+            unknown.all_paths(),
+            Err(PathError::UnknownQuestion("x".into()))
+        );
+
+        let twice = path(vec![
+            question("a", Step::Ergebnis(1), Step::Ergebnis(2)),
+            question("a", Step::Ergebnis(1), Step::Ergebnis(2)),
+        ]);
+        assert_eq!(
+            twice.all_paths(),
+            Err(PathError::DuplicateQuestion("a".into()))
+        );
+    }
+
+    #[test]
+    fn walks_to_a_result_or_stops_at_the_first_open_question() {
+        let p = path(vec![
+            question("a", Step::Frage("b".into()), Step::Ergebnis(1)),
+            question("b", Step::Ergebnis(2), Step::Ergebnis(3)),
+        ]);
+        let walk = p.walk(&[("a".into(), Answer::Nein)].into()).unwrap();
+        assert_eq!(walk.ende, End::Ergebnis(1));
+        let walk = p
+            .walk(&[("a".into(), Answer::Ja), ("b".into(), Answer::WeissNicht)].into())
+            .unwrap();
+        assert_eq!(walk.ende, End::Offen("b".into()));
+        assert_eq!(walk.schritte.len(), 1);
+        assert_eq!(p.reachable("b").unwrap(), [2, 3].into());
+        assert_eq!(p.all_paths().unwrap().len(), 3);
+    }
+}

@@ -62,7 +62,8 @@ pub struct ComparisonTable {
 /// The guide's answer to a set of answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recommendation {
-    /// The form the answers lead to; none while a question is open.
+    /// The form the answers lead to; none while an open question still
+    /// decides between forms.
     pub empfehlung: Option<Rechtsform>,
     pub name: Option<String>,
     /// The reasons of the answers that led here, in order.
@@ -134,7 +135,13 @@ impl RechtsformData {
                     .offen_text
                     .replace("{frage}", question)
                     .replace("{formen}", &self.names(&candidates));
-                (None, Some(text), candidates)
+                // An open question whose answers all lead to one form does not
+                // change the recommendation, only its details.
+                let only = match candidates.as_slice() {
+                    [form] => Some(*form),
+                    _ => None,
+                };
+                (only, Some(text), candidates)
             }
         };
         Ok(Recommendation {

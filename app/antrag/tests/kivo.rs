@@ -356,3 +356,21 @@ fn a_check_is_plain_data() {
     let back: KivoCheck = serde_json::from_str(r#"{"antworten":{}}"#).unwrap();
     assert_eq!(back, KivoCheck::default());
 }
+
+#[test]
+fn an_open_question_that_cannot_change_the_class_leaves_it_known() {
+    let r = check(&[
+        ("ki_system", Ja),
+        ("verbotene_praxis", Nein),
+        ("anhang_iii", Ja),
+        ("profiling", Nein),
+        ("ausnahme_6_3", Nein),
+        ("transparenz_hoch", WeissNicht),
+    ]);
+    assert_eq!(r.klasse, Some(RiskClass::Hoch));
+    assert!(!r.vollstaendig);
+    assert!(r.offen[0].contains("Art. 50"));
+    for m in HIGH {
+        assert!(has(&r, m), "{m}");
+    }
+}

@@ -202,3 +202,17 @@ fn answers_are_plain_data() {
     );
     assert_eq!(serde_json::from_str::<Answers>(&json).unwrap(), a);
 }
+
+#[test]
+fn an_open_question_between_two_kinds_of_one_form_still_recommends_it() {
+    let r = recommend(&answers(&[
+        ("nur_koordination", Nein),
+        ("eine_fuer_andere", Ja),
+        ("zustaendigkeit_geht_ueber", WeissNicht),
+    ]))
+    .unwrap();
+    assert_eq!(r.empfehlung, Some(Rechtsform::Zweckvereinbarung));
+    assert_eq!(r.name.as_deref(), Some("Zweckvereinbarung"));
+    assert!(r.offen.unwrap().contains("Zuständigkeit"));
+    assert_eq!(r.in_betracht, vec![Rechtsform::Zweckvereinbarung]);
+}

@@ -249,3 +249,17 @@ pub fn sheet(input: &CostInput) -> Result<Sheet, CostError> {
         rows,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::column_letter;
+
+    #[test]
+    fn column_letters_run_past_z() {
+        assert_eq!(column_letter(0), "A");
+        assert_eq!(column_letter(25), "Z");
+        assert_eq!(column_letter(26), "AA");
+        assert_eq!(column_letter(27), "AB");
+        assert_eq!(column_letter(52), "BA");
+    }
+}
