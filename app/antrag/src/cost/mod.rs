@@ -1,7 +1,7 @@
 //! Kostenaufteilung und Wirtschaftlichkeit (antrag.md §2).
 //!
 //! One rule, one place: every output is an [`expr::Expr`] in [`model`],
-//! evaluated for [`calculate`] and rendered as a live formula for [`sheet`]
+//! evaluated for [`calculate`] and rendered as a live formula for [`sheet()`]
 //! (the Kämmerei's XLSX). No rounding here: values stay exact; screens and
 //! documents round with ikz-domain's one rounding rule when they show them.
 //!
@@ -9,7 +9,7 @@
 //! - [`expr`]: the expression model (named cells, + − × ÷ MIN IF SUM).
 //! - [`model`]: the rules as expressions.
 //! - [`result`]: outputs per Kommune.
-//! - [`sheet`]: the sheet layout with formulas and cached values.
+//! - [`mod@sheet`]: the sheet layout with formulas and cached values.
 
 pub mod expr;
 pub mod input;
