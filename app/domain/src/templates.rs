@@ -13,7 +13,10 @@ use crate::sketch::Einsatzfeld;
 use serde::Serialize;
 
 pub mod further;
+pub mod rest;
+pub mod ustg_data;
 pub use further::{ERFOLGSFAKTOREN, FURTHER, PHASEN, PROZESS, ZIELE};
+pub use rest::{BARCAMP, BMC, SCRUM, SEED_REST, USTG, VERAENDERUNG};
 
 // Not `Eq`: a section's criteria carry weights (f64), like a template's.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -391,9 +394,12 @@ pub fn find(key: &str) -> Option<&'static Template> {
     ALL.iter().find(|t| t.key == key)
 }
 
-/// The named field with `key` in any template (E1), or [`WER`].
+/// The named field with `key` in any template (E1), or [`WER`]: those of
+/// [`ALL`] and of [`SEED_REST`] (not offered yet, but their ops and stored
+/// boards read back).
 pub fn field_def(key: &str) -> Option<&'static FieldDef> {
     ALL.iter()
+        .chain(SEED_REST.iter())
         .flat_map(|t| t.sections)
         .flat_map(|s| s.fields)
         .chain(std::iter::once(&WER))
