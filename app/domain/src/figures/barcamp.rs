@@ -29,12 +29,55 @@ pub const MIN_PREFIX: usize = 5;
 
 /// Words that say nothing about what is sought or offered (after folding).
 pub const STOPWORDS: &[&str] = &[
-    "aber", "alle", "auch", "beim", "bieten", "bietet", "biete", "dass", "diese", "dieser",
-    "eine", "einem", "einen", "einer", "eines", "fuer", "gemeinsam", "gemeinsame", "gemeinsamen",
-    "gibt", "haben", "hier", "kommune", "kommunen", "know", "loesung", "loesungen", "mehr",
-    "nach", "oder", "partner", "partnerin", "partnerkommune", "partnerkommunen", "sich", "sind",
-    "suche", "suchen", "sucht", "ueber", "unser", "unsere", "unseren", "unserer", "werden",
-    "wird", "wollen", "zur", "zum",
+    "aber",
+    "alle",
+    "auch",
+    "beim",
+    "bieten",
+    "bietet",
+    "biete",
+    "dass",
+    "diese",
+    "dieser",
+    "eine",
+    "einem",
+    "einen",
+    "einer",
+    "eines",
+    "fuer",
+    "gemeinsam",
+    "gemeinsame",
+    "gemeinsamen",
+    "gibt",
+    "haben",
+    "hier",
+    "kommune",
+    "kommunen",
+    "know",
+    "loesung",
+    "loesungen",
+    "mehr",
+    "nach",
+    "oder",
+    "partner",
+    "partnerin",
+    "partnerkommune",
+    "partnerkommunen",
+    "sich",
+    "sind",
+    "suche",
+    "suchen",
+    "sucht",
+    "ueber",
+    "unser",
+    "unsere",
+    "unseren",
+    "unserer",
+    "werden",
+    "wird",
+    "wollen",
+    "zur",
+    "zum",
 ];
 
 /// The keywords of a text, each once, in order.
@@ -155,8 +198,14 @@ pub fn session_plan(board: &BoardState, template: &Template) -> SessionPlan {
         let session = PlannedSession {
             card_id: card.id.clone(),
             title: card.text.clone(),
-            slot: card.field_text(TextField::Field(SLOT_FIELD)).trim().to_owned(),
-            room: card.field_text(TextField::Field(ROOM_FIELD)).trim().to_owned(),
+            slot: card
+                .field_text(TextField::Field(SLOT_FIELD))
+                .trim()
+                .to_owned(),
+            room: card
+                .field_text(TextField::Field(ROOM_FIELD))
+                .trim()
+                .to_owned(),
             dots: board
                 .dots
                 .get(&card.id)
@@ -169,7 +218,7 @@ pub fn session_plan(board: &BoardState, template: &Template) -> SessionPlan {
         }
     }
     sessions.sort_by(|a, b| (&a.slot, &a.room).cmp(&(&b.slot, &b.room)));
-    unplanned.sort_by(|a, b| b.dots.cmp(&a.dots));
+    unplanned.sort_by_key(|s| std::cmp::Reverse(s.dots));
     let mut slots: Vec<String> = sessions.iter().map(|s| s.slot.clone()).collect();
     let mut rooms: Vec<String> = sessions.iter().map(|s| s.room.clone()).collect();
     slots.sort();

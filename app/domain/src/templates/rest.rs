@@ -436,7 +436,11 @@ pub const FORMATS: [&str; 4] = ["Impuls", "Diskussion", "Frage", "Praxisbericht"
 /// a time slot and a room (the Sessionplan is slot × room).
 pub const PROPOSAL_FIELDS: &[FieldDef] = &[
     field("sessiongeber", "Sessiongeber/in", ""),
-    field("format", "Format", "Impuls, Diskussion, Frage, Praxisbericht"),
+    field(
+        "format",
+        "Format",
+        "Impuls, Diskussion, Frage, Praxisbericht",
+    ),
     field("zeitfenster", "Zeitfenster", ""),
     field("raum", "Raum", ""),
 ];
