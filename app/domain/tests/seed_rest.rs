@@ -14,7 +14,8 @@ use ikz_domain::figures::change::{force_field, heat_map, support_needs};
 use ikz_domain::figures::scrum::{effort, effort_sums, relevance};
 use ikz_domain::figures::ustg::{case_hints, hint, parse_euro, source_note, Answer, Hint};
 use ikz_domain::templates::rest::{
-    BEREITSCHAFT, BMC_GRID, EFFORT_POINTS, QUESTIONS, RELEVANZ, SCRUM_COLUMNS, STAERKE,
+    choices, BEREITSCHAFT, BMC_GRID, CHOICE_FIELDS, EFFORT_POINTS, QUESTIONS, RELEVANZ,
+    SCRUM_COLUMNS, STAERKE,
 };
 use ikz_domain::templates::ustg_data::{euro_de, PARAGRAPH_2B};
 use ikz_domain::templates::{
@@ -1083,4 +1084,32 @@ fn a_stored_board_of_each_reads_back() {
     let back: BoardState = serde_json::from_str(&json).expect("reads back");
     assert_eq!(back, b);
     assert!(json.contains("ust_q1"));
+}
+
+#[test]
+fn choice_fields_are_declared_fields_and_agree_with_the_figures() {
+    for (key, words) in CHOICE_FIELDS {
+        assert!(templates::field_def(key).is_some(), "{key}");
+        assert!(!words.is_empty());
+    }
+    for q in QUESTIONS {
+        let words = choices(q.key).expect("a question is a choice");
+        assert!(
+            words.iter().all(|w| Answer::parse(w).is_some()),
+            "{}",
+            q.key
+        );
+    }
+    // Every effort choice is a valid effort, and every valid effort a choice.
+    let points: Vec<u32> = choices("aufwand")
+        .expect("aufwand")
+        .iter()
+        .filter_map(|w| effort(w))
+        .collect();
+    assert_eq!(points, EFFORT_POINTS);
+    assert_eq!(
+        choices("format"),
+        Some(&["Impuls", "Diskussion", "Frage", "Praxisbericht"][..])
+    );
+    assert_eq!(choices("leistung"), None);
 }

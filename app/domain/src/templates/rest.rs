@@ -477,6 +477,32 @@ pub const BARCAMP: Template = Template {
     ],
 };
 
+/// Named fields whose text is one of a few words: the screen offers them
+/// as buttons (writing the word as the field's text), the figures read
+/// the words. Data only: `apply` takes any text, so an old browser, an
+/// import or a merge of two clicks at once can leave another text, which
+/// the figures treat as not answered (docs/wip/NOTES-methods20.md).
+pub const CHOICE_FIELDS: &[(&str, &[&str])] = &[
+    ("ust_q1", &ANSWERS),
+    ("ust_q2", &ANSWERS),
+    ("ust_q3", &ANSWERS),
+    ("ust_q4", &ANSWERS),
+    ("ust_q5a", &ANSWERS),
+    ("ust_q5b", &ANSWERS),
+    ("ust_q5c", &ANSWERS),
+    ("ust_q5d", &ANSWERS),
+    ("aufwand", &["1", "2", "3", "5", "8", "13"]),
+    ("format", &FORMATS),
+];
+
+/// The words a choice field takes (see [`CHOICE_FIELDS`]).
+pub fn choices(key: &str) -> Option<&'static [&'static str]> {
+    CHOICE_FIELDS
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, words)| *words)
+}
+
 /// The five remaining seed methods, in the order of `methods.md` (tests
 /// walk them; not yet in [`super::ALL`]).
 pub const SEED_REST: [Template; 5] = [VERAENDERUNG, BMC, USTG, SCRUM, BARCAMP];
