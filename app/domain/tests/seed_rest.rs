@@ -1113,3 +1113,61 @@ fn choice_fields_are_declared_fields_and_agree_with_the_figures() {
     );
     assert_eq!(choices("leistung"), None);
 }
+
+/// The English texts of the five, kept apart from `methods/en.json` (whose
+/// completeness test in the app crate walks `templates::ALL` only) until
+/// the methods are offered; this walks them the same way.
+#[test]
+fn english_texts_of_the_five_are_complete() {
+    let en: serde_json::Value =
+        serde_json::from_str(include_str!("../../locales/methods/en-rest.json")).expect("JSON");
+    let text = |path: &[&str]| -> Option<String> {
+        let mut at = &en;
+        for p in path {
+            at = at.get(p)?;
+        }
+        at.as_str().map(str::to_owned)
+    };
+    let mut missing = Vec::new();
+    let mut need = |path: Vec<&str>| {
+        if text(&path).is_none_or(|t| t.trim().is_empty()) {
+            missing.push(path.join("."));
+        }
+    };
+    for t in SEED_REST {
+        need(vec![t.key, "title"]);
+        if !t.intro.is_empty() {
+            need(vec![t.key, "intro"]);
+        }
+        if let Some(h) = t.header {
+            need(vec![t.key, "header", "label"]);
+            if !h.prompt.is_empty() {
+                need(vec![t.key, "header", "prompt"]);
+            }
+        }
+        for s in t.sections {
+            need(vec![t.key, "sections", s.id, "label"]);
+            if !s.prompt.is_empty() {
+                need(vec![t.key, "sections", s.id, "prompt"]);
+            }
+            for i in s.items {
+                need(vec![t.key, "items", i.id]);
+            }
+            for f in s.fields {
+                need(vec![t.key, "fields", f.key, "label"]);
+                if !f.prompt.is_empty() {
+                    need(vec![t.key, "fields", f.key, "prompt"]);
+                }
+            }
+            for c in s.criteria {
+                need(vec!["criteria", c.key, "question"]);
+                for (level, anchor) in ["1", "2", "3", "4", "5"].iter().zip(c.anchors) {
+                    if anchor.is_some() {
+                        need(vec!["criteria", c.key, "anchors", level]);
+                    }
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "missing English texts: {missing:?}");
+}
