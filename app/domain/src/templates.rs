@@ -6,7 +6,9 @@
 //! over) is declared here, and the one `apply` reads it; a new method adds
 //! no code path to `apply`. The methods the moderator can pick are [`ALL`],
 //! in the order of a workshop day; [`FURTHER`] names the four of them that
-//! `methods.md` added (see `further`).
+//! `methods.md` added (see `further`). [`SEED_REST`] holds the five
+//! remaining seed methods (see `rest`), not yet in [`ALL`]: their screens
+//! and exports come next; their named fields are known already.
 
 use crate::evaluation::criteria::{CriterionDef, KI_CRITERIA};
 use crate::sketch::Einsatzfeld;
