@@ -3,7 +3,7 @@
 //! list "Unterstützungsbedarfe".
 //!
 //! - Heat map: per level (a card of the section rated on
-//!   [`BEREITSCHAFT`]) the aggregate of [`crate::evaluation::aggregate`]
+//!   [`BEREITSCHAFT`]) the aggregate of [`crate::evaluation::aggregate()`]
 //!   (mean, median, n, "weiß nicht", Konsens/Dissens, the same as every
 //!   rated section), how many gave each score 1-5 (the cells of the heat
 //!   map) and the same per Kommune where 3 of its people rated (E6).
