@@ -6,14 +6,19 @@
 //! over) is declared here, and the one `apply` reads it; a new method adds
 //! no code path to `apply`. The methods the moderator can pick are [`ALL`],
 //! in the order of a workshop day; [`FURTHER`] names the four of them that
-//! `methods.md` added (see `further`).
+//! `methods.md` added (see `further`). [`SEED_REST`] holds the five
+//! remaining seed methods (see `rest`), not yet in [`ALL`]: their screens
+//! and exports come next; their named fields are known already.
 
 use crate::evaluation::criteria::{CriterionDef, KI_CRITERIA};
 use crate::sketch::Einsatzfeld;
 use serde::Serialize;
 
 pub mod further;
+pub mod rest;
+pub mod ustg_data;
 pub use further::{ERFOLGSFAKTOREN, FURTHER, PHASEN, PROZESS, ZIELE};
+pub use rest::{BARCAMP, BMC, SCRUM, SEED_REST, USTG, VERAENDERUNG};
 
 // Not `Eq`: a section's criteria carry weights (f64), like a template's.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -391,9 +396,12 @@ pub fn find(key: &str) -> Option<&'static Template> {
     ALL.iter().find(|t| t.key == key)
 }
 
-/// The named field with `key` in any template (E1), or [`WER`].
+/// The named field with `key` in any template (E1), or [`WER`]: those of
+/// [`ALL`] and of [`SEED_REST`] (not offered yet, but their ops and stored
+/// boards read back).
 pub fn field_def(key: &str) -> Option<&'static FieldDef> {
     ALL.iter()
+        .chain(SEED_REST.iter())
         .flat_map(|t| t.sections)
         .flat_map(|s| s.fields)
         .chain(std::iter::once(&WER))

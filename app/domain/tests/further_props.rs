@@ -1,4 +1,5 @@
-//! Random op sequences on the further methods' boards, as the fuzz target
+//! Random op sequences on the further methods' boards (and those of the
+//! remaining seed methods, [`ikz_domain::templates::SEED_REST`], not yet offered), as the fuzz target
 //! `apply_ops` runs them on the first three: a refused op leaves the board
 //! as it was; after an applied one every fixed item is there, exactly once,
 //! and the board survives storage (JSON) unchanged.
@@ -8,7 +9,10 @@ use ikz_domain::board::{
 };
 use ikz_domain::evaluation::criteria::CriterionKey;
 use ikz_domain::evaluation::RatingValue;
-use ikz_domain::templates::{fixed_card_id, Template, FURTHER};
+use ikz_domain::templates::{
+    fixed_card_id, Template, BARCAMP, BMC, ERFOLGSFAKTOREN, PHASEN, PROZESS, SCRUM, USTG,
+    VERAENDERUNG, ZIELE,
+};
 use ikz_domain::text::{CharId, TextEdit};
 use proptest::prelude::*;
 
@@ -27,7 +31,17 @@ fn card_ids(template: &Template) -> Vec<String> {
 fn op_strategy(template: &'static Template) -> impl Strategy<Value = Op> {
     let ids = card_ids(template);
     let sections: Vec<&'static str> = template.sections.iter().map(|s| s.id).collect();
-    let fields = ["card", "wer", "schmerzpunkte", "massnahmen", "kontaktpunkt"];
+    let fields = [
+        "card",
+        "wer",
+        "schmerzpunkte",
+        "massnahmen",
+        "kontaktpunkt",
+        "befuerchtungen",
+        "ust_q1",
+        "aufwand",
+        "raum",
+    ];
     let card = proptest::sample::select(ids);
     let section = proptest::sample::select(sections);
     prop_oneof![
@@ -146,10 +160,24 @@ fn run(template: &'static Template, ops: &[(u8, Op)]) {
     }
 }
 
-/// A template of [`FURTHER`] and a sequence of its ops with their authors.
+/// The further methods ([`ikz_domain::templates::FURTHER`]) and the
+/// remaining seed methods ([`ikz_domain::templates::SEED_REST`]).
+static TEMPLATES: [Template; 9] = [
+    ZIELE,
+    PROZESS,
+    ERFOLGSFAKTOREN,
+    PHASEN,
+    VERAENDERUNG,
+    BMC,
+    USTG,
+    SCRUM,
+    BARCAMP,
+];
+
+/// A template of [`TEMPLATES`] and a sequence of its ops with their authors.
 fn case() -> impl Strategy<Value = (&'static Template, Vec<(u8, Op)>)> {
-    (0..FURTHER.len()).prop_flat_map(|t| {
-        let template = FURTHER.get(t).unwrap_or(&FURTHER[0]);
+    (0..TEMPLATES.len()).prop_flat_map(|t| {
+        let template = TEMPLATES.get(t).unwrap_or(&TEMPLATES[0]);
         (
             Just(template),
             prop::collection::vec((any::<u8>(), op_strategy(template)), 1..40),
@@ -164,4 +192,15 @@ proptest! {
     fn random_ops_keep_fixed_items_and_refused_ops_change_nothing((template, ops) in case()) {
         run(template, &ops);
     }
+}
+
+#[test]
+fn the_random_ops_cover_every_further_and_remaining_method() {
+    let keys: Vec<_> = TEMPLATES.iter().map(|t| t.key).collect();
+    let expected: Vec<_> = ikz_domain::templates::FURTHER
+        .iter()
+        .chain(ikz_domain::templates::SEED_REST.iter())
+        .map(|t| t.key)
+        .collect();
+    assert_eq!(keys, expected);
 }

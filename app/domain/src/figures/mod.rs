@@ -10,8 +10,21 @@
 //!   (the radar), "Handlungsbedarf".
 //! - [`phases`]: progress per phase as a traffic light, overdue items, the
 //!   hint "Anbahnung erst zu 40 % erledigt".
+//!
+//! The remaining seed methods (methods.md 5-9, not yet offered):
+//! - [`change`]: Veränderungsbereitschaft heat map per level, the
+//!   force-field balance, the list "Unterstützungsbedarfe".
+//! - [`ustg`]: the § 2b hint per case, its open questions, the Entgelt
+//!   against the threshold ("Vorprüfung, keine Steuerberatung").
+//! - [`scrum`]: effort points per column, the Relevanzcheck.
+//! - [`barcamp`]: the Sessionplan, the Suche/Biete pairs
+//!   ("möglicher Partner").
 
+pub mod barcamp;
+pub mod change;
 pub mod factors;
 pub mod phases;
 pub mod process;
+pub mod scrum;
+pub mod ustg;
 pub mod zielmatrix;
