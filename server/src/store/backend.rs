@@ -7,11 +7,12 @@
 use super::postgres::{self, PgStore};
 use super::sqlite::SqliteStore;
 use super::{
-    CommittedOp, ImportedSession, ParticipantRecord, RoomRecord, SessionRecord, StoreError,
-    StoreResult,
+    CommittedOp, ImportedSession, LoggedOp, OpRow, ParticipantRecord, RoomRecord, SessionRecord,
+    StoreError, StoreResult,
 };
 use app::api::GroupView;
 use app::domain::session::{GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
+use app::domain::settings::SessionSettings;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -30,7 +31,7 @@ pub struct Store {
 /// SQLite backend's group commit takes them in queue order.
 #[derive(Default)]
 struct CommitQueue {
-    queued: std::sync::Mutex<Vec<(CommittedOp, oneshot::Sender<StoreResult<()>>)>>,
+    queued: std::sync::Mutex<Vec<(OpRow, oneshot::Sender<StoreResult<()>>)>>,
     turn: tokio::sync::Mutex<()>,
 }
 
@@ -104,6 +105,10 @@ impl Store {
     /// The op joins its queue when this is called (not when the future is
     /// first polled), so ops queued one after another commit in that order.
     pub fn commit_op(&self, op: CommittedOp) -> CommitFuture {
+        let op = match OpRow::encode(op) {
+            Ok(row) => row,
+            Err(e) => return Box::pin(std::future::ready(Err(e))),
+        };
         match &self.backend {
             Backend::Sqlite(s) => Box::pin(s.commit_op(op)),
             Backend::Postgres(s) => {
@@ -262,15 +267,15 @@ delegate! {
     ) -> StoreResult<SessionRecord>;
 
     /// A new session prepared like `source`: the same groups (names, colours,
-    /// order) and settings (`settings_json`, already reset by the caller), no
-    /// participants and no content. One transaction: all or nothing.
+    /// order) and `settings` (already reset by the caller), no participants
+    /// and no content. One transaction: all or nothing.
     fn duplicate_session(
         &self,
         source_id: &str,
         details: &SessionDetails,
         join_code: &JoinCode,
         moderator_token_hash: &[u8],
-        settings_json: &str,
+        settings: &SessionSettings,
         now: i64,
     ) -> StoreResult<SessionRecord>;
 
@@ -335,22 +340,22 @@ delegate! {
     /// after it replayed), and the ids of committed ops (for dedupe).
     fn load_room(&self, session_id: &str) -> StoreResult<RoomRecord>;
 
-    /// The moderator's settings (JSON) of a session as stored.
-    fn load_settings(&self, session_id: &str) -> StoreResult<String>;
+    /// The moderator's settings of a session as stored.
+    fn load_settings(&self, session_id: &str) -> StoreResult<SessionSettings>;
 
-    /// Stores the moderator's settings (JSON) of a session.
-    fn save_settings(&self, session_id: &str, settings_json: &str) -> StoreResult<()>;
+    /// Stores the moderator's settings of a session.
+    fn save_settings(&self, session_id: &str, settings: &SessionSettings) -> StoreResult<()>;
 
 
     /// One group's (`None`: every group's) ops after `after_seq` up to
-    /// `upto_seq`, in order (JSON).
+    /// `upto_seq`, in order.
     fn ops_since(
         &self,
         session_id: &str,
         group_id: Option<&str>,
         after_seq: u64,
         upto_seq: u64,
-    ) -> StoreResult<Vec<String>>;
+    ) -> StoreResult<Vec<LoggedOp>>;
 
     /// Deletes a session and every row that belongs to it, in one
     /// transaction, children first. A new table with session data must be

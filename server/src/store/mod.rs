@@ -6,6 +6,7 @@
 //! once in `shared.rs`, `replay.rs` and the domain.
 
 mod backend;
+pub mod codec;
 mod postgres;
 mod privacy;
 pub mod replay;
@@ -13,9 +14,13 @@ mod shared;
 mod sqlite;
 
 pub use backend::{BackendKind, Store};
+pub use codec::LoggedOp;
 pub use postgres::LISTEN_APPLICATION_NAME;
 
 use app::api::{GroupView, ParticipantView, PublicSession};
+use app::domain::board::BoardState;
+use app::domain::settings::SessionSettings;
+use std::collections::BTreeMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -111,15 +116,14 @@ impl ParticipantRecord {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoomRecord {
     pub last_seq: u64,
-    /// (board id, BoardState as JSON): the last snapshot with the ops
-    /// logged after it replayed.
-    pub boards: Vec<(String, String)>,
+    /// Each board's state: its last snapshot with the ops logged after it
+    /// replayed.
+    pub boards: BTreeMap<String, BoardState>,
     /// (board id, ops logged after its last snapshot)
     pub unsnapshotted: Vec<(String, u32)>,
     /// (op id, seq) of every committed op
     pub op_ids: Vec<(String, u64)>,
-    /// The moderator's settings (JSON)
-    pub settings: String,
+    pub settings: SessionSettings,
     /// (group id, unix seconds of its last committed op)
     pub activity: Vec<(String, i64)>,
 }
@@ -130,12 +134,9 @@ pub struct RoomRecord {
 #[derive(Debug, Clone)]
 pub struct CommittedOp {
     pub session_id: String,
-    pub seq: u64,
-    pub op_id: String,
-    pub board_id: String,
     pub group_id: String,
-    pub author_id: String,
-    pub op_json: String,
+    /// The op with its place in the log (seq, op id, board, author).
+    pub op: LoggedOp,
     /// The id of the op the room applied this one after (at `seq - 1`);
     /// `None` when the room knows none (the first op, or its op was deleted
     /// with its group). PostgreSQL refuses the op as
@@ -143,8 +144,47 @@ pub struct CommittedOp {
     /// `seq - 1` (another instance committed first); SQLite has one writer.
     pub prev_op_id: Option<String>,
     /// The board's state after this op, when a snapshot is due.
+    pub snapshot: Option<BoardState>,
+    pub created_at: i64,
+}
+
+/// A [`CommittedOp`] as its rows will hold it: what the backends write.
+#[derive(Debug, Clone)]
+pub(crate) struct OpRow {
+    pub session_id: String,
+    pub seq: u64,
+    pub op_id: String,
+    pub board_id: String,
+    pub group_id: String,
+    pub author_id: String,
+    pub op_json: String,
+    pub prev_op_id: Option<String>,
     pub snapshot: Option<String>,
     pub created_at: i64,
+}
+
+impl OpRow {
+    /// Encoded by the caller of [`Store::commit_op`] (the room, while it
+    /// numbers the op), so the shared writer only writes.
+    fn encode(op: CommittedOp) -> StoreResult<Self> {
+        let snapshot = match &op.snapshot {
+            Some(board) => Some(codec::encode_board(&op.op.op.board, board)?),
+            None => None,
+        };
+        let LoggedOp { op: logged, json } = op.op;
+        Ok(Self {
+            session_id: op.session_id,
+            seq: logged.seq,
+            op_id: logged.op_id,
+            board_id: logged.board,
+            group_id: op.group_id,
+            author_id: logged.author.id,
+            op_json: json,
+            prev_op_id: op.prev_op_id,
+            snapshot,
+            created_at: op.created_at,
+        })
+    }
 }
 
 /// PostgreSQL: the notification channel on which every committed op is
@@ -168,11 +208,10 @@ pub const SNAPSHOT_EVERY: u32 = 64;
 #[derive(Debug, Clone)]
 pub struct ImportedSession<'a> {
     pub details: &'a app::domain::session::SessionDetails,
-    /// The session's settings as JSON (as `save_settings` stores them).
-    pub settings_json: String,
+    pub settings: &'a SessionSettings,
     pub groups: Vec<ImportedGroup<'a>>,
-    /// (board id, BoardState as JSON)
-    pub boards: Vec<(String, String)>,
+    /// (board id, its state)
+    pub boards: Vec<(String, &'a BoardState)>,
 }
 
 #[derive(Debug, Clone)]

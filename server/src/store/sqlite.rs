@@ -1,10 +1,12 @@
 use super::shared::{
     below_limit, foreign, in_sequence, is_refusal, is_unique_violation, new_id, Health, NewSession,
 };
+use super::codec::{self, LoggedOp};
+use super::replay::StoredRoom;
 use super::{
-    CommittedOp, ImportedSession, ParticipantRecord, RoomRecord, SessionRecord, StoreError,
-    StoreResult,
+    ImportedSession, OpRow, ParticipantRecord, RoomRecord, SessionRecord, StoreError, StoreResult,
 };
+use app::domain::settings::SessionSettings;
 use app::api::GroupView;
 use app::domain::session::{limits, GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
 use sqlx::pool::PoolConnection;
@@ -75,7 +77,7 @@ fn writer_runtime() -> Option<&'static tokio::runtime::Handle> {
 
 /// An op waiting in the group-commit queue, with whom to tell the outcome.
 struct QueuedOp {
-    op: CommittedOp,
+    op: OpRow,
     done: tokio::sync::oneshot::Sender<StoreResult<()>>,
 }
 
@@ -302,7 +304,7 @@ macro_rules! participant_columns {
 /// with a snapshot writes under a savepoint of its own.
 async fn write_op(
     tx: &mut sqlx::SqliteConnection,
-    op: &CommittedOp,
+    op: &OpRow,
 ) -> StoreResult<StoreResult<()>> {
     let savepoint = op.snapshot.is_some();
     if savepoint {
@@ -340,7 +342,7 @@ async fn write_op(
 
 /// Writes an op's rows; `false` (nothing written) if the op does not
 /// directly follow the session's last stored op.
-async fn write_op_rows(tx: &mut sqlx::SqliteConnection, op: &CommittedOp) -> StoreResult<bool> {
+async fn write_op_rows(tx: &mut sqlx::SqliteConnection, op: &OpRow) -> StoreResult<bool> {
     let seq = op.seq as i64;
     let logged = sqlx::query(
         "INSERT INTO op_log (session_id, seq, op_id, board_id, group_id, author_id, op_json, created_at)
@@ -558,24 +560,25 @@ impl SqliteStore {
     }
 
     /// A new session prepared like `source`: the same groups (names, colours,
-    /// order) and settings (`settings_json`, already reset by the caller), no
-    /// participants and no content. One transaction: all or nothing.
+    /// order) and `settings` (already reset by the caller), no participants
+    /// and no content. One transaction: all or nothing.
     pub async fn duplicate_session(
         &self,
         source_id: &str,
         details: &SessionDetails,
         join_code: &JoinCode,
         moderator_token_hash: &[u8],
-        settings_json: &str,
+        settings: &SessionSettings,
         now: i64,
     ) -> StoreResult<SessionRecord> {
+        let settings_json = codec::encode_settings(settings)?;
         let mut tx = self.begin_write().await?;
         let result = async {
             let row = NewSession {
                 details,
                 join_code,
                 moderator_token_hash,
-                settings_json,
+                settings_json: &settings_json,
                 now,
             };
             let record = insert_session(&mut tx, &row).await?;
@@ -603,13 +606,19 @@ impl SqliteStore {
         moderator_token_hash: &[u8],
         now: i64,
     ) -> StoreResult<SessionRecord> {
+        let settings_json = codec::encode_settings(import.settings)?;
+        let boards = import
+            .boards
+            .iter()
+            .map(|(id, board)| Ok((id, codec::encode_board(id, board)?)))
+            .collect::<StoreResult<Vec<_>>>()?;
         let mut tx = self.begin_write().await?;
         let result = async {
         let row = NewSession {
             details: import.details,
             join_code,
             moderator_token_hash,
-            settings_json: &import.settings_json,
+            settings_json: &settings_json,
             now,
         };
         let record = insert_session(&mut tx, &row).await?;
@@ -625,7 +634,7 @@ impl SqliteStore {
             )
             .await?;
         }
-        for (board_id, state_json) in &import.boards {
+        for (board_id, state_json) in &boards {
             sqlx::query(
                 "INSERT INTO boards (session_id, board_id, state_json, last_seq) VALUES (?, ?, ?, 0)",
             )
@@ -915,8 +924,6 @@ impl SqliteStore {
         .bind(session_id)
         .fetch_all(&self.pool)
         .await?;
-        let replayed = super::replay::replay(snapshots, &later)
-            .map_err(|e| StoreError::Corrupt(format!("session {session_id}: {e}")))?;
         let op_ids: Vec<(String, i64)> =
             sqlx::query_as("SELECT op_id, seq FROM op_log WHERE session_id = ?")
                 .bind(session_id)
@@ -928,33 +935,39 @@ impl SqliteStore {
         .bind(session_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(RoomRecord {
-            activity,
-            last_seq: last_seq as u64,
-            boards: replayed.boards,
-            unsnapshotted: replayed.unsnapshotted,
-            op_ids: op_ids
-                .into_iter()
-                .map(|(id, seq)| (id, seq as u64))
-                .collect(),
+        StoredRoom {
+            last_seq,
             settings,
-        })
+            snapshots,
+            later,
+            op_ids,
+            activity,
+        }
+        .into_record(session_id)
     }
 
-    /// Stores the moderator's settings (JSON) of a session.
-    pub async fn load_settings(&self, session_id: &str) -> StoreResult<String> {
+    /// The moderator's settings of a session as stored.
+    pub async fn load_settings(&self, session_id: &str) -> StoreResult<SessionSettings> {
         let found: Option<String> =
             sqlx::query_scalar("SELECT settings_json FROM workshop_sessions WHERE id = ?")
                 .bind(session_id)
                 .fetch_optional(&self.pool)
                 .await?;
-        found.ok_or_else(|| StoreError::Corrupt(format!("session {session_id} is gone")))
+        let json =
+            found.ok_or_else(|| StoreError::Corrupt(format!("session {session_id} is gone")))?;
+        codec::decode_settings(session_id, &json)
     }
 
-    pub async fn save_settings(&self, session_id: &str, settings_json: &str) -> StoreResult<()> {
+    /// Stores the moderator's settings of a session.
+    pub async fn save_settings(
+        &self,
+        session_id: &str,
+        settings: &SessionSettings,
+    ) -> StoreResult<()> {
+        let settings_json = codec::encode_settings(settings)?;
         let mut tx = self.begin_write().await?;
         let result = sqlx::query("UPDATE workshop_sessions SET settings_json = ? WHERE id = ?")
-            .bind(settings_json)
+            .bind(&settings_json)
             .bind(session_id)
             .execute(&mut *tx)
             .await
@@ -980,7 +993,7 @@ impl SqliteStore {
     /// first polled), so ops queued one after another commit in that order.
     pub fn commit_op(
         &self,
-        op: CommittedOp,
+        op: OpRow,
     ) -> impl std::future::Future<Output = StoreResult<()>> + Send + 'static {
         let (done, outcome) = tokio::sync::oneshot::channel();
         let queued = match self.queued.lock() {
@@ -1087,15 +1100,15 @@ impl SqliteStore {
     }
 
     /// One group's (`None`: every group's) ops after `after_seq` up to
-    /// `upto_seq`, in order (JSON).
+    /// `upto_seq`, in order.
     pub async fn ops_since(
         &self,
         session_id: &str,
         group_id: Option<&str>,
         after_seq: u64,
         upto_seq: u64,
-    ) -> StoreResult<Vec<String>> {
-        Ok(sqlx::query_scalar(
+    ) -> StoreResult<Vec<LoggedOp>> {
+        let rows: Vec<String> = sqlx::query_scalar(
             "SELECT op_json FROM op_log
              WHERE session_id = ? AND (? IS NULL OR group_id = ?) AND seq > ? AND seq <= ?
              ORDER BY seq",
@@ -1106,6 +1119,7 @@ impl SqliteStore {
         .bind(after_seq as i64)
         .bind(upto_seq as i64)
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        rows.into_iter().map(LoggedOp::decode).collect()
     }
 }
