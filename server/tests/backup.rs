@@ -268,8 +268,7 @@ async fn backup_during_a_live_burst_restores_consistently() {
         .into_iter()
         .map(|json| server::store::LoggedOp::decode(json).expect("logged op").op)
         .collect();
-    let replayed =
-        server::store::replay::replay(BTreeMap::new(), &ops).expect("replay the log");
+    let replayed = server::store::replay::replay(BTreeMap::new(), &ops).expect("replay the log");
     assert_eq!(room.boards, replayed.boards);
     let cards: usize = room
         .boards

@@ -351,7 +351,11 @@ async fn load(
         op_seqs: record.op_ids.into_iter().collect(),
         unsnapshotted: record.unsnapshotted.into_iter().collect(),
     };
-    Ok((state, record.settings, record.activity.into_iter().collect()))
+    Ok((
+        state,
+        record.settings,
+        record.activity.into_iter().collect(),
+    ))
 }
 
 /// A board's ops since its last stored snapshot after one more op: a board's

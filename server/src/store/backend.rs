@@ -15,24 +15,11 @@ use app::domain::session::{GroupDetails, JoinCode, ParticipantDetails, SessionDe
 use app::domain::settings::SessionSettings;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
-use tokio::sync::oneshot;
 
 /// The repository (cheap to clone: every clone shares the pool).
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
-    /// PostgreSQL only: ops wait here in the order the hub numbered them.
-    queue: Arc<CommitQueue>,
-}
-
-/// Ops handed to [`Store::commit_op`] on PostgreSQL, committed in the order
-/// they were queued (one transaction each) by whoever holds `turn`, as the
-/// SQLite backend's group commit takes them in queue order.
-#[derive(Default)]
-struct CommitQueue {
-    queued: std::sync::Mutex<Vec<(OpRow, oneshot::Sender<StoreResult<()>>)>>,
-    turn: tokio::sync::Mutex<()>,
 }
 
 /// The answer to [`Store::commit_op`].
@@ -62,10 +49,7 @@ impl Store {
             "postgres" | "postgresql" => Backend::Postgres(PgStore::open(url).await?),
             other => return Err(StoreError::UnsupportedDatabase(other.to_owned())),
         };
-        Ok(Self {
-            backend,
-            queue: Arc::default(),
-        })
+        Ok(Self { backend })
     }
 
     pub fn kind(&self) -> BackendKind {
@@ -111,35 +95,7 @@ impl Store {
         };
         match &self.backend {
             Backend::Sqlite(s) => Box::pin(s.commit_op(op)),
-            Backend::Postgres(s) => {
-                let (done, outcome) = oneshot::channel();
-                let queued = self
-                    .queue
-                    .queued
-                    .lock()
-                    .map(|mut q| q.push((op, done)))
-                    .is_ok();
-                let (store, queue) = (s.clone(), Arc::clone(&self.queue));
-                Box::pin(async move {
-                    if !queued {
-                        return Err(StoreError::Unavailable("commit queue poisoned".into()));
-                    }
-                    let turn = queue.turn.lock().await;
-                    let batch = queue
-                        .queued
-                        .lock()
-                        .map(|mut q| std::mem::take(&mut *q))
-                        .unwrap_or_default();
-                    for (op, done) in batch {
-                        let result = store.commit_op(op).await.map_err(postgres::lost);
-                        let _ = done.send(result);
-                    }
-                    drop(turn);
-                    outcome
-                        .await
-                        .unwrap_or_else(|_| Err(StoreError::Unavailable("commit abandoned".into())))
-                })
-            }
+            Backend::Postgres(s) => Box::pin(s.queue_op(op)),
         }
     }
 

@@ -85,10 +85,19 @@ mod tests {
     #[test]
     fn unreadable_texts_are_corrupt_and_say_what_they_were() {
         let err = LoggedOp::decode("{".into()).expect_err("not an op");
-        assert!(matches!(err, StoreError::Corrupt(ref m) if m.starts_with("logged op")), "{err}");
+        assert!(
+            matches!(err, StoreError::Corrupt(ref m) if m.starts_with("logged op")),
+            "{err}"
+        );
         let err = decode_board("g:swot", "[]").expect_err("not a board");
-        assert!(matches!(err, StoreError::Corrupt(ref m) if m.contains("g:swot")), "{err}");
+        assert!(
+            matches!(err, StoreError::Corrupt(ref m) if m.contains("g:swot")),
+            "{err}"
+        );
         let err = decode_settings("s1", "7").expect_err("not settings");
-        assert!(matches!(err, StoreError::Corrupt(ref m) if m.contains("s1")), "{err}");
+        assert!(
+            matches!(err, StoreError::Corrupt(ref m) if m.contains("s1")),
+            "{err}"
+        );
     }
 }

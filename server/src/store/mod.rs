@@ -1,12 +1,16 @@
 //! The repository: every read and write of workshop data goes through [`Store`].
 //! Handlers never see SQL. SQLite is the default backend (`sqlite.rs`,
 //! `privacy.rs`); `DATABASE_URL=postgres://…` switches every method to
-//! PostgreSQL (`postgres.rs`). `Store` only dispatches (`backend.rs`); the
-//! rules both backends share (limits, ids, health, replay, anonymising) live
-//! once in `shared.rs`, `replay.rs` and the domain.
+//! PostgreSQL (`postgres.rs`). `Store` only dispatches (`backend.rs`) and is
+//! typed: callers hand it ops, board states and settings and get them back;
+//! `codec.rs` is the one place that turns them into stored text and back.
+//! The rules both backends share live once: limits, ids, health and
+//! anonymising in `shared.rs`, loading a room in `replay.rs`, the op commit
+//! queue in `commit_queue.rs`, the rest in the domain.
 
 mod backend;
 pub mod codec;
+mod commit_queue;
 mod postgres;
 mod privacy;
 pub mod replay;

@@ -10,19 +10,20 @@
 //! server instances). A write that fails for any reason but a refused input
 //! marks the store unhealthy; writes then wait for a probe write to commit.
 
+use super::codec::{self, LoggedOp};
+use super::commit_queue::{BatchWriter, CommitQueue, QueuedOp};
+use super::replay::StoredRoom;
 use super::shared::{
     anonymised_board, anonymised_op, below_limit, foreign, in_sequence, is_refusal,
     is_unique_violation, new_id, past_retention, Health, NewSession,
 };
-use super::codec::{self, LoggedOp};
-use super::replay::StoredRoom;
 use super::{
     ImportedSession, OpNotice, OpRow, ParticipantRecord, RoomRecord, SessionRecord, StoreError,
     StoreResult, OPS_CHANNEL,
 };
-use app::domain::settings::SessionSettings;
 use app::api::GroupView;
 use app::domain::session::{limits, GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
+use app::domain::settings::SessionSettings;
 use app::protocol::PresenceEntry;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Row, Transaction};
@@ -43,6 +44,10 @@ pub struct PgStore {
     health: Arc<Health>,
     /// Ops committed (one transaction each).
     commits: Arc<AtomicU64>,
+    /// Ops waiting to be committed, in the order the hub numbered them.
+    queue: Arc<CommitQueue>,
+    /// Held while queued ops are committed, one after another.
+    turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 type Tx = Transaction<'static, Postgres>;
@@ -280,6 +285,8 @@ impl PgStore {
             options: Arc::new(options),
             health: Arc::default(),
             commits: Arc::default(),
+            queue: Arc::default(),
+            turn: Arc::default(),
         })
     }
 
@@ -978,14 +985,23 @@ impl PgStore {
         self.finish(tx, result).await
     }
 
+    /// Queues an op; ops commit in the order they were queued, each in a
+    /// transaction of its own (see [`CommitQueue`]).
+    pub fn queue_op(
+        &self,
+        op: OpRow,
+    ) -> impl std::future::Future<Output = StoreResult<()>> + Send + 'static {
+        self.queue.submit(self.clone(), op)
+    }
+
     /// Commits an op in a transaction of its own (PostgreSQL flushes the
     /// commits of concurrent transactions together). If the connection is
     /// lost while the commit is in flight, the op may have committed all the
     /// same: it is looked up, and found with its number it counts as committed.
-    pub async fn commit_op(&self, op: OpRow) -> StoreResult<()> {
+    async fn commit_op(&self, op: &OpRow) -> StoreResult<()> {
         let outcome = match self.begin_write().await {
             Ok(mut tx) => {
-                let result = write_op(&mut tx, &op).await;
+                let result = write_op(&mut tx, op).await;
                 self.finish(tx, result).await
             }
             Err(e) => return Err(e),
@@ -996,7 +1012,7 @@ impl PgStore {
                 Ok(())
             }
             Err(StoreError::Unavailable(cause)) => {
-                if self.was_committed(&op).await {
+                if self.was_committed(op).await {
                     tracing::warn!(seq = op.seq, "commit answer lost, but the op is stored");
                     self.commits.fetch_add(1, Ordering::Relaxed);
                     Ok(())
@@ -1188,5 +1204,27 @@ impl PgStore {
             .map(|_| ())
             .map_err(StoreError::from);
         self.finish(tx, result).await
+    }
+}
+
+impl BatchWriter for PgStore {
+    type Turn = tokio::sync::OwnedMutexGuard<()>;
+
+    fn turn(&self) -> impl std::future::Future<Output = Self::Turn> + Send {
+        Arc::clone(&self.turn).lock_owned()
+    }
+
+    fn write(
+        &self,
+        turn: Self::Turn,
+        batch: Vec<QueuedOp>,
+    ) -> impl std::future::Future<Output = ()> + Send {
+        async move {
+            for queued in batch {
+                let outcome = self.commit_op(&queued.op).await.map_err(lost);
+                queued.answer(outcome);
+            }
+            drop(turn);
+        }
     }
 }

@@ -1,14 +1,15 @@
+use super::codec::{self, LoggedOp};
+use super::commit_queue::{BatchWriter, CommitQueue, QueuedOp};
+use super::replay::StoredRoom;
 use super::shared::{
     below_limit, foreign, in_sequence, is_refusal, is_unique_violation, new_id, Health, NewSession,
 };
-use super::codec::{self, LoggedOp};
-use super::replay::StoredRoom;
 use super::{
     ImportedSession, OpRow, ParticipantRecord, RoomRecord, SessionRecord, StoreError, StoreResult,
 };
-use app::domain::settings::SessionSettings;
 use app::api::GroupView;
 use app::domain::session::{limits, GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
+use app::domain::settings::SessionSettings;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, Row, Sqlite, SqliteConnection, SqlitePool};
@@ -16,7 +17,7 @@ use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex as StdMutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// SQLite-backed repository (WAL, synchronous=FULL: a committed write survives
@@ -38,7 +39,7 @@ pub struct SqliteStore {
     /// answering "database is locked".
     writer: Arc<tokio::sync::Mutex<()>>,
     /// Ops waiting for the next group commit (see [`Store::commit_op`]).
-    queued: Arc<StdMutex<Vec<QueuedOp>>>,
+    queue: Arc<CommitQueue>,
     /// Group commits made and the ops they held.
     commits: Arc<(AtomicU64, AtomicU64)>,
 }
@@ -73,12 +74,6 @@ fn writer_runtime() -> Option<&'static tokio::runtime::Handle> {
             Some(handle)
         })
         .as_ref()
-}
-
-/// An op waiting in the group-commit queue, with whom to tell the outcome.
-struct QueuedOp {
-    op: OpRow,
-    done: tokio::sync::oneshot::Sender<StoreResult<()>>,
 }
 
 type WriterGuard = tokio::sync::OwnedMutexGuard<()>;
@@ -302,10 +297,7 @@ macro_rules! participant_columns {
 /// the session's last stored op, and a refused statement writes nothing, so
 /// an op without a snapshot needs no savepoint (two statements per op); one
 /// with a snapshot writes under a savepoint of its own.
-async fn write_op(
-    tx: &mut sqlx::SqliteConnection,
-    op: &OpRow,
-) -> StoreResult<StoreResult<()>> {
+async fn write_op(tx: &mut sqlx::SqliteConnection, op: &OpRow) -> StoreResult<StoreResult<()>> {
     let savepoint = op.snapshot.is_some();
     if savepoint {
         sqlx::query("SAVEPOINT op").execute(&mut *tx).await?;
@@ -441,7 +433,7 @@ impl SqliteStore {
             health: Arc::default(),
             file: Arc::new(file),
             writer: Arc::new(tokio::sync::Mutex::new(())),
-            queued: Arc::default(),
+            queue: Arc::default(),
             commits: Arc::default(),
         })
     }
@@ -995,61 +987,14 @@ impl SqliteStore {
         &self,
         op: OpRow,
     ) -> impl std::future::Future<Output = StoreResult<()>> + Send + 'static {
-        let (done, outcome) = tokio::sync::oneshot::channel();
-        let queued = match self.queued.lock() {
-            Ok(mut queued) => {
-                queued.push(QueuedOp { op, done });
-                true
-            }
-            Err(_) => false,
-        };
-        let store = self.clone();
-        async move {
-            if !queued {
-                return Err(StoreError::Unavailable("commit queue poisoned".into()));
-            }
-            let commit = async move {
-                let writer = store.lock_writer().await;
-                let batch = store
-                    .queued
-                    .lock()
-                    .map(|mut q| std::mem::take(&mut *q))
-                    .unwrap_or_default();
-                if !batch.is_empty() {
-                    store.commit_batch(writer, batch).await;
-                } else {
-                    // An earlier writer took our op into its batch and answered.
-                    drop(writer);
-                }
-            };
-            match writer_runtime() {
-                // Panics cannot happen here; a cancelled task answers every
-                // op of its batch as abandoned (their senders are dropped).
-                Some(runtime) => drop(runtime.spawn(commit).await),
-                None => commit.await,
-            }
-            outcome
-                .await
-                .unwrap_or_else(|_| Err(StoreError::Unavailable("commit abandoned".into())))
-        }
+        self.queue.submit(self.clone(), op)
     }
 
-    /// How many group commits were made and how many ops they held.
-    pub fn commit_stats(&self) -> (u64, u64) {
-        (
-            self.commits.0.load(Ordering::Relaxed),
-            self.commits.1.load(Ordering::Relaxed),
-        )
-    }
-
-    /// Commits `batch` in one transaction and tells every op its outcome.
     async fn commit_batch(&self, mut writer: WriterGuard, batch: Vec<QueuedOp>) {
         if !self.health.is_ok() {
             if let Err(e) = self.probe(writer).await {
                 for queued in batch {
-                    let _ = queued
-                        .done
-                        .send(Err(StoreError::Unavailable(e.to_string())));
+                    queued.answer(Err(StoreError::Unavailable(e.to_string())));
                 }
                 return;
             }
@@ -1059,9 +1004,7 @@ impl SqliteStore {
             Ok(tx) => tx,
             Err(e) => {
                 for queued in batch {
-                    let _ = queued
-                        .done
-                        .send(Err(StoreError::Unavailable(e.to_string())));
+                    queued.answer(Err(StoreError::Unavailable(e.to_string())));
                 }
                 return;
             }
@@ -1085,15 +1028,13 @@ impl SqliteStore {
                     .1
                     .fetch_add(batch.len() as u64, Ordering::Relaxed);
                 for (queued, outcome) in batch.into_iter().zip(outcomes) {
-                    let _ = queued.done.send(outcome);
+                    queued.answer(outcome);
                 }
             }
             Err(e) => {
                 let cause = e.to_string();
                 for queued in batch {
-                    let _ = queued
-                        .done
-                        .send(Err(StoreError::Unavailable(cause.clone())));
+                    queued.answer(Err(StoreError::Unavailable(cause.clone())));
                 }
             }
         }
@@ -1121,5 +1062,37 @@ impl SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(LoggedOp::decode).collect()
+    }
+}
+
+/// Group commit: whoever gets the writer lock next commits everything
+/// queued in one transaction (one fsync for many ops, from every session),
+/// on the writer thread.
+impl BatchWriter for SqliteStore {
+    type Turn = WriterGuard;
+
+    fn turn(&self) -> impl std::future::Future<Output = WriterGuard> + Send {
+        self.lock_writer()
+    }
+
+    fn write(
+        &self,
+        turn: WriterGuard,
+        batch: Vec<QueuedOp>,
+    ) -> impl std::future::Future<Output = ()> + Send {
+        self.commit_batch(turn, batch)
+    }
+
+    fn run_turn(
+        turn: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> impl std::future::Future<Output = ()> + Send {
+        async move {
+            match writer_runtime() {
+                // Panics cannot happen here; a cancelled task answers every
+                // op of its batch as abandoned (their senders are dropped).
+                Some(runtime) => drop(runtime.spawn(turn).await),
+                None => turn.await,
+            }
+        }
     }
 }

@@ -471,7 +471,12 @@ pub fn section_texts(board: &BoardState, section: &str) -> Vec<(String, String)>
     board
         .sections
         .get(section)
-        .map(|cards| cards.iter().map(|c| (c.id.clone(), c.text.clone())).collect())
+        .map(|cards| {
+            cards
+                .iter()
+                .map(|c| (c.id.clone(), c.text.clone()))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
