@@ -17,6 +17,7 @@ use crate::config::PublicOrigin;
 use crate::hub::{PresenceChange, Published, Room, Submitted, View};
 use crate::metrics::{live_refusal_kind, Channel, ConnectionKind};
 use crate::state::AppState;
+use crate::store::LoggedOp;
 use app::domain::board::{split_board_id, Author};
 use app::domain::evaluation::redaction;
 use app::domain::settings::SessionSettings;
@@ -880,7 +881,7 @@ impl Connection {
         &self,
         socket: &mut WebSocket,
         settings: SessionSettings,
-        ops: Vec<String>,
+        ops: Vec<LoggedOp>,
     ) -> bool {
         let revealed = settings.ratings_revealed;
         let settings = ServerMsg::Settings {
@@ -890,11 +891,8 @@ impl Connection {
         if !send(socket, &settings).await {
             return false;
         }
-        for json in ops {
-            let Ok(op) = serde_json::from_str::<SequencedOp>(&json) else {
-                continue;
-            };
-            if !send(socket, &self.visible(op, revealed)).await {
+        for logged in ops {
+            if !send(socket, &self.visible(logged.op, revealed)).await {
                 return false;
             }
         }

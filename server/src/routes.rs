@@ -126,22 +126,12 @@ async fn duplicate_session(
     let details = SessionDetails::validate(&req.title, &req.date, &req.place)?;
     session_allowed(&state, client)?;
     let settings = state.hub.room(&source.id).await?.settings().as_template();
-    let settings_json = serde_json::to_string(&settings)
-        .map_err(|e| StoreError::Corrupt(format!("settings: {e}")))?;
     new_session(&state, |code, hash| {
         let store = state.store.clone();
-        let (details, source, settings_json) =
-            (details.clone(), source.id.clone(), settings_json.clone());
+        let (details, source, settings) = (details.clone(), source.id.clone(), settings.clone());
         async move {
             store
-                .duplicate_session(
-                    &source,
-                    &details,
-                    &code,
-                    &hash,
-                    &settings_json,
-                    clock::now(),
-                )
+                .duplicate_session(&source, &details, &code, &hash, &settings, clock::now())
                 .await
         }
     })
@@ -576,19 +566,19 @@ async fn import_session(
     let plan =
         gather::in_render_slot(move || json::parse(&bytes, || uuid::Uuid::now_v7().to_string()))
             .await??;
-    let mut boards = Vec::new();
-    for group in &plan.groups {
-        for (key, board) in &group.boards {
-            let state_json = serde_json::to_string(board)
-                .map_err(|e| ApiError::Export(crate::export::ExportError::Json(e)))?;
-            boards.push((app::domain::board::board_id(&group.id, key), state_json));
-        }
-    }
-    let settings_json = serde_json::to_string(&plan.settings)
-        .map_err(|e| ApiError::Export(crate::export::ExportError::Json(e)))?;
+    let boards = plan
+        .groups
+        .iter()
+        .flat_map(|group| {
+            group
+                .boards
+                .iter()
+                .map(|(key, board)| (app::domain::board::board_id(&group.id, key), board))
+        })
+        .collect();
     let import = ImportedSession {
         details: &plan.details,
-        settings_json,
+        settings: &plan.settings,
         groups: plan
             .groups
             .iter()

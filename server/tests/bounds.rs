@@ -54,15 +54,12 @@ async fn seed(data_dir: &Path) -> String {
     };
     let import = ImportedSession {
         details: &details,
-        settings_json: serde_json::to_string(&settings).unwrap(),
+        settings: &settings,
         groups: vec![ImportedGroup {
             id: "g1",
             details: &group,
         }],
-        boards: vec![(
-            "g1:canvas".to_owned(),
-            serde_json::to_string(&board).unwrap(),
-        )],
+        boards: vec![("g1:canvas".to_owned(), &board)],
     };
     let token = new_token();
     store

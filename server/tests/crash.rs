@@ -234,7 +234,7 @@ async fn assert_on_disk(data_dir: &Path, session_id: &str, acked: &[Acked]) -> R
     let boards: BTreeMap<&str, Value> = room
         .boards
         .iter()
-        .map(|(id, json)| (id.as_str(), serde_json::from_str(json).expect("board JSON")))
+        .map(|(id, b)| (id.as_str(), serde_json::to_value(b).expect("board JSON")))
         .collect();
     for a in acked {
         assert_eq!(

@@ -225,7 +225,7 @@ async fn ops_while_the_disk_is_full_are_refused_and_every_acked_op_is_committed(
             acked.values().copied().max().unwrap_or(0),
             "{when}"
         );
-        let cards = card_texts(board_of(&room, &canvas(&group)), "problem");
+        let cards = section_texts(&board_of(&room, &canvas(&group)), "problem");
         assert_eq!(cards.len(), acked.len(), "{when}: cards on the board");
     };
     let other = Store::open(&live.url).await.expect("second store");
@@ -367,12 +367,7 @@ async fn a_failed_commit_amid_pipelined_ops_leaves_memory_equal_to_the_disk() {
     let room = live.hub.room(&session).await.expect("room");
     let (seq, boards) = room.snapshot("").await;
     assert_eq!(seq, on_disk.last_seq, "sequence number in memory");
-    let disk_boards: BTreeMap<String, app::domain::board::BoardState> = on_disk
-        .boards
-        .iter()
-        .map(|(id, json)| (id.clone(), serde_json::from_str(json).expect("board")))
-        .collect();
-    assert_eq!(boards, disk_boards, "boards in memory");
+    assert_eq!(boards, on_disk.boards, "boards in memory");
     // And the next op follows directly.
     let late = server.person(&session, "ACDEFH", &group, "Spät").await;
     let mut client = server.connect(&late).await;
@@ -383,8 +378,8 @@ async fn a_failed_commit_amid_pipelined_ops_leaves_memory_equal_to_the_disk() {
     assert_eq!(next, on_disk.last_seq + 1);
 }
 
-fn board_of<'a>(room: &'a server::store::RoomRecord, id: &str) -> &'a str {
-    board(room, id).unwrap_or("{}")
+fn board_of(room: &server::store::RoomRecord, id: &str) -> app::domain::board::BoardState {
+    board(room, id).cloned().unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------

@@ -8,7 +8,6 @@
 
 mod common;
 
-use app::domain::board::BoardState;
 use app::domain::evaluation::rounding::{mean_text, rank_text, score_text};
 use app::domain::evaluation::view::{evaluate_group, evaluate_joint, GroupEvaluation};
 use app::domain::evaluation::Weights;
@@ -179,9 +178,8 @@ async fn session() -> Session {
 /// The group's evaluation as the screen computes it, from the board on disk.
 async fn view_model(s: &Session, group: &str) -> GroupEvaluation {
     let room = s.server.on_disk(&s.id).await;
-    let json = board(&room, &format!("{group}:ki")).expect("KI board stored");
-    let state: BoardState = serde_json::from_str(json).expect("board JSON");
-    evaluate_group(&state, &KI, &Weights::default()).expect("valid weights")
+    let state = board(&room, &format!("{group}:ki")).expect("KI board stored");
+    evaluate_group(state, &KI, &Weights::default()).expect("valid weights")
 }
 
 /// An export's bytes, fetched over a real socket with the moderator's secret.

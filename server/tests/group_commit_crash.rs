@@ -256,9 +256,8 @@ async fn group_committed_ops_of_several_sessions_survive_kill_9_over_many_cycles
             );
             let board = room
                 .boards
-                .iter()
-                .find(|(id, _)| *id == a.board)
-                .map(|(_, json)| serde_json::from_str::<Value>(json).expect("board"))
+                .get(&a.board)
+                .map(|b| serde_json::to_value(b).expect("board"))
                 .expect("board stored");
             let cards = board["sections"][a.section].as_array().expect("section");
             assert!(

@@ -316,11 +316,8 @@ async fn stored(seeded: &Seeded) -> BTreeMap<u64, String> {
         .expect("ops");
     store.close().await;
     let ops: BTreeMap<u64, String> = logged
-        .iter()
-        .map(|json| {
-            let op: app::protocol::SequencedOp = serde_json::from_str(json).expect("op");
-            (op.seq, op.op_id)
-        })
+        .into_iter()
+        .map(|logged| (logged.op.seq, logged.op.op_id))
         .collect();
     assert_eq!(
         ops.keys().copied().collect::<Vec<_>>(),
@@ -329,8 +326,8 @@ async fn stored(seeded: &Seeded) -> BTreeMap<u64, String> {
     );
     let cards: usize = room
         .boards
-        .iter()
-        .map(|(_, json)| common::live::card_texts(json, "problem").len())
+        .values()
+        .map(|b| common::live::section_texts(b, "problem").len())
         .sum();
     assert_eq!(cards, ops.len(), "every op's card on the board, no other");
     ops

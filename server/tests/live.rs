@@ -36,7 +36,7 @@ async fn ack_comes_after_commit() {
     assert_eq!(room.op_ids, vec![("op-1".to_owned(), seq)]);
     let state = board(&room, &board_id).expect("board stored");
     assert_eq!(
-        card_texts(state, "problem"),
+        section_texts(state, "problem"),
         vec![("c1".to_owned(), "Zu viele Formulare".to_owned())]
     );
 }
@@ -169,7 +169,7 @@ async fn duplicate_op_is_acked_once_and_applied_once() {
         vec![("op-1".to_owned(), first), ("op-2".to_owned(), next)]
     );
     let state = board(&room, &board_id).expect("board");
-    assert_eq!(card_texts(state, "problem").len(), 1);
+    assert_eq!(section_texts(state, "problem").len(), 1);
 }
 
 #[tokio::test]
@@ -549,7 +549,7 @@ async fn two_people_typing_into_one_card_at_once_keep_both_words_on_disk() {
         }
     }
     let state = board(&room, &board_id).expect("board stored");
-    let text = card_texts(state, "problem")[0].1.clone();
+    let text = section_texts(state, "problem")[0].1.clone();
     assert!(
         text == "Schritt: Ratsbeschluss im März vorbereiten"
             || text == "Schritt: Ratsbeschluss vorbereiten im März",

@@ -562,12 +562,7 @@ async fn tows_strategies_wait_for_the_moderators_second_step() {
     );
     // The card carries its author's Kommune, filled in by the server.
     let room = server.on_disk(&session).await;
-    let (_, board) = room
-        .boards
-        .iter()
-        .find(|(id, _)| *id == swot)
-        .expect("swot board");
-    let board: serde_json::Value = serde_json::from_str(board).expect("board JSON");
+    let board = board_value(&room, &swot).expect("swot board");
     assert_eq!(
         board["sections"]["so"][0]["author"]["kommune"],
         "Musterstadt"
@@ -665,8 +660,7 @@ async fn dots_per_person_limits_a_participants_dots() {
 
     let room = server.on_disk(&session).await;
     assert_eq!(room.last_seq, 3);
-    let state: Value =
-        serde_json::from_str(board(&room, &board_id).expect("board stored")).expect("board JSON");
+    let state = board_value(&room, &board_id).expect("board stored");
     let voters = state["dots"]["c1"].as_object().expect("dots on c1");
     assert_eq!(
         voters.values().cloned().collect::<Vec<_>>(),

@@ -214,12 +214,7 @@ async fn a_participant_joins_and_edits_through_nginx_with_tls() {
     .expect("reopen");
     let room = store.load_room(&session).await.expect("room");
     assert_eq!(room.last_seq, 1);
-    let board = &room
-        .boards
-        .iter()
-        .find(|(id, _)| id == &format!("{group}:canvas"))
-        .expect("board")
-        .1;
+    let board = serde_json::to_string(&room.boards[&format!("{group}:canvas")]).expect("board");
     assert!(
         board.contains("Karte durch den Proxy") && board.contains("Proxystadt"),
         "{board}"

@@ -236,14 +236,7 @@ async fn consistent(store: &Store, session_id: &str) -> (BTreeMap<String, u64>, 
         .ops_since(session_id, None, 0, room.last_seq)
         .await
         .expect("ops");
-    let seqs: Vec<u64> = logged
-        .iter()
-        .map(|json| {
-            serde_json::from_str::<app::protocol::SequencedOp>(json)
-                .expect("op")
-                .seq
-        })
-        .collect();
+    let seqs: Vec<u64> = logged.iter().map(|logged| logged.op.seq).collect();
     assert_eq!(
         seqs,
         (1..=room.last_seq).collect::<Vec<_>>(),
@@ -253,8 +246,8 @@ async fn consistent(store: &Store, session_id: &str) -> (BTreeMap<String, u64>, 
     assert_eq!(stored.len(), stored.len(), "an op id stored twice");
     let cards = room
         .boards
-        .iter()
-        .map(|(_, json)| common::live::card_texts(json, "problem").len())
+        .values()
+        .map(|b| common::live::section_texts(b, "problem").len())
         .sum();
     (stored, cards)
 }

@@ -63,13 +63,7 @@ async fn fixture() -> Fixture {
 /// Ratings of idea `i1` on disk: participant id → criterion → slot.
 async fn stored_ratings(f: &Fixture) -> Value {
     let room = f.server.on_disk(&f.session).await;
-    let json = room
-        .boards
-        .iter()
-        .find(|(id, _)| *id == ki(&f.alice.group))
-        .map(|(_, json)| json.clone())
-        .expect("ki board on disk");
-    let board: Value = serde_json::from_str(&json).expect("board JSON");
+    let board = common::live::board_value(&room, &ki(&f.alice.group)).expect("ki board on disk");
     board["ratings"]["i1"].clone()
 }
 

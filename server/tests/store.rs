@@ -3,12 +3,12 @@
 
 mod common;
 
-use app::domain::board::{Author, BoardState, Op};
+use app::domain::board::{Author, Op};
 use app::domain::session::{limits, GroupDetails, ParticipantDetails, SessionDetails};
 use app::domain::JoinCode;
 use app::protocol::SequencedOp;
 use common::TestDb;
-use server::store::{CommittedOp, SessionRecord, Store, StoreError};
+use server::store::{CommittedOp, LoggedOp, SessionRecord, Store, StoreError};
 
 fn details() -> SessionDetails {
     SessionDetails::validate("Workshop Süd", "2026-11-25", "Landratsamt").unwrap()
@@ -176,12 +176,8 @@ fn card_op(session: &SessionRecord, group: &str, author: &str, seq: u64, n: usiz
     };
     CommittedOp {
         session_id: session.id.clone(),
-        seq,
-        op_id: sequenced.op_id.clone(),
-        board_id: board,
         group_id: group.to_owned(),
-        author_id: author.to_owned(),
-        op_json: serde_json::to_string(&sequenced).unwrap(),
+        op: LoggedOp::encode(sequenced).unwrap(),
         prev_op_id: None,
         snapshot: None,
         created_at: 1_700_000_000 + seq as i64,
@@ -189,14 +185,7 @@ fn card_op(session: &SessionRecord, group: &str, author: &str, seq: u64, n: usiz
 }
 
 fn cards_on(room: &server::store::RoomRecord, board: &str) -> usize {
-    let json = &room
-        .boards
-        .iter()
-        .find(|(id, _)| id == board)
-        .expect("board")
-        .1;
-    let state: BoardState = serde_json::from_str(json).unwrap();
-    state.sections.values().map(Vec::len).sum()
+    room.boards[board].sections.values().map(Vec::len).sum()
 }
 
 /// Seqs of every logged op, in order.
@@ -205,9 +194,7 @@ async fn logged_seqs(store: &Store, session: &SessionRecord) -> Vec<u64> {
         .ops_since(&session.id, None, 0, u64::MAX / 2)
         .await
         .unwrap();
-    ops.iter()
-        .map(|json| serde_json::from_str::<SequencedOp>(json).unwrap().seq)
-        .collect()
+    ops.iter().map(|logged| logged.op.seq).collect()
 }
 
 async fn ops_commit_in_sequence_and_load_back_through_replay(db: TestDb) {
@@ -359,26 +346,25 @@ async fn removing_a_participant_and_deleting_a_session_leave_nothing(db: TestDb)
         if seq == 2 {
             // A snapshot naming Anna, as the hub writes one.
             let room = db.store.load_room(&s.id).await.unwrap();
-            let mut board: BoardState = serde_json::from_str(&room.boards[0].1).unwrap();
+            let mut board = room.boards.values().next().cloned().unwrap();
             let template = app::domain::templates::find("canvas").unwrap();
-            let logged: SequencedOp = serde_json::from_str(&op.op_json).unwrap();
+            let logged = &op.op.op;
             app::domain::board::apply(&mut board, template, &logged.author, &logged.op).unwrap();
-            op.snapshot = Some(serde_json::to_string(&board).unwrap());
+            op.snapshot = Some(board);
         }
         db.store.commit_op(op).await.unwrap();
     }
     db.store.remove_participant(&s.id, &anna.id).await.unwrap();
     let ops = db.store.ops_since(&s.id, None, 0, 10).await.unwrap();
     assert_eq!(ops.len(), 3);
-    for json in &ops {
+    for logged in &ops {
+        let json = &logged.json;
         assert!(!json.contains("Person"), "name left in {json}");
         assert!(json.contains(app::domain::privacy::FORMER_PARTICIPANT));
     }
     let room = db.store.load_room(&s.id).await.unwrap();
-    assert!(
-        !room.boards[0].1.contains("Person"),
-        "name left on the board"
-    );
+    let board = serde_json::to_string(&room.boards).unwrap();
+    assert!(!board.contains("Person"), "name left on the board");
     assert!(matches!(
         db.store.remove_participant(&s.id, &anna.id).await,
         Err(StoreError::UnknownParticipant)

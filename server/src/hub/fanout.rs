@@ -31,7 +31,7 @@
 //! off writes its rows again once its heartbeat gets through.
 
 use super::{Hub, Room, SECRETS_RENEWED};
-use crate::store::{BackendKind, OpNotice, Store, StoreError, OPS_CHANNEL};
+use crate::store::{BackendKind, LoggedOp, OpNotice, Store, StoreError, OPS_CHANNEL};
 use app::domain::evaluation::redaction;
 use app::protocol::{PresenceEntry, SequencedOp, ServerMsg};
 use axum::extract::ws::Utf8Bytes;
@@ -417,13 +417,10 @@ pub struct Published {
 }
 
 impl Published {
-    /// Encodes `op` (whose own JSON is `op_json`) for its audiences while
-    /// ratings are `revealed` or not.
-    pub fn encode(
-        op: SequencedOp,
-        op_json: &str,
-        revealed: bool,
-    ) -> Result<Self, serde_json::Error> {
+    /// Encodes a logged op for its audiences while ratings are `revealed`
+    /// or not (the log's text of the op is reused, not encoded again).
+    pub fn encode(logged: &LoggedOp, revealed: bool) -> Result<Self, serde_json::Error> {
+        let op = &logged.op;
         let others = if revealed {
             None
         } else {
@@ -443,9 +440,9 @@ impl Published {
         // `ServerMsg` is internally tagged: `ServerMsg::Op` is the op's own
         // object with `"type":"op"` first, so the JSON made for the log
         // is not encoded a second time.
-        let full = match op_json.strip_prefix('{') {
+        let full = match logged.json.strip_prefix('{') {
             Some(fields) if fields.len() > 1 => format!(r#"{{"type":"op",{fields}"#),
-            _ => serde_json::to_string(&ServerMsg::Op(op))?,
+            _ => serde_json::to_string(&ServerMsg::Op(op.clone()))?,
         }
         .into();
         Ok(Self {
@@ -488,9 +485,9 @@ mod tests {
                 text: "Text mit \"Zitat\"\n".into(),
             },
         };
-        let op_json = serde_json::to_string(&op).expect("op");
         let expected = serde_json::to_string(&ServerMsg::Op(op.clone())).expect("message");
-        let published = Published::encode(op, &op_json, true).expect("encode");
+        let logged = LoggedOp::encode(op).expect("op");
+        let published = Published::encode(&logged, true).expect("encode");
         assert_eq!(published.full.as_str(), expected);
     }
 

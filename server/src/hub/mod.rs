@@ -26,7 +26,7 @@ pub use presence::PresenceChange;
 
 use crate::clock::{now, now_ms};
 use crate::store::replay::apply_logged;
-use crate::store::{CommittedOp, Store, StoreError, SNAPSHOT_EVERY};
+use crate::store::{CommittedOp, LoggedOp, Store, StoreError, SNAPSHOT_EVERY};
 use app::domain::board::{apply, split_board_id, Author, BoardState};
 use app::domain::evaluation::redaction;
 use app::domain::rating;
@@ -339,13 +339,6 @@ async fn load(
     session_id: &str,
 ) -> Result<(RoomState, SessionSettings, BTreeMap<String, i64>), StoreError> {
     let record = store.load_room(session_id).await?;
-    let mut boards = BTreeMap::new();
-    for (id, json) in record.boards {
-        let state = serde_json::from_str(&json)
-            .map_err(|e| StoreError::Corrupt(format!("board {id} of session {session_id}: {e}")))?;
-        boards.insert(id, state);
-    }
-    let settings = parse_settings(session_id, &record.settings)?;
     let last_op_id = record
         .op_ids
         .iter()
@@ -354,16 +347,15 @@ async fn load(
     let state = RoomState {
         last_seq: record.last_seq,
         last_op_id,
-        boards,
+        boards: record.boards,
         op_seqs: record.op_ids.into_iter().collect(),
         unsnapshotted: record.unsnapshotted.into_iter().collect(),
     };
-    Ok((state, settings, record.activity.into_iter().collect()))
-}
-
-fn parse_settings(session_id: &str, json: &str) -> Result<SessionSettings, StoreError> {
-    serde_json::from_str(json)
-        .map_err(|e| StoreError::Corrupt(format!("settings of session {session_id}: {e}")))
+    Ok((
+        state,
+        record.settings,
+        record.activity.into_iter().collect(),
+    ))
 }
 
 /// A board's ops since its last stored snapshot after one more op: a board's
@@ -499,29 +491,21 @@ impl Room {
             author: author.clone(),
             op: env.op.clone(),
         };
-        let op_json = serde_json::to_string(&sequenced).map_err(|_| Refusal::Internal)?;
+        let logged = LoggedOp::encode(sequenced).map_err(|_| Refusal::Internal)?;
         let unsnapshotted_before = state.unsnapshotted.get(&env.board).copied();
         let unsnapshotted = unsnapshotted_after(unsnapshotted_before);
-        let snapshot = if unsnapshotted == 0 {
-            Some(serde_json::to_string(&board).map_err(|_| Refusal::Internal)?)
-        } else {
-            None
-        };
+        let snapshot = (unsnapshotted == 0).then(|| board.clone());
         // Encoded once per audience, as the settings are now (redaction
         // follows the settings the op was sequenced under).
-        let published = Published::encode(sequenced, &op_json, revealed)
+        let published = Published::encode(&logged, revealed)
             .map_err(|e| tracing::error!(error = %e, seq, "op not encodable"))
             .ok()
             .map(Arc::new);
         let prev_op_id = state.last_op_id.clone();
         let commit = self.store.commit_op(CommittedOp {
             session_id: self.session_id.clone(),
-            seq,
-            op_id: env.op_id.clone(),
-            board_id: env.board.clone(),
             group_id: group_id.to_owned(),
-            author_id: author.id.clone(),
-            op_json,
+            op: logged,
             prev_op_id: prev_op_id.clone(),
             snapshot,
             created_at: now(),
@@ -744,8 +728,8 @@ impl Room {
             }
         };
         let revealed = self.settings.borrow().ratings_revealed;
-        for json in logged {
-            if let Err(error) = self.apply_committed(state, &json, revealed) {
+        for op in logged {
+            if let Err(error) = self.apply_committed(state, op, revealed) {
                 tracing::error!(%error, session = %self.session_id, "a committed op does not apply; reloading the room");
                 self.replace(state).await;
                 return;
@@ -753,20 +737,20 @@ impl Room {
         }
     }
 
-    /// Applies one op another instance committed (its log JSON) as its
-    /// commit did, and publishes it.
+    /// Applies one op another instance committed as its commit did, and
+    /// publishes it.
     fn apply_committed(
         &self,
         state: &mut RoomState,
-        json: &str,
+        logged: LoggedOp,
         revealed: bool,
     ) -> Result<(), String> {
-        let op: SequencedOp = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let op = &logged.op;
         if op.seq <= state.last_seq {
             return Ok(());
         }
         let mut board = state.boards.get(&op.board).cloned().unwrap_or_default();
-        apply_logged(&mut board, &op).map_err(|e| e.to_string())?;
+        apply_logged(&mut board, op).map_err(|e| e.to_string())?;
         let before = state.unsnapshotted.get(&op.board).copied();
         state
             .unsnapshotted
@@ -780,7 +764,7 @@ impl Room {
             }
         }
         let seq = op.seq;
-        match Published::encode(op, json, revealed) {
+        match Published::encode(&logged, revealed) {
             Ok(published) => self.publish(Arc::new(published)),
             Err(error) => tracing::error!(%error, seq, "op not encodable"),
         }
@@ -820,12 +804,7 @@ impl Room {
     /// announced to this instance's sockets if they differ).
     async fn refresh_settings(&self) {
         let _state = self.lock(Settle::All).await;
-        let stored = self
-            .store
-            .load_settings(&self.session_id)
-            .await
-            .and_then(|json| parse_settings(&self.session_id, &json));
-        match stored {
+        match self.store.load_settings(&self.session_id).await {
             Ok(settings) => {
                 self.settings.send_if_modified(|current| {
                     let changed = *current != settings;
@@ -927,15 +906,12 @@ impl Room {
         };
         let current = if self.fanout.is_shared() {
             // Another instance may have changed them a moment ago.
-            let json = store.load_settings(&self.session_id).await?;
-            parse_settings(&self.session_id, &json)?
+            store.load_settings(&self.session_id).await?
         } else {
             self.settings.borrow().clone()
         };
         let next = current.changed(change, &ctx)?;
-        let json = serde_json::to_string(&next)
-            .map_err(|e| StoreError::Corrupt(format!("settings: {e}")))?;
-        store.save_settings(&self.session_id, &json).await?;
+        store.save_settings(&self.session_id, &next).await?;
         self.settings.send_replace(next.clone());
         drop(state);
         self.fanout

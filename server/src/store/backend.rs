@@ -7,31 +7,19 @@
 use super::postgres::{self, PgStore};
 use super::sqlite::SqliteStore;
 use super::{
-    CommittedOp, ImportedSession, ParticipantRecord, RoomRecord, SessionRecord, StoreError,
-    StoreResult,
+    CommittedOp, ImportedSession, LoggedOp, OpRow, ParticipantRecord, RoomRecord, SessionRecord,
+    StoreError, StoreResult,
 };
 use app::api::GroupView;
 use app::domain::session::{GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
+use app::domain::settings::SessionSettings;
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::Arc;
-use tokio::sync::oneshot;
 
 /// The repository (cheap to clone: every clone shares the pool).
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
-    /// PostgreSQL only: ops wait here in the order the hub numbered them.
-    queue: Arc<CommitQueue>,
-}
-
-/// Ops handed to [`Store::commit_op`] on PostgreSQL, committed in the order
-/// they were queued (one transaction each) by whoever holds `turn`, as the
-/// SQLite backend's group commit takes them in queue order.
-#[derive(Default)]
-struct CommitQueue {
-    queued: std::sync::Mutex<Vec<(CommittedOp, oneshot::Sender<StoreResult<()>>)>>,
-    turn: tokio::sync::Mutex<()>,
 }
 
 /// The answer to [`Store::commit_op`].
@@ -61,10 +49,7 @@ impl Store {
             "postgres" | "postgresql" => Backend::Postgres(PgStore::open(url).await?),
             other => return Err(StoreError::UnsupportedDatabase(other.to_owned())),
         };
-        Ok(Self {
-            backend,
-            queue: Arc::default(),
-        })
+        Ok(Self { backend })
     }
 
     pub fn kind(&self) -> BackendKind {
@@ -104,37 +89,13 @@ impl Store {
     /// The op joins its queue when this is called (not when the future is
     /// first polled), so ops queued one after another commit in that order.
     pub fn commit_op(&self, op: CommittedOp) -> CommitFuture {
+        let op = match OpRow::encode(op) {
+            Ok(row) => row,
+            Err(e) => return Box::pin(std::future::ready(Err(e))),
+        };
         match &self.backend {
             Backend::Sqlite(s) => Box::pin(s.commit_op(op)),
-            Backend::Postgres(s) => {
-                let (done, outcome) = oneshot::channel();
-                let queued = self
-                    .queue
-                    .queued
-                    .lock()
-                    .map(|mut q| q.push((op, done)))
-                    .is_ok();
-                let (store, queue) = (s.clone(), Arc::clone(&self.queue));
-                Box::pin(async move {
-                    if !queued {
-                        return Err(StoreError::Unavailable("commit queue poisoned".into()));
-                    }
-                    let turn = queue.turn.lock().await;
-                    let batch = queue
-                        .queued
-                        .lock()
-                        .map(|mut q| std::mem::take(&mut *q))
-                        .unwrap_or_default();
-                    for (op, done) in batch {
-                        let result = store.commit_op(op).await.map_err(postgres::lost);
-                        let _ = done.send(result);
-                    }
-                    drop(turn);
-                    outcome
-                        .await
-                        .unwrap_or_else(|_| Err(StoreError::Unavailable("commit abandoned".into())))
-                })
-            }
+            Backend::Postgres(s) => Box::pin(s.queue_op(op)),
         }
     }
 
@@ -262,15 +223,15 @@ delegate! {
     ) -> StoreResult<SessionRecord>;
 
     /// A new session prepared like `source`: the same groups (names, colours,
-    /// order) and settings (`settings_json`, already reset by the caller), no
-    /// participants and no content. One transaction: all or nothing.
+    /// order) and `settings` (already reset by the caller), no participants
+    /// and no content. One transaction: all or nothing.
     fn duplicate_session(
         &self,
         source_id: &str,
         details: &SessionDetails,
         join_code: &JoinCode,
         moderator_token_hash: &[u8],
-        settings_json: &str,
+        settings: &SessionSettings,
         now: i64,
     ) -> StoreResult<SessionRecord>;
 
@@ -335,22 +296,22 @@ delegate! {
     /// after it replayed), and the ids of committed ops (for dedupe).
     fn load_room(&self, session_id: &str) -> StoreResult<RoomRecord>;
 
-    /// The moderator's settings (JSON) of a session as stored.
-    fn load_settings(&self, session_id: &str) -> StoreResult<String>;
+    /// The moderator's settings of a session as stored.
+    fn load_settings(&self, session_id: &str) -> StoreResult<SessionSettings>;
 
-    /// Stores the moderator's settings (JSON) of a session.
-    fn save_settings(&self, session_id: &str, settings_json: &str) -> StoreResult<()>;
+    /// Stores the moderator's settings of a session.
+    fn save_settings(&self, session_id: &str, settings: &SessionSettings) -> StoreResult<()>;
 
 
     /// One group's (`None`: every group's) ops after `after_seq` up to
-    /// `upto_seq`, in order (JSON).
+    /// `upto_seq`, in order.
     fn ops_since(
         &self,
         session_id: &str,
         group_id: Option<&str>,
         after_seq: u64,
         upto_seq: u64,
-    ) -> StoreResult<Vec<String>>;
+    ) -> StoreResult<Vec<LoggedOp>>;
 
     /// Deletes a session and every row that belongs to it, in one
     /// transaction, children first. A new table with session data must be

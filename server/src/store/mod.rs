@@ -1,11 +1,16 @@
 //! The repository: every read and write of workshop data goes through [`Store`].
 //! Handlers never see SQL. SQLite is the default backend (`sqlite.rs`,
 //! `privacy.rs`); `DATABASE_URL=postgres://…` switches every method to
-//! PostgreSQL (`postgres.rs`). `Store` only dispatches (`backend.rs`); the
-//! rules both backends share (limits, ids, health, replay, anonymising) live
-//! once in `shared.rs`, `replay.rs` and the domain.
+//! PostgreSQL (`postgres.rs`). `Store` only dispatches (`backend.rs`) and is
+//! typed: callers hand it ops, board states and settings and get them back;
+//! `codec.rs` is the one place that turns them into stored text and back.
+//! The rules both backends share live once: limits, ids, health and
+//! anonymising in `shared.rs`, loading a room in `replay.rs`, the op commit
+//! queue in `commit_queue.rs`, the rest in the domain.
 
 mod backend;
+pub mod codec;
+mod commit_queue;
 mod postgres;
 mod privacy;
 pub mod replay;
@@ -13,9 +18,13 @@ mod shared;
 mod sqlite;
 
 pub use backend::{BackendKind, Store};
+pub use codec::LoggedOp;
 pub use postgres::LISTEN_APPLICATION_NAME;
 
 use app::api::{GroupView, ParticipantView, PublicSession};
+use app::domain::board::BoardState;
+use app::domain::settings::SessionSettings;
+use std::collections::BTreeMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -111,15 +120,14 @@ impl ParticipantRecord {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RoomRecord {
     pub last_seq: u64,
-    /// (board id, BoardState as JSON): the last snapshot with the ops
-    /// logged after it replayed.
-    pub boards: Vec<(String, String)>,
+    /// Each board's state: its last snapshot with the ops logged after it
+    /// replayed.
+    pub boards: BTreeMap<String, BoardState>,
     /// (board id, ops logged after its last snapshot)
     pub unsnapshotted: Vec<(String, u32)>,
     /// (op id, seq) of every committed op
     pub op_ids: Vec<(String, u64)>,
-    /// The moderator's settings (JSON)
-    pub settings: String,
+    pub settings: SessionSettings,
     /// (group id, unix seconds of its last committed op)
     pub activity: Vec<(String, i64)>,
 }
@@ -130,12 +138,9 @@ pub struct RoomRecord {
 #[derive(Debug, Clone)]
 pub struct CommittedOp {
     pub session_id: String,
-    pub seq: u64,
-    pub op_id: String,
-    pub board_id: String,
     pub group_id: String,
-    pub author_id: String,
-    pub op_json: String,
+    /// The op with its place in the log (seq, op id, board, author).
+    pub op: LoggedOp,
     /// The id of the op the room applied this one after (at `seq - 1`);
     /// `None` when the room knows none (the first op, or its op was deleted
     /// with its group). PostgreSQL refuses the op as
@@ -143,8 +148,47 @@ pub struct CommittedOp {
     /// `seq - 1` (another instance committed first); SQLite has one writer.
     pub prev_op_id: Option<String>,
     /// The board's state after this op, when a snapshot is due.
+    pub snapshot: Option<BoardState>,
+    pub created_at: i64,
+}
+
+/// A [`CommittedOp`] as its rows will hold it: what the backends write.
+#[derive(Debug, Clone)]
+pub(crate) struct OpRow {
+    pub session_id: String,
+    pub seq: u64,
+    pub op_id: String,
+    pub board_id: String,
+    pub group_id: String,
+    pub author_id: String,
+    pub op_json: String,
+    pub prev_op_id: Option<String>,
     pub snapshot: Option<String>,
     pub created_at: i64,
+}
+
+impl OpRow {
+    /// Encoded by the caller of [`Store::commit_op`] (the room, while it
+    /// numbers the op), so the shared writer only writes.
+    fn encode(op: CommittedOp) -> StoreResult<Self> {
+        let snapshot = match &op.snapshot {
+            Some(board) => Some(codec::encode_board(&op.op.op.board, board)?),
+            None => None,
+        };
+        let LoggedOp { op: logged, json } = op.op;
+        Ok(Self {
+            session_id: op.session_id,
+            seq: logged.seq,
+            op_id: logged.op_id,
+            board_id: logged.board,
+            group_id: op.group_id,
+            author_id: logged.author.id,
+            op_json: json,
+            prev_op_id: op.prev_op_id,
+            snapshot,
+            created_at: op.created_at,
+        })
+    }
 }
 
 /// PostgreSQL: the notification channel on which every committed op is
@@ -168,11 +212,10 @@ pub const SNAPSHOT_EVERY: u32 = 64;
 #[derive(Debug, Clone)]
 pub struct ImportedSession<'a> {
     pub details: &'a app::domain::session::SessionDetails,
-    /// The session's settings as JSON (as `save_settings` stores them).
-    pub settings_json: String,
+    pub settings: &'a SessionSettings,
     pub groups: Vec<ImportedGroup<'a>>,
-    /// (board id, BoardState as JSON)
-    pub boards: Vec<(String, String)>,
+    /// (board id, its state)
+    pub boards: Vec<(String, &'a BoardState)>,
 }
 
 #[derive(Debug, Clone)]

@@ -10,16 +10,20 @@
 //! server instances). A write that fails for any reason but a refused input
 //! marks the store unhealthy; writes then wait for a probe write to commit.
 
+use super::codec::{self, LoggedOp};
+use super::commit_queue::{BatchWriter, CommitQueue, QueuedOp};
+use super::replay::StoredRoom;
 use super::shared::{
     anonymised_board, anonymised_op, below_limit, foreign, in_sequence, is_refusal,
     is_unique_violation, new_id, past_retention, Health, NewSession,
 };
 use super::{
-    CommittedOp, ImportedSession, OpNotice, ParticipantRecord, RoomRecord, SessionRecord,
-    StoreError, StoreResult, OPS_CHANNEL,
+    ImportedSession, OpNotice, OpRow, ParticipantRecord, RoomRecord, SessionRecord, StoreError,
+    StoreResult, OPS_CHANNEL,
 };
 use app::api::GroupView;
 use app::domain::session::{limits, GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
+use app::domain::settings::SessionSettings;
 use app::protocol::PresenceEntry;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Row, Transaction};
@@ -40,6 +44,10 @@ pub struct PgStore {
     health: Arc<Health>,
     /// Ops committed (one transaction each).
     commits: Arc<AtomicU64>,
+    /// Ops waiting to be committed, in the order the hub numbered them.
+    queue: Arc<CommitQueue>,
+    /// Held while queued ops are committed, one after another.
+    turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 type Tx = Transaction<'static, Postgres>;
@@ -161,7 +169,7 @@ async fn insert_group(
 /// Writes one op: first the session's `last_seq` moves on by one (taking the
 /// session's row lock; refused unless the op is the next number), then its
 /// op-log row and, when due, its board's snapshot.
-async fn write_op(tx: &mut PgConnection, op: &CommittedOp) -> StoreResult<()> {
+async fn write_op(tx: &mut PgConnection, op: &OpRow) -> StoreResult<()> {
     let seq = i64::try_from(op.seq).map_err(|_| StoreError::OutOfSequence {
         seq: op.seq,
         stored: 0,
@@ -277,6 +285,8 @@ impl PgStore {
             options: Arc::new(options),
             health: Arc::default(),
             commits: Arc::default(),
+            queue: Arc::default(),
+            turn: Arc::default(),
         })
     }
 
@@ -376,16 +386,17 @@ impl PgStore {
         details: &SessionDetails,
         join_code: &JoinCode,
         moderator_token_hash: &[u8],
-        settings_json: &str,
+        settings: &SessionSettings,
         now: i64,
     ) -> StoreResult<SessionRecord> {
+        let settings_json = codec::encode_settings(settings)?;
         let mut tx = self.begin_write().await?;
         let result = async {
             let row = NewSession {
                 details,
                 join_code,
                 moderator_token_hash,
-                settings_json,
+                settings_json: &settings_json,
                 now,
             };
             let record = insert_session(&mut tx, &row).await?;
@@ -411,13 +422,19 @@ impl PgStore {
         moderator_token_hash: &[u8],
         now: i64,
     ) -> StoreResult<SessionRecord> {
+        let settings_json = codec::encode_settings(import.settings)?;
+        let boards = import
+            .boards
+            .iter()
+            .map(|(id, board)| Ok((id, codec::encode_board(id, board)?)))
+            .collect::<StoreResult<Vec<_>>>()?;
         let mut tx = self.begin_write().await?;
         let result = async {
             let row = NewSession {
                 details: import.details,
                 join_code,
                 moderator_token_hash,
-                settings_json: &import.settings_json,
+                settings_json: &settings_json,
                 now,
             };
             let record = insert_session(&mut tx, &row).await?;
@@ -433,7 +450,7 @@ impl PgStore {
                 )
                 .await?;
             }
-            for (board_id, state_json) in &import.boards {
+            for (board_id, state_json) in &boards {
                 sqlx::query(
                     "INSERT INTO boards (session_id, board_id, state_json, last_seq)
                      VALUES ($1, $2, $3, 0)",
@@ -783,28 +800,26 @@ impl PgStore {
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
-        let replayed = super::replay::replay(snapshots, &later)
-            .map_err(|e| StoreError::Corrupt(format!("session {session_id}: {e}")))?;
-        Ok(RoomRecord {
-            activity,
-            last_seq: u64::try_from(last_seq).unwrap_or(0),
-            boards: replayed.boards,
-            unsnapshotted: replayed.unsnapshotted,
-            op_ids: op_ids
-                .into_iter()
-                .map(|(id, seq)| (id, u64::try_from(seq).unwrap_or(0)))
-                .collect(),
+        StoredRoom {
+            last_seq,
             settings,
-        })
+            snapshots,
+            later,
+            op_ids,
+            activity,
+        }
+        .into_record(session_id)
     }
 
-    pub async fn load_settings(&self, session_id: &str) -> StoreResult<String> {
+    pub async fn load_settings(&self, session_id: &str) -> StoreResult<SessionSettings> {
         let found: Option<String> =
             sqlx::query_scalar("SELECT settings_json FROM workshop_sessions WHERE id = $1")
                 .bind(session_id)
                 .fetch_optional(&self.pool)
                 .await?;
-        found.ok_or_else(|| StoreError::Corrupt(format!("session {session_id} is gone")))
+        let json =
+            found.ok_or_else(|| StoreError::Corrupt(format!("session {session_id} is gone")))?;
+        codec::decode_settings(session_id, &json)
     }
 
     /// Sends `payload` on notification channel `channel` (delivered to every
@@ -953,10 +968,15 @@ impl PgStore {
             )
     }
 
-    pub async fn save_settings(&self, session_id: &str, settings_json: &str) -> StoreResult<()> {
+    pub async fn save_settings(
+        &self,
+        session_id: &str,
+        settings: &SessionSettings,
+    ) -> StoreResult<()> {
+        let settings_json = codec::encode_settings(settings)?;
         let mut tx = self.begin_write().await?;
         let result = sqlx::query("UPDATE workshop_sessions SET settings_json = $1 WHERE id = $2")
-            .bind(settings_json)
+            .bind(&settings_json)
             .bind(session_id)
             .execute(&mut *tx)
             .await
@@ -965,14 +985,23 @@ impl PgStore {
         self.finish(tx, result).await
     }
 
+    /// Queues an op; ops commit in the order they were queued, each in a
+    /// transaction of its own (see [`CommitQueue`]).
+    pub fn queue_op(
+        &self,
+        op: OpRow,
+    ) -> impl std::future::Future<Output = StoreResult<()>> + Send + 'static {
+        self.queue.submit(self.clone(), op)
+    }
+
     /// Commits an op in a transaction of its own (PostgreSQL flushes the
     /// commits of concurrent transactions together). If the connection is
     /// lost while the commit is in flight, the op may have committed all the
     /// same: it is looked up, and found with its number it counts as committed.
-    pub async fn commit_op(&self, op: CommittedOp) -> StoreResult<()> {
+    async fn commit_op(&self, op: &OpRow) -> StoreResult<()> {
         let outcome = match self.begin_write().await {
             Ok(mut tx) => {
-                let result = write_op(&mut tx, &op).await;
+                let result = write_op(&mut tx, op).await;
                 self.finish(tx, result).await
             }
             Err(e) => return Err(e),
@@ -983,7 +1012,7 @@ impl PgStore {
                 Ok(())
             }
             Err(StoreError::Unavailable(cause)) => {
-                if self.was_committed(&op).await {
+                if self.was_committed(op).await {
                     tracing::warn!(seq = op.seq, "commit answer lost, but the op is stored");
                     self.commits.fetch_add(1, Ordering::Relaxed);
                     Ok(())
@@ -998,7 +1027,7 @@ impl PgStore {
     /// Whether `op` is stored with its seq, asked again for a few seconds
     /// while the database cannot be reached. `false` when it is not stored
     /// or the question could not be answered.
-    async fn was_committed(&self, op: &CommittedOp) -> bool {
+    async fn was_committed(&self, op: &OpRow) -> bool {
         for _ in 0..10 {
             let found: Result<Option<i64>, _> =
                 sqlx::query_scalar("SELECT seq FROM op_log WHERE session_id = $1 AND op_id = $2")
@@ -1025,9 +1054,9 @@ impl PgStore {
         group_id: Option<&str>,
         after_seq: u64,
         upto_seq: u64,
-    ) -> StoreResult<Vec<String>> {
+    ) -> StoreResult<Vec<LoggedOp>> {
         let bound = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
-        Ok(sqlx::query_scalar(
+        let rows: Vec<String> = sqlx::query_scalar(
             "SELECT op_json FROM op_log
              WHERE session_id = $1 AND ($2::text IS NULL OR group_id = $2)
              AND seq > $3 AND seq <= $4
@@ -1038,7 +1067,8 @@ impl PgStore {
         .bind(bound(after_seq))
         .bind(bound(upto_seq))
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        rows.into_iter().map(LoggedOp::decode).collect()
     }
 
     pub async fn delete_session(&self, session_id: &str) -> StoreResult<bool> {
@@ -1174,5 +1204,27 @@ impl PgStore {
             .map(|_| ())
             .map_err(StoreError::from);
         self.finish(tx, result).await
+    }
+}
+
+impl BatchWriter for PgStore {
+    type Turn = tokio::sync::OwnedMutexGuard<()>;
+
+    fn turn(&self) -> impl std::future::Future<Output = Self::Turn> + Send {
+        Arc::clone(&self.turn).lock_owned()
+    }
+
+    fn write(
+        &self,
+        turn: Self::Turn,
+        batch: Vec<QueuedOp>,
+    ) -> impl std::future::Future<Output = ()> + Send {
+        async move {
+            for queued in batch {
+                let outcome = self.commit_op(&queued.op).await.map_err(lost);
+                queued.answer(outcome);
+            }
+            drop(turn);
+        }
     }
 }

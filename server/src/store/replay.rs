@@ -2,6 +2,8 @@
 //! after it applied again by the domain's `apply` (the same rule that
 //! applied them when they were committed).
 
+use super::codec::{self, LoggedOp};
+use super::{RoomRecord, StoreError, StoreResult};
 use app::domain::board::{apply, split_board_id, BoardState};
 use app::domain::templates;
 use app::protocol::SequencedOp;
@@ -10,8 +12,7 @@ use std::collections::BTreeMap;
 /// Boards rebuilt from snapshots and later ops.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Replayed {
-    /// (board id, BoardState as JSON)
-    pub boards: Vec<(String, String)>,
+    pub boards: BTreeMap<String, BoardState>,
     /// (board id, ops applied after its snapshot)
     pub unsnapshotted: Vec<(String, u32)>,
 }
@@ -19,16 +20,10 @@ pub struct Replayed {
 /// Why stored boards could not be rebuilt.
 #[derive(Debug, thiserror::Error)]
 pub enum ReplayError {
-    #[error("board {0}: {1}")]
-    Snapshot(String, serde_json::Error),
-    #[error("logged op: {0}")]
-    Op(serde_json::Error),
     #[error("logged op {0} on board {1} of an unknown template")]
     Template(u64, String),
     #[error("logged op {0} no longer applies: {1}")]
     Apply(u64, app::domain::board::OpError),
-    #[error("board {0}: {1}")]
-    Encode(String, serde_json::Error),
 }
 
 /// Applies one logged op to its board (`board`: its state before the op)
@@ -40,51 +35,68 @@ pub fn apply_logged(board: &mut BoardState, op: &SequencedOp) -> Result<(), Repl
     apply(board, template, &op.author, &op.op).map_err(|e| ReplayError::Apply(op.seq, e))
 }
 
-/// Applies `ops` (logged ops as JSON, in sequence order, each after its
-/// board's snapshot) to `snapshots` (board id, BoardState as JSON).
-pub fn replay(snapshots: Vec<(String, String)>, ops: &[String]) -> Result<Replayed, ReplayError> {
-    if ops.is_empty() {
-        let unsnapshotted = snapshots.iter().map(|(id, _)| (id.clone(), 0)).collect();
-        return Ok(Replayed {
-            boards: snapshots,
-            unsnapshotted,
-        });
+/// Applies `ops` (logged ops in sequence order, each after its board's
+/// snapshot) to `snapshots` (each board's last stored state).
+pub fn replay(
+    snapshots: BTreeMap<String, BoardState>,
+    ops: &[SequencedOp],
+) -> Result<Replayed, ReplayError> {
+    let mut counts: BTreeMap<String, u32> = snapshots.keys().map(|id| (id.clone(), 0)).collect();
+    let mut boards = snapshots;
+    for op in ops {
+        apply_logged(boards.entry(op.board.clone()).or_default(), op)?;
+        *counts.entry(op.board.clone()).or_default() += 1;
     }
-    let mut boards: BTreeMap<String, (Option<BoardState>, Option<String>, u32)> = snapshots
-        .into_iter()
-        .map(|(id, json)| (id, (None, Some(json), 0)))
-        .collect();
-    for json in ops {
-        let op: SequencedOp = serde_json::from_str(json).map_err(ReplayError::Op)?;
-        let entry = boards.entry(op.board.clone()).or_default();
-        if entry.0.is_none() {
-            let state = match entry.1.take() {
-                Some(json) => serde_json::from_str(&json)
-                    .map_err(|e| ReplayError::Snapshot(op.board.clone(), e))?,
-                None => BoardState::default(),
-            };
-            entry.0 = Some(state);
-        }
-        let state = entry.0.get_or_insert_with(BoardState::default);
-        apply_logged(state, &op)?;
-        entry.2 += 1;
+    Ok(Replayed {
+        boards,
+        unsnapshotted: counts.into_iter().collect(),
+    })
+}
+
+/// A room as one backend read it, as stored text (read in one consistent
+/// view of the database).
+pub(super) struct StoredRoom {
+    pub last_seq: i64,
+    pub settings: String,
+    /// (board id, its last snapshot)
+    pub snapshots: Vec<(String, String)>,
+    /// The ops logged after their board's snapshot, in sequence order.
+    pub later: Vec<String>,
+    /// (op id, seq) of every committed op
+    pub op_ids: Vec<(String, i64)>,
+    /// (group id, unix seconds of its last committed op)
+    pub activity: Vec<(String, i64)>,
+}
+
+impl StoredRoom {
+    /// Decodes what was read and replays the ops after each snapshot: the
+    /// one way both backends turn stored rows into a room.
+    pub(super) fn into_record(self, session_id: &str) -> StoreResult<RoomRecord> {
+        let snapshots = self
+            .snapshots
+            .iter()
+            .map(|(id, json)| Ok((id.clone(), codec::decode_board(id, json)?)))
+            .collect::<StoreResult<BTreeMap<_, _>>>()?;
+        let later = self
+            .later
+            .into_iter()
+            .map(|json| LoggedOp::decode(json).map(|logged| logged.op))
+            .collect::<StoreResult<Vec<_>>>()?;
+        let replayed = replay(snapshots, &later)
+            .map_err(|e| StoreError::Corrupt(format!("session {session_id}: {e}")))?;
+        Ok(RoomRecord {
+            last_seq: u64::try_from(self.last_seq).unwrap_or(0),
+            boards: replayed.boards,
+            unsnapshotted: replayed.unsnapshotted,
+            op_ids: self
+                .op_ids
+                .into_iter()
+                .map(|(id, seq)| (id, u64::try_from(seq).unwrap_or(0)))
+                .collect(),
+            settings: codec::decode_settings(session_id, &self.settings)?,
+            activity: self.activity,
+        })
     }
-    let mut out = Replayed {
-        boards: Vec::with_capacity(boards.len()),
-        unsnapshotted: Vec::with_capacity(boards.len()),
-    };
-    for (id, (state, json, count)) in boards {
-        let json = match (state, json) {
-            (Some(state), _) => {
-                serde_json::to_string(&state).map_err(|e| ReplayError::Encode(id.clone(), e))?
-            }
-            (None, Some(json)) => json,
-            (None, None) => continue,
-        };
-        out.unsnapshotted.push((id.clone(), count));
-        out.boards.push((id, json));
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -159,14 +171,6 @@ mod tests {
         (boards, logged)
     }
 
-    fn decode(replayed: &Replayed) -> BTreeMap<String, BoardState> {
-        replayed
-            .boards
-            .iter()
-            .map(|(id, json)| (id.clone(), serde_json::from_str(json).expect("board")))
-            .collect()
-    }
-
     #[test]
     fn snapshot_plus_replay_equals_applying_every_op() {
         let (expected, logged) = apply_all(&history());
@@ -175,16 +179,8 @@ mod tests {
         // rest replayed on top: always the state of applying every op.
         for cut in 0..=logged.len() {
             let (at_cut, _) = apply_all(&logged[..cut]);
-            let snapshots: Vec<(String, String)> = at_cut
-                .iter()
-                .map(|(id, b)| (id.clone(), serde_json::to_string(b).unwrap()))
-                .collect();
-            let later: Vec<String> = logged[cut..]
-                .iter()
-                .map(|op| serde_json::to_string(op).unwrap())
-                .collect();
-            let replayed = replay(snapshots, &later).expect("replay");
-            assert_eq!(decode(&replayed), expected, "snapshot after {cut} ops");
+            let replayed = replay(at_cut, &logged[cut..]).expect("replay");
+            assert_eq!(replayed.boards, expected, "snapshot after {cut} ops");
             let pending: u32 = replayed.unsnapshotted.iter().map(|(_, n)| n).sum();
             assert_eq!(pending as usize, logged.len() - cut);
         }
@@ -196,20 +192,14 @@ mod tests {
         // canvas snapshotted late, swot never: each board replays its own tail.
         let cut = logged.len() * 2 / 3;
         let (at_cut, _) = apply_all(&logged[..cut]);
-        let snapshots = vec![(
-            "g:canvas".to_owned(),
-            serde_json::to_string(&at_cut["g:canvas"]).unwrap(),
-        )];
-        let later: Vec<String> = logged
+        let snapshots = BTreeMap::from([("g:canvas".to_owned(), at_cut["g:canvas"].clone())]);
+        let later: Vec<SequencedOp> = logged
             .iter()
             .enumerate()
             .filter(|(i, op)| op.board == "g:swot" || *i >= cut)
-            .map(|(_, op)| serde_json::to_string(op).unwrap())
+            .map(|(_, op)| op.clone())
             .collect();
-        assert_eq!(
-            decode(&replay(snapshots, &later).expect("replay")),
-            expected
-        );
+        assert_eq!(replay(snapshots, &later).expect("replay").boards, expected);
     }
 
     #[test]
@@ -223,9 +213,8 @@ mod tests {
                 card_id: "missing".into(),
             },
         };
-        let later = vec![serde_json::to_string(&op).unwrap()];
         assert!(matches!(
-            replay(Vec::new(), &later),
+            replay(BTreeMap::new(), &[op]),
             Err(ReplayError::Apply(7, _))
         ));
     }

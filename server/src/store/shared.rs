@@ -3,12 +3,11 @@
 //! and anonymising stored boards and ops. The SQL differs per backend; these
 //! rules do not.
 
+use super::codec::{self, LoggedOp};
 use super::{StoreError, StoreResult};
-use app::domain::board::BoardState;
 use app::domain::privacy;
 use app::domain::session::SessionDetails;
 use app::domain::JoinCode;
-use app::protocol::SequencedOp;
 use sqlx::error::ErrorKind;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex as StdMutex;
@@ -141,12 +140,11 @@ pub(super) fn anonymised_board(
     json: &str,
     participant_id: &str,
 ) -> StoreResult<Option<String>> {
-    let corrupt = |e: serde_json::Error| StoreError::Corrupt(format!("board {board_id}: {e}"));
-    let mut board: BoardState = serde_json::from_str(json).map_err(corrupt)?;
+    let mut board = codec::decode_board(board_id, json)?;
     if !privacy::anonymise_board(&mut board, participant_id) {
         return Ok(None);
     }
-    serde_json::to_string(&board).map(Some).map_err(corrupt)
+    codec::encode_board(board_id, &board).map(Some)
 }
 
 /// A logged op (JSON) with `participant_id`'s name removed; `None` when the
@@ -156,12 +154,12 @@ pub(super) fn anonymised_op(
     json: &str,
     participant_id: &str,
 ) -> StoreResult<Option<String>> {
-    let corrupt = |e: serde_json::Error| StoreError::Corrupt(format!("op {seq}: {e}"));
-    let mut op: SequencedOp = serde_json::from_str(json).map_err(corrupt)?;
+    let LoggedOp { mut op, .. } = LoggedOp::decode(json.to_owned())
+        .map_err(|e| StoreError::Corrupt(format!("op {seq}: {e}")))?;
     if !privacy::anonymise_op(&mut op, participant_id) {
         return Ok(None);
     }
-    serde_json::to_string(&op).map(Some).map_err(corrupt)
+    LoggedOp::encode(op).map(|logged| Some(logged.json))
 }
 
 /// Ids of the sessions (id, workshop date) whose date is more than

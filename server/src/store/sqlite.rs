@@ -1,12 +1,15 @@
+use super::codec::{self, LoggedOp};
+use super::commit_queue::{BatchWriter, CommitQueue, QueuedOp};
+use super::replay::StoredRoom;
 use super::shared::{
     below_limit, foreign, in_sequence, is_refusal, is_unique_violation, new_id, Health, NewSession,
 };
 use super::{
-    CommittedOp, ImportedSession, ParticipantRecord, RoomRecord, SessionRecord, StoreError,
-    StoreResult,
+    ImportedSession, OpRow, ParticipantRecord, RoomRecord, SessionRecord, StoreError, StoreResult,
 };
 use app::api::GroupView;
 use app::domain::session::{limits, GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
+use app::domain::settings::SessionSettings;
 use sqlx::pool::PoolConnection;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Connection, Row, Sqlite, SqliteConnection, SqlitePool};
@@ -14,7 +17,7 @@ use std::ops::{Deref, DerefMut};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex as StdMutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// SQLite-backed repository (WAL, synchronous=FULL: a committed write survives
@@ -36,7 +39,7 @@ pub struct SqliteStore {
     /// answering "database is locked".
     writer: Arc<tokio::sync::Mutex<()>>,
     /// Ops waiting for the next group commit (see [`Store::commit_op`]).
-    queued: Arc<StdMutex<Vec<QueuedOp>>>,
+    queue: Arc<CommitQueue>,
     /// Group commits made and the ops they held.
     commits: Arc<(AtomicU64, AtomicU64)>,
 }
@@ -71,12 +74,6 @@ fn writer_runtime() -> Option<&'static tokio::runtime::Handle> {
             Some(handle)
         })
         .as_ref()
-}
-
-/// An op waiting in the group-commit queue, with whom to tell the outcome.
-struct QueuedOp {
-    op: CommittedOp,
-    done: tokio::sync::oneshot::Sender<StoreResult<()>>,
 }
 
 type WriterGuard = tokio::sync::OwnedMutexGuard<()>;
@@ -300,10 +297,7 @@ macro_rules! participant_columns {
 /// the session's last stored op, and a refused statement writes nothing, so
 /// an op without a snapshot needs no savepoint (two statements per op); one
 /// with a snapshot writes under a savepoint of its own.
-async fn write_op(
-    tx: &mut sqlx::SqliteConnection,
-    op: &CommittedOp,
-) -> StoreResult<StoreResult<()>> {
+async fn write_op(tx: &mut sqlx::SqliteConnection, op: &OpRow) -> StoreResult<StoreResult<()>> {
     let savepoint = op.snapshot.is_some();
     if savepoint {
         sqlx::query("SAVEPOINT op").execute(&mut *tx).await?;
@@ -340,7 +334,7 @@ async fn write_op(
 
 /// Writes an op's rows; `false` (nothing written) if the op does not
 /// directly follow the session's last stored op.
-async fn write_op_rows(tx: &mut sqlx::SqliteConnection, op: &CommittedOp) -> StoreResult<bool> {
+async fn write_op_rows(tx: &mut sqlx::SqliteConnection, op: &OpRow) -> StoreResult<bool> {
     let seq = op.seq as i64;
     let logged = sqlx::query(
         "INSERT INTO op_log (session_id, seq, op_id, board_id, group_id, author_id, op_json, created_at)
@@ -439,7 +433,7 @@ impl SqliteStore {
             health: Arc::default(),
             file: Arc::new(file),
             writer: Arc::new(tokio::sync::Mutex::new(())),
-            queued: Arc::default(),
+            queue: Arc::default(),
             commits: Arc::default(),
         })
     }
@@ -558,24 +552,25 @@ impl SqliteStore {
     }
 
     /// A new session prepared like `source`: the same groups (names, colours,
-    /// order) and settings (`settings_json`, already reset by the caller), no
-    /// participants and no content. One transaction: all or nothing.
+    /// order) and `settings` (already reset by the caller), no participants
+    /// and no content. One transaction: all or nothing.
     pub async fn duplicate_session(
         &self,
         source_id: &str,
         details: &SessionDetails,
         join_code: &JoinCode,
         moderator_token_hash: &[u8],
-        settings_json: &str,
+        settings: &SessionSettings,
         now: i64,
     ) -> StoreResult<SessionRecord> {
+        let settings_json = codec::encode_settings(settings)?;
         let mut tx = self.begin_write().await?;
         let result = async {
             let row = NewSession {
                 details,
                 join_code,
                 moderator_token_hash,
-                settings_json,
+                settings_json: &settings_json,
                 now,
             };
             let record = insert_session(&mut tx, &row).await?;
@@ -603,13 +598,19 @@ impl SqliteStore {
         moderator_token_hash: &[u8],
         now: i64,
     ) -> StoreResult<SessionRecord> {
+        let settings_json = codec::encode_settings(import.settings)?;
+        let boards = import
+            .boards
+            .iter()
+            .map(|(id, board)| Ok((id, codec::encode_board(id, board)?)))
+            .collect::<StoreResult<Vec<_>>>()?;
         let mut tx = self.begin_write().await?;
         let result = async {
         let row = NewSession {
             details: import.details,
             join_code,
             moderator_token_hash,
-            settings_json: &import.settings_json,
+            settings_json: &settings_json,
             now,
         };
         let record = insert_session(&mut tx, &row).await?;
@@ -625,7 +626,7 @@ impl SqliteStore {
             )
             .await?;
         }
-        for (board_id, state_json) in &import.boards {
+        for (board_id, state_json) in &boards {
             sqlx::query(
                 "INSERT INTO boards (session_id, board_id, state_json, last_seq) VALUES (?, ?, ?, 0)",
             )
@@ -915,8 +916,6 @@ impl SqliteStore {
         .bind(session_id)
         .fetch_all(&self.pool)
         .await?;
-        let replayed = super::replay::replay(snapshots, &later)
-            .map_err(|e| StoreError::Corrupt(format!("session {session_id}: {e}")))?;
         let op_ids: Vec<(String, i64)> =
             sqlx::query_as("SELECT op_id, seq FROM op_log WHERE session_id = ?")
                 .bind(session_id)
@@ -928,33 +927,39 @@ impl SqliteStore {
         .bind(session_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(RoomRecord {
-            activity,
-            last_seq: last_seq as u64,
-            boards: replayed.boards,
-            unsnapshotted: replayed.unsnapshotted,
-            op_ids: op_ids
-                .into_iter()
-                .map(|(id, seq)| (id, seq as u64))
-                .collect(),
+        StoredRoom {
+            last_seq,
             settings,
-        })
+            snapshots,
+            later,
+            op_ids,
+            activity,
+        }
+        .into_record(session_id)
     }
 
-    /// Stores the moderator's settings (JSON) of a session.
-    pub async fn load_settings(&self, session_id: &str) -> StoreResult<String> {
+    /// The moderator's settings of a session as stored.
+    pub async fn load_settings(&self, session_id: &str) -> StoreResult<SessionSettings> {
         let found: Option<String> =
             sqlx::query_scalar("SELECT settings_json FROM workshop_sessions WHERE id = ?")
                 .bind(session_id)
                 .fetch_optional(&self.pool)
                 .await?;
-        found.ok_or_else(|| StoreError::Corrupt(format!("session {session_id} is gone")))
+        let json =
+            found.ok_or_else(|| StoreError::Corrupt(format!("session {session_id} is gone")))?;
+        codec::decode_settings(session_id, &json)
     }
 
-    pub async fn save_settings(&self, session_id: &str, settings_json: &str) -> StoreResult<()> {
+    /// Stores the moderator's settings of a session.
+    pub async fn save_settings(
+        &self,
+        session_id: &str,
+        settings: &SessionSettings,
+    ) -> StoreResult<()> {
+        let settings_json = codec::encode_settings(settings)?;
         let mut tx = self.begin_write().await?;
         let result = sqlx::query("UPDATE workshop_sessions SET settings_json = ? WHERE id = ?")
-            .bind(settings_json)
+            .bind(&settings_json)
             .bind(session_id)
             .execute(&mut *tx)
             .await
@@ -980,63 +985,16 @@ impl SqliteStore {
     /// first polled), so ops queued one after another commit in that order.
     pub fn commit_op(
         &self,
-        op: CommittedOp,
+        op: OpRow,
     ) -> impl std::future::Future<Output = StoreResult<()>> + Send + 'static {
-        let (done, outcome) = tokio::sync::oneshot::channel();
-        let queued = match self.queued.lock() {
-            Ok(mut queued) => {
-                queued.push(QueuedOp { op, done });
-                true
-            }
-            Err(_) => false,
-        };
-        let store = self.clone();
-        async move {
-            if !queued {
-                return Err(StoreError::Unavailable("commit queue poisoned".into()));
-            }
-            let commit = async move {
-                let writer = store.lock_writer().await;
-                let batch = store
-                    .queued
-                    .lock()
-                    .map(|mut q| std::mem::take(&mut *q))
-                    .unwrap_or_default();
-                if !batch.is_empty() {
-                    store.commit_batch(writer, batch).await;
-                } else {
-                    // An earlier writer took our op into its batch and answered.
-                    drop(writer);
-                }
-            };
-            match writer_runtime() {
-                // Panics cannot happen here; a cancelled task answers every
-                // op of its batch as abandoned (their senders are dropped).
-                Some(runtime) => drop(runtime.spawn(commit).await),
-                None => commit.await,
-            }
-            outcome
-                .await
-                .unwrap_or_else(|_| Err(StoreError::Unavailable("commit abandoned".into())))
-        }
+        self.queue.submit(self.clone(), op)
     }
 
-    /// How many group commits were made and how many ops they held.
-    pub fn commit_stats(&self) -> (u64, u64) {
-        (
-            self.commits.0.load(Ordering::Relaxed),
-            self.commits.1.load(Ordering::Relaxed),
-        )
-    }
-
-    /// Commits `batch` in one transaction and tells every op its outcome.
     async fn commit_batch(&self, mut writer: WriterGuard, batch: Vec<QueuedOp>) {
         if !self.health.is_ok() {
             if let Err(e) = self.probe(writer).await {
                 for queued in batch {
-                    let _ = queued
-                        .done
-                        .send(Err(StoreError::Unavailable(e.to_string())));
+                    queued.answer(Err(StoreError::Unavailable(e.to_string())));
                 }
                 return;
             }
@@ -1046,9 +1004,7 @@ impl SqliteStore {
             Ok(tx) => tx,
             Err(e) => {
                 for queued in batch {
-                    let _ = queued
-                        .done
-                        .send(Err(StoreError::Unavailable(e.to_string())));
+                    queued.answer(Err(StoreError::Unavailable(e.to_string())));
                 }
                 return;
             }
@@ -1072,30 +1028,28 @@ impl SqliteStore {
                     .1
                     .fetch_add(batch.len() as u64, Ordering::Relaxed);
                 for (queued, outcome) in batch.into_iter().zip(outcomes) {
-                    let _ = queued.done.send(outcome);
+                    queued.answer(outcome);
                 }
             }
             Err(e) => {
                 let cause = e.to_string();
                 for queued in batch {
-                    let _ = queued
-                        .done
-                        .send(Err(StoreError::Unavailable(cause.clone())));
+                    queued.answer(Err(StoreError::Unavailable(cause.clone())));
                 }
             }
         }
     }
 
     /// One group's (`None`: every group's) ops after `after_seq` up to
-    /// `upto_seq`, in order (JSON).
+    /// `upto_seq`, in order.
     pub async fn ops_since(
         &self,
         session_id: &str,
         group_id: Option<&str>,
         after_seq: u64,
         upto_seq: u64,
-    ) -> StoreResult<Vec<String>> {
-        Ok(sqlx::query_scalar(
+    ) -> StoreResult<Vec<LoggedOp>> {
+        let rows: Vec<String> = sqlx::query_scalar(
             "SELECT op_json FROM op_log
              WHERE session_id = ? AND (? IS NULL OR group_id = ?) AND seq > ? AND seq <= ?
              ORDER BY seq",
@@ -1106,6 +1060,39 @@ impl SqliteStore {
         .bind(after_seq as i64)
         .bind(upto_seq as i64)
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        rows.into_iter().map(LoggedOp::decode).collect()
+    }
+}
+
+/// Group commit: whoever gets the writer lock next commits everything
+/// queued in one transaction (one fsync for many ops, from every session),
+/// on the writer thread.
+impl BatchWriter for SqliteStore {
+    type Turn = WriterGuard;
+
+    fn turn(&self) -> impl std::future::Future<Output = WriterGuard> + Send {
+        self.lock_writer()
+    }
+
+    fn write(
+        &self,
+        turn: WriterGuard,
+        batch: Vec<QueuedOp>,
+    ) -> impl std::future::Future<Output = ()> + Send {
+        self.commit_batch(turn, batch)
+    }
+
+    fn run_turn(
+        turn: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> impl std::future::Future<Output = ()> + Send {
+        async move {
+            match writer_runtime() {
+                // Panics cannot happen here; a cancelled task answers every
+                // op of its batch as abandoned (their senders are dropped).
+                Some(runtime) => drop(runtime.spawn(turn).await),
+                None => turn.await,
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! minimal client of the live protocol (tokio-tungstenite), shared by the
 //! live-channel and rating tests.
 
+use app::domain::board::BoardState;
 use app::domain::session::{GroupDetails, ParticipantDetails, SessionDetails};
 use app::domain::JoinCode;
 use app::protocol::ServerMsg;
@@ -461,11 +462,27 @@ pub fn card_texts(board_state_json: &str, section: &str) -> Vec<(String, String)
         .unwrap_or_default()
 }
 
-pub fn board<'a>(room: &'a RoomRecord, board_id: &str) -> Option<&'a str> {
-    room.boards
-        .iter()
-        .find(|(id, _)| id == board_id)
-        .map(|(_, json)| json.as_str())
+pub fn board<'a>(room: &'a RoomRecord, board_id: &str) -> Option<&'a BoardState> {
+    room.boards.get(board_id)
+}
+
+/// (card id, text) of a section's cards on a stored board.
+pub fn section_texts(board: &BoardState, section: &str) -> Vec<(String, String)> {
+    board
+        .sections
+        .get(section)
+        .map(|cards| {
+            cards
+                .iter()
+                .map(|c| (c.id.clone(), c.text.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A stored board as JSON, for tests that look at its shape.
+pub fn board_value(room: &RoomRecord, board_id: &str) -> Option<Value> {
+    board(room, board_id).map(|b| serde_json::to_value(b).expect("board encodes"))
 }
 
 pub fn assert_nothing_stored(room: &RoomRecord) {
