@@ -559,6 +559,6 @@ async fn two_people_typing_into_one_card_at_once_keep_both_words_on_disk() {
         assert_eq!(p.text(), text);
     }
     // Both typed at the end: nobody changed the other's words.
-    let stored: Value = serde_json::from_str(state).expect("JSON");
+    let stored: Value = serde_json::to_value(state).expect("JSON");
     assert!(stored["sections"]["problem"][0]["conflict"].is_null());
 }

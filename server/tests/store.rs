@@ -404,7 +404,7 @@ async fn postgres_refuses_an_op_that_follows_an_op_another_instance_did_not_stor
     let db = common::test_db_on(common::Backend::Postgres).await;
     let s = session(&db.store, "ACK479").await;
     let first = card_op(&s, "g1", "p1", 1, 1);
-    let first_id = first.op_id.clone();
+    let first_id = first.op.op.op_id.clone();
     db.store.commit_op(first).await.unwrap();
     // Another instance's room applied op 2 after its own op 1, which lost.
     let mut second = card_op(&s, "g1", "p1", 2, 2);

@@ -1214,17 +1214,11 @@ impl BatchWriter for PgStore {
         Arc::clone(&self.turn).lock_owned()
     }
 
-    fn write(
-        &self,
-        turn: Self::Turn,
-        batch: Vec<QueuedOp>,
-    ) -> impl std::future::Future<Output = ()> + Send {
-        async move {
-            for queued in batch {
-                let outcome = self.commit_op(&queued.op).await.map_err(lost);
-                queued.answer(outcome);
-            }
-            drop(turn);
+    async fn write(&self, turn: Self::Turn, batch: Vec<QueuedOp>) {
+        for queued in batch {
+            let outcome = self.commit_op(&queued.op).await.map_err(lost);
+            queued.answer(outcome);
         }
+        drop(turn);
     }
 }

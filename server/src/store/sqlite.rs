@@ -990,6 +990,15 @@ impl SqliteStore {
         self.queue.submit(self.clone(), op)
     }
 
+    /// How many group commits were made and how many ops they held.
+    pub fn commit_stats(&self) -> (u64, u64) {
+        (
+            self.commits.0.load(Ordering::Relaxed),
+            self.commits.1.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Commits `batch` in one transaction and tells every op its outcome.
     async fn commit_batch(&self, mut writer: WriterGuard, batch: Vec<QueuedOp>) {
         if !self.health.is_ok() {
             if let Err(e) = self.probe(writer).await {
@@ -1083,16 +1092,12 @@ impl BatchWriter for SqliteStore {
         self.commit_batch(turn, batch)
     }
 
-    fn run_turn(
-        turn: impl std::future::Future<Output = ()> + Send + 'static,
-    ) -> impl std::future::Future<Output = ()> + Send {
-        async move {
-            match writer_runtime() {
-                // Panics cannot happen here; a cancelled task answers every
-                // op of its batch as abandoned (their senders are dropped).
-                Some(runtime) => drop(runtime.spawn(turn).await),
-                None => turn.await,
-            }
+    async fn run_turn(turn: impl std::future::Future<Output = ()> + Send + 'static) {
+        match writer_runtime() {
+            // Panics cannot happen here; a cancelled task answers every op
+            // of its batch as abandoned (their senders are dropped).
+            Some(runtime) => drop(runtime.spawn(turn).await),
+            None => turn.await,
         }
     }
 }
