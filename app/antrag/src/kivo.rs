@@ -104,7 +104,7 @@ pub struct KivoResult {
     /// The open questions ("Noch offen: …").
     pub offen: Vec<String>,
     pub geltung: Vec<Application>,
-    /// "Vorprüfung, keine Rechtsberatung".
+    /// "Vorprüfung, keine Rechts- oder Steuerberatung".
     pub hinweis: String,
     pub quelle: String,
     pub stand: String,

@@ -73,7 +73,7 @@ pub struct Recommendation {
     /// The forms still possible (the recommendation alone when complete).
     pub in_betracht: Vec<Rechtsform>,
     pub tabelle: ComparisonTable,
-    /// "Vorprüfung, keine Rechtsberatung".
+    /// "Vorprüfung, keine Rechts- oder Steuerberatung".
     pub hinweis: String,
     pub quelle: String,
     pub stand: String,

@@ -45,7 +45,7 @@ fn assert_class(result: &KivoResult, class: RiskClass, with: &[&str], without: &
     for m in without {
         assert!(!has(result, m), "unexpected {m}: {:#?}", result.todos);
     }
-    assert_eq!(result.hinweis, "Vorprüfung, keine Rechtsberatung");
+    assert_eq!(result.hinweis, "Vorprüfung, keine Rechts- oder Steuerberatung");
 }
 
 const HIGH: [&str; 4] = [ART_4, ART_26, ART_27, ART_49];
@@ -320,7 +320,7 @@ fn a_ticked_high_risk_flag_becomes_an_incomplete_hoch_check_to_review() {
 #[test]
 fn the_data_file_parses_and_every_path_ends_in_a_described_class() {
     let d = data();
-    assert_eq!(d.hinweis, "Vorprüfung, keine Rechtsberatung");
+    assert_eq!(d.hinweis, "Vorprüfung, keine Rechts- oder Steuerberatung");
     assert!(!d.stand.is_empty() && !d.stand_hinweis.is_empty());
     let dates: Vec<&str> = d.geltung.iter().map(|g| g.datum.as_str()).collect();
     assert_eq!(

@@ -21,7 +21,7 @@ fn leads_to(list: &[(&str, Answer)], form: Rechtsform, last_reason: &str) {
     );
     assert_eq!(r.offen, None);
     assert_eq!(r.in_betracht, vec![form]);
-    assert_eq!(r.hinweis, "Vorprüfung, keine Rechtsberatung");
+    assert_eq!(r.hinweis, "Vorprüfung, keine Rechts- oder Steuerberatung");
 }
 
 #[test]
