@@ -94,3 +94,18 @@ export async function picture(p: Page, name: string) {
     await p.screenshot({ path: `../docs/${name}.png`, fullPage: false });
   }
 }
+
+/**
+ * The serious or critical axe-core violations (WCAG 2.0/2.1 A and AA) in the
+ * page, as lines; for a soft check that lets a long test go on.
+ */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    // @ts-ignore injected above
+    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return result.violations
+      .filter((v: any) => v.impact === "serious" || v.impact === "critical")
+      .map((v: any) => `${v.id} (${v.impact}): ${v.help} – ${v.nodes.slice(0, 3).map((n: any) => n.target.join(" ")).join(", ")}`);
+  });
+}
