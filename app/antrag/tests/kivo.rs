@@ -45,7 +45,10 @@ fn assert_class(result: &KivoResult, class: RiskClass, with: &[&str], without: &
     for m in without {
         assert!(!has(result, m), "unexpected {m}: {:#?}", result.todos);
     }
-    assert_eq!(result.hinweis, "Vorprüfung, keine Rechts- oder Steuerberatung");
+    assert_eq!(
+        result.hinweis,
+        "Vorprüfung, keine Rechts- oder Steuerberatung"
+    );
 }
 
 const HIGH: [&str; 4] = [ART_4, ART_26, ART_27, ART_49];
