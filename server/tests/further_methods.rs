@@ -30,7 +30,7 @@ fn attribute(card_id: &str, name: &str, value: Value) -> Value {
 
 fn rate(card_id: &str, criterion: &str, score: u8) -> Value {
     json!({ "type": "rate", "card_id": card_id, "criterion": criterion,
-            "value": { "given": score } })
+            "value": { "given": { "Score": score } } })
 }
 
 /// The answer to this client's op `op_id` (its ack or its refusal),
