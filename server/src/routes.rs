@@ -159,7 +159,7 @@ where
                 let projector = auth::new_token();
                 state
                     .store
-                    .set_projector_token(&session.id, &auth::token_hash(&projector))
+                    .set_secrets(&session.id, None, &auth::token_hash(&projector))
                     .await?;
                 return Ok((
                     StatusCode::CREATED,
@@ -266,7 +266,7 @@ async fn remove(state: &AppState, session_id: &str, participant_id: &str) -> Res
         },
     )
     .await?;
-    room.moved(participant_id).await;
+    room.moved(participant_id);
     tracing::info!(session = %session_id, "participant removed");
     Ok(())
 }
@@ -300,13 +300,14 @@ async fn rotate_secret(
 ) -> Result<Json<RotatedSecrets>, ApiError> {
     let moderator = auth::new_token();
     let projector = auth::new_token();
+    let moderator_hash = auth::token_hash(&moderator);
     state
         .store
-        .set_moderator_token(&session.id, &auth::token_hash(&moderator))
-        .await?;
-    state
-        .store
-        .set_projector_token(&session.id, &auth::token_hash(&projector))
+        .set_secrets(
+            &session.id,
+            Some(&moderator_hash),
+            &auth::token_hash(&projector),
+        )
         .await?;
     state.hub.secrets_renewed(&session.id).await;
     Ok(Json(RotatedSecrets {
@@ -323,7 +324,7 @@ async fn rotate_projector(
     let projector = auth::new_token();
     state
         .store
-        .set_projector_token(&session.id, &auth::token_hash(&projector))
+        .set_secrets(&session.id, None, &auth::token_hash(&projector))
         .await?;
     state.hub.secrets_renewed(&session.id).await;
     Ok(Json(RotatedSecrets {
@@ -408,12 +409,7 @@ async fn move_participant(
         .store
         .move_participant(&session.id, &participant_id, &req.group_id)
         .await?;
-    state
-        .hub
-        .room(&session.id)
-        .await?
-        .moved(&participant_id)
-        .await;
+    state.hub.room(&session.id).await?.moved(&participant_id);
     Ok(StatusCode::NO_CONTENT)
 }
 

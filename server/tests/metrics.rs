@@ -40,7 +40,7 @@ async fn seed(data_dir: &Path) -> Seeded {
         .await
         .expect("open store");
     store
-        .set_projector_token(&seeded.id, &token_hash(&projector))
+        .set_secrets(&seeded.id, None, &token_hash(&projector))
         .await
         .expect("projector token");
     store.close().await;

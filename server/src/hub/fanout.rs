@@ -11,7 +11,8 @@
 //!   committed op is announced on [`OPS_CHANNEL`] inside its own commit
 //!   transaction (by the store, so only what committed is announced), as
 //!   `{session, seq}` only. Settings, moves, removals, renewed secrets and
-//!   deletions go out on [`EVENTS_CHANNEL`] after they are stored. One
+//!   deletions go out on [`EVENTS_CHANNEL`], also inside the transaction
+//!   that stores them (`store/notice.rs`). One
 //!   `LISTEN` connection per instance receives both; a room in memory fetches
 //!   the ops it lacks from the store by sequence number, applies them and
 //!   publishes them to its sockets, or re-reads what changed. Notifications
@@ -31,7 +32,9 @@
 //! off writes its rows again once its heartbeat gets through.
 
 use super::{Hub, Room, SECRETS_RENEWED};
-use crate::store::{BackendKind, LoggedOp, OpNotice, Store, StoreError, OPS_CHANNEL};
+use crate::store::{
+    BackendKind, Change, Event, LoggedOp, OpNotice, Store, StoreError, EVENTS_CHANNEL, OPS_CHANNEL,
+};
 use app::domain::evaluation::redaction;
 use app::protocol::{PresenceEntry, SequencedOp, ServerMsg};
 use axum::extract::ws::Utf8Bytes;
@@ -41,9 +44,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex as StdMutex, Weak};
 use std::time::Duration;
 use tokio::sync::Notify;
-
-/// PostgreSQL: the channel of the moderator's changes (JSON [`Event`]).
-pub const EVENTS_CHANNEL: &str = "ikz_events";
 
 /// Longest pause between attempts to listen again.
 const MAX_RECONNECT_PAUSE: Duration = Duration::from_secs(5);
@@ -66,42 +66,10 @@ pub enum FanoutMode {
     InProcess,
 }
 
-/// What other instances must hear about besides ops (after it is stored).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Change {
-    /// The settings changed (methods, weights, reveal, locks, dots, stage,
-    /// timer, joining, TOWS step): re-read them from the store.
-    Settings,
-    /// A participant was moved or removed: their sockets close.
-    Moved { participant: String },
-    /// Boards were changed outside the op log (a participant's name
-    /// removed, a group's boards deleted): reload the room from the store.
-    Rewritten,
-    /// The moderator secret or projector token was renewed.
-    SecretsRenewed,
-    /// The session was deleted: its room goes, every screen closes.
-    Deleted,
-    /// Who is online on an instance changed (or an instance died): read
-    /// the presence rows again.
-    Presence,
-}
-
-/// A notification on [`EVENTS_CHANNEL`].
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-struct Event {
-    /// The instance that made the change (it ignores its own events).
-    from: String,
-    session: String,
-    change: Change,
-}
-
 pub enum Fanout {
     InProcess,
     Postgres {
         store: Store,
-        /// This instance's id in [`Event::from`] and `live_instances`.
-        instance: String,
         /// Rooms whose presence rows must be written.
         presence: PresenceQueue,
     },
@@ -137,7 +105,6 @@ impl Fanout {
         match (mode, store.kind()) {
             (FanoutMode::Auto, BackendKind::Postgres) => Self::Postgres {
                 store: store.clone(),
-                instance: uuid::Uuid::now_v7().to_string(),
                 presence: PresenceQueue::default(),
             },
             _ => Self::InProcess,
@@ -149,41 +116,21 @@ impl Fanout {
         matches!(self, Self::Postgres { .. })
     }
 
-    /// Tells the other instances that `session` changed (call after the
-    /// change is stored). A failure is logged: the other instances see the
-    /// change when they next load or resync the room.
-    pub async fn announce(&self, session: &str, change: Change) {
-        let Self::Postgres {
-            store, instance, ..
-        } = self
-        else {
-            return;
-        };
-        let sent = match event_json(instance, session, change.clone()) {
-            Ok(payload) => store.notify(EVENTS_CHANNEL, &payload).await,
-            Err(e) => Err(e),
-        };
-        if let Err(error) = sent {
-            tracing::warn!(%error, session, ?change, "change not announced to other instances");
-        }
-    }
-
     /// Starts listening for the other instances and keeping this one's
     /// presence rows and heartbeat (PostgreSQL; needs a tokio runtime).
     /// Both end when the hub is gone.
     pub fn start(&self, hub: Weak<Hub>) {
-        let Self::Postgres {
-            store, instance, ..
-        } = self
-        else {
+        let Self::Postgres { store, .. } = self else {
             return;
         };
-        let (Some(pool), Ok(runtime)) =
-            (store.listen_pool(), tokio::runtime::Handle::try_current())
-        else {
+        let (Some(pool), Some(instance), Ok(runtime)) = (
+            store.listen_pool(),
+            store.instance(),
+            tokio::runtime::Handle::try_current(),
+        ) else {
             return;
         };
-        runtime.spawn(listen(hub.clone(), pool, instance.clone()));
+        runtime.spawn(listen(hub.clone(), pool, instance.to_owned()));
         runtime.spawn(keep_presence(hub));
     }
 
@@ -203,16 +150,10 @@ impl Fanout {
         online: &[(String, String)],
         gone: &[String],
     ) -> Result<(), StoreError> {
-        let Self::Postgres {
-            store, instance, ..
-        } = self
-        else {
-            return Ok(());
-        };
-        let payload = event_json(instance, session, Change::Presence)?;
-        store
-            .write_presence(instance, session, online, gone, EVENTS_CHANNEL, &payload)
-            .await
+        match self {
+            Self::Postgres { store, .. } => store.write_presence(session, online, gone).await,
+            Self::InProcess => Ok(()),
+        }
     }
 
     /// Who is online in `session` on the other live instances.
@@ -220,24 +161,11 @@ impl Fanout {
         &self,
         session: &str,
     ) -> Result<Vec<PresenceEntry>, StoreError> {
-        let Self::Postgres {
-            store, instance, ..
-        } = self
-        else {
-            return Ok(Vec::new());
-        };
-        store.presence_elsewhere(session, instance, SILENT).await
+        match self {
+            Self::Postgres { store, .. } => store.presence_elsewhere(session, SILENT).await,
+            Self::InProcess => Ok(Vec::new()),
+        }
     }
-}
-
-/// An [`Event`] as sent.
-fn event_json(instance: &str, session: &str, change: Change) -> Result<String, StoreError> {
-    let event = Event {
-        from: instance.to_owned(),
-        session: session.to_owned(),
-        change,
-    };
-    serde_json::to_string(&event).map_err(|e| StoreError::Corrupt(format!("event: {e}")))
 }
 
 /// Several instances: every [`HEARTBEAT`] this instance's heartbeat is
@@ -261,24 +189,18 @@ async fn keep_presence(hub: Weak<Hub>) {
             }
         };
         let Some(hub) = hub.upgrade() else { return };
-        let Fanout::Postgres {
-            store,
-            instance,
-            presence,
-        } = hub.fanout.as_ref()
-        else {
+        let Fanout::Postgres { store, presence } = hub.fanout.as_ref() else {
             return;
         };
         if beat {
-            match store.heartbeat(instance).await {
+            match store.heartbeat().await {
                 // Swept as dead while cut off (or the first beat, when no
                 // room has rows yet): every room writes its rows again.
                 Ok(true) => hub.presence_rows_lost().await,
                 Ok(false) => {}
                 Err(error) => tracing::warn!(%error, "heartbeat not written"),
             }
-            let notice = |session: &str| event_json(instance, session, Change::Presence).ok();
-            match store.sweep_instances(SILENT, EVENTS_CHANNEL, &notice).await {
+            match store.sweep_instances(SILENT).await {
                 Ok(sessions) => {
                     for session in sessions {
                         if let Some(room) = hub.loaded(&session).await {
@@ -377,7 +299,7 @@ async fn receive(hub: &Hub, channel: &str, payload: &str, instance: &str) {
         }
     };
     if event.change == Change::Deleted {
-        hub.evict_here(&event.session).await;
+        hub.evict(&event.session).await;
         return;
     }
     let Some(room) = hub.loaded(&event.session).await else {

@@ -20,7 +20,7 @@
 mod fanout;
 mod presence;
 
-pub use fanout::{Change, Fanout, FanoutMode, Published, EVENTS_CHANNEL, HEARTBEAT, SILENT};
+pub use fanout::{Fanout, FanoutMode, Published, HEARTBEAT, SILENT};
 use presence::Online;
 pub use presence::PresenceChange;
 
@@ -243,29 +243,21 @@ impl Hub {
     }
 
     /// Drops the room of a deleted session and closes its open connections
-    /// (participants, cockpit, projector), here and on other instances. A
-    /// later `room()` loads it afresh.
+    /// (participants, cockpit, projector) on this instance; the store
+    /// announced the deletion to the others. A later `room()` loads it afresh.
     pub async fn evict(&self, session_id: &str) {
-        self.evict_here(session_id).await;
-        self.fanout.announce(session_id, Change::Deleted).await;
-    }
-
-    /// [`Self::evict`] on this instance only.
-    async fn evict_here(&self, session_id: &str) {
         if let Some(room) = self.rooms.lock().await.remove(session_id) {
             room.moved_here(EVERYONE);
         }
     }
 
-    /// Tells the open moderator screens of a session that its secrets
-    /// changed (a room not in memory has none open), on every instance.
+    /// Tells this instance's open moderator screens of a session that its
+    /// secrets changed (a room not in memory has none open); the store
+    /// announced the change to the other instances.
     pub async fn secrets_renewed(&self, session_id: &str) {
         if let Some(room) = self.loaded(session_id).await {
             room.moved_here(SECRETS_RENEWED);
         }
-        self.fanout
-            .announce(session_id, Change::SecretsRenewed)
-            .await;
     }
 
     /// The room of a session if it is in memory (not loaded for this).
@@ -832,10 +824,6 @@ impl Room {
         let mut state = self.lock(Settle::All).await;
         let out = persist().await?;
         edit(&mut state.boards);
-        drop(state);
-        self.fanout
-            .announce(&self.session_id, Change::Rewritten)
-            .await;
         Ok(out)
     }
 
@@ -891,7 +879,7 @@ impl Room {
     }
 
     /// Applies a moderator's change: checked by the domain (weights freeze
-    /// once any idea of the session is rated), stored, then announced.
+    /// once any idea of the session is rated), stored (and so announced).
     pub async fn change_settings(
         &self,
         store: &Store,
@@ -914,9 +902,6 @@ impl Room {
         store.save_settings(&self.session_id, &next).await?;
         self.settings.send_replace(next.clone());
         drop(state);
-        self.fanout
-            .announce(&self.session_id, Change::Settings)
-            .await;
         Ok(next)
     }
 
@@ -1009,17 +994,13 @@ impl Room {
         self.moved.subscribe()
     }
 
-    /// Closes the live connections of a participant who changed group or
-    /// was removed, on every instance.
-    pub async fn moved(&self, participant_id: &str) {
+    /// Closes this instance's live connections of a participant who changed
+    /// group or was removed (the store announced it to the other instances
+    /// when it stored the move).
+    pub fn moved(&self, participant_id: &str) {
         self.moved_here(participant_id);
-        let change = Change::Moved {
-            participant: participant_id.to_owned(),
-        };
-        self.fanout.announce(&self.session_id, change).await;
     }
 
-    /// [`Self::moved`] on this instance only.
     fn moved_here(&self, participant_id: &str) {
         let _ = self.moved.send(participant_id.to_owned());
     }

@@ -99,60 +99,49 @@ impl Store {
         }
     }
 
-    /// PostgreSQL: sends `payload` on notification channel `channel`
-    /// (SQLite: nothing to tell, one instance per database).
-    pub async fn notify(&self, channel: &str, payload: &str) -> StoreResult<()> {
+    /// PostgreSQL: this instance's id in the notices it sends and the
+    /// presence rows it writes (`None` on SQLite: one instance).
+    pub fn instance(&self) -> Option<&str> {
         match &self.backend {
-            Backend::Sqlite(_) => Ok(()),
-            Backend::Postgres(s) => s.notify(channel, payload).await.map_err(postgres::lost),
+            Backend::Sqlite(_) => None,
+            Backend::Postgres(s) => Some(s.instance()),
         }
     }
 
-    /// PostgreSQL: rewrites instance `instance`'s heartbeat; `true` if its
-    /// row was made anew (its presence rows must be written again). SQLite:
+    /// PostgreSQL: rewrites this instance's heartbeat; `true` if its row
+    /// was made anew (its presence rows must be written again). SQLite:
     /// `false`, one instance per database.
-    pub async fn heartbeat(&self, instance: &str) -> StoreResult<bool> {
+    pub async fn heartbeat(&self) -> StoreResult<bool> {
         match &self.backend {
             Backend::Sqlite(_) => Ok(false),
-            Backend::Postgres(s) => s.heartbeat(instance).await.map_err(postgres::lost),
+            Backend::Postgres(s) => s.heartbeat().await.map_err(postgres::lost),
         }
     }
 
     /// PostgreSQL: deletes the instances silent for longer than `silent`
-    /// with their presence rows, sending `notice(session)` on `channel` for
-    /// each session that had someone online there (in the same
-    /// transaction); returns those sessions. SQLite: none.
-    pub async fn sweep_instances(
-        &self,
-        silent: std::time::Duration,
-        channel: &str,
-        notice: &(dyn Fn(&str) -> Option<String> + Sync),
-    ) -> StoreResult<Vec<String>> {
+    /// with their presence rows, announcing each session that had someone
+    /// online there (in the same transaction); returns those sessions.
+    /// SQLite: none.
+    pub async fn sweep_instances(&self, silent: std::time::Duration) -> StoreResult<Vec<String>> {
         match &self.backend {
             Backend::Sqlite(_) => Ok(Vec::new()),
-            Backend::Postgres(s) => s
-                .sweep_instances(silent, channel, notice)
-                .await
-                .map_err(postgres::lost),
+            Backend::Postgres(s) => s.sweep_instances(silent).await.map_err(postgres::lost),
         }
     }
 
     /// PostgreSQL: this instance's presence rows of a session: `online`
-    /// (participant id, group id) written, `gone` deleted, `payload` sent on
-    /// `channel` in the same transaction. SQLite: nothing to write.
+    /// (participant id, group id) written, `gone` deleted, announced in the
+    /// same transaction. SQLite: nothing to write.
     pub async fn write_presence(
         &self,
-        instance: &str,
         session_id: &str,
         online: &[(String, String)],
         gone: &[String],
-        channel: &str,
-        payload: &str,
     ) -> StoreResult<()> {
         match &self.backend {
             Backend::Sqlite(_) => Ok(()),
             Backend::Postgres(s) => s
-                .write_presence(instance, session_id, online, gone, channel, payload)
+                .write_presence(session_id, online, gone)
                 .await
                 .map_err(postgres::lost),
         }
@@ -163,13 +152,12 @@ impl Store {
     pub async fn presence_elsewhere(
         &self,
         session_id: &str,
-        instance: &str,
         silent: std::time::Duration,
     ) -> StoreResult<Vec<app::protocol::PresenceEntry>> {
         match &self.backend {
             Backend::Sqlite(_) => Ok(Vec::new()),
             Backend::Postgres(s) => s
-                .presence_elsewhere(session_id, instance, silent)
+                .presence_elsewhere(session_id, silent)
                 .await
                 .map_err(postgres::lost),
         }
@@ -328,9 +316,13 @@ delegate! {
     /// before `today` (YYYY-MM-DD).
     fn sessions_past_retention(&self, today: &str, retention_days: u32) -> StoreResult<Vec<String>>;
 
-    /// Replaces the moderator secret (its hash); the old one stops working.
-    fn set_moderator_token(&self, session_id: &str, token_hash: &[u8]) -> StoreResult<()>;
-
-    /// Replaces the projector's read-only token (its hash).
-    fn set_projector_token(&self, session_id: &str, token_hash: &[u8]) -> StoreResult<()>;
+    /// Replaces the projector's read-only token and, when given, the
+    /// moderator secret (their hashes) in one transaction; the old ones stop
+    /// working (on PostgreSQL announced to the other instances).
+    fn set_secrets(
+        &self,
+        session_id: &str,
+        moderator_hash: Option<&[u8]>,
+        projector_hash: &[u8],
+    ) -> StoreResult<()>;
 }

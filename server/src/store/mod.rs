@@ -11,6 +11,7 @@
 mod backend;
 pub mod codec;
 mod commit_queue;
+pub mod notice;
 mod postgres;
 mod privacy;
 pub mod replay;
@@ -19,6 +20,7 @@ mod sqlite;
 
 pub use backend::{BackendKind, Store};
 pub use codec::LoggedOp;
+pub use notice::{Change, Event, OpNotice, EVENTS_CHANNEL, OPS_CHANNEL};
 pub use postgres::LISTEN_APPLICATION_NAME;
 
 use app::api::{GroupView, ParticipantView, PublicSession};
@@ -189,19 +191,6 @@ impl OpRow {
             created_at: op.created_at,
         })
     }
-}
-
-/// PostgreSQL: the notification channel on which every committed op is
-/// announced (inside its transaction, so only what committed), as an
-/// [`OpNotice`]. Other instances fetch the ops by sequence number.
-pub const OPS_CHANNEL: &str = "ikz_ops";
-
-/// The payload of a notification on [`OPS_CHANNEL`]: only which session
-/// and up to which sequence number, never the op itself.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct OpNotice {
-    pub session: String,
-    pub seq: u64,
 }
 
 /// A board's state is written with every this many of its ops (and the

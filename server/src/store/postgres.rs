@@ -18,8 +18,8 @@ use super::shared::{
     is_unique_violation, new_id, past_retention, Health, NewSession,
 };
 use super::{
-    ImportedSession, OpNotice, OpRow, ParticipantRecord, RoomRecord, SessionRecord, StoreError,
-    StoreResult, OPS_CHANNEL,
+    Change, Event, ImportedSession, OpNotice, OpRow, ParticipantRecord, RoomRecord, SessionRecord,
+    StoreError, StoreResult, EVENTS_CHANNEL, OPS_CHANNEL,
 };
 use app::api::GroupView;
 use app::domain::session::{limits, GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
@@ -48,6 +48,9 @@ pub struct PgStore {
     queue: Arc<CommitQueue>,
     /// Held while queued ops are committed, one after another.
     turn: Arc<tokio::sync::Mutex<()>>,
+    /// This instance's id: in every [`Event`] it sends (so it can ignore
+    /// its own) and in `live_instances` / `live_presence`.
+    instance: Arc<str>,
 }
 
 type Tx = Transaction<'static, Postgres>;
@@ -239,6 +242,8 @@ async fn write_op(tx: &mut PgConnection, op: &OpRow) -> StoreResult<()> {
 }
 
 /// `NOTIFY` inside a transaction: delivered when (and only if) it commits.
+/// Every notice goes out this way (none after its change, where a failed
+/// `NOTIFY` would leave the other instances unaware of a stored change).
 async fn notify_in(conn: &mut PgConnection, channel: &str, payload: &str) -> StoreResult<()> {
     sqlx::query("SELECT pg_notify($1, $2)")
         .bind(channel)
@@ -287,11 +292,29 @@ impl PgStore {
             commits: Arc::default(),
             queue: Arc::default(),
             turn: Arc::default(),
+            instance: uuid::Uuid::now_v7().to_string().into(),
         })
     }
 
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+
+    /// This instance's id (see [`Event::from`]).
+    pub fn instance(&self) -> &str {
+        &self.instance
+    }
+
+    /// Announces `change` of `session_id` to the other instances, in the
+    /// caller's transaction.
+    async fn announce_in(
+        &self,
+        conn: &mut PgConnection,
+        session_id: &str,
+        change: Change,
+    ) -> StoreResult<()> {
+        let payload = Event::json(&self.instance, session_id, change)?;
+        notify_in(conn, EVENTS_CHANNEL, &payload).await
     }
 
     /// Starts a write. While the store is unhealthy a probe write must commit
@@ -649,7 +672,8 @@ impl PgStore {
             .bind(group_id)
             .execute(&mut *tx)
             .await?;
-            Ok(())
+            self.announce_in(&mut tx, session_id, Change::Rewritten)
+                .await
         }
         .await;
         self.finish(tx, result).await
@@ -676,7 +700,10 @@ impl PgStore {
             if done.rows_affected() == 0 {
                 return Err(StoreError::UnknownParticipant);
             }
-            Ok(())
+            let moved = Change::Moved {
+                participant: participant_id.to_owned(),
+            };
+            self.announce_in(&mut tx, session_id, moved).await
         }
         .await;
         self.finish(tx, result).await
@@ -822,24 +849,17 @@ impl PgStore {
         codec::decode_settings(session_id, &json)
     }
 
-    /// Sends `payload` on notification channel `channel` (delivered to every
-    /// listening connection, this instance's too).
-    pub async fn notify(&self, channel: &str, payload: &str) -> StoreResult<()> {
-        let mut conn = self.pool.acquire().await?;
-        notify_in(&mut conn, channel, payload).await
-    }
-
     /// Rewrites this instance's heartbeat; `true` if its row had to be
     /// made anew (first beat, or another instance swept it as dead while
     /// this one could not reach the database: its presence rows are gone
     /// and must be written again).
-    pub async fn heartbeat(&self, instance: &str) -> StoreResult<bool> {
+    pub async fn heartbeat(&self) -> StoreResult<bool> {
         let created: bool = sqlx::query_scalar(
             "INSERT INTO live_instances (id, heartbeat_at) VALUES ($1, now())
              ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()
              RETURNING (xmax = 0)",
         )
-        .bind(instance)
+        .bind(&*self.instance)
         .fetch_one(&self.pool)
         .await?;
         Ok(created)
@@ -847,14 +867,9 @@ impl PgStore {
 
     /// Deletes the instances whose heartbeat is older than `silent` (their
     /// presence rows go with them, by cascade) and, in the same
-    /// transaction, sends `notice(session)` on `channel` for every session
-    /// that had someone online there. Returns those sessions.
-    pub async fn sweep_instances(
-        &self,
-        silent: Duration,
-        channel: &str,
-        notice: &(dyn Fn(&str) -> Option<String> + Sync),
-    ) -> StoreResult<Vec<String>> {
+    /// transaction, announces [`Change::Presence`] for every session that
+    /// had someone online there. Returns those sessions.
+    pub async fn sweep_instances(&self, silent: Duration) -> StoreResult<Vec<String>> {
         let mut tx = self.pool.begin().await?;
         let sessions: Vec<String> = sqlx::query_scalar(
             "WITH dead AS (
@@ -867,9 +882,7 @@ impl PgStore {
         .fetch_all(&mut *tx)
         .await?;
         for session in &sessions {
-            if let Some(payload) = notice(session) {
-                notify_in(&mut tx, channel, &payload).await?;
-            }
+            self.announce_in(&mut tx, session, Change::Presence).await?;
         }
         tx.commit().await?;
         Ok(sessions)
@@ -877,18 +890,16 @@ impl PgStore {
 
     /// Makes this instance's presence rows of a session say who is online
     /// here: `online` (participant, group) are written, `gone` deleted,
-    /// and `payload` is sent on `channel` in the same transaction (so the
-    /// notice goes out exactly when the rows changed). A participant who
-    /// no longer exists (removed, session deleted) is left out.
+    /// and [`Change::Presence`] is announced in the same transaction (so
+    /// the notice goes out exactly when the rows changed). A participant
+    /// who no longer exists (removed, session deleted) is left out.
     pub async fn write_presence(
         &self,
-        instance: &str,
         session_id: &str,
         online: &[(String, String)],
         gone: &[String],
-        channel: &str,
-        payload: &str,
     ) -> StoreResult<()> {
+        let instance = &*self.instance;
         let mut tx = self.pool.begin().await?;
         if !gone.is_empty() {
             sqlx::query(
@@ -916,17 +927,17 @@ impl PgStore {
             .execute(&mut *tx)
             .await?;
         }
-        notify_in(&mut tx, channel, payload).await?;
+        self.announce_in(&mut tx, session_id, Change::Presence)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Who is online in a session on instances other than `instance` whose
-    /// heartbeat is younger than `silent`, ordered by participant id.
+    /// Who is online in a session on the other instances whose heartbeat
+    /// is younger than `silent`, ordered by participant id.
     pub async fn presence_elsewhere(
         &self,
         session_id: &str,
-        instance: &str,
         silent: Duration,
     ) -> StoreResult<Vec<PresenceEntry>> {
         let rows: Vec<(String, String, String, String)> = sqlx::query_as(
@@ -939,7 +950,7 @@ impl PgStore {
              ORDER BY p.id, i.heartbeat_at DESC",
         )
         .bind(session_id)
-        .bind(instance)
+        .bind(&*self.instance)
         .bind(silent.as_secs_f64())
         .fetch_all(&self.pool)
         .await?;
@@ -975,13 +986,16 @@ impl PgStore {
     ) -> StoreResult<()> {
         let settings_json = codec::encode_settings(settings)?;
         let mut tx = self.begin_write().await?;
-        let result = sqlx::query("UPDATE workshop_sessions SET settings_json = $1 WHERE id = $2")
-            .bind(&settings_json)
-            .bind(session_id)
-            .execute(&mut *tx)
-            .await
-            .map(|_| ())
-            .map_err(StoreError::from);
+        let result = async {
+            sqlx::query("UPDATE workshop_sessions SET settings_json = $1 WHERE id = $2")
+                .bind(&settings_json)
+                .bind(session_id)
+                .execute(&mut *tx)
+                .await?;
+            self.announce_in(&mut tx, session_id, Change::Settings)
+                .await
+        }
+        .await;
         self.finish(tx, result).await
     }
 
@@ -1088,7 +1102,12 @@ impl PgStore {
                 .bind(session_id)
                 .execute(&mut *tx)
                 .await?;
-            Ok(done.rows_affected() > 0)
+            let deleted = done.rows_affected() > 0;
+            if deleted {
+                self.announce_in(&mut tx, session_id, Change::Deleted)
+                    .await?;
+            }
+            Ok(deleted)
         }
         .await;
         self.finish(tx, result).await
@@ -1146,7 +1165,12 @@ impl PgStore {
                     .await?;
                 }
             }
-            Ok(())
+            self.announce_in(&mut tx, session_id, Change::Rewritten)
+                .await?;
+            let moved = Change::Moved {
+                participant: participant_id.to_owned(),
+            };
+            self.announce_in(&mut tx, session_id, moved).await
         }
         .await;
         self.finish(tx, result).await
@@ -1163,46 +1187,31 @@ impl PgStore {
         Ok(past_retention(rows, today, retention_days))
     }
 
-    pub async fn set_moderator_token(
+    /// Replaces the projector token and, when given, the moderator secret
+    /// in one transaction, announced as [`Change::SecretsRenewed`].
+    pub async fn set_secrets(
         &self,
         session_id: &str,
-        token_hash: &[u8],
-    ) -> StoreResult<()> {
-        self.set_token(
-            "UPDATE workshop_sessions SET moderator_token_hash = $1 WHERE id = $2",
-            session_id,
-            token_hash,
-        )
-        .await
-    }
-
-    pub async fn set_projector_token(
-        &self,
-        session_id: &str,
-        token_hash: &[u8],
-    ) -> StoreResult<()> {
-        self.set_token(
-            "UPDATE workshop_sessions SET projector_token_hash = $1 WHERE id = $2",
-            session_id,
-            token_hash,
-        )
-        .await
-    }
-
-    async fn set_token(
-        &self,
-        sql: &'static str,
-        session_id: &str,
-        token_hash: &[u8],
+        moderator_hash: Option<&[u8]>,
+        projector_hash: &[u8],
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let result = sqlx::query(sql)
-            .bind(token_hash)
+        let result = async {
+            sqlx::query(
+                "UPDATE workshop_sessions
+                 SET moderator_token_hash = COALESCE($1, moderator_token_hash),
+                     projector_token_hash = $2
+                 WHERE id = $3",
+            )
+            .bind(moderator_hash)
+            .bind(projector_hash)
             .bind(session_id)
             .execute(&mut *tx)
-            .await
-            .map(|_| ())
-            .map_err(StoreError::from);
+            .await?;
+            self.announce_in(&mut tx, session_id, Change::SecretsRenewed)
+                .await
+        }
+        .await;
         self.finish(tx, result).await
     }
 }

@@ -142,49 +142,28 @@ impl SqliteStore {
         Ok(past_retention(rows, today, retention_days))
     }
 
-    /// Replaces the moderator secret (its hash); the old one stops working.
-    pub async fn set_moderator_token(
+    /// Replaces the projector's read-only token and, when given, the
+    /// moderator secret (their hashes), in one transaction: both change or
+    /// neither, so a renewal that fails leaves the old links working.
+    pub async fn set_secrets(
         &self,
         session_id: &str,
-        token_hash: &[u8],
-    ) -> StoreResult<()> {
-        self.set_token(
-            "UPDATE workshop_sessions SET moderator_token_hash = ? WHERE id = ?",
-            session_id,
-            token_hash,
-        )
-        .await
-    }
-
-    /// Replaces the projector's read-only token (its hash).
-    pub async fn set_projector_token(
-        &self,
-        session_id: &str,
-        token_hash: &[u8],
-    ) -> StoreResult<()> {
-        self.set_token(
-            "UPDATE workshop_sessions SET projector_token_hash = ? WHERE id = ?",
-            session_id,
-            token_hash,
-        )
-        .await
-    }
-
-    /// Runs one of the token `UPDATE`s above in a write transaction.
-    async fn set_token(
-        &self,
-        sql: &'static str,
-        session_id: &str,
-        token_hash: &[u8],
+        moderator_hash: Option<&[u8]>,
+        projector_hash: &[u8],
     ) -> StoreResult<()> {
         let mut tx = self.begin_write().await?;
-        let result = sqlx::query(sql)
-            .bind(token_hash)
-            .bind(session_id)
-            .execute(&mut *tx)
-            .await
-            .map(|_| ())
-            .map_err(StoreError::from);
+        let result = sqlx::query(
+            "UPDATE workshop_sessions
+             SET moderator_token_hash = COALESCE(?, moderator_token_hash), projector_token_hash = ?
+             WHERE id = ?",
+        )
+        .bind(moderator_hash)
+        .bind(projector_hash)
+        .bind(session_id)
+        .execute(&mut *tx)
+        .await
+        .map(|_| ())
+        .map_err(StoreError::from);
         tx.finish(result).await
     }
 
