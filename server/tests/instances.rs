@@ -16,7 +16,7 @@ mod common;
 
 use app::protocol::{apply_presence, PresenceEntry, ServerMsg};
 use common::binary::{start_on, Running};
-use common::live::{add_card, canvas, Client, Person, Received, Server};
+use common::live::{add_card, canvas, moderate_at, Client, Person, Received, Server};
 use common::{test_db_on, Backend};
 use serde_json::{json, Value};
 use server::hub::{HEARTBEAT, SILENT};
@@ -548,6 +548,49 @@ async fn settings_locks_and_moves_made_through_one_instance_reach_the_other() {
         .await;
     assert_eq!(status, 204, "{body}");
     moved_on_b.expect("moved").await;
+    drop((a, b));
+}
+
+/// Two moderator screens change settings at the same moment, one through
+/// each instance: every change is kept (each is read and written in one
+/// transaction under a row lock; read on one instance and written later, a
+/// change made meanwhile on the other was overwritten).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn settings_changed_through_both_instances_at_once_are_all_kept() {
+    const EACH: usize = 25;
+    let seeded = seed(1).await;
+    let dir = tempfile::tempdir().expect("dir");
+    let a = instance(&seeded, dir.path(), "a").await;
+    let b = instance(&seeded, dir.path(), "b").await;
+    let start = Arc::new(Barrier::new(2));
+    let writers = [("A", a.addr), ("B", b.addr)].map(|(name, addr)| {
+        let (secret, start) = (seeded.secret.clone(), Arc::clone(&start));
+        tokio::spawn(async move {
+            start.wait().await;
+            for i in 0..EACH {
+                let merge = json!({ "merge": { "action": "merge",
+                    "first": format!("Idee {name}{i}"), "second": format!("Ziel {name}{i}") } });
+                let (status, body) =
+                    moderate_at(addr, &secret, "PATCH", "/api/moderation/settings", merge).await;
+                assert_eq!(status, 200, "{name} {i}: {body}");
+            }
+        })
+    });
+    for writer in writers {
+        writer.await.expect("writer");
+    }
+    let store = Store::open(&seeded.server.db.url).await.expect("store");
+    let merges = store
+        .load_settings(&seeded.session_id)
+        .await
+        .expect("settings")
+        .merges;
+    store.close().await;
+    assert_eq!(
+        merges.len(),
+        2 * EACH,
+        "changes lost between the instances: {merges:?}"
+    );
     drop((a, b));
 }
 

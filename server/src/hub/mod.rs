@@ -892,14 +892,10 @@ impl Room {
             now_ms: now_ms(),
             groups,
         };
-        let current = if self.fanout.is_shared() {
-            // Another instance may have changed them a moment ago.
-            store.load_settings(&self.session_id).await?
-        } else {
-            self.settings.borrow().clone()
-        };
-        let next = current.changed(change, &ctx)?;
-        store.save_settings(&self.session_id, &next).await?;
+        // As stored: another instance may have changed them a moment ago.
+        let next = store
+            .update_settings(&self.session_id, |current| current.changed(change, &ctx))
+            .await??;
         self.settings.send_replace(next.clone());
         drop(state);
         Ok(next)

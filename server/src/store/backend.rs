@@ -99,6 +99,24 @@ impl Store {
         }
     }
 
+    /// Changes a session's settings as `change` says (it gets them as
+    /// stored), read and written in one transaction: changes of several
+    /// instances at once do not undo each other. `Ok(Err(_))`: `change`
+    /// refused, nothing written.
+    pub async fn update_settings<E: Send>(
+        &self,
+        session_id: &str,
+        change: impl FnOnce(SessionSettings) -> Result<SessionSettings, E> + Send,
+    ) -> StoreResult<Result<SessionSettings, E>> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.update_settings(session_id, change).await,
+            Backend::Postgres(s) => s
+                .update_settings(session_id, change)
+                .await
+                .map_err(postgres::lost),
+        }
+    }
+
     /// PostgreSQL: this instance's id in the notices it sends and the
     /// presence rows it writes (`None` on SQLite: one instance).
     pub fn instance(&self) -> Option<&str> {
@@ -287,8 +305,6 @@ delegate! {
     /// The moderator's settings of a session as stored.
     fn load_settings(&self, session_id: &str) -> StoreResult<SessionSettings>;
 
-    /// Stores the moderator's settings of a session.
-    fn save_settings(&self, session_id: &str, settings: &SessionSettings) -> StoreResult<()>;
 
 
     /// One group's (`None`: every group's) ops after `after_seq` up to

@@ -979,21 +979,36 @@ impl PgStore {
             )
     }
 
-    pub async fn save_settings(
+    /// Changes a session's settings as `change` says, reading them under a
+    /// row lock in the same transaction (two instances changing settings at
+    /// once do not undo each other's change), announced as
+    /// [`Change::Settings`]. `Ok(Err(_))`: `change` refused, nothing written.
+    pub async fn update_settings<E: Send>(
         &self,
         session_id: &str,
-        settings: &SessionSettings,
-    ) -> StoreResult<()> {
-        let settings_json = codec::encode_settings(settings)?;
+        change: impl FnOnce(SessionSettings) -> Result<SessionSettings, E> + Send,
+    ) -> StoreResult<Result<SessionSettings, E>> {
         let mut tx = self.begin_write().await?;
         let result = async {
+            let json: String = sqlx::query_scalar(
+                "SELECT settings_json FROM workshop_sessions WHERE id = $1 FOR UPDATE",
+            )
+            .bind(session_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt(format!("session {session_id} is gone")))?;
+            let next = match change(codec::decode_settings(session_id, &json)?) {
+                Ok(next) => next,
+                Err(refused) => return Ok(Err(refused)),
+            };
             sqlx::query("UPDATE workshop_sessions SET settings_json = $1 WHERE id = $2")
-                .bind(&settings_json)
+                .bind(codec::encode_settings(&next)?)
                 .bind(session_id)
                 .execute(&mut *tx)
                 .await?;
             self.announce_in(&mut tx, session_id, Change::Settings)
-                .await
+                .await?;
+            Ok(Ok(next))
         }
         .await;
         self.finish(tx, result).await

@@ -950,21 +950,34 @@ impl SqliteStore {
         codec::decode_settings(session_id, &json)
     }
 
-    /// Stores the moderator's settings of a session.
-    pub async fn save_settings(
+    /// Changes a session's settings as `change` says, read and written in
+    /// one write transaction. `Ok(Err(_))`: `change` refused, nothing
+    /// written.
+    pub async fn update_settings<E: Send>(
         &self,
         session_id: &str,
-        settings: &SessionSettings,
-    ) -> StoreResult<()> {
-        let settings_json = codec::encode_settings(settings)?;
+        change: impl FnOnce(SessionSettings) -> Result<SessionSettings, E> + Send,
+    ) -> StoreResult<Result<SessionSettings, E>> {
         let mut tx = self.begin_write().await?;
-        let result = sqlx::query("UPDATE workshop_sessions SET settings_json = ? WHERE id = ?")
-            .bind(&settings_json)
-            .bind(session_id)
-            .execute(&mut *tx)
-            .await
-            .map(|_| ())
-            .map_err(StoreError::from);
+        let result = async {
+            let json: String =
+                sqlx::query_scalar("SELECT settings_json FROM workshop_sessions WHERE id = ?")
+                    .bind(session_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| StoreError::Corrupt(format!("session {session_id} is gone")))?;
+            let next = match change(codec::decode_settings(session_id, &json)?) {
+                Ok(next) => next,
+                Err(refused) => return Ok(Err(refused)),
+            };
+            sqlx::query("UPDATE workshop_sessions SET settings_json = ? WHERE id = ?")
+                .bind(codec::encode_settings(&next)?)
+                .bind(session_id)
+                .execute(&mut *tx)
+                .await?;
+            Ok(Ok(next))
+        }
+        .await;
         tx.finish(result).await
     }
 

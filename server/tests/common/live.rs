@@ -131,9 +131,7 @@ impl Server {
         path: &str,
         body: Value,
     ) -> (u16, Value) {
-        let bearer = format!("Bearer {secret}");
-        self.http(method, path, &[("Authorization", &bearer)], Some(body))
-            .await
+        moderate_at(self.addr, secret, method, path, body).await
     }
 
     /// An HTTP/1.1 request over a real socket with extra headers and an
@@ -145,30 +143,7 @@ impl Server {
         headers: &[(&str, &str)],
         body: Option<Value>,
     ) -> (u16, Value) {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let body = body.map(|b| b.to_string()).unwrap_or_default();
-        let extra: String = headers
-            .iter()
-            .map(|(k, v)| format!("{k}: {v}\r\n"))
-            .collect();
-        let request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            self.addr,
-            body.len()
-        );
-        let mut stream = TcpStream::connect(self.addr).await.expect("connect");
-        stream.write_all(request.as_bytes()).await.expect("write");
-        let mut response = String::new();
-        stream.read_to_string(&mut response).await.expect("read");
-        let status = response
-            .get(9..12)
-            .and_then(|s| s.parse().ok())
-            .expect("status line");
-        let json = response
-            .split_once("\r\n\r\n")
-            .and_then(|(_, body)| serde_json::from_str(body).ok())
-            .unwrap_or(Value::Null);
-        (status, json)
+        http_at(self.addr, method, path, headers, body).await
     }
 
     pub async fn group(&self, session_id: &str, name: &str) -> String {
@@ -498,4 +473,57 @@ pub async fn one_person() -> (Server, String, Person) {
     let group = server.group(&session, "Gruppe A").await;
     let alice = server.person(&session, "ACDEFH", &group, "Alice").await;
     (server, session, alice)
+}
+
+/// A moderator request over HTTP to the server at `addr`.
+pub async fn moderate_at(
+    addr: SocketAddr,
+    secret: &str,
+    method: &str,
+    path: &str,
+    body: Value,
+) -> (u16, Value) {
+    let bearer = format!("Bearer {secret}");
+    http_at(
+        addr,
+        method,
+        path,
+        &[("Authorization", &bearer)],
+        Some(body),
+    )
+    .await
+}
+
+/// An HTTP/1.1 request over a real socket to `addr` with extra headers and
+/// an optional JSON body; returns the status and the JSON body (or null).
+pub async fn http_at(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let extra: String = headers
+        .iter()
+        .map(|(k, v)| format!("{k}: {v}\r\n"))
+        .collect();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = TcpStream::connect(addr).await.expect("connect");
+    stream.write_all(request.as_bytes()).await.expect("write");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.expect("read");
+    let status = response
+        .get(9..12)
+        .and_then(|s| s.parse().ok())
+        .expect("status line");
+    let json = response
+        .split_once("\r\n\r\n")
+        .and_then(|(_, body)| serde_json::from_str(body).ok())
+        .unwrap_or(Value::Null);
+    (status, json)
 }
