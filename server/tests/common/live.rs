@@ -21,9 +21,6 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 /// How long a test waits for a message it expects.
 pub const WAIT: Duration = Duration::from_secs(5);
 
-/// The metrics token of the fixture server (`Server::metric`).
-const METRICS_TOKEN: &str = "metrics-token-of-the-test-server-0123";
-
 // ---------------------------------------------------------------------------
 // Fixture: a server on a loopback port and data seeded through the store.
 // ---------------------------------------------------------------------------
@@ -58,9 +55,7 @@ impl Server {
 
     pub async fn start_on_with(backend: super::Backend, web: server::state::WebSettings) -> Self {
         let db = super::test_db_on(backend).await;
-        let state = super::state(db.store.clone())
-            .with_web(web)
-            .with_metrics_token(Some(METRICS_TOKEN));
+        let state = super::state(db.store.clone()).with_web(web);
         let router = server::api_router(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -74,30 +69,6 @@ impl Server {
 
     pub fn store(&self) -> &Store {
         &self.db.store
-    }
-
-    /// The value of one metric line of `GET /metrics` (e.g.
-    /// `ikz_live_catch_ups_total`), 0 when absent.
-    pub async fn metric(&self, name: &str) -> f64 {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let request = format!(
-            "GET /metrics HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {METRICS_TOKEN}\r\nConnection: close\r\n\r\n",
-            self.addr
-        );
-        let mut stream = TcpStream::connect(self.addr).await.expect("connect");
-        stream.write_all(request.as_bytes()).await.expect("write");
-        let mut response = String::new();
-        stream.read_to_string(&mut response).await.expect("read");
-        response
-            .lines()
-            .find_map(|line| {
-                line.strip_prefix(name)?
-                    .strip_prefix(' ')?
-                    .trim()
-                    .parse()
-                    .ok()
-            })
-            .unwrap_or(0.0)
     }
 
     pub fn db_url(&self) -> String {
@@ -316,21 +287,6 @@ impl Client {
     /// or the projector token).
     pub async fn moderator_hello(addr: SocketAddr, token: &str) -> Self {
         let mut client = Self::moderator(addr, None).await;
-        client
-            .send(json!({ "type": "hello", "moderator": token, "last_seq": 0, "epoch": 0 }))
-            .await;
-        client
-    }
-
-    /// A moderator screen behind a slow link: a receive buffer of 4 KiB,
-    /// so the server's writes to it stall as soon as it stops reading.
-    pub async fn moderator_hello_on_a_slow_link(addr: SocketAddr, token: &str) -> Self {
-        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
-        socket.set_recv_buffer_size(4096).expect("receive buffer");
-        let stream = socket.connect(addr).await.expect("connect");
-        let mut client = Self::open_on(stream, addr, "/api/moderation/live", None)
-            .await
-            .expect("upgrade");
         client
             .send(json!({ "type": "hello", "moderator": token, "last_seq": 0, "epoch": 0 }))
             .await;
