@@ -184,30 +184,7 @@ async fn view_model(s: &Session, group: &str) -> GroupEvaluation {
 
 /// An export's bytes, fetched over a real socket with the moderator's secret.
 async fn download(s: &Session, format: &str) -> Vec<u8> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let request = format!(
-        "GET /api/moderation/export/{format} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
-        s.server.addr, s.secret
-    );
-    let mut stream = tokio::net::TcpStream::connect(s.server.addr)
-        .await
-        .expect("connect");
-    stream.write_all(request.as_bytes()).await.expect("write");
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).await.expect("read");
-    let split = response
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("headers end");
-    let head = String::from_utf8_lossy(&response[..split]).to_string();
-    assert!(head.starts_with("HTTP/1.1 200"), "{format}: {head}");
-    assert!(
-        !head
-            .to_ascii_lowercase()
-            .contains("transfer-encoding: chunked"),
-        "{head}"
-    );
-    response[split + 4..].to_vec()
+    common::live::download(s.server.addr, &s.secret, format).await
 }
 
 fn flat(text: &str) -> String {

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::live::{add_card, Client, Received, Server, WAIT};
+use common::live::{add_card, download, Client, Received, Server, WAIT};
 use serde_json::{json, Value};
 use server::clock::now;
 use std::collections::BTreeMap;
@@ -334,6 +334,63 @@ async fn the_four_methods_run_live_and_their_json_export_imports_as_the_same_ses
         .map(|c| c["id"].as_str().unwrap_or_default())
         .collect();
     assert_eq!(umsetzung[..3], ["phasen-umsetzung-1", "own1", step]);
+
+    // The workbook's card sheet has what the documents' tables have, read
+    // back by LibreOffice.
+    let dir = tempfile::tempdir().expect("dir");
+    let xlsx = dir.path().join("session.xlsx");
+    std::fs::write(&xlsx, download(server.addr, &secret, "xlsx").await).expect("write");
+    let sheets = common::soffice(
+        &xlsx,
+        "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+    );
+    let file = sheets
+        .iter()
+        .find(|p| p.to_string_lossy().contains("Karten"))
+        .expect("card sheet");
+    let rows: Vec<Vec<String>> = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(file)
+        .expect("csv")
+        .records()
+        .map(|r| r.expect("row").iter().map(str::to_owned).collect())
+        .collect();
+    let column = |name: &str| {
+        rows[0]
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("column {name} in {:?}", rows[0]))
+    };
+    let row = |text: &str| {
+        rows.iter()
+            .find(|r| r[column("Text")].contains(text))
+            .unwrap_or_else(|| panic!("no card {text} in {rows:?}"))
+    };
+    let goal_row = row("Bürgerbüro teilen");
+    assert_eq!(
+        goal_row[column("Haltungen")],
+        "Musterstadt: ✓, Übungsdorf: ~"
+    );
+    assert_eq!(goal_row[column("Kernziel")], "ja");
+    assert!(row("Antrag stellen")[column("Angaben")].contains("Drei Wege ins Amt"));
+    let task_row = row("mit dem Personalrat");
+    assert_eq!(
+        [
+            &task_row[column("Status")],
+            &task_row[column("Wer")],
+            &task_row[column("Bis wann")]
+        ],
+        ["begonnen", "Frau Schulz", "31.03.2027"]
+    );
+    assert!(rows
+        .iter()
+        .any(|r| r[column("Angaben")].contains("Klausur im Mai")));
+    // Untouched fixed items are rows too: every factor of the check.
+    let factors = rows
+        .iter()
+        .filter(|r| r[column("Methode")] == "Erfolgsfaktoren-Check")
+        .count();
+    assert_eq!(factors, 20, "the 20 fixed factors");
 
     // Imported, it is the same session (fixed items not added twice, the
     // own item where the group put it), and it exports the same again.

@@ -88,9 +88,8 @@ fn section_blocks(
         out.push(Block::Note { text: EMPTY.into() });
         return;
     }
-    let fields: Vec<_> = section.fields.iter().collect();
     let mut header = vec!["Karte".to_owned()];
-    header.extend(fields.iter().map(|f| f.label.to_owned()));
+    header.extend(section.fields.iter().map(|f| f.label.to_owned()));
     if section.tasks {
         header.extend(["Status", WER.label, "Bis wann"].map(str::to_owned));
     }
@@ -101,28 +100,17 @@ fn section_blocks(
     let rows = cards
         .iter()
         .map(|card| {
-            let mut row = vec![card_text(template, card)];
-            row.extend(fields.iter().map(|f| field(card, f.key)));
-            if section.tasks {
-                row.push(card.status.label_de().to_owned());
-                row.push(field(card, WER.key));
-                row.push(
-                    card.due
-                        .as_deref()
-                        .map_or_else(|| "–".to_owned(), german_date),
-                );
+            let facts = card_facts(template, section, board, card);
+            let mut row = vec![facts.text];
+            row.extend(facts.fields.into_iter().map(|(_, value)| value));
+            if let Some(task) = facts.task {
+                row.extend([task.status, task.wer, task.due]);
             }
-            if section.stances {
-                let stances: Vec<String> = card
-                    .stances
-                    .iter()
-                    .map(|(k, s)| format!("{k}: {}", s.symbol()))
-                    .collect();
-                row.push(or_dash(stances.join(", ")));
-                row.push(if card.core { "ja" } else { "–" }.to_owned());
+            if let Some(goal) = facts.goal {
+                row.extend([goal.stances, goal.core]);
             }
-            row.push(or_dash(card.author.kommune.clone()));
-            row.push(dots(board, &card.id).to_string());
+            row.push(facts.kommune);
+            row.push(facts.dots.to_string());
             row
         })
         .collect();
@@ -136,6 +124,76 @@ fn section_blocks(
         rows,
         widths,
     });
+}
+
+/// What a card carries as documents and workbooks write it (one rule for
+/// every format): the section decides which parts it has.
+pub(super) struct CardFacts {
+    /// A fixed item's label with the group's note, an own card's text.
+    pub text: String,
+    /// The section's named fields: (label, value or "–").
+    pub fields: Vec<(&'static str, String)>,
+    /// Sections with tasks (E4).
+    pub task: Option<TaskFacts>,
+    /// Sections with stances (the Zielmatrix).
+    pub goal: Option<GoalFacts>,
+    /// The author's Kommune, or "–".
+    pub kommune: String,
+    /// Dots given to the card.
+    pub dots: u32,
+}
+
+pub(super) struct TaskFacts {
+    pub status: String,
+    pub wer: String,
+    /// "Bis wann" as a German date, or "–".
+    pub due: String,
+}
+
+pub(super) struct GoalFacts {
+    /// Each Kommune's stance ("Musterstadt: ✓, Übungsdorf: ~"), or "–".
+    pub stances: String,
+    /// "ja" for a core goal, else "–".
+    pub core: String,
+}
+
+pub(super) fn card_facts(
+    template: &Template,
+    section: &Section,
+    board: &BoardState,
+    card: &Card,
+) -> CardFacts {
+    let task = section.tasks.then(|| TaskFacts {
+        status: card.status.label_de().to_owned(),
+        wer: field(card, WER.key),
+        due: card
+            .due
+            .as_deref()
+            .map_or_else(|| "–".to_owned(), german_date),
+    });
+    let goal = section.stances.then(|| {
+        let stances: Vec<String> = card
+            .stances
+            .iter()
+            .map(|(k, s)| format!("{k}: {}", s.symbol()))
+            .collect();
+        GoalFacts {
+            stances: or_dash(clean(&stances.join(", "))),
+            core: if card.core { "ja" } else { "–" }.to_owned(),
+        }
+    });
+    CardFacts {
+        text: card_text(template, card),
+        fields: section
+            .fields
+            .iter()
+            .map(|f| (f.label, field(card, f.key)))
+            .collect(),
+        task,
+        goal,
+        kommune: or_dash(clean(&card.author.kommune)),
+        dots: dots(board, &card.id),
+    }
 }
 
 /// A card's text as documents show it: a fixed item's label with the

@@ -5,7 +5,7 @@
 use super::{ExportData, ExportError};
 use app::domain::evaluation::rounding::{round_half_away, MEAN_PLACES, SCORE_PLACES, SD_PLACES};
 use app::domain::evaluation::RatingValue;
-use app::domain::templates;
+use app::domain::templates::{self, WER};
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
 fn header(sheet: &mut Worksheet, names: &[&str], widths: &[f64]) -> Result<(), XlsxError> {
@@ -134,8 +134,17 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
             "Verfasst von",
             "Kommune",
             "Bezieht sich auf",
+            "Angaben",
+            "Status",
+            WER.label,
+            "Bis wann",
+            "Haltungen",
+            "Kernziel",
+            "Punkte",
         ],
-        &[18.0, 22.0, 26.0, 60.0, 20.0, 20.0, 40.0],
+        &[
+            18.0, 22.0, 26.0, 60.0, 20.0, 20.0, 40.0, 50.0, 14.0, 18.0, 12.0, 30.0, 10.0, 8.0,
+        ],
     )?;
     let mut row = 1u32;
     for group in &data.groups {
@@ -143,19 +152,16 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
             let Some(template) = templates::find(key) else {
                 continue;
             };
+            // Fixed items are rows even on a board nobody has touched.
+            let board = board.materialised(template);
             for section in template.sections {
                 for card in board.cards(section.id) {
+                    // The same facts, in the same words, as the documents' tables.
+                    let facts = super::further::card_facts(template, section, &board, card);
                     cards.write_string(row, 0, &group.name)?;
                     cards.write_string(row, 1, template.title)?;
                     cards.write_string(row, 2, section.document_label())?;
-                    // A fixed item is named by its label (its text is the group's note).
-                    let text = match &card.item {
-                        Some(_) if !card.text.trim().is_empty() => {
-                            format!("{}: {}", template.card_label(card), card.text)
-                        }
-                        _ => template.card_label(card).to_owned(),
-                    };
-                    cards.write_string_with_format(row, 3, super::clean(&text), &wrap)?;
+                    cards.write_string_with_format(row, 3, &facts.text, &wrap)?;
                     cards.write_string(row, 4, super::clean(&card.author.name))?;
                     cards.write_string(row, 5, super::clean(&card.author.kommune))?;
                     let links: Vec<String> = card
@@ -168,6 +174,23 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
                         })
                         .collect();
                     cards.write_string(row, 6, links.join("; "))?;
+                    let fields: Vec<String> = facts
+                        .fields
+                        .iter()
+                        .filter(|(_, value)| value != "–")
+                        .map(|(label, value)| format!("{label}: {value}"))
+                        .collect();
+                    cards.write_string_with_format(row, 7, fields.join("\n"), &wrap)?;
+                    if let Some(task) = &facts.task {
+                        cards.write_string(row, 8, &task.status)?;
+                        cards.write_string(row, 9, &task.wer)?;
+                        cards.write_string(row, 10, &task.due)?;
+                    }
+                    if let Some(goal) = &facts.goal {
+                        cards.write_string(row, 11, &goal.stances)?;
+                        cards.write_string(row, 12, &goal.core)?;
+                    }
+                    cards.write_number(row, 13, f64::from(facts.dots))?;
                     row += 1;
                 }
             }
