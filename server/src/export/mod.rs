@@ -11,6 +11,7 @@ pub mod docx;
 mod further;
 pub mod gather;
 pub mod json;
+pub mod kosten;
 pub mod markdown;
 pub mod odt;
 pub mod pdf;
@@ -130,6 +131,9 @@ pub enum ExportError {
     Io(#[from] std::io::Error),
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// The cost split's inputs are refused (German message for the user).
+    #[error("{0}")]
+    Cost(#[from] ikz_antrag::cost::CostError),
 }
 
 /// One rater's answers on one idea, as the export names them.
