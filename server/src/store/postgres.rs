@@ -14,8 +14,8 @@ use super::codec::{self, LoggedOp};
 use super::commit_queue::{BatchWriter, CommitQueue, QueuedOp};
 use super::replay::StoredRoom;
 use super::shared::{
-    anonymised_board, anonymised_op, below_limit, foreign, in_sequence, is_refusal,
-    is_unique_violation, new_id, past_retention, Health, NewSession,
+    anonymised_board, anonymised_op, below_limit, changed_settings, foreign, in_sequence,
+    is_refusal, is_unique_violation, new_id, past_retention, Health, NewSession,
 };
 use super::{
     Change, Event, ImportedSession, OpNotice, OpRow, ParticipantRecord, RoomRecord, SessionRecord,
@@ -990,19 +990,18 @@ impl PgStore {
     ) -> StoreResult<Result<SessionSettings, E>> {
         let mut tx = self.begin_write().await?;
         let result = async {
-            let json: String = sqlx::query_scalar(
+            let stored: Option<String> = sqlx::query_scalar(
                 "SELECT settings_json FROM workshop_sessions WHERE id = $1 FOR UPDATE",
             )
             .bind(session_id)
             .fetch_optional(&mut *tx)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt(format!("session {session_id} is gone")))?;
-            let next = match change(codec::decode_settings(session_id, &json)?) {
-                Ok(next) => next,
+            .await?;
+            let (next, json) = match changed_settings(session_id, stored, change)? {
+                Ok(changed) => changed,
                 Err(refused) => return Ok(Err(refused)),
             };
             sqlx::query("UPDATE workshop_sessions SET settings_json = $1 WHERE id = $2")
-                .bind(codec::encode_settings(&next)?)
+                .bind(json)
                 .bind(session_id)
                 .execute(&mut *tx)
                 .await?;

@@ -7,6 +7,7 @@ use super::codec::{self, LoggedOp};
 use super::{StoreError, StoreResult};
 use app::domain::privacy;
 use app::domain::session::SessionDetails;
+use app::domain::settings::SessionSettings;
 use app::domain::JoinCode;
 use sqlx::error::ErrorKind;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -185,4 +186,24 @@ pub(super) fn in_sequence(seq: u64, updated_rows: u64, stored: Option<i64>) -> S
         seq,
         stored: stored.map_or(0, |s| u64::try_from(s).unwrap_or(0)),
     })
+}
+
+/// A settings change as both backends make it inside their transaction:
+/// the stored settings (`stored`, as read under the lock) decoded, changed
+/// by `change`, encoded again. `Ok(Err(_))`: `change` refused, nothing to
+/// write.
+pub(super) fn changed_settings<E>(
+    session_id: &str,
+    stored: Option<String>,
+    change: impl FnOnce(SessionSettings) -> Result<SessionSettings, E>,
+) -> StoreResult<Result<(SessionSettings, String), E>> {
+    let stored =
+        stored.ok_or_else(|| StoreError::Corrupt(format!("session {session_id} is gone")))?;
+    match change(codec::decode_settings(session_id, &stored)?) {
+        Ok(next) => {
+            let json = codec::encode_settings(&next)?;
+            Ok(Ok((next, json)))
+        }
+        Err(refused) => Ok(Err(refused)),
+    }
 }

@@ -2,7 +2,8 @@ use super::codec::{self, LoggedOp};
 use super::commit_queue::{BatchWriter, CommitQueue, QueuedOp};
 use super::replay::StoredRoom;
 use super::shared::{
-    below_limit, foreign, in_sequence, is_refusal, is_unique_violation, new_id, Health, NewSession,
+    below_limit, changed_settings, foreign, in_sequence, is_refusal, is_unique_violation, new_id,
+    Health, NewSession,
 };
 use super::{
     ImportedSession, OpRow, ParticipantRecord, RoomRecord, SessionRecord, StoreError, StoreResult,
@@ -960,18 +961,17 @@ impl SqliteStore {
     ) -> StoreResult<Result<SessionSettings, E>> {
         let mut tx = self.begin_write().await?;
         let result = async {
-            let json: String =
+            let stored: Option<String> =
                 sqlx::query_scalar("SELECT settings_json FROM workshop_sessions WHERE id = ?")
                     .bind(session_id)
                     .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or_else(|| StoreError::Corrupt(format!("session {session_id} is gone")))?;
-            let next = match change(codec::decode_settings(session_id, &json)?) {
-                Ok(next) => next,
+                    .await?;
+            let (next, json) = match changed_settings(session_id, stored, change)? {
+                Ok(changed) => changed,
                 Err(refused) => return Ok(Err(refused)),
             };
             sqlx::query("UPDATE workshop_sessions SET settings_json = ? WHERE id = ?")
-                .bind(codec::encode_settings(&next)?)
+                .bind(json)
                 .bind(session_id)
                 .execute(&mut *tx)
                 .await?;
