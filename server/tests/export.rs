@@ -9,7 +9,7 @@ mod common;
 use axum::http::StatusCode;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
-use server::export::{self, ExportData, SessionFacts};
+use server::export::{self, json, ExportData, SessionFacts};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -898,7 +898,7 @@ async fn json_export_import_export_round_trip_keeps_everything_but_ids() {
     assert_eq!(headers["content-type"], "application/json");
     let first_json: Value = serde_json::from_slice(&first).expect("JSON");
     assert_eq!(first_json["schema"], "ikz-werkstatt/session");
-    assert_eq!(first_json["version"], 1);
+    assert_eq!(first_json["version"], json::VERSION);
 
     let (status, created) = post_raw(&f.api, "/api/import", first.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
@@ -995,8 +995,8 @@ async fn hostile_imports_are_refused_with_a_typed_error_and_write_nothing() {
             "import_malformed",
         ),
         (
-            "wrong version",
-            variant(&|v| v["version"] = json!(2)),
+            "a version this server does not know",
+            variant(&|v| v["version"] = json!(json::VERSION + 1)),
             StatusCode::UNPROCESSABLE_ENTITY,
             "import_version",
         ),
