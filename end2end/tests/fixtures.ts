@@ -59,7 +59,9 @@ function serverPanics(from: number): string[] {
     const afterRenderEffect =
       /reactive_graph-[\d.]+\/src\/traits\.rs/.test(head) &&
       /already been disposed/.test(head) &&
-      /Owner::with_cleanup/.test(trace) &&
+      // The effect's run, inlined differently by different builds: under
+      // Owner::with_cleanup, or the subscriber's with_observer directly.
+      /Owner::with_cleanup|WithObserver>::with_observer/.test(trace) &&
       /arena::sandboxed::Sandboxed/.test(trace);
     if (afterRenderEffect) console.warn(`known upstream after-render panic (not counted): ${head}`);
     else panics.push(head);
