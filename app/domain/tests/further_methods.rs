@@ -3,9 +3,10 @@
 //! templates as the spec gives them, the engine extensions E1-E6 through
 //! the one `apply`, and their computed figures against hand-computed values.
 
+mod common;
+use common::{add, labels, ok, person, run, type_into};
 use ikz_domain::board::{
-    apply, Attribute, Author, BoardState, CardRef, Op, OpError, RatingSlot, Stance, Status,
-    TextField,
+    Attribute, Author, BoardState, CardRef, Op, OpError, RatingSlot, Stance, Status, TextField,
 };
 use ikz_domain::carry::carry_over;
 use ikz_domain::evaluation::aggregate::Consensus;
@@ -24,38 +25,11 @@ use ikz_domain::templates::{
 };
 use ikz_domain::text::{Clock, Splice};
 
-fn person(id: &str, kommune: &str) -> Author {
-    Author {
-        id: id.into(),
-        name: format!("Person {id}"),
-        kommune: kommune.into(),
-    }
-}
-
-fn add(id: &str, section: &str, text: &str) -> Op {
-    Op::AddCard {
-        card_id: id.into(),
-        section: section.into(),
-        text: text.into(),
-    }
-}
-
 fn set(card: &str, attribute: Attribute) -> Op {
     Op::SetAttribute {
         card_id: card.into(),
         attribute,
     }
-}
-
-/// Applies `op` through JSON, as it travels.
-fn run(board: &mut BoardState, template: &Template, who: &Author, op: &Op) -> Result<(), OpError> {
-    let json = serde_json::to_string(op).expect("op serialises");
-    let op: Op = serde_json::from_str(&json).expect("op reads back");
-    apply(board, template, who, &op)
-}
-
-fn ok(board: &mut BoardState, template: &Template, who: &Author, op: Op) {
-    run(board, template, who, &op).unwrap_or_else(|e| panic!("{op:?}: {e:?}"));
 }
 
 fn rate(board: &mut BoardState, template: &Template, who: &Author, card: &str, v: u8) {
@@ -78,31 +52,6 @@ fn criterion_of(board: &BoardState, template: &Template, card: &str) -> &'static
     let (section, _, _) = board.find(card).expect("card");
     let section = template.section(section).expect("section");
     section.criteria_in(template)[0].key
-}
-
-/// Types `text` into a field of a card (an empty field).
-fn type_into(board: &mut BoardState, template: &Template, card: &str, key: &str, text: &str) {
-    let field = TextField::from_key(key).expect("known field");
-    let seq = board.find(card).expect("card").2.seq(field);
-    let mut clock = Clock::new(9);
-    let edits = seq.splice_edits(
-        &Splice {
-            at: 0,
-            removed: 0,
-            inserted: text.into(),
-        },
-        &mut clock,
-    );
-    let op = Op::EditText {
-        card_id: card.into(),
-        field,
-        edits,
-    };
-    ok(board, template, &person("p1", "Astadt"), op);
-}
-
-fn labels(template: &Template) -> Vec<(&str, &str)> {
-    template.sections.iter().map(|s| (s.id, s.label)).collect()
 }
 
 // --- Templates -------------------------------------------------------------

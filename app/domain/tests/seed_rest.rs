@@ -4,7 +4,9 @@
 //! them, their ops through the one `apply`, and their computed figures
 //! against hand-computed values.
 
-use ikz_domain::board::{apply, Attribute, Author, BoardState, Op, OpError, RatingSlot, TextField};
+mod common;
+use common::{add, labels, ok, person, run, type_into};
+use ikz_domain::board::{Attribute, Author, BoardState, Op, OpError, RatingSlot, TextField};
 use ikz_domain::carry::carry_over;
 use ikz_domain::evaluation::aggregate::Consensus;
 use ikz_domain::evaluation::criteria::CriterionKey;
@@ -23,33 +25,6 @@ use ikz_domain::templates::{
 };
 use ikz_domain::text::{Clock, Splice};
 
-fn person(id: &str, kommune: &str) -> Author {
-    Author {
-        id: id.into(),
-        name: format!("Person {id}"),
-        kommune: kommune.into(),
-    }
-}
-
-fn add(id: &str, section: &str, text: &str) -> Op {
-    Op::AddCard {
-        card_id: id.into(),
-        section: section.into(),
-        text: text.into(),
-    }
-}
-
-/// Applies `op` through JSON, as it travels.
-fn run(board: &mut BoardState, template: &Template, who: &Author, op: &Op) -> Result<(), OpError> {
-    let json = serde_json::to_string(op).expect("op serialises");
-    let op: Op = serde_json::from_str(&json).expect("op reads back");
-    apply(board, template, who, &op)
-}
-
-fn ok(board: &mut BoardState, template: &Template, who: &Author, op: Op) {
-    run(board, template, who, &op).unwrap_or_else(|e| panic!("{op:?}: {e:?}"));
-}
-
 /// `who` rates `card` on `criterion` (0: "weiß nicht").
 fn rate(board: &mut BoardState, template: &Template, who: &Author, card: &str, key: &str, v: u8) {
     let value = if v == 0 {
@@ -63,32 +38,6 @@ fn rate(board: &mut BoardState, template: &Template, who: &Author, card: &str, k
         value: Some(RatingSlot::Given(value)),
     };
     ok(board, template, who, op);
-}
-
-/// Types `text` into a field of a card (an empty field), as a browser does.
-fn type_into(board: &mut BoardState, template: &Template, card: &str, key: &str, text: &str) {
-    let field = TextField::from_key(key).expect("known field");
-    let board_now = board.materialised(template);
-    let seq = board_now.find(card).expect("card").2.seq(field);
-    let mut clock = Clock::new(9);
-    let edits = seq.splice_edits(
-        &Splice {
-            at: 0,
-            removed: 0,
-            inserted: text.into(),
-        },
-        &mut clock,
-    );
-    let op = Op::EditText {
-        card_id: card.into(),
-        field,
-        edits,
-    };
-    ok(board, template, &person("p1", "Astadt"), op);
-}
-
-fn labels(template: &Template) -> Vec<(&str, &str)> {
-    template.sections.iter().map(|s| (s.id, s.label)).collect()
 }
 
 fn close(a: f64, b: f64) -> bool {
