@@ -565,10 +565,8 @@ test("three participants from two Kommunen work through the four further methods
     // A fixed item is named by its label, with the group's note (in the
     // documents' words: "Notiz: …").
     expectAll(texts.xlsx, "XLSX", [GOAL, STEPS[0], FACTOR, `Notiz: ${FACTOR_NOTE}`, PHASE_ITEM, `Notiz: ${PHASE_NOTE}`]);
-    // Not checked yet: the CSV is still the KI ranking alone (one table of
-    // idea × criterion rows) and carries none of the four further methods,
-    // a known gap of issue #18 (README "Known gaps"); the check goes in with
-    // the CSV of the further methods.
+    // Issue #18: every export carries each method's content, the CSV too.
+    expectAll(texts.csv, "CSV", [GOAL, STEPS[0], FACTOR, PHASE_ITEM]);
     expectAll(texts.json, "JSON", [GOAL, PROCESS, STEPS[0], PAIN, FACTOR_NOTE, MEASURE, WER, PHASE_NOTE, "2026-01-15"]);
 
     // The JSON keeps the carry-over's links both ways, the stances and the core mark.

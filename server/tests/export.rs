@@ -767,8 +767,22 @@ async fn csv_is_for_german_excel_and_neutralises_formulas() {
         .records()
         .map(|r| r.expect("row").iter().map(str::to_owned).collect())
         .collect();
-    // 3 ideas × 4 criteria.
-    assert_eq!(rows.len(), 12);
+    // 3 ideas × 4 criteria, then the cards of the other methods, each row
+    // naming its method and section.
+    let ki_title = app::domain::templates::KI.title;
+    assert_eq!(rows.iter().filter(|r| r[21] == ki_title).count(), 12);
+    assert!(
+        rows[..12].iter().all(|r| r[21] == ki_title),
+        "the ranking first"
+    );
+    let strength = rows
+        .iter()
+        .find(|r| r[2] == "Erfahrene IT-Abteilung")
+        .expect("the SWOT card");
+    assert_eq!(
+        [&strength[0], &strength[21], &strength[22]],
+        ["Gruppe Süd", "SWOT-Analyse", "Stärken"]
+    );
     for row in &rows {
         for cell in row {
             assert!(

@@ -392,6 +392,50 @@ async fn the_four_methods_run_live_and_their_json_export_imports_as_the_same_ses
         .count();
     assert_eq!(factors, 20, "the 20 fixed factors");
 
+    // The CSV (one table for Excel) has every card of the four methods,
+    // rated items with their aggregates, the rest of a card in "Hinweise".
+    let csv = download(server.addr, &secret, "csv").await;
+    let text = std::str::from_utf8(&csv[3..]).expect("UTF-8 after the BOM");
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let records: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.expect("row").iter().map(str::to_owned).collect())
+        .collect();
+    let at = |name: &str| header.iter().position(|h| h == name).expect("column");
+    let find = |text: &str, criterion: &str| {
+        records
+            .iter()
+            .find(|r| r[at("Idee")].contains(text) && r[at("Kriterium")] == criterion)
+            .unwrap_or_else(|| panic!("no CSV row {text} / {criterion}"))
+    };
+    let goal_csv = find("Bürgerbüro teilen", "");
+    assert_eq!(
+        goal_csv[at("Methode")],
+        "Zielabgleich & bestehende Zusammenarbeit"
+    );
+    assert!(goal_csv[at("Hinweise")].contains("Haltungen: Musterstadt: ✓, Übungsdorf: ~"));
+    let factor_csv = records
+        .iter()
+        .find(|r| r[at("Hinweise")].contains("Klausur im Mai") && !r[at("Kriterium")].is_empty())
+        .expect("the rated factor");
+    assert_eq!(
+        [&factor_csv[at("n")], &factor_csv[at("Mittelwert")]],
+        ["2", "3,0"]
+    );
+    assert!(find("mit dem Personalrat", "")[at("Hinweise")]
+        .contains("Status: begonnen; Wer: Frau Schulz; Bis wann: 31.03.2027"));
+    assert!(records
+        .iter()
+        .any(|r| r[at("Idee")] == "Antrag stellen" && r[at("Methode")].starts_with("Prozess")));
+
     // Imported, it is the same session (fixed items not added twice, the
     // own item where the group put it), and it exports the same again.
     let (status, created) = server

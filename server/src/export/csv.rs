@@ -1,12 +1,19 @@
 //! CSV for German Excel: UTF-8 with BOM (so Excel detects the encoding),
 //! `;` as separator, decimal comma, CRLF line ends, quoting where needed.
-//! One row per idea and criterion with the aggregates and the single
-//! ratings. Cells that a spreadsheet would read as a formula are neutralised.
+//! One table: a row per KI idea and criterion with the aggregates and the
+//! single ratings, then a row per card of every other method (per criterion
+//! where its section is rated, with the aggregates only), each row naming
+//! its method and section in the last two columns, so a filter in Excel
+//! picks one method. Cells that a spreadsheet would read as a formula are
+//! neutralised.
 
 use super::{de_opt, mean_text, notes, rank_text, rating_text, score_text, sd_text};
 use super::{ExportData, ExportError};
-use app::domain::board::IdeaFlag;
+use app::domain::board::{BoardState, IdeaFlag};
+use app::domain::evaluation::aggregate::aggregate;
+use app::domain::rating;
 use app::domain::sketch::{EINSATZFELD_LABEL, KOOPERATIONSFORM_LABEL};
+use app::domain::templates::{self, Template, KI};
 
 /// Prefixes `'` to a cell starting with `=`, `+`, `-`, `@`, tab or CR, so
 /// Excel and LibreOffice show it as text instead of running it as a formula.
@@ -17,7 +24,7 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
-pub const HEADER: [&str; 21] = [
+pub const HEADER: [&str; 23] = [
     "Gruppe",
     "Rang",
     "Idee",
@@ -39,6 +46,8 @@ pub const HEADER: [&str; 21] = [
     EINSATZFELD_LABEL,
     KOOPERATIONSFORM_LABEL,
     "Einzelbewertungen",
+    "Methode",
+    "Bereich",
 ];
 
 pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
@@ -51,6 +60,7 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
             .from_writer(&mut buf);
         w.write_record(HEADER)?;
         let yes_no = |b: bool| if b { "ja" } else { "nein" }.to_owned();
+        let ideas_section = KI.sections.first().map_or("", |s| s.document_label());
         for group in &data.groups {
             for idea in &group.ideas {
                 let quadrant = idea
@@ -107,14 +117,111 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
                             .map_or("", |k| k.label_de())
                             .to_owned(),
                         singles,
+                        KI.title.to_owned(),
+                        ideas_section.to_owned(),
                     ];
                     w.write_record(record.iter().map(|cell| neutralise(cell)))?;
+                }
+            }
+            for template in templates::ALL.iter().filter(|t| t.key != KI.key) {
+                if let Some(board) = group.boards.get(template.key) {
+                    for record in card_rows(&group.name, template, board) {
+                        w.write_record(record.iter().map(|cell| neutralise(cell)))?;
+                    }
                 }
             }
         }
         w.flush()?;
     }
     Ok(buf)
+}
+
+/// The rows of one method's board other than the KI ideas: one per card,
+/// or one per card and criterion where the section is rated (aggregates
+/// only: single ratings of these methods stay out of the CSV). What a card
+/// carries besides its text goes into "Hinweise", in the documents' words.
+fn card_rows(group: &str, template: &Template, board: &BoardState) -> Vec<[String; 23]> {
+    let board = board.materialised(template);
+    let mut rows = Vec::new();
+    for section in template.sections {
+        for card in board.cards(section.id) {
+            let facts = super::further::card_facts(template, section, &board, card);
+            let mut hints: Vec<String> = facts
+                .fields
+                .iter()
+                .filter(|(_, value)| value != "–")
+                .map(|(label, value)| format!("{label}: {value}"))
+                .collect();
+            if let Some(task) = &facts.task {
+                hints.push(format!("Status: {}", task.status));
+                hints.push(format!("Wer: {}", task.wer));
+                hints.push(format!("Bis wann: {}", task.due));
+            }
+            if let Some(goal) = &facts.goal {
+                hints.push(format!("Haltungen: {}", goal.stances));
+                hints.push(format!("Kernziel: {}", goal.core));
+            }
+            if facts.kommune != "–" {
+                hints.push(format!("Kommune: {}", facts.kommune));
+            }
+            if facts.dots > 0 {
+                hints.push(format!("Punkte: {}", facts.dots));
+            }
+            let row = |criterion: String, figures: [String; 8]| -> [String; 23] {
+                let [n, dont_know, mean, median, min, max, sd, consensus] = figures;
+                [
+                    group.to_owned(),
+                    String::new(),
+                    facts.text.clone(),
+                    String::new(),
+                    criterion,
+                    String::new(),
+                    n,
+                    dont_know,
+                    mean,
+                    median,
+                    min,
+                    max,
+                    sd,
+                    consensus,
+                    String::new(),
+                    hints.join("; "),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                    template.title.to_owned(),
+                    section.document_label().to_owned(),
+                ]
+            };
+            if section.criteria.is_empty() {
+                rows.push(row(String::new(), Default::default()));
+                continue;
+            }
+            let values = rating::values(&board, section.criteria, &card.id);
+            for (criterion, values) in section.criteria.iter().zip(values) {
+                let a = aggregate(&values);
+                rows.push(row(
+                    criterion.label.to_owned(),
+                    [
+                        a.n.to_string(),
+                        a.dont_know.to_string(),
+                        mean_text(a.mean),
+                        mean_text(a.median),
+                        a.min.map_or_else(String::new, |v| v.to_string()),
+                        a.max.map_or_else(String::new, |v| v.to_string()),
+                        sd_text(a.std_dev),
+                        a.consensus
+                            .map(|k| k.label_de())
+                            .unwrap_or_default()
+                            .to_owned(),
+                    ],
+                ));
+            }
+        }
+    }
+    rows
 }
 
 #[cfg(test)]
