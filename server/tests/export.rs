@@ -771,10 +771,16 @@ async fn csv_is_for_german_excel_and_neutralises_formulas() {
     // naming its method and section.
     let ki_title = app::domain::templates::KI.title;
     assert_eq!(rows.iter().filter(|r| r[21] == ki_title).count(), 12);
-    assert!(
-        rows[..12].iter().all(|r| r[21] == ki_title),
-        "the ranking first"
-    );
+    // Per group: its ranking first, then its other methods' cards.
+    for group in ["Gruppe Nord", "Gruppe Süd"] {
+        let last_ki = rows
+            .iter()
+            .rposition(|r| r[0] == group && r[21] == ki_title);
+        let first_card = rows.iter().position(|r| r[0] == group && r[21] != ki_title);
+        if let (Some(ki), Some(card)) = (last_ki, first_card) {
+            assert!(ki < card, "{group}: the ranking before the cards");
+        }
+    }
     let strength = rows
         .iter()
         .find(|r| r[2] == "Erfahrene IT-Abteilung")
