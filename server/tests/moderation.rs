@@ -749,3 +749,62 @@ async fn join_qr_code_is_an_svg_and_unknown_codes_are_404() {
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
     assert_eq!(reply.json["code"], "unknown_join_code");
 }
+
+#[tokio::test]
+async fn method_switches_sent_at_once_each_keep_their_method() {
+    let server = Server::start().await;
+    let (_session, secret) = server.moderated_session("MKDXAC").await;
+    // Four checkbox clicks, none waiting for another's answer (the cockpit
+    // sends one switch per click): all four methods end up on.
+    let switch = |key: &str| {
+        server.moderate(
+            &secret,
+            "PATCH",
+            "/api/moderation/settings",
+            json!({ "switch_method": { "key": key, "on": true } }),
+        )
+    };
+    let answers = tokio::join!(
+        switch("ziele"),
+        switch("prozess"),
+        switch("erfolgsfaktoren"),
+        switch("phasen")
+    );
+    for (status, body) in [answers.0, answers.1, answers.2, answers.3] {
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, settings) = server
+        .moderate(
+            &secret,
+            "PATCH",
+            "/api/moderation/settings",
+            json!({ "switch_lock": { "key": "swot", "on": true } }),
+        )
+        .await;
+    assert_eq!(status, 200, "{settings}");
+    assert_eq!(
+        settings["methods"],
+        json!([
+            "ziele",
+            "prozess",
+            "canvas",
+            "swot",
+            "ki",
+            "erfolgsfaktoren",
+            "phasen"
+        ])
+    );
+    assert_eq!(settings["locked"], json!(["swot"]));
+
+    // An unknown method is refused (the domain's tests cover the last one off).
+    let (status, body) = server
+        .moderate(
+            &secret,
+            "PATCH",
+            "/api/moderation/settings",
+            json!({ "switch_method": { "key": "miro", "on": true } }),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["code"], "invalid_settings", "{body}");
+}

@@ -106,17 +106,58 @@ impl From<ScoringError> for SettingsError {
     }
 }
 
+/// One method switched on or off in a list of methods (the session's
+/// methods, the locked ones). A checkbox sends this, not the whole list:
+/// two clicks in quick succession (or on two moderator screens) each
+/// change their own method, whatever the other changed meanwhile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MethodSwitch {
+    pub key: String,
+    pub on: bool,
+}
+
+impl MethodSwitch {
+    /// `list` with the switch applied, in the order of [`templates::ALL`]
+    /// (keys the list holds that `ALL` does not know stay at the end).
+    pub fn applied_to(&self, list: &[String]) -> Result<Vec<String>, SettingsError> {
+        check_templates(std::slice::from_ref(&self.key))?;
+        let holds = |k: &str| {
+            if k == self.key {
+                self.on
+            } else {
+                list.iter().any(|m| m == k)
+            }
+        };
+        let mut next: Vec<String> = templates::ALL
+            .iter()
+            .map(|t| t.key)
+            .filter(|k| holds(k))
+            .map(str::to_owned)
+            .collect();
+        for k in list {
+            if !next.contains(k) && *k != self.key {
+                next.push(k.clone());
+            }
+        }
+        Ok(next)
+    }
+}
+
 /// What the moderator may change; `None` leaves a setting as it is.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SettingsChange {
     pub methods: Option<Vec<String>>,
+    /// One method on or off (applied after `methods`).
+    pub switch_method: Option<MethodSwitch>,
     pub weights: Option<Weights>,
     pub ratings_revealed: Option<bool>,
     pub single_ratings: Option<SingleRatings>,
     /// Merge two ideas of the joint ranking, or undo a merge.
     pub merge: Option<MergeChange>,
     pub locked: Option<Vec<String>>,
+    /// One method's boards locked or unlocked (applied after `locked`).
+    pub switch_lock: Option<MethodSwitch>,
     pub dots_per_person: Option<u8>,
     pub stage: Option<Stage>,
     pub timer: Option<TimerAction>,
@@ -169,6 +210,12 @@ impl SessionSettings {
             }
             next.methods = unique;
         }
+        if let Some(switch) = &change.switch_method {
+            next.methods = switch.applied_to(&next.methods)?;
+            if next.methods.is_empty() {
+                return Err(SettingsError::NoMethod);
+            }
+        }
         if let Some(weights) = &change.weights {
             weights.validate(KI_CRITERIA)?;
             if rated && !weights.same_as(&self.weights, KI_CRITERIA) {
@@ -197,6 +244,9 @@ impl SessionSettings {
         if let Some(locked) = &change.locked {
             check_templates(locked)?;
             next.locked = locked.clone();
+        }
+        if let Some(switch) = &change.switch_lock {
+            next.locked = switch.applied_to(&next.locked)?;
         }
         if let Some(dots) = change.dots_per_person {
             if dots > MAX_DOTS {
@@ -316,6 +366,90 @@ mod tests {
         now_ms: 0,
         groups: &[],
     };
+
+    fn switch(key: &str, on: bool) -> Option<MethodSwitch> {
+        Some(MethodSwitch {
+            key: key.into(),
+            on,
+        })
+    }
+
+    #[test]
+    fn switching_one_method_keeps_whatever_else_changed_meanwhile() {
+        let start = SessionSettings::default();
+        assert_eq!(start.methods, ["canvas", "swot", "ki"]);
+        // Two clicks on the cockpit, each sent before the other's answer:
+        // the second must not undo the first.
+        let first = SettingsChange {
+            switch_method: switch("ziele", true),
+            ..SettingsChange::default()
+        };
+        let second = SettingsChange {
+            switch_method: switch("phasen", true),
+            ..SettingsChange::default()
+        };
+        let after = start
+            .changed(&first, &NO_GROUPS)
+            .and_then(|s| s.changed(&second, &NO_GROUPS))
+            .expect("both switches apply");
+        assert_eq!(after.methods, ["ziele", "canvas", "swot", "ki", "phasen"]);
+        let off = SettingsChange {
+            switch_method: switch("swot", false),
+            ..SettingsChange::default()
+        };
+        let after = after.changed(&off, &NO_GROUPS).expect("switched off");
+        assert_eq!(after.methods, ["ziele", "canvas", "ki", "phasen"]);
+        // Switching on what is on, or off what is off, changes nothing.
+        assert_eq!(after.changed(&off, &NO_GROUPS).expect("again"), after);
+    }
+
+    #[test]
+    fn a_switch_refuses_an_unknown_method_and_the_last_one_off() {
+        let only_ki = SessionSettings {
+            methods: vec!["ki".into()],
+            ..SessionSettings::default()
+        };
+        let change = |key: &str, on: bool| SettingsChange {
+            switch_method: switch(key, on),
+            ..SettingsChange::default()
+        };
+        assert_eq!(
+            only_ki.changed(&change("ki", false), &NO_GROUPS),
+            Err(SettingsError::NoMethod)
+        );
+        assert_eq!(
+            only_ki.changed(&change("miro", true), &NO_GROUPS),
+            Err(SettingsError::UnknownMethod)
+        );
+        let lock = SettingsChange {
+            switch_lock: switch("nope", true),
+            ..SettingsChange::default()
+        };
+        assert_eq!(
+            only_ki.changed(&lock, &NO_GROUPS),
+            Err(SettingsError::UnknownMethod)
+        );
+    }
+
+    #[test]
+    fn locks_switch_one_method_at_a_time_too() {
+        let start = SessionSettings::default();
+        let lock = |key: &str, on: bool| SettingsChange {
+            switch_lock: switch(key, on),
+            ..SettingsChange::default()
+        };
+        let after = start
+            .changed(&lock("ki", true), &NO_GROUPS)
+            .and_then(|s| s.changed(&lock("canvas", true), &NO_GROUPS))
+            .expect("locked");
+        assert_eq!(after.locked, ["canvas", "ki"]);
+        let after = after
+            .changed(&lock("ki", false), &NO_GROUPS)
+            .expect("unlocked");
+        assert_eq!(after.locked, ["canvas"]);
+        // Locking every method leaves the session's methods alone.
+        assert_eq!(after.methods, start.methods);
+    }
 
     #[test]
     fn tows_strategies_open_only_with_the_moderators_switch() {

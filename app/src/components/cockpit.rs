@@ -7,7 +7,7 @@ use crate::api::{ApiErrorBody, GroupView, MoveRequest, ParticipantView};
 use crate::client;
 use crate::domain::board::board_id;
 use crate::domain::rating;
-use crate::domain::settings::{SettingsChange, MAX_DOTS};
+use crate::domain::settings::{MethodSwitch, SettingsChange, MAX_DOTS};
 use crate::domain::steering::{Stage, TimerAction};
 use crate::domain::templates::{self, Template};
 use crate::i18n::*;
@@ -239,12 +239,12 @@ fn BoardRules(
 ) -> AnyView {
     let i18n = use_i18n();
     let locked = Signal::derive(move || sync.settings.with(|s| s.locked.clone()));
-    let lock = Callback::new(move |locked: Vec<String>| {
+    let lock = Callback::new(move |switch: MethodSwitch| {
         change(
             token,
             error,
             SettingsChange {
-                locked: Some(locked),
+                switch_lock: Some(switch),
                 ..Default::default()
             },
         )
@@ -482,30 +482,21 @@ pub fn ParticipantsPanel(
     .into_any()
 }
 
-/// A checkbox per method; ticking or unticking one reports the new list of
-/// ticked template keys (in template order).
+/// A checkbox per method; ticking or unticking one reports that one
+/// method's switch (never the whole list: a second click before the first
+/// is confirmed must not undo it).
 #[component]
 pub fn MethodChecks(
     legend: Signal<String>,
     label: Callback<&'static Template, String>,
     checked: Signal<Vec<String>>,
-    on_change: Callback<Vec<String>>,
+    on_change: Callback<MethodSwitch>,
 ) -> AnyView {
     let toggle = move |key: &'static str, on: bool| {
-        let before = checked.get_untracked();
-        let next = templates::ALL
-            .iter()
-            .map(|t| t.key)
-            .filter(|k| {
-                if *k == key {
-                    on
-                } else {
-                    before.iter().any(|b| b == k)
-                }
-            })
-            .map(str::to_owned)
-            .collect();
-        on_change.run(next);
+        on_change.run(MethodSwitch {
+            key: key.to_owned(),
+            on,
+        });
     };
     view! {
         <fieldset>

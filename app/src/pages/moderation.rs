@@ -8,7 +8,7 @@ use crate::components::exports::ModeratorExports;
 use crate::domain::evaluation::redaction::SingleRatings;
 use crate::domain::evaluation::{Weights, KI_CRITERIA};
 use crate::domain::session::{german_date, GROUP_COLOURS};
-use crate::domain::settings::{SessionSettings, SettingsChange};
+use crate::domain::settings::{MethodSwitch, SessionSettings, SettingsChange};
 use crate::domain::templates;
 use crate::i18n::*;
 use crate::pages::home::CreateSession;
@@ -483,9 +483,9 @@ fn SettingsPanel(settings: SessionSettings, rated: bool, token: String) -> AnyVi
         });
     };
     let methods = Signal::derive(move || current.with(|s| s.methods.clone()));
-    let choose_methods = Callback::new(move |methods: Vec<String>| {
+    let choose_methods = Callback::new(move |switch: MethodSwitch| {
         send(SettingsChange {
-            methods: Some(methods),
+            switch_method: Some(switch),
             ..Default::default()
         })
     });
