@@ -707,6 +707,14 @@ impl BoardState {
         self.dots.values().map(BTreeMap::len).sum()
     }
 
+    /// Every dot on one card, summed over the people who gave them (as far
+    /// as this copy of the board holds them: blind boards hold one's own).
+    pub fn dots_on_card(&self, card_id: &str) -> u32 {
+        self.dots
+            .get(card_id)
+            .map_or(0, |v| v.values().map(|n| u32::from(*n)).sum())
+    }
+
     pub fn cards(&self, section: &str) -> &[Card] {
         self.sections.get(section).map(Vec::as_slice).unwrap_or(&[])
     }

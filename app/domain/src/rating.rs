@@ -84,10 +84,13 @@ pub fn dots_used(board: &BoardState, who: &str) -> u8 {
 
 /// Dots on a card: everyone's (as far as visible) and the viewer's own.
 pub fn dots_on(board: &BoardState, card_id: &str, viewer: &str) -> (u32, u8) {
-    let voters = board.dots.get(card_id);
-    let total = voters.map_or(0, |v| v.values().map(|n| u32::from(*n)).sum());
-    let own = voters.and_then(|v| v.get(viewer)).copied().unwrap_or(0);
-    (total, own)
+    let own = board
+        .dots
+        .get(card_id)
+        .and_then(|v| v.get(viewer))
+        .copied()
+        .unwrap_or(0);
+    (board.dots_on_card(card_id), own)
 }
 
 /// One idea of a group's board with its aggregates and flags.

@@ -211,14 +211,18 @@ fn items(board: &BoardState, section: &str) -> Vec<String> {
 
 /// The card text with its dot votes, if any: "Text (3 Punkte)".
 fn with_dots(board: &BoardState, card_id: &str, text: String) -> String {
-    let n: u32 = board
-        .dots
-        .get(card_id)
-        .map_or(0, |v| v.values().map(|d| u32::from(*d)).sum());
-    match n {
+    match board.dots_on_card(card_id) {
         0 => text,
-        1 => format!("{text} (1 Punkt)"),
-        n => format!("{text} ({n} Punkte)"),
+        n => format!("{text} ({})", dots_text(n)),
+    }
+}
+
+/// "1 Punkt", "3 Punkte".
+pub(super) fn dots_text(n: u32) -> String {
+    if n == 1 {
+        "1 Punkt".to_owned()
+    } else {
+        format!("{n} Punkte")
     }
 }
 

@@ -192,7 +192,7 @@ pub(super) fn card_facts(
         task,
         goal,
         kommune: or_dash(clean(&card.author.kommune)),
-        dots: dots(board, &card.id),
+        dots: board.dots_on_card(&card.id),
     }
 }
 
@@ -216,13 +216,6 @@ fn or_dash(text: String) -> String {
     } else {
         text
     }
-}
-
-fn dots(board: &BoardState, card_id: &str) -> u32 {
-    board
-        .dots
-        .get(card_id)
-        .map_or(0, |v| v.values().map(|n| u32::from(*n)).sum())
 }
 
 /// The Zielmatrix (goals × Kommunen, share of agreement), the "Allianz
@@ -339,11 +332,11 @@ fn steps(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
         .into_iter()
         .map(|p| {
             format!(
-                "{}. {}: {} ({} Punkte)",
+                "{}. {}: {} ({})",
                 p.rank,
                 clean(&p.step_title),
                 or_dash(clean(&p.text)),
-                p.dots
+                super::doc::dots_text(p.dots)
             )
         })
         .collect();

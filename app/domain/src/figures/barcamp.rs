@@ -206,10 +206,7 @@ pub fn session_plan(board: &BoardState, template: &Template) -> SessionPlan {
                 .field_text(TextField::Field(ROOM_FIELD))
                 .trim()
                 .to_owned(),
-            dots: board
-                .dots
-                .get(&card.id)
-                .map_or(0, |d| d.values().map(|&n| u32::from(n)).sum()),
+            dots: board.dots_on_card(&card.id),
         };
         if session.slot.is_empty() || session.room.is_empty() {
             unplanned.push(session);

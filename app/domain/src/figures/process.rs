@@ -116,10 +116,7 @@ pub fn top_pain_points(board: &BoardState, template: &Template) -> Vec<PainPoint
             card_id: card.id.clone(),
             step_title: card.text.clone(),
             text: card.field_text(field).to_owned(),
-            dots: board
-                .dots
-                .get(&card.id)
-                .map_or(0, |v| v.values().map(|n| u32::from(*n)).sum()),
+            dots: board.dots_on_card(&card.id),
         })
         .collect();
     rank(
