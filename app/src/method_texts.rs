@@ -96,6 +96,19 @@ pub fn item_label(locale: Locale, template: &Template, item: &FixedItem) -> Stri
     pick(locale, &[template.key, "items", item.id], item.label)
 }
 
+/// What a card is called in `locale`: a fixed item's label (the
+/// template's, translated), an own card's text.
+pub fn card_label(
+    locale: Locale,
+    template: &Template,
+    card: &crate::domain::board::Card,
+) -> String {
+    match card.item.as_deref().and_then(|id| template.item(id)) {
+        Some((_, item)) => item_label(locale, template, item),
+        None => card.text.clone(),
+    }
+}
+
 /// A named field's label and prompt (E1); "Wer" is every task's.
 pub fn field(locale: Locale, template: &Template, field: &FieldDef) -> (String, String) {
     let base = if field.key == WER.key {

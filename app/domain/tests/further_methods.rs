@@ -14,7 +14,7 @@ use ikz_domain::evaluation::criteria::CriterionKey;
 use ikz_domain::evaluation::redaction::redact_board;
 use ikz_domain::evaluation::rounding::{mean_text, percent_text};
 use ikz_domain::evaluation::RatingValue;
-use ikz_domain::figures::factors::factor_check;
+use ikz_domain::figures::factors::{self, factor_check};
 use ikz_domain::figures::phases::{phase_check, phase_tables, Light};
 use ikz_domain::figures::process::{curve, step_rows, top_pain_points};
 use ikz_domain::figures::zielmatrix::{cards_by_kommune, zielmatrix};
@@ -1212,6 +1212,12 @@ fn factor_figures_radar_means_and_handlungsbedarf_match_the_hand_computation() {
         .find(|i| i.card_id == id("vertrauen-1"))
         .expect("item");
     assert_eq!(vertrauen.by_kommune[0].per_criterion, [None]);
+    // The table per Kommune: Astadt's column, 13/3 → 4,3 on the first item,
+    // nothing where only two of its people rated.
+    assert_eq!(factors::kommunen_with_figures(&check), ["Astadt"]);
+    assert_eq!(mean_text(first.kommune_mean("Astadt")), "4,3");
+    assert_eq!(vertrauen.kommune_mean("Astadt"), None);
+    assert_eq!(first.kommune_mean("Bdorf"), None);
     assert_eq!(
         check.needs_action,
         [id("unterstuetzung-2"), id("unterstuetzung-3")]

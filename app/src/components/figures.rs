@@ -31,10 +31,14 @@ pub fn Figures(sync: LiveSync, board: StoredValue<String>, template: &'static Te
     let curve = has(|s| s.ordered && s.is_rated());
     let radar = has(|s| !s.items.is_empty() && !s.criteria.is_empty());
     let progress = has(|s| s.tasks);
+    // Ratings and dots are blind until the moderator reveals them: before,
+    // a board holds one's own only, and a "mean" of it would show one's own
+    // rating as the group's (as the KI ranking, these figures wait).
+    let revealed = Signal::derive(move || sync.settings.with(|s| s.ratings_revealed));
     view! {
         {matrix.then(|| view! { <ZielmatrixTable sync board board_state template /> })}
-        {curve.then(|| view! { <ErlebenCurve board_state template /> })}
-        {radar.then(|| view! { <FactorRadar board_state template /> })}
+        {curve.then(|| view! { <ErlebenCurve board_state template revealed /> })}
+        {radar.then(|| view! { <FactorRadar board_state template revealed /> })}
         {progress.then(|| view! { <PhaseProgress sync board_state template /> })}
     }
     .into_any()
@@ -148,7 +152,11 @@ fn ZielmatrixTable(
 /// The Erleben curve across the steps (SVG, gaps where nobody rated),
 /// its table, and the top 3 pain points by dots.
 #[component]
-fn ErlebenCurve(board_state: Memo<BoardState>, template: &'static Template) -> AnyView {
+fn ErlebenCurve(
+    board_state: Memo<BoardState>,
+    template: &'static Template,
+    revealed: Signal<bool>,
+) -> AnyView {
     let i18n = use_i18n();
     let criterion = template
         .sections
@@ -236,6 +244,7 @@ fn ErlebenCurve(board_state: Memo<BoardState>, template: &'static Template) -> A
                 {move || method_texts::criterion_label(i18n.get_locale(), criterion)}
             </h2>
             <p class="hint">{t!(i18n, figures.curve_hint)}</p>
+            <Show when=move || revealed.get() fallback=Hidden>
             {svg}
             <table class="figures-table" data-testid="erleben-table">
                 <thead>
@@ -250,6 +259,7 @@ fn ErlebenCurve(board_state: Memo<BoardState>, template: &'static Template) -> A
             </table>
             <h3>{t!(i18n, figures.top_pain_points)}</h3>
             <ol class="plain" data-testid="pain-points">{pain_list}</ol>
+            </Show>
         </section>
     }
     .into_any()
@@ -258,7 +268,11 @@ fn ErlebenCurve(board_state: Memo<BoardState>, template: &'static Template) -> A
 /// The radar of the columns' means (SVG) with the columns' table as its
 /// text alternative, and the Handlungsbedarf list.
 #[component]
-fn FactorRadar(board_state: Memo<BoardState>, template: &'static Template) -> AnyView {
+fn FactorRadar(
+    board_state: Memo<BoardState>,
+    template: &'static Template,
+    revealed: Signal<bool>,
+) -> AnyView {
     let i18n = use_i18n();
     let check = Memo::new(move |_| board_state.with(|b| factors::factor_check(b, template)));
     const R: f64 = 100.0;
@@ -350,6 +364,7 @@ fn FactorRadar(board_state: Memo<BoardState>, template: &'static Template) -> An
     view! {
         <section class="panel figures" aria-labelledby="radar-heading">
             <h2 id="radar-heading">{t!(i18n, figures.radar)}</h2>
+            <Show when=move || revealed.get() fallback=Hidden>
             {svg}
             <table class="figures-table" data-testid="radar-table">
                 <thead>
@@ -363,7 +378,69 @@ fn FactorRadar(board_state: Memo<BoardState>, template: &'static Template) -> An
             </table>
             <h3>{t!(i18n, figures.needs_action)}</h3>
             <ul data-testid="needs-action">{needs}</ul>
+            <ByKommune check template />
+            </Show>
         </section>
+    }
+    .into_any()
+}
+
+/// In place of rated figures while the ratings are blind.
+#[component]
+fn Hidden() -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="hint" data-testid="figures-hidden">{t!(i18n, ideas.hidden_note)}</p> }
+}
+
+/// E6: each item's mean per Kommune, only where at least 3 of the
+/// Kommune's people gave a score (the domain leaves the others out, so
+/// nobody reads a colleague's rating off a small Kommune's mean).
+#[component]
+fn ByKommune(check: Memo<factors::FactorCheck>, template: &'static Template) -> AnyView {
+    let i18n = use_i18n();
+    let kommunen = Memo::new(move |_| check.with(factors::kommunen_with_figures));
+    let rows = move || {
+        let kommunen = kommunen.get();
+        check.with(|c| {
+            c.items
+                .iter()
+                .filter(|i| kommunen.iter().any(|k| i.kommune_mean(k).is_some()))
+                .map(|item| {
+                    let cells = kommunen
+                        .iter()
+                        .map(|k| view! { <td>{mean_text(item.kommune_mean(k))}</td> })
+                        .collect_view();
+                    view! {
+                        <tr>
+                            <th scope="row">{item_name(i18n.get_locale(), template, item)}</th>
+                            {cells}
+                        </tr>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let head = move || {
+        kommunen
+            .get()
+            .into_iter()
+            .map(|k| view! { <th scope="col">{k}</th> })
+            .collect_view()
+    };
+    view! {
+        <h3>{t!(i18n, figures.by_kommune)}</h3>
+        <p class="hint">{t!(i18n, figures.by_kommune_hint)}</p>
+        <Show when=move || kommunen.with(|k| !k.is_empty())>
+            <table class="figures-table" data-testid="by-kommune-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{t!(i18n, figures.item)}</th>
+                        {head}
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </Show>
     }
     .into_any()
 }

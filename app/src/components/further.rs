@@ -262,11 +262,11 @@ fn ref_name(sync: LiveSync, board: &str, r: &CardRef, locale: Locale) -> String 
             .map_or_else(
                 || method_texts::title(locale, template),
                 |(section, _, c)| {
-                    let text = template.card_label(c);
+                    let text = method_texts::card_label(locale, template, c);
                     format!(
                         "{}: {}",
                         method_texts::title(locale, template),
-                        method_texts::card_name(locale, template, section, text)
+                        method_texts::card_name(locale, template, section, &text)
                     )
                 },
             )

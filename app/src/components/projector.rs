@@ -172,11 +172,10 @@ pub fn StaticBoard(
                                             method_texts::card_name(i18n.get_locale(), template, field, &t.text)
                                         })
                                         .collect();
+                                    let label = method_texts::card_label(i18n.get_locale(), template, c);
                                     let text = match &c.item {
-                                        Some(_) if !c.text.is_empty() => {
-                                            format!("{}: {}", template.card_label(c), c.text)
-                                        }
-                                        _ => template.card_label(c).to_owned(),
+                                        Some(_) if !c.text.is_empty() => format!("{label}: {}", c.text),
+                                        _ => label,
                                     };
                                     (text, links.join(" · "))
                                 })

@@ -417,6 +417,35 @@ fn factor_figures(template: &Template, board: &BoardState, out: &mut Vec<Block>)
             .collect(),
         widths: vec![6, 3, 3],
     });
+    let kommunen = factors::kommunen_with_figures(&check);
+    if !kommunen.is_empty() {
+        out.push(Block::Heading {
+            level: 3,
+            text: "Mittelwert je Kommune".into(),
+        });
+        out.push(Block::Note {
+            text: "Nur wo mindestens 3 Personen der Kommune bewertet haben.".into(),
+        });
+        let mut header = vec!["Faktor".to_owned()];
+        header.extend(kommunen.iter().cloned());
+        let rows = check
+            .items
+            .iter()
+            .filter(|i| kommunen.iter().any(|k| i.kommune_mean(k).is_some()))
+            .map(|i| {
+                let mut row = vec![clean(&i.label)];
+                row.extend(kommunen.iter().map(|k| mean_text(i.kommune_mean(k))));
+                row
+            })
+            .collect();
+        let mut widths = vec![10];
+        widths.extend(kommunen.iter().map(|_| 3));
+        out.push(Block::Table {
+            header,
+            rows,
+            widths,
+        });
+    }
     let needs: Vec<String> = check
         .items
         .iter()
@@ -510,5 +539,82 @@ fn progress(template: &Template, board: &BoardState, today: &str, out: &mut Vec<
                 .collect(),
             widths: vec![2, 10, 3, 4, 3, 6],
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::board::{apply, Author, Op, RatingSlot};
+    use app::domain::evaluation::criteria::{CriterionKey, RatingValue};
+    use app::domain::templates::further::ERFUELLT;
+    use app::domain::templates::{fixed_card_id, ERFOLGSFAKTOREN};
+
+    fn rate(board: &mut BoardState, who: &str, kommune: &str, item: &str, score: u8) {
+        let author = Author {
+            id: who.into(),
+            name: who.into(),
+            kommune: kommune.into(),
+        };
+        let op = Op::Rate {
+            card_id: fixed_card_id(ERFOLGSFAKTOREN.key, item),
+            criterion: CriterionKey::new(ERFUELLT.key),
+            value: Some(RatingSlot::Given(RatingValue::Score(score))),
+        };
+        apply(board, &ERFOLGSFAKTOREN, &author, &op).expect("rated");
+    }
+
+    fn table_after<'a>(blocks: &'a [Block], heading: &str) -> Option<&'a Block> {
+        let at = blocks
+            .iter()
+            .position(|b| matches!(b, Block::Heading { text, .. } if text == heading))?;
+        blocks[at..]
+            .iter()
+            .find(|b| matches!(b, Block::Table { .. }))
+    }
+
+    #[test]
+    fn the_factors_per_kommune_show_only_where_three_of_its_people_rated() {
+        let mut board = BoardState::default();
+        // Astadt: three people on the first item (4, 5, 4 → 4,3), two on
+        // the second; Bdorf: two people, never shown.
+        for (who, score) in [("a1", 4), ("a2", 5), ("a3", 4)] {
+            rate(&mut board, who, "Astadt", "unterstuetzung-1", score);
+        }
+        for who in ["a1", "a2"] {
+            rate(&mut board, who, "Astadt", "unterstuetzung-2", 2);
+        }
+        for who in ["b1", "b2"] {
+            rate(&mut board, who, "Bdorf", "unterstuetzung-1", 1);
+        }
+        let mut blocks = Vec::new();
+        method(&ERFOLGSFAKTOREN, &board, &[], "2026-12-01", &mut blocks);
+        let Some(Block::Table { header, rows, .. }) = table_after(&blocks, "Mittelwert je Kommune")
+        else {
+            panic!("no table per Kommune: {blocks:#?}");
+        };
+        assert_eq!(header, &["Faktor", "Astadt"]);
+        assert_eq!(
+            rows,
+            &[vec![
+                "Gestaltungswille der Bürgermeisterinnen und Bürgermeister".to_owned(),
+                "4,3".to_owned()
+            ]]
+        );
+
+        // Nobody's Kommune reaches three: no table at all.
+        let mut two = BoardState::default();
+        for who in ["a1", "a2"] {
+            rate(&mut two, who, "Astadt", "unterstuetzung-1", 3);
+        }
+        let mut blocks = Vec::new();
+        method(&ERFOLGSFAKTOREN, &two, &[], "2026-12-01", &mut blocks);
+        assert!(table_after(&blocks, "Mittelwert je Kommune").is_none());
+    }
+
+    #[test]
+    fn one_dot_is_one_punkt() {
+        assert_eq!(super::super::doc::dots_text(1), "1 Punkt");
+        assert_eq!(super::super::doc::dots_text(3), "3 Punkte");
     }
 }

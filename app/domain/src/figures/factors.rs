@@ -105,6 +105,32 @@ pub fn factor_check(board: &BoardState, template: &Template) -> FactorCheck {
     }
 }
 
+impl ItemFigures {
+    /// The item's mean among `kommune`'s people, where shown (E6: at least
+    /// [`crate::evaluation::by_kommune::MIN_RATERS_PER_KOMMUNE`] scores).
+    pub fn kommune_mean(&self, kommune: &str) -> Option<f64> {
+        self.by_kommune
+            .iter()
+            .find(|a| a.kommune == kommune)
+            .and_then(|a| a.per_criterion.first()?.as_ref()?.mean)
+    }
+}
+
+/// The Kommunen with a shown mean on at least one item, by name: the
+/// columns of the table per Kommune (empty: no such table).
+pub fn kommunen_with_figures(check: &FactorCheck) -> Vec<String> {
+    let mut kommunen: Vec<String> = check
+        .items
+        .iter()
+        .flat_map(|i| &i.by_kommune)
+        .filter(|a| a.per_criterion.iter().any(Option::is_some))
+        .map(|a| a.kommune.clone())
+        .collect();
+    kommunen.sort();
+    kommunen.dedup();
+    kommunen
+}
+
 /// The point of `value` (0..=5) on axis `axis` of `axes`.
 fn radar_point(axis: usize, axes: usize, value: f64) -> (f64, f64) {
     let angle = std::f64::consts::TAU * axis as f64 / axes.max(1) as f64;
