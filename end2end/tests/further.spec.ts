@@ -372,7 +372,10 @@ test("three participants from two Kommunen work through the four further methods
     await expect(give(anna, 0)).toHaveAccessibleName("Punkt geben (1 übrig)");
     await give(ben, 2).click();
     await expect(give(ben, 2)).toHaveAccessibleName("Punkt geben (2 übrig)");
-    await expect(anna.getByRole("img", { name: "Erleben" })).toBeVisible();
+    // The curve and the pain points wait for the reveal (ratings and dots are blind).
+    await expect(anna.getByTestId("figures-hidden")).toBeVisible();
+    await expect(anna.getByRole("img", { name: "Erleben" })).toHaveCount(0);
+    await expect(anna.getByTestId("pain-points")).toHaveCount(0);
     expect.soft(await accessibilityViolations(clara), "accessibility of the Prozess-Teilschritte board").toEqual([]);
   });
 

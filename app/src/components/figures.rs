@@ -387,9 +387,10 @@ fn FactorRadar(
 
 /// In place of rated figures while the ratings are blind.
 #[component]
-fn Hidden() -> impl IntoView {
+fn Hidden() -> AnyView {
     let i18n = use_i18n();
     view! { <p class="hint" data-testid="figures-hidden">{t!(i18n, ideas.hidden_note)}</p> }
+        .into_any()
 }
 
 /// E6: each item's mean per Kommune, only where at least 3 of the
