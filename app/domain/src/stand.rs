@@ -11,14 +11,10 @@ use crate::board::{split_board_id, BoardState, Card, Status};
 use crate::evaluation::aggregate::aggregate;
 use crate::figures::phases;
 use crate::rating::values;
+use crate::session::{clean_text, limits, Field, ValidationError};
 use crate::templates::{self, Section, Template};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// Longest label of a stand, in characters.
-pub const MAX_LABEL_CHARS: usize = 80;
-/// Most stands one session keeps.
-pub const MAX_STANDS: usize = 100;
 
 /// A saved stand: the boards as they were after op `seq`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,27 +27,10 @@ pub struct Stand {
     pub seq: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum StandError {
-    #[error("a stand needs a label")]
-    EmptyLabel,
-    #[error("a stand's label has at most {MAX_LABEL_CHARS} characters")]
-    LabelTooLong,
-    #[error("a session keeps at most {MAX_STANDS} stands")]
-    TooMany,
-}
-
-/// The label as stored (trimmed), or why not.
-pub fn checked_label(label: &str) -> Result<String, StandError> {
-    let label = label.trim();
-    if label.is_empty() {
-        Err(StandError::EmptyLabel)
-    } else if label.chars().count() > MAX_LABEL_CHARS || label.chars().any(char::is_control) {
-        Err(StandError::LabelTooLong)
-    } else {
-        Ok(label.to_owned())
-    }
+/// The label as stored (trimmed), or why not; at most
+/// [`limits::STAND_LABEL`] characters.
+pub fn checked_label(label: &str) -> Result<String, ValidationError> {
+    clean_text(label, Field::StandLabel, limits::STAND_LABEL)
 }
 
 /// Whether a card was added, changed or removed between two stands.
@@ -141,13 +120,16 @@ pub struct StandDiff {
 }
 
 /// The difference from `before` to `after` (each board id → its boards at
-/// a stand); `today` (YYYY-MM-DD) decides what is overdue. Boards of
-/// methods no longer known are left out; texts are the German labels
+/// a stand); `today` (YYYY-MM-DD) decides what is overdue. Trends of
+/// ratings only where `ratings_shown` (blind rating: nobody sees means
+/// before the reveal, the moderation page may be on the projector). Boards
+/// of methods no longer known are left out; texts are the German labels
 /// (fixed items' labels, then the group's note).
 pub fn diff(
     before: &BTreeMap<String, BoardState>,
     after: &BTreeMap<String, BoardState>,
     today: &str,
+    ratings_shown: bool,
 ) -> StandDiff {
     let empty = BoardState::default();
     let mut ids: Vec<&String> = before.keys().chain(after.keys()).collect();
@@ -160,7 +142,10 @@ pub fn diff(
             let template = templates::find(key)?;
             let old = before.get(id).unwrap_or(&empty).materialised(template);
             let new = after.get(id).unwrap_or(&empty).materialised(template);
-            let d = board_diff(id, group, template, &old, &new, today);
+            let mut d = board_diff(id, group, template, &old, &new, today);
+            if !ratings_shown {
+                d.trends.clear();
+            }
             (!d.is_empty()).then_some(d)
         })
         .collect();

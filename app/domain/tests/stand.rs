@@ -5,7 +5,8 @@ mod common;
 use common::{add, ok, person, type_into};
 use ikz_domain::board::{Attribute, BoardState, Op, RatingSlot, Status};
 use ikz_domain::evaluation::criteria::{CriterionKey, RatingValue};
-use ikz_domain::stand::{checked_label, diff, ChangeKind, StandError, MAX_LABEL_CHARS};
+use ikz_domain::session::{limits, Field, ValidationError};
+use ikz_domain::stand::{checked_label, diff, ChangeKind};
 use ikz_domain::templates::further::ERFUELLT;
 use ikz_domain::templates::{fixed_card_id, CANVAS, ERFOLGSFAKTOREN, PHASEN};
 use std::collections::BTreeMap;
@@ -73,6 +74,7 @@ fn added_changed_and_removed_cards_per_section() {
         &boards(&[("nord:canvas", &earlier)]),
         &boards(&[("nord:canvas", &canvas)]),
         TODAY,
+        true,
     );
     assert_eq!(d.boards.len(), 1);
     let board = &d.boards[0];
@@ -117,6 +119,7 @@ fn added_changed_and_removed_cards_per_section() {
         &boards(&[("nord:canvas", &canvas)]),
         &boards(&[("nord:canvas", &canvas)]),
         TODAY,
+        true,
     );
     assert!(same.boards.is_empty());
     // A board that did not exist at the earlier stand: all its cards new.
@@ -124,6 +127,7 @@ fn added_changed_and_removed_cards_per_section() {
         &BTreeMap::new(),
         &boards(&[("sued:canvas", &canvas)]),
         TODAY,
+        true,
     );
     assert_eq!(fresh.boards[0].changes.len(), 3);
     assert!(fresh.boards[0]
@@ -179,6 +183,7 @@ fn checklist_transitions_and_items_now_overdue() {
         &boards(&[("nord:phasen", &earlier)]),
         &boards(&[("nord:phasen", &phasen)]),
         TODAY,
+        true,
     );
     let board = &d.boards[0];
     let moves: Vec<_> = board
@@ -226,6 +231,7 @@ fn a_rated_sections_mean_that_moved_is_a_trend() {
         &boards(&[("nord:erfolgsfaktoren", &earlier)]),
         &boards(&[("nord:erfolgsfaktoren", &factors)]),
         TODAY,
+        true,
     );
     let trends: Vec<_> = d.boards[0]
         .trends
@@ -233,6 +239,14 @@ fn a_rated_sections_mean_that_moved_is_a_trend() {
         .map(|t| (t.section.as_str(), t.before, t.after))
         .collect();
     assert_eq!(trends, [("vertrauen", Some(2.5), Some(4.25))]);
+    // Before the reveal nobody sees a mean, not even as a trend.
+    let blind = diff(
+        &boards(&[("nord:erfolgsfaktoren", &earlier)]),
+        &boards(&[("nord:erfolgsfaktoren", &factors)]),
+        TODAY,
+        false,
+    );
+    assert!(blind.boards.is_empty());
     // Ratings are figures, not the cards' content.
     assert!(d.boards[0].changes.is_empty());
 }
@@ -240,9 +254,16 @@ fn a_rated_sections_mean_that_moved_is_a_trend() {
 #[test]
 fn a_label_is_trimmed_and_bounded() {
     assert_eq!(checked_label("  2. Treffen  ").as_deref(), Ok("2. Treffen"));
-    assert_eq!(checked_label("   "), Err(StandError::EmptyLabel));
-    let long = "x".repeat(MAX_LABEL_CHARS + 1);
-    assert_eq!(checked_label(&long), Err(StandError::LabelTooLong));
-    assert!(checked_label(&"ä".repeat(MAX_LABEL_CHARS)).is_ok());
-    assert_eq!(checked_label("a\u{0}b"), Err(StandError::LabelTooLong));
+    let field = Field::StandLabel;
+    assert_eq!(checked_label("   "), Err(ValidationError::Empty { field }));
+    let max = limits::STAND_LABEL;
+    assert_eq!(
+        checked_label(&"x".repeat(max + 1)),
+        Err(ValidationError::TooLong { field, max })
+    );
+    assert!(checked_label(&"ä".repeat(max)).is_ok());
+    assert_eq!(
+        checked_label("a\u{0}b"),
+        Err(ValidationError::ControlCharacters { field })
+    );
 }
