@@ -74,6 +74,12 @@ pub struct MoveRequest {
     pub group_id: String,
 }
 
+/// "Stand sichern": the label the moderator gives the stand.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StandRequest {
+    pub label: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupRequest {
     pub name: String,
@@ -109,6 +115,10 @@ pub enum ErrorCode {
     GroupNotEmpty,
     TooManyGroups,
     SessionFull,
+    /// Every saved stand of the session is used ([`crate::domain::session::limits::STANDS_PER_SESSION`]).
+    TooManyStands,
+    /// No saved stand of this session has that id.
+    UnknownStand,
     DuplicateGroupName,
     Empty,
     TooLong,

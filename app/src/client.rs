@@ -4,6 +4,7 @@
 
 use crate::api::*;
 use crate::domain::settings::{SessionSettings, SettingsChange};
+use crate::domain::stand::{Stand, StandDiff};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_storage::{LocalStorage, SessionStorage, Storage};
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
@@ -89,6 +90,29 @@ pub async fn add_group(token: &str, req: &GroupRequest) -> ApiResult<GroupView> 
         Some(req),
     )
     .await
+}
+
+/// "Stand sichern": saves every board of the session under `req.label`.
+pub async fn add_stand(token: &str, req: &StandRequest) -> ApiResult<Stand> {
+    call(
+        moderator(Request::post("/api/moderation/stands"), token),
+        Some(req),
+    )
+    .await
+}
+
+pub async fn stands(token: &str) -> ApiResult<Vec<Stand>> {
+    call(
+        moderator(Request::get("/api/moderation/stands"), token),
+        NO_BODY,
+    )
+    .await
+}
+
+/// What changed from the saved stand `id` to now.
+pub async fn stand_diff(token: &str, id: i64) -> ApiResult<StandDiff> {
+    let url = format!("/api/moderation/stands/{id}/diff");
+    call(moderator(Request::get(&url), token), NO_BODY).await
 }
 
 pub async fn update_group(token: &str, id: &str, req: &GroupRequest) -> ApiResult<GroupView> {

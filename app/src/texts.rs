@@ -17,6 +17,7 @@ pub fn field_label(locale: Locale, field: Field) -> String {
         Field::DisplayName => td_string!(locale, fields.display_name).to_string(),
         Field::Kommune => td_string!(locale, fields.kommune).to_string(),
         Field::JoinCode => td_string!(locale, fields.join_code).to_string(),
+        Field::StandLabel => td_string!(locale, fields.stand_label).to_string(),
     }
 }
 
@@ -31,6 +32,7 @@ pub fn error_message(locale: Locale, body: &ApiErrorBody) -> String {
     match body.code {
         ErrorCode::UnknownJoinCode => td_string!(locale, errors.unknown_join_code).to_string(),
         ErrorCode::UnknownGroup => td_string!(locale, errors.unknown_group).to_string(),
+        ErrorCode::UnknownStand => td_string!(locale, errors.unknown_stand).to_string(),
         ErrorCode::UnknownParticipant => td_string!(locale, errors.unknown_participant).to_string(),
         ErrorCode::NotJoined => td_string!(locale, errors.not_joined).to_string(),
         ErrorCode::TokenExpired => td_string!(locale, errors.token_expired).to_string(),
@@ -39,6 +41,12 @@ pub fn error_message(locale: Locale, body: &ApiErrorBody) -> String {
         ErrorCode::GroupNotEmpty => td_string!(locale, errors.group_not_empty).to_string(),
         ErrorCode::TooManyGroups => td_string!(locale, errors.too_many_groups).to_string(),
         ErrorCode::SessionFull => td_string!(locale, errors.session_full).to_string(),
+        ErrorCode::TooManyStands => td_string!(
+            locale,
+            errors.too_many_stands,
+            max = crate::domain::session::limits::STANDS_PER_SESSION
+        )
+        .to_string(),
         ErrorCode::DuplicateGroupName => {
             td_string!(locale, errors.duplicate_group_name).to_string()
         }

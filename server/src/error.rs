@@ -51,6 +51,8 @@ pub enum ApiError {
     TimedOut,
     #[error("import body is not declared as application/json")]
     NotJson,
+    #[error("unknown stand")]
+    UnknownStand,
 }
 
 /// Seconds a browser is asked to wait after a busy answer.
@@ -86,6 +88,7 @@ impl ApiError {
             Self::Busy => plain(S::SERVICE_UNAVAILABLE, ErrorCode::ExportBusy),
             Self::TimedOut => plain(S::SERVICE_UNAVAILABLE, ErrorCode::ExportTimedOut),
             Self::NotJson => plain(S::UNSUPPORTED_MEDIA_TYPE, ErrorCode::ImportNotJson),
+            Self::UnknownStand => plain(S::NOT_FOUND, ErrorCode::UnknownStand),
             Self::Import(e) => match e {
                 ImportError::TooLarge { max } => (
                     S::PAYLOAD_TOO_LARGE,
@@ -128,6 +131,9 @@ impl ApiError {
                 StoreError::GroupNotEmpty => plain(S::CONFLICT, ErrorCode::GroupNotEmpty),
                 StoreError::TooManyGroups => plain(S::CONFLICT, ErrorCode::TooManyGroups),
                 StoreError::SessionFull => plain(S::CONFLICT, ErrorCode::SessionFull),
+                StoreError::TooManyStands => plain(S::CONFLICT, ErrorCode::TooManyStands),
+                // The session was deleted meanwhile: its secret opens nothing.
+                StoreError::UnknownSession => plain(S::FORBIDDEN, ErrorCode::ModeratorOnly),
                 StoreError::DuplicateGroupName => plain(S::CONFLICT, ErrorCode::DuplicateGroupName),
                 StoreError::Unavailable(_) => {
                     plain(S::SERVICE_UNAVAILABLE, ErrorCode::StorageUnavailable)

@@ -11,8 +11,10 @@ use crate::state::AppState;
 use crate::store::StoreError;
 use crate::store::{ImportedGroup, ImportedSession};
 use app::api::*;
+use app::domain::session::limits;
 use app::domain::session::{GroupDetails, ParticipantDetails, SessionDetails};
 use app::domain::settings::{SessionSettings, SettingsChange};
+use app::domain::stand::{self, Stand, StandDiff};
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{rejection::JsonRejection, DefaultBodyLimit, Path, Query, State};
@@ -51,6 +53,8 @@ pub fn api_router() -> Router<AppState> {
         )
         .route("/api/join/{code}/qr.svg", get(join_qr))
         .route("/api/moderation/groups", post(add_group))
+        .route("/api/moderation/stands", get(list_stands).post(add_stand))
+        .route("/api/moderation/stands/{id}/diff", get(stand_diff))
         .route(
             "/api/moderation/groups/{id}",
             put(update_group).delete(remove_group),
@@ -448,6 +452,59 @@ async fn add_group(
     let details = GroupDetails::validate(&req.name, &req.colour)?;
     let group = state.store.add_group(&session.id, &details).await?;
     Ok((StatusCode::CREATED, Json(group)))
+}
+
+/// "Stand sichern": saves every board of the session as it is now (the
+/// op log's last number) under a label and today's date.
+async fn add_stand(
+    State(state): State<AppState>,
+    Moderator(session): Moderator,
+    payload: Result<Json<StandRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<Stand>), ApiError> {
+    let req = body(payload)?;
+    let label = stand::checked_label(&req.label)?;
+    let saved = state
+        .store
+        .add_stand(
+            &session.id,
+            &label,
+            &crate::retention::today(),
+            limits::STANDS_PER_SESSION,
+            clock::now(),
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(saved)))
+}
+
+async fn list_stands(
+    State(state): State<AppState>,
+    Moderator(session): Moderator,
+) -> Result<Json<Vec<Stand>>, ApiError> {
+    Ok(Json(state.store.stands(&session.id).await?))
+}
+
+/// What changed from a saved stand to now.
+async fn stand_diff(
+    State(state): State<AppState>,
+    Moderator(session): Moderator,
+    Path(id): Path<String>,
+) -> Result<Json<StandDiff>, ApiError> {
+    let id: i64 = id.parse().map_err(|_| ApiError::UnknownStand)?;
+    let saved = state
+        .store
+        .stands(&session.id)
+        .await?
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or(ApiError::UnknownStand)?;
+    let before = state.store.boards_at(&session.id, saved.seq).await?;
+    let now = state.store.load_room(&session.id).await?;
+    Ok(Json(stand::diff(
+        &before,
+        &now.boards,
+        &crate::retention::today(),
+        now.settings.ratings_revealed,
+    )))
 }
 
 async fn update_group(

@@ -421,9 +421,9 @@ async fn leaving_clears_the_cookie() {
 
 async fn deleting_a_session_deletes_every_row_and_closes_its_screens(server: Server) {
     let (session, secret) = server.moderated_session(CODE).await;
-    let (other, _) = server.moderated_session("JKMNPQ").await;
+    let (other, other_secret) = server.moderated_session("JKMNPQ").await;
     let mut people = Vec::new();
-    for (sid, code) in [(&session, CODE), (&other, "JKMNPQ")] {
+    for (sid, code, key) in [(&session, CODE, &secret), (&other, "JKMNPQ", &other_secret)] {
         let group = server.group(sid, "Nord").await;
         let person = server.person(sid, code, &group, "Anna").await;
         let mut ws = server.connect(&person).await;
@@ -431,6 +431,16 @@ async fn deleting_a_session_deletes_every_row_and_closes_its_screens(server: Ser
         ws.commit("op-1", &canvas(&group), add_card("c1", "problem", "Karte"))
             .await;
         people.push((person, ws));
+        // A saved stand ("Stand sichern") is session data too.
+        let (status, _) = server
+            .moderate(
+                key,
+                "POST",
+                "/api/moderation/stands",
+                json!({ "label": "Vorher" }),
+            )
+            .await;
+        assert_eq!(status, 201);
     }
     let db = pool(&server.db_url()).await;
     for (table, n) in rows_per_table(&db, &session).await {

@@ -17,6 +17,7 @@ pub mod replica;
 pub mod session;
 pub mod settings;
 pub mod sketch;
+pub mod stand;
 pub mod steering;
 pub mod templates;
 pub mod text;

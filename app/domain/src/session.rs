@@ -15,6 +15,10 @@ pub mod limits {
     pub const GROUPS_PER_SESSION: usize = 20;
     /// Participants per session (10-60 expected, generous head room).
     pub const PARTICIPANTS_PER_SESSION: usize = 200;
+    /// A saved stand's label ("2. Treffen, nach der Ratssitzung").
+    pub const STAND_LABEL: usize = 80;
+    /// Saved stands per session (an alliance meets a few times a year).
+    pub const STANDS_PER_SESSION: usize = 100;
 }
 
 /// Which input a validation error is about; the UI names the field.
@@ -29,6 +33,7 @@ pub enum Field {
     DisplayName,
     Kommune,
     JoinCode,
+    StandLabel,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]

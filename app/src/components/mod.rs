@@ -12,5 +12,6 @@ pub mod ideas;
 pub mod merge;
 pub mod portfolio;
 pub mod projector;
+pub mod stands;
 pub mod steering;
 pub mod sync_badge;

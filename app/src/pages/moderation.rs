@@ -5,6 +5,7 @@ use crate::client;
 use crate::components::cockpit::{LiveCockpit, MethodChecks, ParticipantsPanel};
 use crate::components::error_notice::ErrorNotice;
 use crate::components::exports::ModeratorExports;
+use crate::components::stands::StandsPanel;
 use crate::domain::evaluation::redaction::SingleRatings;
 use crate::domain::evaluation::{Weights, KI_CRITERIA};
 use crate::domain::session::{german_date, GROUP_COLOURS};
@@ -87,6 +88,7 @@ fn ModeratorCockpit(session: ModeratorSession, token: String, reload: Callback<(
         <GroupsEditor groups members=members.list.into() token=token.clone() reload />
         <SettingsPanel settings=session.settings rated=session.rated token=token.clone() />
         <ModeratorExports token=token.clone() groups=public.groups.clone() />
+        <StandsPanel token=token.clone() groups=public.groups.clone() />
         <section class="panel" aria-labelledby="participants-heading">
             <h2 id="participants-heading">{t!(i18n, moderation.participants)}</h2>
             <div data-testid="participants">

@@ -189,7 +189,108 @@ pub fn document(data: &ExportData) -> Vec<Block> {
             }
         }
     }
+    if let Some(since) = &data.since {
+        changes_since(data, since, &mut out);
+    }
     out
+}
+
+/// "Veränderungen seit dem letzten Stand": per board the cards added,
+/// changed and removed, statuses that moved, items now overdue and rated
+/// sections whose mean moved (antrag.md §5, the Ergebnisprotokoll).
+fn changes_since(data: &ExportData, since: &super::Since, out: &mut Vec<Block>) {
+    use app::domain::stand::ChangeKind;
+    out.push(Block::PageBreak);
+    out.push(Block::Heading {
+        level: 1,
+        text: format!(
+            "Veränderungen seit dem Stand „{}“ vom {}",
+            super::clean(&since.stand.label),
+            super::german_long_date(&since.stand.date)
+        ),
+    });
+    if since.diff.boards.is_empty() {
+        out.push(Block::Paragraph {
+            text: "Seitdem hat sich nichts geändert.".into(),
+        });
+        return;
+    }
+    for board in &since.diff.boards {
+        let Some(template) = templates::find(&board.template) else {
+            continue;
+        };
+        let group = data
+            .groups
+            .iter()
+            .find(|g| g.id == board.group_id)
+            .map_or(board.group_id.as_str(), |g| g.name.as_str());
+        out.push(Block::Heading {
+            level: 2,
+            text: format!("{} · {}", super::clean(group), template.title),
+        });
+        let section = |id: &str| {
+            template
+                .section(id)
+                .map_or(id, |s| s.document_label())
+                .to_owned()
+        };
+        let mut rows: Vec<Vec<String>> = board
+            .changes
+            .iter()
+            .map(|c| {
+                let text = match (&c.before, &c.after) {
+                    (Some(before), Some(after)) => format!("{before} → {after}"),
+                    (Some(text), None) | (None, Some(text)) => text.clone(),
+                    (None, None) => String::new(),
+                };
+                let kind = match c.kind {
+                    ChangeKind::Added => "neu",
+                    ChangeKind::Changed => "geändert",
+                    ChangeKind::Removed => "entfernt",
+                };
+                vec![kind.to_owned(), section(&c.section), super::clean(&text)]
+            })
+            .collect();
+        rows.extend(board.transitions.iter().map(|t| {
+            vec![
+                "Status".to_owned(),
+                section(&t.section),
+                format!(
+                    "{}: {} → {}",
+                    super::clean(&t.card),
+                    t.from.label_de(),
+                    t.to.label_de()
+                ),
+            ]
+        }));
+        rows.extend(board.overdue.iter().map(|o| {
+            vec![
+                "jetzt überfällig".to_owned(),
+                section(&o.section),
+                format!(
+                    "{} (bis {})",
+                    super::clean(&o.card),
+                    german_long_date(&o.due)
+                ),
+            ]
+        }));
+        rows.extend(board.trends.iter().map(|t| {
+            vec![
+                "Bewertung".to_owned(),
+                section(&t.section),
+                format!(
+                    "Mittelwert {} → {}",
+                    super::mean_text(t.before),
+                    super::mean_text(t.after)
+                ),
+            ]
+        }));
+        out.push(Block::Table {
+            header: ["Art", "Feld", "Inhalt"].map(str::to_owned).to_vec(),
+            rows,
+            widths: vec![3, 5, 12],
+        });
+    }
 }
 
 fn cell(template: &Template, board: &BoardState, section: &str) -> GridCell {

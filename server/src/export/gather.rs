@@ -2,10 +2,13 @@
 //! state: an op enters them only after its transaction) and renders it off
 //! the async runtime.
 
-use super::{ExportData, Format, SessionFacts};
+use super::{ExportData, Format, SessionFacts, Since};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{SessionRecord, StoreError};
+use app::domain::board::BoardState;
+use app::domain::settings::SessionSettings;
+use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -104,8 +107,16 @@ pub async fn export(
         .into_iter()
         .filter(|p| only_group.is_none_or(|g| g == p.group_id))
         .map(|p| p.kommune);
+    // The moderator's documents end with the changes since the last stand.
+    let since = match requester {
+        Requester::Moderator { .. } => {
+            since_last_stand(state, &session.id, &settings, &boards).await?
+        }
+        Requester::Participant { .. } => None,
+    };
     let data = ExportData::build(facts, &settings, &groups, &boards, only_group, hidden)?
-        .with_kommunen(kommunen);
+        .with_kommunen(kommunen)
+        .with_since(since);
     let file_name = data.file_name(format);
     // Typesetting is CPU-bound: never on the async workers.
     let bytes = in_render_slot(move || format.render(&data)).await??;
@@ -114,4 +125,25 @@ pub async fn export(
         content_type: format.content_type(),
         bytes,
     })
+}
+
+/// The last saved stand of a session and the difference from its boards to
+/// `boards` (now), or `None` without a stand.
+async fn since_last_stand(
+    state: &AppState,
+    session_id: &str,
+    settings: &SessionSettings,
+    boards: &BTreeMap<String, BoardState>,
+) -> Result<Option<Since>, ApiError> {
+    let Some(stand) = state.store.stands(session_id).await?.pop() else {
+        return Ok(None);
+    };
+    let before = state.store.boards_at(session_id, stand.seq).await?;
+    let diff = app::domain::stand::diff(
+        &before,
+        boards,
+        &crate::retention::today(),
+        settings.ratings_revealed,
+    );
+    Ok(Some(Since { stand, diff }))
 }

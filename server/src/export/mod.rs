@@ -199,6 +199,16 @@ pub struct ExportData {
     pub joint: Option<JointEvaluation>,
     /// Participant id → pseudonym number, over the whole session.
     pub pseudonyms: BTreeMap<String, usize>,
+    /// The changes since the last saved stand ("Stand sichern"), for the
+    /// moderator's documents; `None` without a stand.
+    pub since: Option<Since>,
+}
+
+/// The last saved stand and what changed since.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Since {
+    pub stand: app::domain::stand::Stand,
+    pub diff: app::domain::stand::StandDiff,
 }
 
 /// The session's facts as the store has them.
@@ -304,6 +314,7 @@ impl ExportData {
             kommunen: Vec::new(),
             joint,
             pseudonyms: numbers,
+            since: None,
         }
         .with_kommunen(authors))
     }
@@ -336,6 +347,18 @@ impl ExportData {
             }
         }
         data
+    }
+
+    /// Adds the changes since the last saved stand, of the groups exported.
+    pub fn with_since(mut self, since: Option<Since>) -> Self {
+        self.since = since.map(|mut s| {
+            let groups: Vec<&str> = self.groups.iter().map(|g| g.id.as_str()).collect();
+            s.diff
+                .boards
+                .retain(|b| groups.contains(&b.group_id.as_str()));
+            s
+        });
+        self
     }
 
     /// Adds Kommunen to the attendance list: sorted (case ignored), each

@@ -6,13 +6,17 @@
 
 use super::postgres::{self, PgStore};
 use super::sqlite::SqliteStore;
+use super::{codec, replay};
 use super::{
     CommittedOp, ImportedSession, LoggedOp, OpRow, ParticipantRecord, RoomRecord, SessionRecord,
     StoreError, StoreResult,
 };
 use app::api::GroupView;
+use app::domain::board::BoardState;
 use app::domain::session::{GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
 use app::domain::settings::SessionSettings;
+use app::domain::stand::Stand;
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -74,6 +78,30 @@ impl Store {
             Backend::Sqlite(s) => s.health().await,
             Backend::Postgres(s) => s.health().await,
         }
+    }
+
+    /// The boards of a session as they were after op `seq` (a saved
+    /// stand's): each board's origin (an import's state, else empty) with
+    /// the logged ops up to `seq` applied again by the domain's `apply`.
+    pub async fn boards_at(
+        &self,
+        session_id: &str,
+        seq: u64,
+    ) -> StoreResult<BTreeMap<String, BoardState>> {
+        let mut origins = BTreeMap::new();
+        for (id, json) in self.board_origins(session_id).await? {
+            let board = codec::decode_board(&id, &json)?;
+            origins.insert(id, board);
+        }
+        let ops: Vec<_> = self
+            .ops_since(session_id, None, 0, seq)
+            .await?
+            .into_iter()
+            .map(|logged| logged.op)
+            .collect();
+        replay::replay(origins, &ops)
+            .map(|r| r.boards)
+            .map_err(|e| StoreError::Corrupt(format!("session {session_id} at {seq}: {e}")))
     }
 
     /// Commits an op (and its board's snapshot, when one is due) and returns
@@ -331,6 +359,24 @@ delegate! {
     /// Ids of the sessions whose workshop date is more than `retention_days`
     /// before `today` (YYYY-MM-DD).
     fn sessions_past_retention(&self, today: &str, retention_days: u32) -> StoreResult<Vec<String>>;
+
+    /// Saves a stand ("Stand sichern") at the session's last committed op,
+    /// unless the session has `max` stands already.
+    fn add_stand(
+        &self,
+        session_id: &str,
+        label: &str,
+        day: &str,
+        max: usize,
+        now: i64,
+    ) -> StoreResult<Stand>;
+
+    /// The session's saved stands, oldest first.
+    fn stands(&self, session_id: &str) -> StoreResult<Vec<Stand>>;
+
+    /// (board id, state as imported) of the boards an import started; every
+    /// other board started empty.
+    fn board_origins(&self, session_id: &str) -> StoreResult<Vec<(String, String)>>;
 
     /// Replaces the projector's read-only token and, when given, the
     /// moderator secret (their hashes) in one transaction; the old ones stop

@@ -17,6 +17,7 @@ mod privacy;
 pub mod replay;
 mod shared;
 mod sqlite;
+mod stands;
 
 pub use backend::{BackendKind, Store};
 pub use codec::LoggedOp;
@@ -44,6 +45,10 @@ pub enum StoreError {
     SessionFull,
     #[error("duplicate group name")]
     DuplicateGroupName,
+    #[error("stand limit reached")]
+    TooManyStands,
+    #[error("unknown session")]
+    UnknownSession,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database scheme `{0}` is not supported (use sqlite://… or postgres://…)")]

@@ -17,6 +17,7 @@ use super::shared::{
     anonymised_board, anonymised_op, below_limit, changed_settings, foreign, in_sequence,
     is_refusal, is_unique_violation, new_id, past_retention, Health, NewSession,
 };
+use super::stands::{stand, StandRow};
 use super::{
     Change, Event, ImportedSession, OpNotice, OpRow, ParticipantRecord, RoomRecord, SessionRecord,
     StoreError, StoreResult, EVENTS_CHANNEL, OPS_CHANNEL,
@@ -24,6 +25,7 @@ use super::{
 use app::api::GroupView;
 use app::domain::session::{limits, GroupDetails, JoinCode, ParticipantDetails, SessionDetails};
 use app::domain::settings::SessionSettings;
+use app::domain::stand::Stand;
 use app::protocol::PresenceEntry;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Row, Transaction};
@@ -475,8 +477,8 @@ impl PgStore {
             }
             for (board_id, state_json) in &boards {
                 sqlx::query(
-                    "INSERT INTO boards (session_id, board_id, state_json, last_seq)
-                     VALUES ($1, $2, $3, 0)",
+                    "INSERT INTO boards (session_id, board_id, state_json, last_seq, origin_json)
+                     VALUES ($1, $2, $3, 0, $3)",
                 )
                 .bind(&record.id)
                 .bind(board_id)
@@ -1099,6 +1101,66 @@ impl PgStore {
         rows.into_iter().map(LoggedOp::decode).collect()
     }
 
+    /// Saves a stand at the session's last committed op, unless the
+    /// session has `max` already (under the session's row lock, so two
+    /// moderator screens cannot both take the last one).
+    pub async fn add_stand(
+        &self,
+        session_id: &str,
+        label: &str,
+        day: &str,
+        max: usize,
+        now: i64,
+    ) -> StoreResult<Stand> {
+        let mut tx = self.begin_write().await?;
+        let result: StoreResult<Stand> = async {
+            lock_session(&mut tx, session_id).await?;
+            let count: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM stands WHERE session_id = $1")
+                    .bind(session_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if usize::try_from(count).unwrap_or(usize::MAX) >= max {
+                return Err(StoreError::TooManyStands);
+            }
+            let row: StandRow = sqlx::query_as(
+                "INSERT INTO stands (session_id, label, day, seq, created_at)
+                 SELECT id, $1, $2, last_seq, $3 FROM workshop_sessions WHERE id = $4
+                 RETURNING id, label, day, seq",
+            )
+            .bind(label)
+            .bind(day)
+            .bind(now)
+            .bind(session_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::UnknownSession)?;
+            Ok(stand(row))
+        }
+        .await;
+        self.finish(tx, result).await
+    }
+
+    pub async fn stands(&self, session_id: &str) -> StoreResult<Vec<Stand>> {
+        let rows: Vec<StandRow> = sqlx::query_as(
+            "SELECT id, label, day, seq FROM stands WHERE session_id = $1 ORDER BY id",
+        )
+        .bind(session_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(stand).collect())
+    }
+
+    pub async fn board_origins(&self, session_id: &str) -> StoreResult<Vec<(String, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT board_id, origin_json FROM boards
+             WHERE session_id = $1 AND origin_json IS NOT NULL",
+        )
+        .bind(session_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     pub async fn delete_session(&self, session_id: &str) -> StoreResult<bool> {
         let mut tx = self.begin_write().await?;
         let result: StoreResult<bool> = async {
@@ -1107,6 +1169,7 @@ impl PgStore {
                 "DELETE FROM live_presence WHERE session_id = $1",
                 "DELETE FROM op_log WHERE session_id = $1",
                 "DELETE FROM boards WHERE session_id = $1",
+                "DELETE FROM stands WHERE session_id = $1",
                 "DELETE FROM participants WHERE session_id = $1",
                 "DELETE FROM groups WHERE session_id = $1",
             ] {
@@ -1143,12 +1206,13 @@ impl PgStore {
             if done.rows_affected() == 0 {
                 return Err(StoreError::UnknownParticipant);
             }
-            let boards: Vec<(String, String)> =
-                sqlx::query_as("SELECT board_id, state_json FROM boards WHERE session_id = $1")
-                    .bind(session_id)
-                    .fetch_all(&mut *tx)
-                    .await?;
-            for (id, json) in boards {
+            let boards: Vec<(String, String, Option<String>)> = sqlx::query_as(
+                "SELECT board_id, state_json, origin_json FROM boards WHERE session_id = $1",
+            )
+            .bind(session_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            for (id, json, origin) in boards {
                 if let Some(json) = anonymised_board(&id, &json, participant_id)? {
                     sqlx::query(
                         "UPDATE boards SET state_json = $1 WHERE session_id = $2 AND board_id = $3",
@@ -1158,6 +1222,19 @@ impl PgStore {
                     .bind(&id)
                     .execute(&mut *tx)
                     .await?;
+                }
+                // The imported base of a stand's boards carries names too.
+                if let Some(origin) = origin {
+                    if let Some(json) = anonymised_board(&id, &origin, participant_id)? {
+                        sqlx::query(
+                            "UPDATE boards SET origin_json = $1 WHERE session_id = $2 AND board_id = $3",
+                        )
+                        .bind(json)
+                        .bind(session_id)
+                        .bind(&id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
                 }
             }
             let ops: Vec<(i64, String)> = sqlx::query_as(

@@ -50,6 +50,10 @@ impl SqliteStore {
                 .bind(session_id)
                 .execute(&mut *tx)
                 .await?;
+            sqlx::query("DELETE FROM stands WHERE session_id = ?")
+                .bind(session_id)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("DELETE FROM participants WHERE session_id = ?")
                 .bind(session_id)
                 .execute(&mut *tx)
@@ -87,13 +91,15 @@ impl SqliteStore {
             if done.rows_affected() == 0 {
                 return Err(StoreError::UnknownParticipant);
             }
-            let boards =
-                sqlx::query("SELECT board_id, state_json FROM boards WHERE session_id = ?")
-                    .bind(session_id)
-                    .fetch_all(&mut *tx)
-                    .await?;
+            let boards = sqlx::query(
+                "SELECT board_id, state_json, origin_json FROM boards WHERE session_id = ?",
+            )
+            .bind(session_id)
+            .fetch_all(&mut *tx)
+            .await?;
             for row in boards {
                 let (id, json): (String, String) = (row.get("board_id"), row.get("state_json"));
+                let origin: Option<String> = row.get("origin_json");
                 if let Some(json) = anonymised_board(&id, &json, participant_id)? {
                     sqlx::query(
                         "UPDATE boards SET state_json = ? WHERE session_id = ? AND board_id = ?",
@@ -103,6 +109,19 @@ impl SqliteStore {
                     .bind(&id)
                     .execute(&mut *tx)
                     .await?;
+                }
+                // The imported base of a stand's boards carries names too.
+                if let Some(origin) = origin {
+                    if let Some(json) = anonymised_board(&id, &origin, participant_id)? {
+                        sqlx::query(
+                            "UPDATE boards SET origin_json = ? WHERE session_id = ? AND board_id = ?",
+                        )
+                        .bind(json)
+                        .bind(session_id)
+                        .bind(&id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
                 }
             }
             let ops = sqlx::query(

@@ -607,37 +607,39 @@ impl SqliteStore {
             .collect::<StoreResult<Vec<_>>>()?;
         let mut tx = self.begin_write().await?;
         let result = async {
-        let row = NewSession {
-            details: import.details,
-            join_code,
-            moderator_token_hash,
-            settings_json: &settings_json,
-            now,
-        };
-        let record = insert_session(&mut tx, &row).await?;
-        for (position, group) in import.groups.iter().enumerate() {
-            let d = &group.details;
-            insert_group(
-                &mut tx,
-                group.id,
-                &record.id,
-                &d.name,
-                &d.colour,
-                position as i64,
-            )
-            .await?;
-        }
-        for (board_id, state_json) in &boards {
-            sqlx::query(
-                "INSERT INTO boards (session_id, board_id, state_json, last_seq) VALUES (?, ?, ?, 0)",
-            )
-            .bind(&record.id)
-            .bind(board_id)
-            .bind(state_json)
-            .execute(&mut *tx)
-            .await?;
-        }
-                Ok(record)
+            let row = NewSession {
+                details: import.details,
+                join_code,
+                moderator_token_hash,
+                settings_json: &settings_json,
+                now,
+            };
+            let record = insert_session(&mut tx, &row).await?;
+            for (position, group) in import.groups.iter().enumerate() {
+                let d = &group.details;
+                insert_group(
+                    &mut tx,
+                    group.id,
+                    &record.id,
+                    &d.name,
+                    &d.colour,
+                    position as i64,
+                )
+                .await?;
+            }
+            for (board_id, state_json) in &boards {
+                sqlx::query(
+                    "INSERT INTO boards (session_id, board_id, state_json, last_seq, origin_json)
+                 VALUES (?, ?, ?, 0, ?)",
+                )
+                .bind(&record.id)
+                .bind(board_id)
+                .bind(state_json)
+                .bind(state_json)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Ok(record)
         }
         .await;
         tx.finish(result).await
