@@ -22,7 +22,9 @@ test("three participants fill a canvas, a SWOT with a linked TOWS card, and rate
   // Nutzen counts double (set before any rating; frozen afterwards).
   await page.getByLabel("Nutzen").fill("2");
   await page.getByRole("button", { name: "Gewichte speichern" }).click();
-  await expect(page.getByRole("status")).toHaveText("Gespeichert.");
+  // The moderation page has more than one status line (the settings', the
+  // "Stand sichern" panel's): the settings' one says it.
+  await expect(page.getByRole("status").filter({ hasText: "Gespeichert." })).toBeVisible();
 
   const people = [
     await joinAs(browser, code, "Anna Becker", "Musterstadt", "Gruppe Nord"),
