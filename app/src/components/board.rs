@@ -97,6 +97,31 @@ fn move_targets(template: &'static Template, from: &'static Section) -> Vec<&'st
         .collect()
 }
 
+/// The CSS columns of a template with a grid layout (domain data).
+pub(super) fn grid_columns(template: &Template) -> Option<String> {
+    layout(template).map(|l| {
+        format!(
+            "grid-template-columns: repeat({}, minmax(0, 1fr))",
+            l.columns
+        )
+    })
+}
+
+/// Where `section` sits in its template's grid layout, as CSS.
+pub(super) fn grid_place(template: &Template, section: &Section) -> Option<String> {
+    layout(template)
+        .and_then(|l| l.boxes.iter().find(|b| b.section == section.id))
+        .map(|b| {
+            format!(
+                "grid-column: {} / span {}; grid-row: {} / span {}",
+                b.column + 1,
+                b.width,
+                b.row + 1,
+                b.height
+            )
+        })
+}
+
 #[component]
 pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) -> AnyView {
     let i18n = use_i18n();
@@ -121,13 +146,8 @@ pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) 
         .collect_view();
     // A grid of the template's own (the Business Model Canvas's 9 boxes,
     // the Scrum columns side by side), from the domain's layout data.
-    let layout = layout(template);
-    let grid_style = layout.map(|l| {
-        format!(
-            "grid-template-columns: repeat({}, minmax(0, 1fr))",
-            l.columns
-        )
-    });
+    let grid_style = grid_columns(template);
+    let gridded = grid_style.is_some();
     let header = template.header.map(|_| {
         let board = StoredValue::new(board_id.clone());
         view! { <SubjectField sync board template /> }
@@ -158,7 +178,7 @@ pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) 
             {header}
             <div
                 class=format!("board board-{}", template.key)
-                class:grid=layout.is_some()
+                class:grid=gridded
                 style=grid_style
             >
                 {sections}
@@ -198,17 +218,7 @@ fn SectionView(
         Memo::new(move |_| !section.closed && sync.settings.with(|s| s.section_open(section)));
     let heading_id = format!("section-{}", section.id);
     let labelled_by = heading_id.clone();
-    let place = layout(template)
-        .and_then(|l| l.boxes.iter().find(|b| b.section == section.id))
-        .map(|b| {
-            format!(
-                "grid-column: {} / span {}; grid-row: {} / span {}",
-                b.column + 1,
-                b.width,
-                b.row + 1,
-                b.height
-            )
-        });
+    let place = grid_place(template, section);
     view! {
         <section
             class="board-section"
