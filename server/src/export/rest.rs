@@ -7,7 +7,7 @@
 //! Partner" pairs. All from `domain::figures`; the cards themselves are
 //! the section tables of `further`.
 
-use super::doc::Block;
+use super::doc::{dots_text, Block};
 use super::{clean, mean_text};
 use app::domain::board::BoardState;
 use app::domain::evaluation::aggregate::CriterionAggregate;
@@ -257,7 +257,8 @@ fn relevance(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
 fn session_plan(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
     let plan = barcamp::session_plan(board, template);
     heading("Sessionplan", out);
-    let named = |s: &barcamp::PlannedSession| format!("{} ({})", clean(&s.title), dots(s.dots));
+    let named =
+        |s: &barcamp::PlannedSession| format!("{} ({})", clean(&s.title), dots_text(s.dots));
     if plan.slots.is_empty() {
         out.push(Block::Note {
             text: "Noch keine Session eingeplant.".into(),
@@ -304,14 +305,6 @@ fn session_plan(template: &Template, board: &BoardState, out: &mut Vec<Block>) {
         out.push(Block::List {
             items: plan.unplanned.iter().map(named).collect(),
         });
-    }
-}
-
-fn dots(n: u32) -> String {
-    if n == 1 {
-        "1 Punkt".to_owned()
-    } else {
-        format!("{n} Punkte")
     }
 }
 
