@@ -67,8 +67,9 @@ pub enum Figure {
 }
 
 impl Figure {
-    /// Whether this figure shows ratings or dots, which stay blind until
-    /// the moderator reveals them.
+    /// Whether this figure is made of ratings, which stay blind until the
+    /// moderator reveals them (until then a board holds one's own only).
+    /// The Sessionplan is not: it shows the dots only after the reveal.
     pub fn rated(self) -> bool {
         matches!(
             self,
@@ -77,7 +78,6 @@ impl Figure {
                 | Figure::HeatMap
                 | Figure::ForceField
                 | Figure::Relevance
-                | Figure::SessionPlan
         )
     }
 }
@@ -159,6 +159,11 @@ mod tests {
                 ("scrum", vec![EffortSums, Relevance]),
                 ("barcamp", vec![SessionPlan, Matches]),
             ]
+        );
+        let rated: Vec<_> = ALL.iter().flat_map(of).filter(|f| f.rated()).collect();
+        assert_eq!(
+            rated,
+            [ErlebenCurve, FactorRadar, HeatMap, ForceField, Relevance]
         );
     }
 }
