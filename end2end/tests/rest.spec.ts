@@ -1,7 +1,7 @@
 import { test, expect, Download, Locator, Page } from "./fixtures";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { accessibilityViolations, addCard, addGroup, createSession, joinAs, section } from "./helpers";
+import { accessibilityViolations, addCard, addGroup, createSession, hydrated, joinAs, open, section } from "./helpers";
 
 // Issue #20: the five remaining seed methods of methods.md (5-9) switched on
 // by the moderator, filled in by two participants of two Kommunen, the
@@ -48,11 +48,11 @@ async function write(card: Locator, label: string, text: string) {
   await box.blur();
 }
 
-/** Rates a card 1-5 (a scale without anchors names its levels by number only). */
+/** Rates a card 1-5 (a scale without anchors names its levels "2 –"). */
 async function rate(card: Locator, level: number) {
   const box = card.getByTestId("rating");
   if (!(await box.evaluate((d) => (d as HTMLDetailsElement).open))) await box.locator("summary").click();
-  const name = new RegExp(`^${level}( – |$)`);
+  const name = new RegExp(`^${level}( –|$)`);
   await box.locator("label").filter({ has: card.page().getByRole("radio", { name }) }).click();
   await expect(box.getByRole("radio", { name })).toBeChecked();
 }
@@ -234,10 +234,11 @@ test("two Kommunen work through the five remaining seed methods; figures after t
     const json = JSON.parse(readFileSync(files.json, "utf8"));
     expect(json.version).toBe(2);
     for (const person of people) await person.context.close();
-    await page.goto("/");
+    await open(page, "/");
     await page.getByLabel("Sitzungsdatei (JSON) auswählen").setInputFiles(files.json);
     await page.getByRole("button", { name: "Importieren" }).click();
     await expect(page).toHaveURL(/\/moderation(#[0-9a-f]{64})?$/);
+    await hydrated(page);
     const methods = page.getByRole("group", { name: "Methoden dieser Sitzung" });
     for (const method of [WANDEL, BMC, USTG, SCRUM, BARCAMP]) {
       await expect(methods.getByRole("checkbox", { name: method, exact: true })).toBeChecked();
