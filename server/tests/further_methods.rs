@@ -486,3 +486,283 @@ async fn a_version_1_file_with_version_2_content_is_refused() {
     assert_eq!(body["code"], "import_malformed");
     assert_eq!(server.store().session_count().await.expect("count"), 0);
 }
+
+/// The row of a Markdown table that begins with `start`.
+fn md_row<'a>(md: &'a str, start: &str) -> &'a str {
+    md.lines()
+        .find(|l| l.starts_with(start))
+        .unwrap_or_else(|| panic!("no row {start:?} in\n{md}"))
+}
+
+#[tokio::test]
+async fn the_five_remaining_methods_run_live_export_their_figures_and_import_again() {
+    let server = Server::start().await;
+    let (session, secret) = server.moderated_session(CODE).await;
+    let group = server.group(&session, "Gruppe A").await;
+    let until = now() + 86_400;
+    let anna = server
+        .person_of(&session, CODE, &group, ("Anna", "Musterstadt"), until)
+        .await;
+    let cora = server
+        .person_of(&session, CODE, &group, ("Cora", "Übungsdorf"), until)
+        .await;
+    // Offered (issue #20): the moderator switches the five on; JSON
+    // schema version 2 carries them (they are new templates, no new field).
+    let methods = json!(["canvas", "veraenderung", "bmc", "ustg", "scrum", "barcamp"]);
+    let (status, body) = server
+        .moderate(
+            &secret,
+            "PATCH",
+            "/api/moderation/settings",
+            json!({ "methods": methods }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let mut a = server.connect(&anna).await;
+    let mut c = server.connect(&cora).await;
+    a.sync(0).await;
+    c.sync(0).await;
+
+    // Veränderung: a level rated 2 and 4 (mean 3,0; counts 0 1 0 1 0),
+    // its support need; driving 5 and 4 (4,5), restraining 3: balance 1,5.
+    let wandel = board(&group, "veraenderung");
+    let politik = "veraenderung-ebene-politik";
+    commit(&mut a, "v1", &wandel, rate(politik, "bereitschaft", 2)).await;
+    commit(&mut c, "v2", &wandel, rate(politik, "bereitschaft", 4)).await;
+    commit(
+        &mut a,
+        "v3",
+        &wandel,
+        edit(politik, "unterstuetzungsbedarf", "Klausur mit dem Rat"),
+    )
+    .await;
+    commit(
+        &mut a,
+        "v4",
+        &wandel,
+        add_card("t1", "treibend", "Fachkräftemangel"),
+    )
+    .await;
+    commit(&mut a, "v5", &wandel, rate("t1", "staerke", 5)).await;
+    commit(&mut c, "v6", &wandel, rate("t1", "staerke", 4)).await;
+    commit(
+        &mut c,
+        "v7",
+        &wandel,
+        add_card("h1", "hemmend", "Angst vor Kompetenzverlust"),
+    )
+    .await;
+    commit(&mut a, "v8", &wandel, rate("h1", "staerke", 3)).await;
+    refused(&mut a, &wandel, add_card("x1", "ebenen", "eigene Ebene")).await;
+
+    // BMC: a card in a box.
+    let bmc = board(&group, "bmc");
+    commit(
+        &mut a,
+        "b1",
+        &bmc,
+        add_card("w1", "wertangebot", "Ein Bürgerbüro für drei Gemeinden"),
+    )
+    .await;
+
+    // § 2b: public-law basis ja, turnover ≤ threshold ja, 12.000 €:
+    // "Nichtsteuerbarkeit … möglich", questions 2, 4, 5a-5d open.
+    let ustg = board(&group, "ustg");
+    commit(
+        &mut a,
+        "u1",
+        &ustg,
+        add_card("c1", "faelle", "Bauhof für die Nachbargemeinde"),
+    )
+    .await;
+    commit(&mut a, "u2", &ustg, edit("c1", "ust_q1", "ja")).await;
+    commit(&mut c, "u3", &ustg, edit("c1", "ust_q3", "ja")).await;
+    commit(&mut a, "u4", &ustg, edit("c1", "entgelt", "12.000")).await;
+
+    // Scrum: two stories of 5 and 8 points, the second moved to the sprint;
+    // the Relevanzcheck rated 4 and 2 (3,0).
+    let scrum = board(&group, "scrum");
+    commit(
+        &mut a,
+        "s1",
+        &scrum,
+        add_card("st1", "backlog", "Online-Terminbuchung"),
+    )
+    .await;
+    commit(&mut a, "s2", &scrum, edit("st1", "aufwand", "5")).await;
+    commit(
+        &mut c,
+        "s3",
+        &scrum,
+        add_card("st2", "backlog", "Formular-Assistent"),
+    )
+    .await;
+    commit(&mut c, "s4", &scrum, edit("st2", "aufwand", "8")).await;
+    let to_sprint =
+        json!({ "type": "move_card", "card_id": "st2", "section": "sprint", "index": 0 });
+    commit(&mut c, "s5", &scrum, to_sprint).await;
+    let relevanz = "scrum-relevanz-passung";
+    commit(&mut a, "s6", &scrum, rate(relevanz, "relevanz", 4)).await;
+    commit(&mut c, "s7", &scrum, rate(relevanz, "relevanz", 2)).await;
+
+    // BarCamp: a proposal placed at 10:00 in Raum A, one unplanned; a
+    // Suche of Musterstadt and a Biete of Übungsdorf share a keyword.
+    let barcamp = board(&group, "barcamp");
+    commit(
+        &mut a,
+        "c1",
+        &barcamp,
+        add_card("p1", "vorschlaege", "Digitale Friedhofsverwaltung"),
+    )
+    .await;
+    commit(&mut a, "c2", &barcamp, edit("p1", "zeitfenster", "10:00")).await;
+    commit(&mut a, "c3", &barcamp, edit("p1", "raum", "Raum A")).await;
+    commit(
+        &mut c,
+        "c4",
+        &barcamp,
+        add_card("p2", "vorschlaege", "KI im Bürgerbüro"),
+    )
+    .await;
+    commit(
+        &mut a,
+        "c5",
+        &barcamp,
+        add_card("q1", "suche", "Erfahrungen mit Friedhofsverwaltung gesucht"),
+    )
+    .await;
+    commit(
+        &mut c,
+        "c6",
+        &barcamp,
+        add_card("o1", "biete", "Friedhofsverwaltung digital seit 2024"),
+    )
+    .await;
+
+    let (status, body) = server
+        .moderate(
+            &secret,
+            "PATCH",
+            "/api/moderation/settings",
+            json!({ "ratings_revealed": true }),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+
+    // The JSON export: version 2, the new boards' cards and fields.
+    let first = export_json(&server, &secret).await;
+    assert_eq!(first["version"], 2);
+    assert_eq!(first["settings"]["methods"], methods);
+    let level = card(&first, "veraenderung", "ebenen", politik);
+    assert_eq!(level["item"], "ebene-politik");
+    assert_eq!(
+        level["fields"]["unterstuetzungsbedarf"],
+        "Klausur mit dem Rat"
+    );
+    let case = card(&first, "ustg", "faelle", "c1");
+    assert_eq!(
+        [&case["fields"]["ust_q1"], &case["fields"]["entgelt"]],
+        [&json!("ja"), &json!("12.000")]
+    );
+    assert_eq!(
+        card(&first, "scrum", "sprint", "st2")["fields"]["aufwand"],
+        "8"
+    );
+    assert_eq!(
+        card(&first, "barcamp", "vorschlaege", "p1")["fields"]["raum"],
+        "Raum A"
+    );
+
+    // The document (Markdown shares the block model with PDF, DOCX, ODT):
+    // every figure with the values computed by hand above.
+    let md = String::from_utf8(download(server.addr, &secret, "md").await).expect("UTF-8");
+    assert!(!md_row(
+        &md,
+        "| Politik & Gremien | 0 | 1 | 0 | 1 | 0 | 3,0 | 3,0 | 2 | 0 |"
+    )
+    .is_empty());
+    assert!(
+        md.contains("- Politik & Gremien: Klausur mit dem Rat"),
+        "{md}"
+    );
+    assert!(!md_row(&md, "| Fachkräftemangel | treibend | 4,5 | 2 |").is_empty());
+    assert!(!md_row(&md, "| Angst vor Kompetenzverlust | hemmend | 3,0 | 1 |").is_empty());
+    assert!(
+        md.contains("Treibend 4,5 − hemmend 3,0 = Bilanz 1,5 (nicht bewertete Kräfte: 0)"),
+        "{md}"
+    );
+    assert!(md.contains("Ein Bürgerbüro für drei Gemeinden"), "{md}");
+    assert_eq!(
+        md_row(&md, "| Bauhof für die Nachbargemeinde | ja | – | ja |"),
+        "| Bauhof für die Nachbargemeinde | ja | – | ja | – | – | – | – | – | Nichtsteuerbarkeit nach § 2b möglich – bestätigen lassen (Vorprüfung, keine Steuerberatung) | 2, 4, 5a, 5b, 5c, 5d |"
+    );
+    assert!(
+        md.contains("Vorprüfung, keine Steuerberatung. Schwelle 17.500 € (§ 2b Abs. 2 Nr. 1 UStG), Stand 01.12.2026."),
+        "{md}"
+    );
+    assert_eq!(
+        md_row(&md, "| Product Backlog | "),
+        "| Product Backlog | 1 | 5 | 0 |"
+    );
+    assert_eq!(
+        md_row(&md, "| Sprint-Backlog | "),
+        "| Sprint-Backlog | 1 | 8 | 0 |"
+    );
+    assert!(!md_row(
+        &md,
+        "| Wie gut passt Scrum zu meinem Tätigkeitsfeld? | 3,0 | 3,0 | 2 | 0 |"
+    )
+    .is_empty());
+    assert_eq!(md_row(&md, "| Zeitfenster | "), "| Zeitfenster | Raum A |");
+    assert_eq!(
+        md_row(&md, "| 10:00 | "),
+        "| 10:00 | Digitale Friedhofsverwaltung (0 Punkte) |"
+    );
+    assert!(md.contains("- KI im Bürgerbüro (0 Punkte)"), "{md}");
+    assert!(
+        md.contains("- möglicher Partner: Suche „Erfahrungen mit Friedhofsverwaltung gesucht“ (Musterstadt) – Biete „Friedhofsverwaltung digital seit 2024“ (Übungsdorf); gemeinsam: friedhofsverwaltung"),
+        "{md}"
+    );
+
+    // The CSV carries the new methods' cards (the same card facts).
+    let csv = download(server.addr, &secret, "csv").await;
+    let text = std::str::from_utf8(&csv[3..]).expect("UTF-8 after the BOM");
+    let mut reader = ::csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let records: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.expect("row").iter().map(str::to_owned).collect())
+        .collect();
+    let at = |name: &str| header.iter().position(|h| h == name).expect("column");
+    let story = records
+        .iter()
+        .find(|r| r[at("Idee")] == "Formular-Assistent")
+        .expect("the story");
+    assert_eq!(story[at("Methode")], "Scrum-Board");
+    assert!(story[at("Hinweise")].contains("Aufwand: 8"), "{story:?}");
+    let rated_level = records
+        .iter()
+        .find(|r| r[at("Idee")] == "Politik & Gremien" && !r[at("Kriterium")].is_empty())
+        .expect("the rated level");
+    assert_eq!(
+        [&rated_level[at("n")], &rated_level[at("Mittelwert")]],
+        ["2", "3,0"]
+    );
+
+    // Imported, it is the same session, and it exports the same again.
+    let (status, created) = server
+        .http("POST", "/api/import", &[], Some(first.clone()))
+        .await;
+    assert_eq!(status, 201, "{created}");
+    let new_secret = created["moderator_token"].as_str().expect("token");
+    let second = export_json(&server, new_secret).await;
+    assert_eq!(second["version"], 2);
+    assert_eq!(canonical(second), canonical(first));
+}

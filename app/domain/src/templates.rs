@@ -6,9 +6,8 @@
 //! over) is declared here, and the one `apply` reads it; a new method adds
 //! no code path to `apply`. The methods the moderator can pick are [`ALL`],
 //! in the order of a workshop day; [`FURTHER`] names the four of them that
-//! `methods.md` added (see `further`). [`SEED_REST`] holds the five
-//! remaining seed methods (see `rest`), not yet in [`ALL`]: their screens
-//! and exports come next; their named fields are known already.
+//! `methods.md` added (see `further`); [`SEED_REST`] names the five
+//! remaining seed methods (see `rest`), offered after them.
 
 use crate::evaluation::criteria::{CriterionDef, KI_CRITERIA};
 use crate::sketch::Einsatzfeld;
@@ -384,8 +383,22 @@ pub const KI: Template = Template {
 /// The methods a moderator can pick, in the order of a workshop day (goals
 /// and the citizen's process before the canvas, the checks of the
 /// cooperation after the ideas); the screens and every export iterate this
-/// list, so a session's methods appear in this order.
-pub const ALL: [Template; 7] = [ZIELE, PROZESS, CANVAS, SWOT, KI, ERFOLGSFAKTOREN, PHASEN];
+/// list, so a session's methods appear in this order. The five remaining
+/// seed methods ([`SEED_REST`]) follow in the order of `methods.md`.
+pub const ALL: [Template; 12] = [
+    ZIELE,
+    PROZESS,
+    CANVAS,
+    SWOT,
+    KI,
+    ERFOLGSFAKTOREN,
+    PHASEN,
+    VERAENDERUNG,
+    BMC,
+    USTG,
+    SCRUM,
+    BARCAMP,
+];
 
 /// The methods a new session starts with: the three every workshop of
 /// `domain.md` needs. The moderator switches the further ones on.
@@ -396,12 +409,9 @@ pub fn find(key: &str) -> Option<&'static Template> {
     ALL.iter().find(|t| t.key == key)
 }
 
-/// The named field with `key` in any template (E1), or [`WER`]: those of
-/// [`ALL`] and of [`SEED_REST`] (not offered yet, but their ops and stored
-/// boards read back).
+/// The named field with `key` in any template of [`ALL`] (E1), or [`WER`].
 pub fn field_def(key: &str) -> Option<&'static FieldDef> {
     ALL.iter()
-        .chain(SEED_REST.iter())
         .flat_map(|t| t.sections)
         .flat_map(|s| s.fields)
         .chain(std::iter::once(&WER))

@@ -350,7 +350,12 @@ fn further_templates_are_offered_but_not_on_in_a_new_session() {
             "swot",
             "ki",
             "erfolgsfaktoren",
-            "phasen"
+            "phasen",
+            "veraenderung",
+            "bmc",
+            "ustg",
+            "scrum",
+            "barcamp"
         ]
     );
     for t in FURTHER {

@@ -11,6 +11,7 @@ use super::steering::{DotControl, LockBanner};
 use crate::domain::board::{BoardState, Card, Op, TextField};
 use crate::domain::evaluation::CriterionDef;
 use crate::domain::sketch::SketchChoice;
+use crate::domain::templates::rest::layout;
 use crate::domain::templates::{fixed_card_id, FixedItem, Section, Starter, Template};
 use crate::domain::text::{TextEdit, TextSeq};
 use crate::i18n::*;
@@ -74,7 +75,9 @@ fn focus_card(card_id: String) {
 }
 
 /// The sections a card of `from` may move to: the other sections of the
-/// same kind (no ideas, the same link rules), e.g. SWOT field to SWOT field.
+/// same kind (no ideas, the same link rules, named fields, criteria and
+/// tasks), e.g. SWOT field to SWOT field, a Scrum story across the four
+/// columns, a force from driving to restraining.
 fn move_targets(template: &'static Template, from: &'static Section) -> Vec<&'static Section> {
     if from.ideas {
         return Vec::new();
@@ -82,8 +85,41 @@ fn move_targets(template: &'static Template, from: &'static Section) -> Vec<&'st
     template
         .sections
         .iter()
-        .filter(|s| s.id != from.id && !s.ideas && !s.closed && s.links_to == from.links_to)
+        .filter(|s| {
+            s.id != from.id
+                && !s.ideas
+                && !s.closed
+                && s.links_to == from.links_to
+                && s.fields == from.fields
+                && s.criteria == from.criteria
+                && s.tasks == from.tasks
+        })
         .collect()
+}
+
+/// The CSS columns of a template with a grid layout (domain data).
+pub(super) fn grid_columns(template: &Template) -> Option<String> {
+    layout(template).map(|l| {
+        format!(
+            "grid-template-columns: repeat({}, minmax(0, 1fr))",
+            l.columns
+        )
+    })
+}
+
+/// Where `section` sits in its template's grid layout, as CSS.
+pub(super) fn grid_place(template: &Template, section: &Section) -> Option<String> {
+    layout(template)
+        .and_then(|l| l.boxes.iter().find(|b| b.section == section.id))
+        .map(|b| {
+            format!(
+                "grid-column: {} / span {}; grid-row: {} / span {}",
+                b.column + 1,
+                b.width,
+                b.row + 1,
+                b.height
+            )
+        })
 }
 
 #[component]
@@ -108,6 +144,10 @@ pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) 
             }
         })
         .collect_view();
+    // A grid of the template's own (the Business Model Canvas's 9 boxes,
+    // the Scrum columns side by side), from the domain's layout data.
+    let grid_style = grid_columns(template);
+    let gridded = grid_style.is_some();
     let header = template.header.map(|_| {
         let board = StoredValue::new(board_id.clone());
         view! { <SubjectField sync board template /> }
@@ -136,7 +176,13 @@ pub fn BoardView(sync: LiveSync, board_id: String, template: &'static Template) 
             </legend>
             {intro}
             {header}
-            <div class=format!("board board-{}", template.key)>{sections}</div>
+            <div
+                class=format!("board board-{}", template.key)
+                class:grid=gridded
+                style=grid_style
+            >
+                {sections}
+            </div>
         </fieldset>
         <OrphanCards sync board template />
         <Figures sync board template />
@@ -172,12 +218,14 @@ fn SectionView(
         Memo::new(move |_| !section.closed && sync.settings.with(|s| s.section_open(section)));
     let heading_id = format!("section-{}", section.id);
     let labelled_by = heading_id.clone();
+    let place = grid_place(template, section);
     view! {
         <section
             class="board-section"
             class:ordered=section.ordered
             data-section=section.id
             aria-labelledby=labelled_by
+            style=place
         >
             <h3 id=heading_id>{move || method_texts::section_label(i18n.get_locale(), template, section)}</h3>
             {template.marks_current.then(|| view! { <CurrentMark sync board section /> })}

@@ -226,7 +226,7 @@ fn RankingRow(idea: RankedIdea, criteria: &'static [CriterionDef]) -> AnyView {
 
 /// Mean, then n, "weiß nicht", median, min–max, SD and the Konsens badge.
 #[component]
-fn AggregateCell(agg: CriterionAggregate) -> AnyView {
+pub(super) fn AggregateCell(agg: CriterionAggregate) -> AnyView {
     let i18n = use_i18n();
     let badge = agg.consensus.map(|c| {
         let class = match c {

@@ -4,9 +4,10 @@
 //! domain's view models (`domain::figures`); this file only draws them.
 //! Each chart has a table beside it as its text alternative.
 
+use super::figures_rest::{card_name, SeedFigure};
 use crate::domain::board::{split_board_id, BoardState};
 use crate::domain::evaluation::rounding::{mean_text, percent_text};
-use crate::domain::figures::{factors, phases, process, zielmatrix};
+use crate::domain::figures::{self, factors, phases, process, zielmatrix, Figure};
 use crate::domain::privacy::date_of_day;
 use crate::domain::session::german_date;
 use crate::domain::templates::Template;
@@ -15,10 +16,10 @@ use crate::method_texts;
 use crate::sync::LiveSync;
 use leptos::prelude::*;
 
-/// The figures the template's sections call for, below the board.
+/// The figures the template's data calls for (`domain::figures::of`),
+/// below the board.
 #[component]
 pub fn Figures(sync: LiveSync, board: StoredValue<String>, template: &'static Template) -> AnyView {
-    let has = |f: fn(&crate::domain::templates::Section) -> bool| template.sections.iter().any(f);
     let board_state = Memo::new(move |_| {
         sync.boards.with(|b| {
             b.get(&board.get_value())
@@ -27,21 +28,29 @@ pub fn Figures(sync: LiveSync, board: StoredValue<String>, template: &'static Te
                 .materialised(template)
         })
     });
-    let matrix = has(|s| s.stances);
-    let curve = has(|s| s.ordered && s.is_rated());
-    let radar = has(|s| !s.items.is_empty() && !s.criteria.is_empty());
-    let progress = has(|s| s.tasks);
     // Ratings and dots are blind until the moderator reveals them: before,
     // a board holds one's own only, and a "mean" of it would show one's own
     // rating as the group's (as the KI ranking, these figures wait).
     let revealed = Signal::derive(move || sync.settings.with(|s| s.ratings_revealed));
-    view! {
-        {matrix.then(|| view! { <ZielmatrixTable sync board board_state template /> })}
-        {curve.then(|| view! { <ErlebenCurve board_state template revealed /> })}
-        {radar.then(|| view! { <FactorRadar board_state template revealed /> })}
-        {progress.then(|| view! { <PhaseProgress sync board_state template /> })}
-    }
-    .into_any()
+    figures::of(template)
+        .into_iter()
+        .map(|figure| match figure {
+            Figure::Zielmatrix => {
+                view! { <ZielmatrixTable sync board board_state template /> }.into_any()
+            }
+            Figure::ErlebenCurve => {
+                view! { <ErlebenCurve board_state template revealed /> }.into_any()
+            }
+            Figure::FactorRadar => {
+                view! { <FactorRadar board_state template revealed /> }.into_any()
+            }
+            Figure::PhaseProgress => {
+                view! { <PhaseProgress sync board_state template /> }.into_any()
+            }
+            figure => view! { <SeedFigure board_state template figure revealed /> }.into_any(),
+        })
+        .collect_view()
+        .into_any()
 }
 
 /// A radar axis's name in `locale`: its column's short name.
@@ -54,15 +63,7 @@ fn column_name(locale: Locale, template: &Template, col: &factors::ColumnFigures
 
 /// An item's label in `locale` (a fixed item's, or the card's text).
 fn item_name(locale: Locale, template: &Template, item: &factors::ItemFigures) -> String {
-    let fixed = template
-        .sections
-        .iter()
-        .flat_map(|s| s.items)
-        .find(|i| crate::domain::templates::fixed_card_id(template.key, i.id) == item.card_id);
-    fixed.map_or_else(
-        || item.label.clone(),
-        |i| method_texts::item_label(locale, template, i),
-    )
+    card_name(locale, template, &item.card_id, &item.label)
 }
 
 /// Goals × Kommunen present (the group's people online, then any Kommune
@@ -387,7 +388,7 @@ fn FactorRadar(
 
 /// In place of rated figures while the ratings are blind.
 #[component]
-fn Hidden() -> AnyView {
+pub(super) fn Hidden() -> AnyView {
     let i18n = use_i18n();
     view! { <p class="hint" data-testid="figures-hidden">{t!(i18n, ideas.hidden_note)}</p> }
         .into_any()

@@ -11,7 +11,7 @@ use crate::domain::board::{
 };
 use crate::domain::carry::carry_over;
 use crate::domain::templates::{self, CarryTarget, FieldDef, Section, Template};
-use crate::domain::text::{TextEdit, TextSeq};
+use crate::domain::text::{splice_between, TextEdit, TextSeq};
 use crate::i18n::*;
 use crate::method_texts;
 use crate::sync::LiveSync;
@@ -84,11 +84,49 @@ fn NamedField(
     });
     let words = move || method_texts::field(i18n.get_locale(), template, field);
     let id = format!("field-{}-{}", field.key, card_id.get_value());
+    // A choice field (§ 2b answers, Aufwand, Format): one button per word,
+    // writing the word as the field's whole text; pressed again, cleared.
+    let choices = templates::rest::choices(field.key).map(|choices| {
+        let buttons = choices
+            .iter()
+            .map(|&word| {
+                let pressed = move || seq.with(|s| s.text().trim().eq_ignore_ascii_case(word));
+                let choose = move |_| {
+                    let old = seq.get_untracked();
+                    let next = if pressed() { "" } else { word };
+                    let Some(splice) = splice_between(&old.text(), next, None) else {
+                        return;
+                    };
+                    let edits = sync
+                        .clock
+                        .try_update_value(|c| old.splice_edits(&splice, c))
+                        .unwrap_or_default();
+                    sync.edit_text(board.get_value(), card_id.get_value(), text_field, edits);
+                };
+                view! {
+                    <button
+                        type="button"
+                        class="secondary choice"
+                        aria-pressed=move || pressed().to_string()
+                        on:click=choose
+                    >
+                        {word}
+                    </button>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="choices" role="group" aria-label=move || words().0>
+                {buttons}
+            </div>
+        }
+    });
     view! {
         <div class="named-field" data-field=field.key>
             <label for=id.clone()>{move || words().0}</label>
             {(!field.prompt.is_empty())
                 .then(|| view! { <p class="hint">{move || words().1}</p> })}
+            {choices}
             <EditableText id seq clock=sync.clock on_edits rows=2 />
         </div>
     }

@@ -225,10 +225,16 @@ pub fn CriterionChoice(
     };
     // Texts in the UI's language, following the language switch.
     let level_text = move |value: RatingValue| match value {
-        RatingValue::Score(level) => format!(
-            "{level} – {}",
-            method_texts::criterion_anchor(i18n.get_locale(), criterion, level)
-        ),
+        RatingValue::Score(level) => {
+            // A scale without anchors (Stärke, Relevanz) names its levels
+            // by number only, not "2 – ".
+            let anchor = method_texts::criterion_anchor(i18n.get_locale(), criterion, level);
+            if anchor.is_empty() {
+                level.to_string()
+            } else {
+                format!("{level} – {anchor}")
+            }
+        }
         RatingValue::DontKnow => t_string!(i18n, ideas.dont_know).to_string(),
     };
     let options = (RatingValue::MIN..=RatingValue::MAX)

@@ -5,6 +5,7 @@ pub mod error_notice;
 pub mod evaluation;
 pub mod exports;
 pub mod figures;
+pub mod figures_rest;
 pub mod further;
 pub mod guide;
 pub mod header;

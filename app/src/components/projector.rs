@@ -2,6 +2,7 @@
 //! side by side, the joint ranking, or the timer — whatever the moderator
 //! chose (`SessionSettings::stage`), live over the moderator's channel.
 
+use super::board::{grid_columns, grid_place};
 use super::figures::Figures;
 use super::portfolio::Portfolio;
 use super::steering::TimerDisplay;
@@ -150,7 +151,11 @@ pub fn StaticBoard(
         }
     });
     view! {
-        <div class=format!("static-board static-{}", template.key)>
+        <div
+            class=format!("static-board static-{}", template.key)
+            class:grid=grid_columns(template).is_some()
+            style=grid_columns(template)
+        >
             {header}
             {template
                 .sections
@@ -184,7 +189,7 @@ pub fn StaticBoard(
                     };
                     view! {
                         <Show when=shown>
-                            <div class="static-section">
+                            <div class="static-section" style=grid_place(template, section)>
                                 <h3>{move || method_texts::section_label(i18n.get_locale(), template, section)}</h3>
                                 <ul>
                                     {move || {

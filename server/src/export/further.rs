@@ -12,7 +12,7 @@ use super::doc::Block;
 use super::{clean, mean_text};
 use app::domain::board::{BoardState, Card, TextField};
 use app::domain::evaluation::rounding::percent_text;
-use app::domain::figures::{factors, phases, process, zielmatrix};
+use app::domain::figures::{self, factors, phases, process, zielmatrix, Figure};
 use app::domain::session::german_date;
 use app::domain::templates::{Section, Template, WER};
 
@@ -51,18 +51,16 @@ pub fn method(
     for section in template.sections {
         section_blocks(template, section, &board, out);
     }
-    let has = |f: fn(&Section) -> bool| template.sections.iter().any(f);
-    if has(|s| s.stances) {
-        goal_matrix(template, &board, kommunen, out);
-    }
-    if has(|s| s.ordered && s.is_rated()) {
-        steps(template, &board, out);
-    }
-    if has(|s| !s.items.is_empty() && !s.criteria.is_empty()) {
-        factor_figures(template, &board, out);
-    }
-    if has(|s| s.tasks) {
-        progress(template, &board, today, out);
+    // The figures the template's data calls for (one rule for every
+    // renderer: `domain::figures::of`).
+    for figure in figures::of(template) {
+        match figure {
+            Figure::Zielmatrix => goal_matrix(template, &board, kommunen, out),
+            Figure::ErlebenCurve => steps(template, &board, out),
+            Figure::FactorRadar => factor_figures(template, &board, out),
+            Figure::PhaseProgress => progress(template, &board, today, out),
+            other => super::rest::figure(other, template, &board, out),
+        }
     }
 }
 

@@ -15,6 +15,7 @@ pub mod kosten;
 pub mod markdown;
 pub mod odt;
 pub mod pdf;
+mod rest;
 pub mod xlsx;
 
 use app::api::GroupView;

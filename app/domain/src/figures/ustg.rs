@@ -56,6 +56,17 @@ pub enum Hint {
 }
 
 impl Hint {
+    pub const ALL: [Hint; 3] = [Hint::Steuerbar, Hint::NichtSteuerbar, Hint::Unklar];
+
+    /// A stable key (English texts, CSS, tests).
+    pub fn key(self) -> &'static str {
+        match self {
+            Hint::Steuerbar => "steuerbar",
+            Hint::NichtSteuerbar => "nicht_steuerbar",
+            Hint::Unklar => "unklar",
+        }
+    }
+
     pub fn label_de(self) -> &'static str {
         match self {
             Hint::Steuerbar => "Steuerbarkeit wahrscheinlich – klären",

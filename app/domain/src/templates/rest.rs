@@ -4,11 +4,8 @@
 //! German texts as the spec gives them; where it gives no prompt, the
 //! prompt is empty.
 //!
-//! They are in [`SEED_REST`], not yet in [`super::ALL`]: the board screen,
-//! the projector and the exports do not render them yet, so the moderator
-//! cannot pick them (`docs/wip/NOTES-methods20.md`). Their named fields are
-//! known to [`super::field_def`] already, so their ops and stored boards
-//! read back.
+//! They are offered ([`super::ALL`]); [`SEED_REST`] names them for the
+//! tests (`docs/wip/NOTES-methods20.md`, `docs/wip/NOTES-ui20.md`).
 
 use super::ustg_data::PARAGRAPH_2B;
 use super::{carry, CarryTarget, FieldDef, FixedItem, HeaderField, Section, Template};
@@ -227,6 +224,50 @@ pub const BMC_GRID: [GridBox; 9] = [
     grid("kosten", 0, 2, 5, 1),
     grid("finanzierung", 5, 2, 5, 1),
 ];
+
+/// A board drawn as a grid of `columns` equal columns, each section in its
+/// box (the screen; on a narrow screen the sections stack in order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Layout {
+    pub columns: u8,
+    pub rows: u8,
+    pub boxes: &'static [GridBox],
+}
+
+/// The Scrum-Board on 4 columns: goal and roles across, the four columns
+/// of stories side by side, then obstacles, the plan and the
+/// Relevanzcheck beside "Wo passt es, wo nicht?".
+pub const SCRUM_GRID: [GridBox; 10] = [
+    grid("produktziel", 0, 0, 4, 1),
+    grid("rollen", 0, 1, 4, 1),
+    grid("backlog", 0, 2, 1, 1),
+    grid("sprint", 1, 2, 1, 1),
+    grid("in_arbeit", 2, 2, 1, 1),
+    grid("erledigt", 3, 2, 1, 1),
+    grid("hindernisse", 0, 3, 4, 1),
+    grid("ablauf", 0, 4, 4, 1),
+    grid("relevanz", 0, 5, 2, 1),
+    grid("passung", 2, 5, 2, 1),
+];
+
+/// The grid a template's board is drawn on, if it has one.
+pub fn layout(template: &Template) -> Option<Layout> {
+    if template.key == BMC.key {
+        Some(Layout {
+            columns: 10,
+            rows: 3,
+            boxes: &BMC_GRID,
+        })
+    } else if template.key == SCRUM.key {
+        Some(Layout {
+            columns: 4,
+            rows: 6,
+            boxes: &SCRUM_GRID,
+        })
+    } else {
+        None
+    }
+}
 
 // --- 7. Umsatzsteuer-Check (§ 2b UStG) -------------------------------------
 
@@ -504,5 +545,5 @@ pub fn choices(key: &str) -> Option<&'static [&'static str]> {
 }
 
 /// The five remaining seed methods, in the order of `methods.md` (tests
-/// walk them; not yet in [`super::ALL`]).
+/// walk them; offered at the end of [`super::ALL`]).
 pub const SEED_REST: [Template; 5] = [VERAENDERUNG, BMC, USTG, SCRUM, BARCAMP];
