@@ -497,14 +497,11 @@ async fn stand_diff(
         .into_iter()
         .find(|s| s.id == id)
         .ok_or(ApiError::UnknownStand)?;
-    let before = state.store.boards_at(&session.id, saved.seq).await?;
-    let now = state.store.load_room(&session.id).await?;
-    Ok(Json(stand::diff(
-        &before,
-        &now.boards,
-        &crate::retention::today(),
-        now.settings.ratings_revealed,
-    )))
+    // The committed boards now are the hub's room (as the exports read them).
+    let room = state.hub.room(&session.id).await?;
+    let (_, now) = room.snapshot("").await;
+    let since = gather::since_stand(&state, &session.id, saved, &room.settings(), &now).await?;
+    Ok(Json(since.diff))
 }
 
 async fn update_group(

@@ -10,7 +10,7 @@
 use super::{de_opt, mean_text, notes, rank_text, rating_text, score_text, sd_text};
 use super::{ExportData, ExportError};
 use app::domain::board::{BoardState, IdeaFlag};
-use app::domain::evaluation::aggregate::aggregate;
+use app::domain::evaluation::aggregate::{aggregate, CriterionAggregate};
 use app::domain::rating;
 use app::domain::sketch::{EINSATZFELD_LABEL, KOOPERATIONSFORM_LABEL};
 use app::domain::templates::{self, Template, KI};
@@ -86,6 +86,7 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
                         })
                         .collect::<Vec<_>>()
                         .join(" | ");
+                    let [n, dont_know, mean, median, min, max, sd, consensus] = aggregate_cells(a);
                     let record = [
                         group.name.clone(),
                         rank_text(idea.rank),
@@ -93,17 +94,14 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
                         score_text(idea.score.score),
                         c.label.to_owned(),
                         de_opt(Some(data.settings.weights.get(c)), 2),
-                        a.n.to_string(),
-                        a.dont_know.to_string(),
-                        mean_text(a.mean),
-                        mean_text(a.median),
-                        a.min.map_or_else(String::new, |v| v.to_string()),
-                        a.max.map_or_else(String::new, |v| v.to_string()),
-                        sd_text(a.std_dev),
-                        a.consensus
-                            .map(|k| k.label_de())
-                            .unwrap_or_default()
-                            .to_owned(),
+                        n,
+                        dont_know,
+                        mean,
+                        median,
+                        min,
+                        max,
+                        sd,
+                        consensus,
                         quadrant.clone(),
                         notes(idea).join("; "),
                         yes_no(idea.sketch.personal_data),
@@ -140,6 +138,24 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
 /// or one per card and criterion where the section is rated (aggregates
 /// only: single ratings of these methods stay out of the CSV). What a card
 /// carries besides its text goes into "Hinweise", in the documents' words.
+/// A criterion's aggregate as the eight cells n … Konsens, for the KI
+/// ranking's rows and every other rated card's rows alike.
+fn aggregate_cells(a: &CriterionAggregate) -> [String; 8] {
+    [
+        a.n.to_string(),
+        a.dont_know.to_string(),
+        mean_text(a.mean),
+        mean_text(a.median),
+        a.min.map_or_else(String::new, |v| v.to_string()),
+        a.max.map_or_else(String::new, |v| v.to_string()),
+        sd_text(a.std_dev),
+        a.consensus
+            .map(|k| k.label_de())
+            .unwrap_or_default()
+            .to_owned(),
+    ]
+}
+
 fn card_rows(group: &str, template: &Template, board: &BoardState) -> Vec<[String; 23]> {
     let board = board.materialised(template);
     let mut rows = Vec::new();
@@ -201,22 +217,9 @@ fn card_rows(group: &str, template: &Template, board: &BoardState) -> Vec<[Strin
             }
             let values = rating::values(&board, section.criteria, &card.id);
             for (criterion, values) in section.criteria.iter().zip(values) {
-                let a = aggregate(&values);
                 rows.push(row(
                     criterion.label.to_owned(),
-                    [
-                        a.n.to_string(),
-                        a.dont_know.to_string(),
-                        mean_text(a.mean),
-                        mean_text(a.median),
-                        a.min.map_or_else(String::new, |v| v.to_string()),
-                        a.max.map_or_else(String::new, |v| v.to_string()),
-                        sd_text(a.std_dev),
-                        a.consensus
-                            .map(|k| k.label_de())
-                            .unwrap_or_default()
-                            .to_owned(),
-                    ],
+                    aggregate_cells(&aggregate(&values)),
                 ));
             }
         }

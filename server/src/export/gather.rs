@@ -2,12 +2,13 @@
 //! state: an op enters them only after its transaction) and renders it off
 //! the async runtime.
 
-use super::{ExportData, Format, SessionFacts, Since};
+use super::{ExportData, Format, Medium, SessionFacts, Since};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{SessionRecord, StoreError};
 use app::domain::board::BoardState;
 use app::domain::settings::SessionSettings;
+use app::domain::stand::Stand;
 use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
@@ -107,12 +108,18 @@ pub async fn export(
         .into_iter()
         .filter(|p| only_group.is_none_or(|g| g == p.group_id))
         .map(|p| p.kommune);
-    // The moderator's documents end with the changes since the last stand.
+    // The moderator's documents end with the changes since the last stand
+    // (sheets and the JSON file do not show them: not computed for them).
     let since = match requester {
-        Requester::Moderator { .. } => {
-            since_last_stand(state, &session.id, &settings, &boards).await?
+        Requester::Moderator { .. } if format.medium() == Medium::Document => {
+            match state.store.stands(&session.id).await?.pop() {
+                Some(stand) => {
+                    Some(since_stand(state, &session.id, stand, &settings, &boards).await?)
+                }
+                None => None,
+            }
         }
-        Requester::Participant { .. } => None,
+        _ => None,
     };
     let data = ExportData::build(facts, &settings, &groups, &boards, only_group, hidden)?
         .with_kommunen(kommunen)
@@ -127,17 +134,17 @@ pub async fn export(
     })
 }
 
-/// The last saved stand of a session and the difference from its boards to
-/// `boards` (now), or `None` without a stand.
-async fn since_last_stand(
+/// The difference from the boards at `stand` to `boards` (the committed
+/// boards now, as the hub's room holds them), with today's date and the
+/// reveal state of `settings`: the one place the comparison view and the
+/// documents compute it.
+pub async fn since_stand(
     state: &AppState,
     session_id: &str,
+    stand: Stand,
     settings: &SessionSettings,
     boards: &BTreeMap<String, BoardState>,
-) -> Result<Option<Since>, ApiError> {
-    let Some(stand) = state.store.stands(session_id).await?.pop() else {
-        return Ok(None);
-    };
+) -> Result<Since, ApiError> {
     let before = state.store.boards_at(session_id, stand.seq).await?;
     let diff = app::domain::stand::diff(
         &before,
@@ -145,5 +152,5 @@ async fn since_last_stand(
         &crate::retention::today(),
         settings.ratings_revealed,
     );
-    Ok(Some(Since { stand, diff }))
+    Ok(Since { stand, diff })
 }
