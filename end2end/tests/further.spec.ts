@@ -1,10 +1,22 @@
 import { test, expect, Download, Locator, Page } from "./fixtures";
-import type { TestInfo } from "@playwright/test";
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { accessibilityViolations, addCard, addGroup, createSession, hydrated, joinAs, open, section } from "./helpers";
+import { mkdirSync, readFileSync } from "node:fs";
+import {
+  accessibilityViolations,
+  addCard,
+  addGroup,
+  cards,
+  createSession,
+  hydrated,
+  item,
+  joinAs,
+  open,
+  rate,
+  row,
+  section,
+  tab,
+  write,
+} from "./helpers";
+import { downloadAll, expectAll, keep, markdownText, objects, officeText, pdfText, spreadsheetText } from "./readers";
 
 // Issue #18: three participants from two Kommunen through the four further
 // methods of methods.md (1-4), one carry-over into the canvas, and every
@@ -86,125 +98,11 @@ const FACTOR_COLUMNS: [string, string[]][] = [
   ],
 ];
 
-/** Opens a method's board by its tab. */
-async function tab(p: Page, method: string) {
-  await p.getByRole("navigation", { name: "Methoden" }).getByRole("button", { name: method, exact: true }).click();
-}
-
-/** A fixed item of the template (its label is the card's heading). */
-function item(p: Page, sectionId: string, label: string): Locator {
-  return section(p, sectionId)
-    .locator("li.card")
-    .filter({ has: p.getByRole("heading", { name: label, exact: true }) });
-}
-
-/** The own cards of a section, in order. */
-function cards(p: Page, sectionId: string): Locator {
-  return section(p, sectionId).locator("li.card");
-}
-
 /** The texts of a section's own cards, in order (the live text of each card). */
 async function expectCards(p: Page, sectionId: string, texts: string[]) {
   const boxes = section(p, sectionId).locator("li.card > textarea");
   await expect(boxes).toHaveCount(texts.length);
   for (const [i, text] of texts.entries()) await expect(boxes.nth(i)).toHaveValue(text);
-}
-
-/** Types into a labelled live text of a card and leaves the field (it is sent then). */
-async function write(card: Locator, label: string, text: string) {
-  const box = card.getByLabel(label, { exact: true });
-  await box.fill(text);
-  await box.blur();
-}
-
-/** Rates a card on one criterion: 1-5, or 0 for "weiß nicht"; opens the rating first. */
-async function rate(card: Locator, level: number) {
-  const box = card.getByTestId("rating");
-  if (!(await box.evaluate((d) => (d as HTMLDetailsElement).open))) await box.locator("summary").click();
-  const name = level === 0 ? "weiß nicht" : new RegExp(`^${level} – `);
-  // The level's label is what a pointer clicks (as in the KI rating's tests).
-  await box.locator("label").filter({ has: card.page().getByRole("radio", { name }) }).click();
-  await expect(box.getByRole("radio", { name })).toBeChecked();
-}
-
-/** The cells (td) of a figures table's rows, each row as its header cell and its data cells. */
-function row(table: Locator, header: string | RegExp): Locator {
-  return table.locator("tbody tr").filter({ has: table.page().getByRole("rowheader", { name: header }) });
-}
-
-// --- Independent readers of the downloaded files ------------------------------
-
-/** Text for comparing across readers: compatibility forms (ligatures) folded,
- *  whitespace and hyphens dropped (line breaks and hyphenation in table cells),
- *  and the cell borders of a Markdown table. */
-function flat(text: string): string {
-  return text.normalize("NFKC").replace(/[\s\u00ad\u2010\u2011|-]+/g, "");
-}
-
-/** Markdown as a reader sees it: backslash escapes ("1\\.", "\\~") resolved. */
-function markdownText(md: string): string {
-  return md.replace(/\\([\\`*_{}\[\]<>#|~.!+()-])/g, "$1");
-}
-
-function pdfText(path: string): string {
-  return execFileSync("pdftotext", ["-raw", "-enc", "UTF-8", path, "-"], { encoding: "utf8", timeout: 120_000 });
-}
-
-/** LibreOffice headless, with a profile of its own (parallel runs don't collide). */
-function soffice(path: string, target: string, out: string) {
-  const profile = mkdtempSync(join(tmpdir(), "ikz-lo-profile-"));
-  try {
-    execFileSync(
-      "soffice",
-      [`-env:UserInstallation=file://${profile}`, "--headless", "--norestore", "--convert-to", target, "--outdir", out, path],
-      { encoding: "utf8", timeout: 180_000, stdio: ["ignore", "pipe", "pipe"] },
-    );
-  } finally {
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
-
-/** A DOCX or ODT as plain text (LibreOffice's text filter). */
-function officeText(path: string, dir: string): string {
-  const out = mkdtempSync(join(dir, "txt-"));
-  soffice(path, "txt:Text (encoded):UTF8", out);
-  return readdirSync(out)
-    .map((f) => readFileSync(join(out, f), "utf8"))
-    .join("\n");
-}
-
-/** Every sheet of an XLSX as CSV (LibreOffice's filter, sheet -1 = all sheets), one after the other. */
-function spreadsheetText(path: string, dir: string): string {
-  const out = mkdtempSync(join(dir, "csv-"));
-  soffice(path, "csv:Text - txt - csv (StarCalc):59,34,76,1,,0,false,true,false,false,false,-1", out);
-  const sheets = readdirSync(out).sort();
-  expect(sheets.length, `sheets of ${path}: ${sheets}`).toBeGreaterThan(1);
-  return sheets.map((f) => `== ${f}\n${readFileSync(join(out, f), "utf8")}`).join("\n");
-}
-
-/** Soft: each needle is in the text (the test goes on to show every missing one). */
-function expectAll(text: string, what: string, needles: string[]) {
-  const haystack = flat(text);
-  for (const needle of needles) {
-    expect.soft(haystack.includes(flat(needle)), `${what} contains „${needle}“`).toBe(true);
-  }
-}
-
-/** Keeps a text the test read in its output folder (test-results/…), attached to the report. */
-async function keep(testInfo: TestInfo, name: string, text: string) {
-  const path = testInfo.outputPath(name);
-  writeFileSync(path, text);
-  await testInfo.attach(name, { path, contentType: "text/plain" });
-}
-
-/** All objects anywhere in a parsed JSON value. */
-function objects(value: unknown): Record<string, unknown>[] {
-  if (Array.isArray(value)) return value.flatMap(objects);
-  if (value && typeof value === "object") {
-    const o = value as Record<string, unknown>;
-    return [o, ...Object.values(o).flatMap(objects)];
-  }
-  return [];
 }
 
 test("three participants from two Kommunen work through the four further methods, carry a goal into the canvas, and every export carries each method", async ({
@@ -498,27 +396,10 @@ test("three participants from two Kommunen work through the four further methods
   });
 
   // --- Every export, read back by an independent reader ----------------------
-  const files: Record<string, string> = {};
+  let files: Record<string, string> = {};
   await test.step("download every export of the session", async () => {
     for (const p of everyone) await expect(p.locator(".sync-badge")).toContainText("synchronisiert");
-    const exports = page.locator("section.exports");
-    const formats: [string, string][] = [
-      ["PDF", "pdf"],
-      ["Word (DOCX)", "docx"],
-      ["OpenDocument (ODT)", "odt"],
-      ["Excel (XLSX)", "xlsx"],
-      ["CSV (Excel)", "csv"],
-      ["Markdown", "md"],
-      ["JSON", "json"],
-    ];
-    for (const [label, ext] of formats) {
-      const button = exports.getByRole("button", { name: `${label} herunterladen: Gesamte Sitzung` });
-      const [download]: [Download, void] = await Promise.all([page.waitForEvent("download"), button.click()]);
-      expect(download.suggestedFilename()).toBe(`IKZ-Workshop-Digitalisierung_2026-11-25.${ext}`);
-      files[ext] = join(work, `sitzung.${ext}`);
-      await download.saveAs(files[ext]);
-      await expect(page.getByTestId("export-status")).toContainText(`Fertig: IKZ-Workshop-Digitalisierung_2026-11-25.${ext}`);
-    }
+    files = await downloadAll(page, work, "IKZ-Workshop-Digitalisierung_2026-11-25");
   });
 
   // Per method what the group wrote or decided (document formats carry the figures too).

@@ -1,4 +1,4 @@
-import { expect, Page, Browser } from "@playwright/test";
+import { expect, Page, Browser, Locator } from "@playwright/test";
 import { readFileSync } from "fs";
 import { join } from "path";
 
@@ -108,4 +108,45 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
       .filter((v: any) => v.impact === "serious" || v.impact === "critical")
       .map((v: any) => `${v.id} (${v.impact}): ${v.help} – ${v.nodes.slice(0, 3).map((n: any) => n.target.join(" ")).join(", ")}`);
   });
+}
+
+/** Opens a method's board by its tab. */
+export async function tab(p: Page, method: string) {
+  await p.getByRole("navigation", { name: "Methoden" }).getByRole("button", { name: method, exact: true }).click();
+}
+
+/** A fixed item of the template (its label is the card's heading). */
+export function item(p: Page, sectionId: string, label: string): Locator {
+  return section(p, sectionId)
+    .locator("li.card")
+    .filter({ has: p.getByRole("heading", { name: label, exact: true }) });
+}
+
+/** The cards of a section, in order. */
+export function cards(p: Page, sectionId: string): Locator {
+  return section(p, sectionId).locator("li.card");
+}
+
+/** Types into a labelled live text of a card and leaves the field (it is sent then). */
+export async function write(card: Locator, label: string, text: string) {
+  const box = card.getByLabel(label, { exact: true });
+  await box.fill(text);
+  await box.blur();
+}
+
+/** Rates a card on one criterion: 1-5, or 0 for "weiß nicht"; opens the
+ *  rating first. A level is named "2 – <anchor>", or "2" on a scale without
+ *  anchors (Stärke, Relevanz). */
+export async function rate(card: Locator, level: number) {
+  const box = card.getByTestId("rating");
+  if (!(await box.evaluate((d) => (d as HTMLDetailsElement).open))) await box.locator("summary").click();
+  const name = level === 0 ? "weiß nicht" : new RegExp(`^${level}( – |$)`);
+  // The level's label is what a pointer clicks (as in the KI rating's tests).
+  await box.locator("label").filter({ has: card.page().getByRole("radio", { name }) }).click();
+  await expect(box.getByRole("radio", { name })).toBeChecked();
+}
+
+/** The cells (td) of a figures table's rows, each row as its header cell and its data cells. */
+export function row(table: Locator, header: string | RegExp): Locator {
+  return table.locator("tbody tr").filter({ has: table.page().getByRole("rowheader", { name: header }) });
 }
