@@ -1088,3 +1088,34 @@ fn choice_fields_are_declared_fields_and_agree_with_the_figures() {
     );
     assert_eq!(choices("leistung"), None);
 }
+
+#[test]
+fn a_phase_item_carries_to_the_scrum_backlog_as_a_story() {
+    let anna = person("a", "Astadt");
+    let phases_t = templates::find("phasen").expect("phasen");
+    let mut phases = BoardState::default();
+    let item = fixed_card_id("phasen", "umsetzung-2");
+    type_into(&mut phases, phases_t, &item, "wer", "Kämmerei");
+    let target = *phases_t
+        .section("umsetzung")
+        .expect("umsetzung")
+        .carry_to
+        .iter()
+        .find(|c| c.template == "scrum")
+        .expect("a Scrum target");
+    assert_eq!((target.section, target.field), ("backlog", None));
+    let plan = carry_over(&phases, phases_t, &item, &target, "s1").expect("allowed");
+    let mut scrum = BoardState::default();
+    ok(&mut scrum, &SCRUM, &anna, plan.copy);
+    ok(&mut phases, phases_t, &anna, plan.link_back);
+    let (section, _, story) = scrum.find("s1").expect("story");
+    assert_eq!(section, "backlog");
+    assert_eq!(
+        story.text,
+        "Prozesse dokumentieren und standardisieren – Wer: Kämmerei"
+    );
+    assert_eq!(phases.find(&item).expect("item").2.copies.len(), 1);
+    // The story is a backlog card like any other: it takes its effort.
+    type_into(&mut scrum, &SCRUM, "s1", "aufwand", "3");
+    assert_eq!(effort_sums(&scrum, &SCRUM)[0].points, 3);
+}

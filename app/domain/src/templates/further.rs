@@ -209,7 +209,12 @@ pub const MASSNAHMEN: FieldDef = field(
 );
 
 const MEASURES_TO_NEXT_STEPS: &[CarryTarget] = &[carry("canvas", "schritte", Some("massnahmen"))];
-const TO_NEXT_STEPS: &[CarryTarget] = &[carry("canvas", "schritte", None)];
+/// A phase's items go to the canvas's next steps or, as a story to plan,
+/// to the Scrum board's backlog (methods.md 4).
+const TO_NEXT_STEPS: &[CarryTarget] = &[
+    carry("canvas", "schritte", None),
+    carry("scrum", "backlog", None),
+];
 
 /// A column of success factors: only its fixed items, each rated and with
 /// its measures, which can go to the canvas's next steps.
@@ -309,7 +314,7 @@ pub const ERFOLGSFAKTOREN: Template = Template {
 
 /// A phase: its checklist (fixed items with status, Wer, Bis wann and a
 /// note); the group may add items of its own; open items can go to the
-/// canvas's next steps.
+/// canvas's next steps or the Scrum backlog.
 const fn phase(section: Section, items: &'static [FixedItem]) -> Section {
     Section {
         items,
