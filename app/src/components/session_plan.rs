@@ -70,7 +70,7 @@ pub fn SessionPlanEditor(
     view! {
         <section
             class="session-plan"
-            data-testid="session-plan"
+            data-testid="session-plan-editor"
             aria-labelledby="session-plan-heading"
             hidden=move || !on()
         >
