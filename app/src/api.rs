@@ -4,6 +4,21 @@
 use crate::domain::session::{Field, ValidationError};
 use serde::{Deserialize, Serialize};
 
+/// `PUT /api/moderation/boards/{board}/cards/{card}/fields/{field}`: the
+/// moderator sets a named field the template gives the moderator (the
+/// BarCamp's Zeitfenster and Raum) to this text, as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldText {
+    pub text: String,
+}
+
+/// The answer: the op's place in the session's log, or none when the
+/// field read so already.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldSaved {
+    pub seq: Option<u64>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CreateSessionRequest {
     pub title: String,
@@ -148,6 +163,9 @@ pub enum ErrorCode {
     StorageUnavailable,
     /// The moderator closed joining for now.
     JoiningClosed,
+    /// The board refused the change (method switched off, board locked,
+    /// unknown card or field, text too long).
+    OpRefused,
     Internal,
     /// Client side only: the server could not be reached.
     Network,

@@ -128,6 +128,22 @@ pub async fn change_settings(token: &str, change: &SettingsChange) -> ApiResult<
     .await
 }
 
+/// The moderator sets a field only the moderator sets (the BarCamp's
+/// Zeitfenster and Raum) of a card, as a whole.
+pub async fn set_card_field(
+    token: &str,
+    board: &str,
+    card: &str,
+    field: &str,
+    text: &str,
+) -> ApiResult<FieldSaved> {
+    let url = format!("/api/moderation/boards/{board}/cards/{card}/fields/{field}");
+    let body = FieldText {
+        text: text.to_owned(),
+    };
+    call(moderator(Request::put(&url), token), Some(&body)).await
+}
+
 pub async fn move_participant(token: &str, id: &str, req: &MoveRequest) -> ApiResult<()> {
     let url = format!("/api/moderation/participants/{id}/group");
     call(moderator(Request::put(&url), token), Some(req)).await

@@ -152,6 +152,16 @@ pub fn ust_hint(locale: Locale, hint: Hint) -> String {
     pick(locale, &["words", "ust_hint", hint.key()], hint.label_de())
 }
 
+/// A choice field's word (§ 2b answers, Format) as its button reads in
+/// `locale`; the field's text stays the German word (the figures read it).
+/// Numbers (Aufwand) read the same in every language.
+pub fn choice(locale: Locale, word: &str) -> String {
+    if word.chars().all(|c| c.is_ascii_digit()) {
+        return word.to_owned();
+    }
+    pick(locale, &["words", "choice", word], word)
+}
+
 /// "Anbahnung erst zu 40 % erledigt" in `locale`.
 pub fn phase_hint(locale: Locale, template: &Template, phase: &Section, share: f64) -> String {
     hint_text(
@@ -483,6 +493,19 @@ mod tests {
         for h in Hint::ALL {
             walk.check(ust_hint(english, h), h.label_de(), h.key());
         }
+        // The words of the choice buttons, each once (numbers stay).
+        let mut words: Vec<&str> = templates::rest::CHOICE_FIELDS
+            .iter()
+            .flat_map(|(_, words)| words.iter().copied())
+            .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        for w in words {
+            walk.check(choice(english, w), w, w);
+            assert_eq!(choice(Locale::de, w), w);
+        }
+        assert_eq!(choice(english, "13"), "13");
         walk.check(pick(english, &["words", "hint"], HINT_DE), HINT_DE, "hint");
         walk.check(
             pick(english, &["words", "carry"], CARRY_DE),

@@ -31,6 +31,7 @@ fn author(i: usize) -> Author {
         id: format!("p{i}"),
         name: format!("P{i}"),
         kommune: String::new(),
+        moderator: false,
     }
 }
 

@@ -144,8 +144,15 @@ test("two Kommunen work through the five remaining seed methods; figures after t
   await test.step("BarCamp: a planned session, Suche and Biete of two Kommunen", async () => {
     for (const p of everyone) await tab(p, BARCAMP);
     await addCard(anna, "vorschlaege", SESSION);
-    await write(cards(anna, "vorschlaege").first(), "Zeitfenster", "10:00");
-    await write(cards(anna, "vorschlaege").first(), "Raum", "Raum A");
+    // Zeitfenster and Raum are the moderator's: read-only on the board,
+    // assigned in the cockpit's Sessionplan (saved on change).
+    const own = cards(anna, "vorschlaege").first();
+    await expect(own.locator('.named-field[data-field="raum"] output')).toBeVisible();
+    await expect(own.getByRole("textbox", { name: "Raum", exact: true })).toHaveCount(0);
+    const proposal = page.getByTestId("session-plan-editor").locator("li").filter({ hasText: SESSION });
+    await write(proposal, "Zeitfenster", "10:00");
+    await write(proposal, "Raum", "Raum A");
+    await expect(own.locator('.named-field[data-field="raum"] output')).toHaveText("Raum A");
     await addCard(anna, "suche", SUCHE);
     await addCard(clara, "biete", BIETE);
     for (const p of everyone) {

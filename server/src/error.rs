@@ -53,6 +53,13 @@ pub enum ApiError {
     NotJson,
     #[error("unknown stand")]
     UnknownStand,
+    /// A moderator's edit of a board the session has not (no such group
+    /// or method).
+    #[error("unknown board")]
+    UnknownBoard,
+    /// The room refused a moderator's edit as it refuses a participant's op.
+    #[error("edit refused: {0:?}")]
+    Refused(app::protocol::Refusal),
 }
 
 /// Seconds a browser is asked to wait after a busy answer.
@@ -89,6 +96,22 @@ impl ApiError {
             Self::TimedOut => plain(S::SERVICE_UNAVAILABLE, ErrorCode::ExportTimedOut),
             Self::NotJson => plain(S::UNSUPPORTED_MEDIA_TYPE, ErrorCode::ImportNotJson),
             Self::UnknownStand => plain(S::NOT_FOUND, ErrorCode::UnknownStand),
+            Self::UnknownBoard => plain(S::NOT_FOUND, ErrorCode::UnknownGroup),
+            Self::Refused(refusal) => {
+                use app::protocol::Refusal as R;
+                match refusal {
+                    R::Invalid { .. } | R::ForeignBoard => {
+                        plain(S::UNPROCESSABLE_ENTITY, ErrorCode::OpRefused)
+                    }
+                    R::UnknownTemplate => plain(S::NOT_FOUND, ErrorCode::UnknownGroup),
+                    R::RateLimited => plain(S::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+                    R::MalformedMessage => plain(S::BAD_REQUEST, ErrorCode::BadRequest),
+                    R::StorageUnavailable => {
+                        plain(S::SERVICE_UNAVAILABLE, ErrorCode::StorageUnavailable)
+                    }
+                    R::Internal => plain(S::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
+                }
+            }
             Self::Import(e) => match e {
                 ImportError::TooLarge { max } => (
                     S::PAYLOAD_TOO_LARGE,

@@ -228,6 +228,7 @@ pub async fn live(
                     id: p.id.clone(),
                     name: p.display_name.clone(),
                     kommune: p.kommune.clone(),
+                    moderator: false,
                 },
                 group_id: p.group_id.clone(),
                 presence: PresenceEntry {

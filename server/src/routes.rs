@@ -59,6 +59,10 @@ pub fn api_router() -> Router<AppState> {
             "/api/moderation/groups/{id}",
             put(update_group).delete(remove_group),
         )
+        .route(
+            "/api/moderation/boards/{board}/cards/{card}/fields/{field}",
+            put(set_card_field).layer(DefaultBodyLimit::max(FIELD_BODY_MAX)),
+        )
         .route("/api/moderation/export/{format}", get(moderator_export))
         .route(
             "/api/sessions/{code}/export/{format}",
@@ -82,6 +86,32 @@ async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {
             (StatusCode::SERVICE_UNAVAILABLE, "storage unavailable")
         }
     }
+}
+
+/// Largest body of a moderator's field edit: the longest text a card's
+/// field takes, every character four bytes, JSON-escaped, and the wrapping.
+const FIELD_BODY_MAX: usize = app::domain::board::limits::CARD_TEXT * 4 * 2 + 64;
+
+/// The moderator assigns a field only the moderator sets (the BarCamp's
+/// Zeitfenster and Raum): committed through the room like every op.
+async fn set_card_field(
+    State(state): State<AppState>,
+    Moderator(session): Moderator,
+    Path((board, card, field)): Path<(String, String, String)>,
+    payload: Result<Json<FieldText>, JsonRejection>,
+) -> Result<Json<FieldSaved>, ApiError> {
+    let FieldText { text } = body(payload)?;
+    let (group, _) = app::domain::board::split_board_id(&board).ok_or(ApiError::UnknownBoard)?;
+    let groups = state.store.groups(&session.id).await?;
+    if !groups.iter().any(|g| g.id == group) {
+        return Err(ApiError::UnknownBoard);
+    }
+    let room = state.hub.room(&session.id).await?;
+    let seq = room
+        .moderator_edit(&board, &card, &field, &text)
+        .await
+        .map_err(ApiError::Refused)?;
+    Ok(Json(FieldSaved { seq }))
 }
 
 /// Unwraps a JSON body, turning axum's rejection into our typed error.

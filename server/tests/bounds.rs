@@ -33,6 +33,7 @@ async fn seed(data_dir: &Path) -> String {
         id: "p1".into(),
         name: "Anna Müller".into(),
         kommune: String::new(),
+        moderator: false,
     };
     let mut board = BoardState::default();
     let sentence = "Gemeinsame Bearbeitung der Anträge im Bürgerbüro mit klaren Fristen. ";

@@ -59,6 +59,24 @@ async fn refused(client: &mut Client, board: &str, op: Value) {
     assert_eq!(msg["type"], "rejected", "{msg}");
 }
 
+/// The next op of the moderator's on field `key` this client receives
+/// (passing over the others' ops and answers that arrive before it).
+async fn moderator_op(client: &mut Client, key: &str) -> Value {
+    loop {
+        match client.receive(WAIT).await {
+            Received::Msg(msg)
+                if msg["type"] == "op"
+                    && msg["author"]["moderator"] == true
+                    && msg["op"]["field"] == key =>
+            {
+                return msg
+            }
+            Received::Msg(_) => continue,
+            other => panic!("expected the moderator's op on {key}, got {other:?}"),
+        }
+    }
+}
+
 /// An HTTP GET of the moderator's JSON export.
 async fn export_json(server: &Server, secret: &str) -> Value {
     let bearer = format!("Bearer {secret}");
@@ -615,8 +633,62 @@ async fn the_five_remaining_methods_run_live_export_their_figures_and_import_aga
         add_card("p1", "vorschlaege", "Digitale Friedhofsverwaltung"),
     )
     .await;
-    commit(&mut a, "c2", &barcamp, edit("p1", "zeitfenster", "10:00")).await;
-    commit(&mut a, "c3", &barcamp, edit("p1", "raum", "Raum A")).await;
+    // Zeitfenster and Raum are the moderator's (issue #20): a
+    // participant's own edit is refused; the moderator's, over HTTP, is
+    // committed like any op and reaches both sockets of the group live.
+    refused(&mut a, &barcamp, edit("p1", "zeitfenster", "10:00")).await;
+    refused(&mut c, &barcamp, edit("p1", "raum", "Raum A")).await;
+    let field = |key: &str| format!("/api/moderation/boards/{barcamp}/cards/p1/fields/{key}");
+    for (key, text) in [("zeitfenster", "10:00"), ("raum", "Raum A")] {
+        let (status, body) = server
+            .moderate(&secret, "PUT", &field(key), json!({ "text": text }))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert!(body["seq"].as_u64().is_some(), "{body}");
+        for client in [&mut a, &mut c] {
+            let op = moderator_op(client, key).await;
+            assert_eq!(op["board"], barcamp.as_str(), "{op}");
+            assert_eq!(op["op"]["card_id"], "p1", "{op}");
+        }
+    }
+    // The same text again changes nothing and commits nothing.
+    let (status, body) = server
+        .moderate(&secret, "PUT", &field("raum"), json!({ "text": "Raum A" }))
+        .await;
+    assert_eq!((status, &body["seq"]), (200, &Value::Null), "{body}");
+    // Without the secret, with a wrong one, for a field that is not the
+    // moderator's, an unknown card or another group: refused.
+    let (status, _) = server
+        .http(
+            "PUT",
+            &field("raum"),
+            &[],
+            Some(json!({ "text": "Raum B" })),
+        )
+        .await;
+    assert_eq!(status, 403);
+    let (status, _) = server
+        .moderate("falsch", "PUT", &field("raum"), json!({ "text": "Raum B" }))
+        .await;
+    assert_eq!(status, 403);
+    let (status, body) = server
+        .moderate(&secret, "PUT", &field("format"), json!({ "text": "Frage" }))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let unknown_card = format!("/api/moderation/boards/{barcamp}/cards/zz/fields/raum");
+    let (status, body) = server
+        .moderate(&secret, "PUT", &unknown_card, json!({ "text": "Raum B" }))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = server
+        .moderate(
+            &secret,
+            "PUT",
+            "/api/moderation/boards/anders:barcamp/cards/p1/fields/raum",
+            json!({ "text": "Raum B" }),
+        )
+        .await;
+    assert_eq!(status, 404, "{body}");
     commit(
         &mut c,
         "c4",

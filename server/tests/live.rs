@@ -425,6 +425,7 @@ impl Typist {
             id: String::new(),
             name: String::new(),
             kommune: String::new(),
+            moderator: false,
         };
         self.replica.view(&me)[&self.board]
             .find("c1")
@@ -442,6 +443,7 @@ impl Typist {
             id: String::new(),
             name: String::new(),
             kommune: String::new(),
+            moderator: false,
         };
         let seq = self.replica.view(&me)[&self.board]
             .find("c1")

@@ -167,6 +167,7 @@ fn card_op(session: &SessionRecord, group: &str, author: &str, seq: u64, n: usiz
             id: author.to_owned(),
             name: format!("Person {author}"),
             kommune: "Musterstadt".into(),
+            moderator: false,
         },
         op: Op::AddCard {
             card_id: format!("c-{group}-{n}"),

@@ -74,6 +74,11 @@ pub struct Author {
     /// empty on cards made before it was carried.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub kommune: String,
+    /// The session's moderator made the op (set only by the server, from
+    /// the moderator's secret; never taken from a browser). Ops logged
+    /// before it was carried, and every participant's, have none.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub moderator: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -299,6 +304,15 @@ pub enum TextField {
 }
 
 impl TextField {
+    /// Whether only the moderator edits this text (a named field declared
+    /// so, [`templates::FieldDef::moderator_only`]): the rule in one place.
+    pub fn moderator_only(self) -> bool {
+        match self {
+            TextField::Field(key) => templates::field_def(key).is_some_and(|f| f.moderator_only),
+            _ => false,
+        }
+    }
+
     pub fn key(self) -> &'static str {
         match self {
             TextField::Card => "card",
@@ -664,6 +678,8 @@ pub enum OpError {
     CarryNotAllowed,
     #[error("there is no text to carry over")]
     NothingToCarry,
+    #[error("only the moderator sets this field")]
+    ModeratorOnly,
 }
 
 impl BoardState {
@@ -792,9 +808,25 @@ impl Author {
             id: String::new(),
             name: String::new(),
             kommune: String::new(),
+            moderator: false,
+        }
+    }
+
+    /// The session's moderator as the author of an op the server builds for
+    /// the moderator's secret (the Sessionplan's Zeitfenster and Raum).
+    pub fn moderator() -> Author {
+        Author {
+            id: MODERATOR_ID.to_owned(),
+            name: "Moderation".to_owned(),
+            kommune: String::new(),
+            moderator: true,
         }
     }
 }
+
+/// The author id of the moderator's ops (participants' ids are random and
+/// never this word).
+pub const MODERATOR_ID: &str = "moderation";
 
 impl Card {
     /// A card with its text and author, nothing else set.
@@ -871,6 +903,37 @@ fn open_section(template: &Template, section: &str) -> Result<(), OpError> {
 fn check_ref(card: &CardRef) -> Result<&'static Template, OpError> {
     check_id(&card.card_id)?;
     templates::find(&card.template).ok_or(OpError::CarryNotAllowed)
+}
+
+/// The op that makes the named field `key` of card `card_id` read `text`
+/// (the whole text replaced, as one splice with new ids from `clock`, the
+/// way a browser edits a field); `None` when it reads so already. The
+/// server builds the moderator's Sessionplan edits with it; `apply`
+/// decides whether the author may make them.
+pub fn set_field_op(
+    state: &BoardState,
+    template: &Template,
+    card_id: &str,
+    key: &str,
+    text: &str,
+    clock: &mut super::text::Clock,
+) -> Result<Option<Op>, OpError> {
+    let field = match TextField::from_key(key) {
+        Some(field @ TextField::Field(_)) => field,
+        _ => return Err(OpError::UnknownField),
+    };
+    check_text(text)?;
+    let board = state.materialised(template);
+    let (_, _, card) = board.find(card_id).ok_or(OpError::UnknownCard)?;
+    let seq = card.seq(field);
+    let Some(splice) = super::text::splice_between(&seq.text(), text, None) else {
+        return Ok(None);
+    };
+    Ok(Some(Op::EditText {
+        card_id: card_id.to_owned(),
+        field,
+        edits: seq.splice_edits(&splice, clock),
+    }))
 }
 
 /// Applies `op` to `state`, or leaves `state` untouched and says why not.
@@ -987,6 +1050,9 @@ fn apply_op(
             edits,
         } => {
             check_edit_counts(edits)?;
+            if !author.moderator && field.moderator_only() {
+                return Err(OpError::ModeratorOnly);
+            }
             let card = match field {
                 TextField::Sketch(_) => idea_mut(state, template, card_id)?,
                 TextField::Field(key) => declared_mut(
@@ -1424,6 +1490,7 @@ mod tests {
             id: "p1".into(),
             name: "Anna".into(),
             kommune: String::new(),
+            moderator: false,
         }
     }
 
@@ -1603,6 +1670,7 @@ mod tests {
             id: format!("p{n}"),
             name: format!("Person {n}"),
             kommune: String::new(),
+            moderator: false,
         };
         let rate = |card: &str| Op::Rate {
             card_id: card.into(),
@@ -1895,6 +1963,7 @@ mod tests {
                 id: "p2".into(),
                 name: "Ben".into(),
                 kommune: String::new(),
+                moderator: false,
             }
         }
 

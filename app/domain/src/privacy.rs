@@ -117,6 +117,7 @@ mod tests {
             id: id.into(),
             name: name.into(),
             kommune: String::new(),
+            moderator: false,
         }
     }
 

@@ -143,6 +143,7 @@ mod tests {
             id: format!("p{i}"),
             name: format!("Person {i}"),
             kommune: String::new(),
+            moderator: false,
         }
     }
 

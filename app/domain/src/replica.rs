@@ -181,6 +181,7 @@ mod tests {
             id: format!("p{i}"),
             name: format!("P{i}"),
             kommune: String::new(),
+            moderator: false,
         }
     }
 

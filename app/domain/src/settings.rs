@@ -459,6 +459,7 @@ mod tests {
             id: "p1".into(),
             name: "Anna".into(),
             kommune: "Musterstadt".into(),
+            moderator: false,
         };
         let add = |id: &str, section: &str| Op::AddCard {
             card_id: id.into(),
@@ -519,6 +520,7 @@ mod tests {
             id: "p1".into(),
             name: "Anna".into(),
             kommune: String::new(),
+            moderator: false,
         };
         let add = Op::AddCard {
             card_id: "wt1".into(),
@@ -714,6 +716,7 @@ mod tests {
             id: "p1".into(),
             name: "Anna".into(),
             kommune: String::new(),
+            moderator: false,
         };
         let mut board = BoardState::default();
         let add = Op::AddCard {

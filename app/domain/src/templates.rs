@@ -79,14 +79,35 @@ pub struct FieldDef {
     pub key: &'static str,
     pub label: &'static str,
     pub prompt: &'static str,
+    /// Only the moderator sets this field (the BarCamp's Zeitfenster and
+    /// Raum): `apply` refuses anyone else's edit of it
+    /// ([`crate::board::OpError::ModeratorOnly`]); the screens show it
+    /// read-only to participants.
+    pub moderator_only: bool,
+}
+
+impl FieldDef {
+    /// A field every participant edits.
+    pub const fn new(key: &'static str, label: &'static str, prompt: &'static str) -> Self {
+        Self {
+            key,
+            label,
+            prompt,
+            moderator_only: false,
+        }
+    }
+
+    /// A field only the moderator sets (see [`FieldDef::moderator_only`]).
+    pub const fn moderated(key: &'static str, label: &'static str) -> Self {
+        Self {
+            moderator_only: true,
+            ..Self::new(key, label, "")
+        }
+    }
 }
 
 /// E4's "Wer": the text field every card of a task section has.
-pub const WER: FieldDef = FieldDef {
-    key: "wer",
-    label: "Wer",
-    prompt: "Wer kümmert sich darum?",
-};
+pub const WER: FieldDef = FieldDef::new("wer", "Wer", "Wer kümmert sich darum?");
 
 /// E2: a row the template defines (an Erfolgsfaktor, a Phasen-Check item).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -145,6 +145,8 @@ fn run(template: &'static Template, ops: &[(u8, Op)]) {
             id: format!("p{}", who % 4),
             name: format!("Person {}", who % 4),
             kommune: ["Astadt", "Bdorf", ""][usize::from(who % 3)].to_owned(),
+            // Now and then the moderator (who alone sets "raum").
+            moderator: who % 5 == 0,
         };
         let before = board.clone();
         match apply(&mut board, template, &author, op) {

@@ -65,6 +65,7 @@ fn person(i: u8) -> Author {
         id: format!("p{i}"),
         name: format!("Person {i}"),
         kommune: "Musterstadt".into(),
+        moderator: false,
     }
 }
 

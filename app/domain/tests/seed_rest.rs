@@ -6,7 +6,9 @@
 
 mod common;
 use common::{add, labels, ok, person, run, type_into};
-use ikz_domain::board::{Attribute, Author, BoardState, Op, OpError, RatingSlot, TextField};
+use ikz_domain::board::{
+    set_field_op, Attribute, Author, BoardState, Op, OpError, RatingSlot, TextField,
+};
 use ikz_domain::carry::carry_over;
 use ikz_domain::evaluation::aggregate::Consensus;
 use ikz_domain::evaluation::criteria::CriterionKey;
@@ -1040,6 +1042,95 @@ fn session_plan_by_hand() {
     };
     ok(&mut b, t, &a, link);
     assert_eq!(b.find("d1").expect("d1").2.links, ["p1"]);
+}
+
+#[test]
+fn only_the_moderator_sets_slot_and_room() {
+    let t = &BARCAMP;
+    let proposals = t.section("vorschlaege").expect("vorschlaege");
+    let assigned: Vec<_> = proposals
+        .fields
+        .iter()
+        .filter(|f| f.moderator_only)
+        .map(|f| f.key)
+        .collect();
+    assert_eq!(assigned, ["zeitfenster", "raum"]);
+    // Nothing else in any template is the moderator's.
+    let elsewhere = templates::ALL
+        .iter()
+        .flat_map(|t| t.sections)
+        .flat_map(|s| s.fields)
+        .filter(|f| f.moderator_only && !assigned.contains(&f.key))
+        .count();
+    assert_eq!(elsewhere, 0);
+
+    let mut b = BoardState::default();
+    let anna = person("p1", "Astadt");
+    ok(
+        &mut b,
+        t,
+        &anna,
+        add("s1", "vorschlaege", "E-Akte gemeinsam"),
+    );
+    let mut clock = Clock::new(7);
+    let set = |b: &BoardState, key: &str, text: &str, clock: &mut Clock| {
+        set_field_op(b, t, "s1", key, text, clock)
+            .expect("op")
+            .expect("a change")
+    };
+    // A participant (even with a forged name) cannot set slot or room.
+    let slot = set(&b, "zeitfenster", "10:00", &mut clock);
+    assert_eq!(run(&mut b, t, &anna, &slot), Err(OpError::ModeratorOnly));
+    let posing = Author {
+        id: ikz_domain::board::MODERATOR_ID.into(),
+        ..anna.clone()
+    };
+    assert_eq!(run(&mut b, t, &posing, &slot), Err(OpError::ModeratorOnly));
+    assert_eq!(
+        b.find("s1")
+            .expect("s1")
+            .2
+            .field_text(TextField::Field("zeitfenster")),
+        ""
+    );
+    // The moderator can; the whole text replaced the second time.
+    let moderator = Author::moderator();
+    ok(&mut b, t, &moderator, slot);
+    let room = set(&b, "raum", "Saal A", &mut clock);
+    ok(&mut b, t, &moderator, room);
+    let later = set(&b, "zeitfenster", "11:30", &mut clock);
+    ok(&mut b, t, &moderator, later);
+    let card = b.find("s1").expect("s1").2;
+    assert_eq!(card.field_text(TextField::Field("zeitfenster")), "11:30");
+    assert_eq!(card.field_text(TextField::Field("raum")), "Saal A");
+    assert_eq!(
+        set_field_op(&b, t, "s1", "raum", "Saal A", &mut clock),
+        Ok(None)
+    );
+    let plan = session_plan(&b, t);
+    assert_eq!(plan.slots, ["11:30"]);
+    assert_eq!(plan.rooms, ["Saal A"]);
+    // The participant still edits every other field of the proposal.
+    let format = set(&b, "format", "Impuls", &mut clock);
+    ok(&mut b, t, &anna, format);
+    // The moderator's flag travels with the op's author (logs, fan-out);
+    // an author logged without it is a participant.
+    let json = serde_json::to_string(&moderator).expect("author");
+    assert!(json.contains("\"moderator\":true"), "{json}");
+    let old: Author = serde_json::from_str(r#"{"id":"p1","name":"Anna"}"#).expect("old author");
+    assert!(!old.moderator);
+    assert!(!serde_json::to_string(&anna)
+        .expect("author")
+        .contains("moderator"));
+    // Unknown fields, cards and overlong texts are refused before any op.
+    assert_eq!(
+        set_field_op(&b, t, "s1", "nope", "x", &mut clock),
+        Err(OpError::UnknownField)
+    );
+    assert_eq!(
+        set_field_op(&b, t, "zz", "raum", "x", &mut clock),
+        Err(OpError::UnknownCard)
+    );
 }
 
 #[test]

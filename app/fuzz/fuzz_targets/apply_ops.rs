@@ -49,6 +49,8 @@ fuzz_target!(|data: &[u8]| {
             } else {
                 String::new()
             },
+            // One of the eight is the moderator (Zeitfenster and Raum).
+            moderator: who % 8 == 7,
         };
         if admit(&settings, template.key, &board, &author.id, &op).is_err() {
             continue;

@@ -36,6 +36,7 @@ fuzz_target!(|data: &[u8]| {
         id: "p1".into(),
         name: "Anna".into(),
         kommune: String::new(),
+        moderator: false,
     };
     let mut seeded = BoardState::default();
     for (i, section) in template.sections.iter().enumerate() {

@@ -74,6 +74,7 @@ pub fn LiveCockpit(sync: LiveSync, code: String, token: String, groups: Vec<Grou
             <ErrorNotice error />
             <super::merge::MergePanel sync token groups=groups.get_value() />
             <Overview sync groups=groups.get_value() />
+            <super::session_plan::SessionPlanEditor sync token error groups=groups.get_value() />
         </section>
     }
     .into_any()

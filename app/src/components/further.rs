@@ -84,6 +84,28 @@ fn NamedField(
     });
     let words = move || method_texts::field(i18n.get_locale(), template, field);
     let id = format!("field-{}-{}", field.key, card_id.get_value());
+    if field.moderator_only {
+        // The moderator's (the BarCamp's Zeitfenster and Raum): read-only
+        // here, set in the cockpit; the domain refuses anyone else's edit.
+        let text = move || {
+            let text = seq.with(|s| s.text());
+            if text.trim().is_empty() {
+                "–".to_owned()
+            } else {
+                text
+            }
+        };
+        return view! {
+            <div class="named-field assigned" data-field=field.key data-readonly="true">
+                <span class="field-label" id=id.clone()>{move || words().0}</span>
+                " "
+                <output aria-labelledby=id>{text}</output>
+                " "
+                <span class="hint">"("{t!(i18n, further.assigned_by_moderator)}")"</span>
+            </div>
+        }
+        .into_any();
+    }
     // A choice field (§ 2b answers, Aufwand, Format): one button per word,
     // writing the word as the field's whole text; pressed again, cleared.
     let choices = templates::rest::choices(field.key).map(|choices| {
@@ -110,7 +132,7 @@ fn NamedField(
                         aria-pressed=move || pressed().to_string()
                         on:click=choose
                     >
-                        {word}
+                        {move || method_texts::choice(i18n.get_locale(), word)}
                     </button>
                 }
             })

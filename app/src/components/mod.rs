@@ -13,6 +13,7 @@ pub mod ideas;
 pub mod merge;
 pub mod portfolio;
 pub mod projector;
+pub mod session_plan;
 pub mod stands;
 pub mod steering;
 pub mod sync_badge;

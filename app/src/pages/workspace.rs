@@ -68,6 +68,7 @@ fn GroupWorkspace(me: Me) -> AnyView {
         id: me.participant.id.clone(),
         name: me.participant.display_name.clone(),
         kommune: me.participant.kommune.clone(),
+        moderator: false,
     };
     let sync = LiveSync::new(me.session.join_code.clone(), author);
     Effect::new(move |_| {
@@ -225,6 +226,9 @@ fn RefusalNotice(sync: LiveSync) -> AnyView {
             Refusal::Invalid {
                 error: OpError::NoKommune,
             } => t_string!(i18n, further.refused_no_kommune).to_string(),
+            Refusal::Invalid {
+                error: OpError::ModeratorOnly,
+            } => t_string!(i18n, further.refused_moderator_only).to_string(),
             Refusal::Invalid {
                 error: OpError::InvalidDate,
             } => t_string!(i18n, further.refused_date).to_string(),

@@ -116,6 +116,7 @@ impl LiveSync {
             id: String::new(),
             name: String::new(),
             kommune: String::new(),
+            moderator: false,
         };
         let sync = Self::new(code, me);
         sync.moderator.set_value(Some(token));

@@ -553,6 +553,7 @@ mod tests {
             id: who.into(),
             name: who.into(),
             kommune: kommune.into(),
+            moderator: false,
         };
         let op = Op::Rate {
             card_id: fixed_card_id(ERFOLGSFAKTOREN.key, item),

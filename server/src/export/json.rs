@@ -698,7 +698,12 @@ fn person(
     } else {
         clean_name(kommune, Field::Kommune, limits::KOMMUNE).map_err(|_| invalid())?
     };
-    Ok(Author { id, name, kommune })
+    Ok(Author {
+        id,
+        name,
+        kommune,
+        moderator: false,
+    })
 }
 
 /// The board rebuilt op by op through the domain's `apply`.
@@ -825,8 +830,18 @@ fn rebuild(
                 linked: true,
             });
         }
+        // What the moderator set (Zeitfenster, Raum) is replayed as the
+        // moderator's: the file is the moderator's, taken as a whole.
+        let moderator = Author {
+            moderator: true,
+            ..author.clone()
+        };
         for op in &ops {
-            apply(&mut board, template, &author, op).map_err(fail)?;
+            let by = match op {
+                Op::EditText { field, .. } if field.moderator_only() => &moderator,
+                _ => &author,
+            };
+            apply(&mut board, template, by, op).map_err(fail)?;
         }
     }
     // Own cards back among the fixed items, where the group had put them
@@ -868,6 +883,7 @@ fn rebuild(
                 id,
                 name: String::new(),
                 kommune: String::new(),
+                moderator: false,
             };
             for _ in 0..*n {
                 let op = Op::Dot {

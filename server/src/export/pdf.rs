@@ -147,6 +147,7 @@ mod tests {
             id: "p1".into(),
             name: "Anna".into(),
             kommune: String::new(),
+            moderator: false,
         };
         let add = |section: &str, id: &str, text: &str| Op::AddCard {
             card_id: id.into(),

@@ -400,6 +400,7 @@ mod tests {
                 id: "p1".into(),
                 name: "Zoë \u{1F600}".into(),
                 kommune: "Musterstadt".into(),
+                moderator: false,
             },
             op: Op::AddCard {
                 card_id: "c1".into(),

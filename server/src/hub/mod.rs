@@ -27,7 +27,7 @@ pub use presence::PresenceChange;
 use crate::clock::{now, now_ms};
 use crate::store::replay::apply_logged;
 use crate::store::{CommittedOp, LoggedOp, Store, StoreError, SNAPSHOT_EVERY};
-use app::domain::board::{apply, split_board_id, Author, BoardState};
+use app::domain::board::{apply, set_field_op, split_board_id, Author, BoardState};
 use app::domain::evaluation::redaction;
 use app::domain::rating;
 use app::domain::settings::{admit, ChangeContext, SessionSettings, SettingsChange, SettingsError};
@@ -403,6 +403,55 @@ impl Room {
         })
         .await
         .unwrap_or(Err(Refusal::Internal))
+    }
+
+    /// The moderator sets the named field `key` of a card (the
+    /// Sessionplan's Zeitfenster and Raum) to `text`: the op is built here
+    /// against the board as it is (the whole text replaced, as a browser
+    /// edits a field) and then committed like every participant's op
+    /// (admitted and applied by the domain, committed before it is
+    /// answered, logged and sent to every socket). `None`: the field read
+    /// so already, nothing was committed.
+    pub async fn moderator_edit(
+        self: &Arc<Self>,
+        board: &str,
+        card_id: &str,
+        key: &str,
+        text: &str,
+    ) -> Result<Option<u64>, Refusal> {
+        let (group_id, template) = split_board_id(board)
+            .and_then(|(group, key)| Some((group, templates::find(key)?)))
+            .ok_or(Refusal::UnknownTemplate)?;
+        // Only the fields the template gives the moderator (the moderator
+        // does not rewrite what the groups wrote).
+        let assigned = app::domain::board::TextField::from_key(key)
+            .is_some_and(app::domain::board::TextField::moderator_only);
+        if !assigned {
+            return Err(Refusal::Invalid {
+                error: app::domain::board::OpError::UnknownField,
+            });
+        }
+        let current = {
+            let state = self.lock(Settle::All).await;
+            state.boards.get(board).cloned().unwrap_or_default()
+        };
+        // A site of its own per edit, as a browser tab has: two edits built
+        // against the same board never share a character id.
+        let site = (uuid::Uuid::now_v7().as_u128() as u64 & app::domain::text::MAX_ID).max(1);
+        let mut clock = app::domain::text::Clock::new(site);
+        let op = set_field_op(&current, template, card_id, key, text, &mut clock)
+            .map_err(|error| Refusal::Invalid { error })?;
+        let Some(op) = op else {
+            return Ok(None);
+        };
+        let env = OpEnvelope {
+            op_id: uuid::Uuid::now_v7().to_string(),
+            board: board.to_owned(),
+            op,
+        };
+        match self.submit(&Author::moderator(), group_id, &env).await? {
+            Submitted::Committed(seq) | Submitted::Duplicate(seq) => Ok(Some(seq)),
+        }
     }
 
     async fn submit_here(

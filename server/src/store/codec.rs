@@ -66,6 +66,7 @@ mod tests {
                 id: "p1".into(),
                 name: "Anna".into(),
                 kommune: "Musterstadt".into(),
+                moderator: false,
             },
             op: Op::AddCard {
                 card_id: "c1".into(),

@@ -109,6 +109,7 @@ mod tests {
             id: format!("p{}", i % 3),
             name: format!("Person {}", i % 3),
             kommune: "Musterstadt".into(),
+            moderator: false,
         }
     }
 

@@ -81,6 +81,7 @@ mod tests {
             id: who.into(),
             name: who.into(),
             kommune: kommune.into(),
+            moderator: false,
         };
         let op = Op::Rate {
             card_id: fixed_card_id("erfolgsfaktoren", "vertrauen-2"),

@@ -233,6 +233,7 @@ mod tests {
             id: id.into(),
             name: name.into(),
             kommune: "Musterstadt".into(),
+            moderator: false,
         };
         let (anna, bert) = (person("p-b", "Anna"), person("p-a", "Bert"));
         let mut board = BoardState::default();

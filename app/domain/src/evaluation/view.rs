@@ -164,6 +164,7 @@ mod tests {
             id: format!("p{i}"),
             name: format!("Person {i}"),
             kommune: "Musterstadt".into(),
+            moderator: false,
         }
     }
 

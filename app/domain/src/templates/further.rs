@@ -19,7 +19,7 @@ const fn item(id: &'static str, label: &'static str) -> FixedItem {
 }
 
 const fn field(key: &'static str, label: &'static str, prompt: &'static str) -> FieldDef {
-    FieldDef { key, label, prompt }
+    FieldDef::new(key, label, prompt)
 }
 
 // --- 1. Zielabgleich & bestehende Zusammenarbeit ---------------------------

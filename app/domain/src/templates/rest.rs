@@ -21,7 +21,7 @@ const fn item(id: &'static str, label: &'static str) -> FixedItem {
 }
 
 const fn field(key: &'static str, label: &'static str, prompt: &'static str) -> FieldDef {
-    FieldDef { key, label, prompt }
+    FieldDef::new(key, label, prompt)
 }
 
 const fn scale(
@@ -474,7 +474,8 @@ pub const SCRUM: Template = Template {
 pub const FORMATS: [&str; 4] = ["Impuls", "Diskussion", "Frage", "Praxisbericht"];
 
 /// A session proposal (E1): its text is the title; the moderator assigns
-/// a time slot and a room (the Sessionplan is slot × room).
+/// a time slot and a room (the Sessionplan is slot × room): only the
+/// moderator edits those two (`FieldDef::moderator_only`).
 pub const PROPOSAL_FIELDS: &[FieldDef] = &[
     field("sessiongeber", "Sessiongeber/in", ""),
     field(
@@ -482,8 +483,8 @@ pub const PROPOSAL_FIELDS: &[FieldDef] = &[
         "Format",
         "Impuls, Diskussion, Frage, Praxisbericht",
     ),
-    field("zeitfenster", "Zeitfenster", ""),
-    field("raum", "Raum", ""),
+    FieldDef::moderated("zeitfenster", "Zeitfenster"),
+    FieldDef::moderated("raum", "Raum"),
 ];
 
 /// The documentation of a session (linked to its proposal).

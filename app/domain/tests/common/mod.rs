@@ -12,6 +12,7 @@ pub fn person(id: &str, kommune: &str) -> Author {
         id: id.into(),
         name: format!("Person {id}"),
         kommune: kommune.into(),
+        moderator: false,
     }
 }
 
@@ -58,7 +59,13 @@ pub fn type_into(board: &mut BoardState, template: &Template, card: &str, key: &
         field,
         edits,
     };
-    ok(board, template, &person("p1", "Astadt"), op);
+    // Zeitfenster and Raum are the moderator's (the server sets the flag).
+    let who = if field.moderator_only() {
+        Author::moderator()
+    } else {
+        person("p1", "Astadt")
+    };
+    ok(board, template, &who, op);
 }
 
 pub fn labels(template: &Template) -> Vec<(&str, &str)> {
