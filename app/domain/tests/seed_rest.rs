@@ -238,6 +238,95 @@ fn bmc_has_the_nine_boxes_in_the_classic_layout() {
 }
 
 #[test]
+fn canvas_cards_carry_into_the_bmc_boxes() {
+    let canvas = &templates::CANVAS;
+    let into_bmc = |section: &str| -> Vec<&str> {
+        canvas
+            .section(section)
+            .expect("canvas section")
+            .carry_to
+            .iter()
+            .filter(|c| c.template == BMC.key)
+            .map(|c| c.section)
+            .collect()
+    };
+    assert_eq!(into_bmc("partner"), ["schluesselpartner"]);
+    assert_eq!(into_bmc("ressourcen"), ["ressourcen"]);
+    assert_eq!(into_bmc("loesung"), ["wertangebot"]);
+    assert_eq!(into_bmc("nutzer"), ["nutzergruppen"]);
+    assert_eq!(into_bmc("kosten"), ["kosten", "finanzierung"]);
+    assert_eq!(into_bmc("schritte"), ["aktivitaeten"]);
+    assert!(into_bmc("rechtsform").is_empty());
+    // Every target is a BMC box, carried with the card's own text.
+    for s in canvas.sections {
+        for c in s.carry_to {
+            assert!(BMC.section(c.section).is_some(), "{c:?}");
+            assert_eq!(c.field, None);
+        }
+    }
+    // Two targets, two buttons in the card's words.
+    let kosten = canvas.section("kosten").expect("kosten");
+    let buttons: Vec<String> = kosten.carry_to.iter().map(CarryTarget::button_de).collect();
+    assert_eq!(
+        buttons,
+        [
+            "In Business Model Canvas: Kostenstruktur übernehmen",
+            "In Business Model Canvas: Finanzierung (Einnahmequellen) übernehmen",
+        ]
+    );
+    // A partner card goes over: the copy knows its origin, the canvas
+    // card its copy, and the BMC takes it.
+    let a = person("a", "Musterstadt");
+    let mut origin = BoardState::default();
+    ok(
+        &mut origin,
+        canvas,
+        &a,
+        add("p1", "partner", "Kreis als IT-Dienstleister"),
+    );
+    let target = canvas.section("partner").expect("partner").carry_to[0];
+    let plan = carry_over(&origin, canvas, "p1", &target, "b1").expect("carry");
+    assert_eq!(plan.target_template, "bmc");
+    match &plan.copy {
+        Op::AddCopy {
+            section,
+            text,
+            origin,
+            ..
+        } => {
+            assert_eq!(section, "schluesselpartner");
+            assert_eq!(text, "Kreis als IT-Dienstleister");
+            assert_eq!(
+                (origin.template.as_str(), origin.card_id.as_str()),
+                ("canvas", "p1")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut bmc = BoardState::default();
+    ok(&mut bmc, &BMC, &a, plan.copy.clone());
+    assert_eq!(
+        bmc.cards("schluesselpartner")[0].text,
+        "Kreis als IT-Dienstleister"
+    );
+    ok(&mut origin, canvas, &a, plan.link_back.clone());
+    assert_eq!(origin.find("p1").expect("card").2.copies.len(), 1);
+    // Not declared: a partner card cannot go to the BMC's costs.
+    let costs = CarryTarget {
+        template: "bmc",
+        section: "kosten",
+        field: None,
+    };
+    assert!(carry_over(&origin, canvas, "p1", &costs, "b2").is_err());
+    // And an empty card has nothing to carry.
+    ok(&mut origin, canvas, &a, add("p2", "partner", "  "));
+    assert_eq!(
+        carry_over(&origin, canvas, "p2", &target, "b3"),
+        Err(OpError::NothingToCarry)
+    );
+}
+
+#[test]
 fn each_grid_layout_covers_its_cells_once_in_the_order_of_the_sections() {
     for t in templates::ALL {
         let Some(l) = layout(&t) else {
