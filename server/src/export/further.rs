@@ -8,12 +8,13 @@
 //! and the Handlungsbedarf, and one table per phase with its progress.
 //! Driven by the template's data, not by the method's key.
 
-use super::doc::Block;
+use super::doc::{dots_text, Block, GridCell, GridPlace};
 use super::{clean, mean_text};
 use app::domain::board::{BoardState, Card, TextField};
 use app::domain::evaluation::rounding::percent_text;
 use app::domain::figures::{self, factors, phases, process, zielmatrix, Figure};
 use app::domain::session::german_date;
+use app::domain::templates::rest::{layout, Layout};
 use app::domain::templates::{Section, Template, WER};
 
 const EMPTY: &str = "(keine Karten)";
@@ -48,6 +49,9 @@ pub fn method(
             text: format!("{}: {subject}", header.label),
         });
     }
+    if let Some(layout) = layout(template) {
+        grid_overview(template, &board, &layout, out);
+    }
     for section in template.sections {
         section_blocks(template, section, &board, out);
     }
@@ -62,6 +66,42 @@ pub fn method(
             other => super::rest::figure(other, template, &board, out),
         }
     }
+}
+
+/// A board with a grid layout (the BMC's 9 boxes) as that grid, each
+/// section's cards in its box: the PDF draws it with the layout's spans
+/// (the domain's [`layout`], not a copy), DOCX, ODT and Markdown print it
+/// as a table in the template's order (the boxes' order, tested in the
+/// domain). The section tables below add what each card carries.
+fn grid_overview(template: &Template, board: &BoardState, layout: &Layout, out: &mut Vec<Block>) {
+    let cells = layout
+        .boxes
+        .iter()
+        .filter_map(|b| {
+            let section = template.section(b.section)?;
+            let items = board
+                .cards(section.id)
+                .iter()
+                .map(|card| {
+                    let text = card_text(template, card);
+                    match board.dots_on_card(&card.id) {
+                        0 => text,
+                        n => format!("{text} ({})", dots_text(n)),
+                    }
+                })
+                .collect();
+            Some(GridCell {
+                title: section.document_label().to_owned(),
+                hint: section.prompt.to_owned(),
+                items,
+                place: Some(GridPlace::from(b)),
+            })
+        })
+        .collect();
+    out.push(Block::Grid {
+        columns: layout.columns,
+        cells,
+    });
 }
 
 /// A section's cards as a table: the card (a fixed item's label and
