@@ -35,6 +35,10 @@ pub struct Section {
     /// Sections whose cards a card here may refer to (TOWS strategies draw on
     /// SWOT cards); empty for most sections.
     pub links_to: &'static [&'static str],
+    /// Cards of another board of the same group a card here may refer to
+    /// (a BMC card to SWOT cards; shown as small badges "S", "W", …);
+    /// empty for most sections.
+    pub refs_to: &'static [RefTarget],
     /// Example ideas a group can add with one click to get started.
     pub starters: &'static [Starter],
     /// Cards here are KI project ideas: they carry a Projektskizze and flags
@@ -68,6 +72,21 @@ pub struct Section {
     /// E5: where a card here can be carried over ("In ⟨Methode: Feld⟩
     /// übernehmen").
     pub carry_to: &'static [CarryTarget],
+}
+
+/// Where a card may refer to cards of another board of the same group:
+/// that board's template and the sections whose cards count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RefTarget {
+    pub template: &'static str,
+    pub sections: &'static [&'static str],
+}
+
+impl RefTarget {
+    /// Whether a card of `template`'s section `section` may be referred to.
+    pub fn admits(&self, template: &str, section: &str) -> bool {
+        self.template == template && self.sections.contains(&section)
+    }
 }
 
 /// E1: a named free text of a card, edited live like the card's text
@@ -441,6 +460,7 @@ impl Section {
             document_label: "",
             short: "",
             links_to: &[],
+            refs_to: &[],
             starters: &[],
             ideas: false,
             second_step: false,

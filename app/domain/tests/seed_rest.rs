@@ -327,6 +327,152 @@ fn canvas_cards_carry_into_the_bmc_boxes() {
 }
 
 #[test]
+fn bmc_cards_refer_to_the_groups_swot_cards() {
+    use ikz_domain::board::{link_op, shown_refs, CardRef};
+    let a = person("a", "Musterstadt");
+    let mut swot = BoardState::default();
+    ok(
+        &mut swot,
+        &templates::SWOT,
+        &a,
+        add("s1", "staerken", "Erfahrenes Bürgerbüro"),
+    );
+    ok(
+        &mut swot,
+        &templates::SWOT,
+        &a,
+        add("o1", "chancen", "OZG-Nachnutzung"),
+    );
+    ok(
+        &mut swot,
+        &templates::SWOT,
+        &a,
+        add("so1", "so", "Gemeinsames Portal"),
+    );
+    let mut bmc = BoardState::default();
+    ok(
+        &mut bmc,
+        &BMC,
+        &a,
+        add("w1", "wertangebot", "Ein Bürgerbüro"),
+    );
+    let swot_ref = |id: &str| CardRef {
+        template: "swot".into(),
+        card_id: id.into(),
+    };
+    let refer = |id: &str, linked| Op::RefCard {
+        card_id: "w1".into(),
+        target: swot_ref(id),
+        linked,
+    };
+    // Every box declares the SWOT's four fields.
+    for s in BMC.sections {
+        assert_eq!(s.refs_to, templates::rest::TO_SWOT, "{}", s.id);
+    }
+    ok(&mut bmc, &BMC, &a, refer("s1", true));
+    ok(&mut bmc, &BMC, &a, refer("o1", true));
+    ok(&mut bmc, &BMC, &a, refer("o1", true)); // twice: nothing to do
+                                               // A strategy card is referred to, but it is no S/W/O/T: it does not show.
+    ok(&mut bmc, &BMC, &a, refer("so1", true));
+    let card = bmc.find("w1").expect("card").2.clone();
+    assert_eq!(card.links, ["swot:s1", "swot:o1", "swot:so1"]);
+    let section = BMC.section("wertangebot").expect("box");
+    let shown: Vec<(&str, &str)> = shown_refs(&card, section, "swot", &swot)
+        .into_iter()
+        .map(|(s, c)| (s, c.text.as_str()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("staerken", "Erfahrenes Bürgerbüro"),
+            ("chancen", "OZG-Nachnutzung")
+        ]
+    );
+    // A removed SWOT card simply does not show.
+    ok(
+        &mut swot,
+        &templates::SWOT,
+        &a,
+        Op::DeleteCard {
+            card_id: "s1".into(),
+        },
+    );
+    assert_eq!(shown_refs(&card, section, "swot", &swot).len(), 1);
+    // Dropping a reference.
+    ok(&mut bmc, &BMC, &a, refer("so1", false));
+    assert_eq!(
+        bmc.find("w1").expect("card").2.links,
+        ["swot:s1", "swot:o1"]
+    );
+    // Refused: another template, a bad id, an unknown card, a section
+    // without the declaration (the canvas), and more than the limit.
+    let other = Op::RefCard {
+        card_id: "w1".into(),
+        target: CardRef {
+            template: "canvas".into(),
+            card_id: "c1".into(),
+        },
+        linked: true,
+    };
+    assert_eq!(
+        run(&mut bmc, &BMC, &a, &other),
+        Err(OpError::LinkNotAllowed)
+    );
+    assert_eq!(
+        run(&mut bmc, &BMC, &a, &refer("s:1", true)),
+        Err(OpError::InvalidId)
+    );
+    let unknown = Op::RefCard {
+        card_id: "nope".into(),
+        target: swot_ref("s1"),
+        linked: true,
+    };
+    assert_eq!(run(&mut bmc, &BMC, &a, &unknown), Err(OpError::UnknownCard));
+    let mut canvas = BoardState::default();
+    ok(
+        &mut canvas,
+        &templates::CANVAS,
+        &a,
+        add("c1", "problem", "Zu wenig Personal"),
+    );
+    let from_canvas = Op::RefCard {
+        card_id: "c1".into(),
+        target: swot_ref("s1"),
+        linked: true,
+    };
+    assert_eq!(
+        run(&mut canvas, &templates::CANVAS, &a, &from_canvas),
+        Err(OpError::LinkNotAllowed)
+    );
+    for i in 0..18 {
+        ok(&mut bmc, &BMC, &a, refer(&format!("x{i}"), true));
+    }
+    assert!(matches!(
+        run(&mut bmc, &BMC, &a, &refer("x99", true)),
+        Err(OpError::TooManyLinks { .. })
+    ));
+    // The TOWS links stay what they were: a bare id of the same board.
+    ok(
+        &mut swot,
+        &templates::SWOT,
+        &a,
+        add("s2", "staerken", "Personal"),
+    );
+    ok(&mut swot, &templates::SWOT, &a, link_op("so1", "s2"));
+    ok(&mut swot, &templates::SWOT, &a, link_op("so1", "o1"));
+    assert_eq!(swot.find("so1").expect("strategy").2.links, ["s2", "o1"]);
+    assert!(swot
+        .find("so1")
+        .expect("strategy")
+        .2
+        .refs()
+        .next()
+        .is_none());
+    // An import replays a reference through the same op.
+    assert_eq!(link_op("w1", "swot:s1"), refer("s1", true));
+}
+
+#[test]
 fn each_grid_layout_covers_its_cells_once_in_the_order_of_the_sections() {
     for t in templates::ALL {
         let Some(l) = layout(&t) else {
