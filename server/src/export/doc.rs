@@ -208,6 +208,7 @@ pub fn document(data: &ExportData) -> Vec<Block> {
                 _ => super::further::method(
                     template,
                     &board,
+                    &group.boards,
                     &data.kommunen,
                     &crate::retention::today(),
                     &mut out,
