@@ -506,6 +506,22 @@ async fn a_version_1_file_with_version_2_content_is_refused() {
 }
 
 /// The row of a Markdown table that begins with `start`.
+/// The PDF's text with its layout (`pdftotext -layout`): boxes side by
+/// side share a line.
+fn pdf_layout_text(pdf: &[u8], name: &str) -> String {
+    let path = std::env::temp_dir().join(format!("ikz-{name}-{}.pdf", std::process::id()));
+    std::fs::write(&path, pdf).expect("write PDF");
+    let out = std::process::Command::new("pdftotext")
+        .args(["-layout", "-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext installed (poppler-utils)");
+    let _ = std::fs::remove_file(&path);
+    assert!(out.status.success(), "pdftotext failed");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
 fn md_row<'a>(md: &'a str, start: &str) -> &'a str {
     md.lines()
         .find(|l| l.starts_with(start))
@@ -794,6 +810,37 @@ async fn the_five_remaining_methods_run_live_export_their_figures_and_import_aga
     assert!(
         md.contains("- möglicher Partner: Suche „Erfahrungen mit Friedhofsverwaltung gesucht“ (Musterstadt) – Biete „Friedhofsverwaltung digital seit 2024“ (Übungsdorf); gemeinsam: friedhofsverwaltung"),
         "{md}"
+    );
+
+    // The PDF draws the BMC as the 9-box grid: the boxes of the top row
+    // side by side on one line, costs beside revenues (DOCX and ODT print
+    // the same cells as a table in the template's order, like Markdown).
+    let pdf = download(server.addr, &secret, "pdf").await;
+    let text = pdf_layout_text(&pdf, "bmc-grid");
+    let top = text
+        .lines()
+        .find(|l| l.contains("Schlüsselpartner") && l.contains("Schlüsselaktivitäten"))
+        .unwrap_or_else(|| panic!("no grid row in {text}"));
+    let at = |word: &str| {
+        top.find(word)
+            .unwrap_or_else(|| panic!("{word} not in {top:?}"))
+    };
+    assert!(at("Schlüsselpartner") < at("Schlüsselaktivitäten"), "{top}");
+    assert!(at("Schlüsselaktivitäten") < at("Wertangebot"), "{top}");
+    assert!(at("Wertangebot") < at("Nutzergruppen"), "{top}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("Kostenstruktur") && l.contains("Finanzierung")),
+        "{text}"
+    );
+    assert!(text.contains("Ein Bürgerbüro für"), "{text}");
+    let grid = md
+        .find("**Schlüsselpartner**")
+        .expect("the grid's cells in Markdown");
+    assert!(
+        grid < md
+            .find("**Finanzierung (Einnahmequellen)**")
+            .expect("last cell")
     );
 
     // The CSV carries the new methods' cards (the same card facts).

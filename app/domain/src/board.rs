@@ -90,7 +90,10 @@ pub struct Card {
     /// the group to tidy up.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub conflict: bool,
-    /// Cards this card draws on (a TOWS strategy → the SWOT cards it uses).
+    /// Cards this card draws on: a card id of the same board (a TOWS
+    /// strategy → the SWOT cards it uses), or a card of another board of
+    /// the group as "template:card_id" ([`CardRef::link`]; a BMC card → SWOT
+    /// cards). Ids have no ':', so the two never mix.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<String>,
     /// The Projektskizze of a KI idea (the card's text is its title).
@@ -232,6 +235,24 @@ pub struct CardRef {
     pub card_id: String,
 }
 
+impl CardRef {
+    /// How a card keeps a reference to a card of another board among its
+    /// `links`: "swot:<card id>".
+    pub fn link(&self) -> String {
+        format!("{}:{}", self.template, self.card_id)
+    }
+
+    /// The reference a link of another board's card stands for; `None`
+    /// for a link within the board (a bare card id).
+    pub fn from_link(link: &str) -> Option<CardRef> {
+        let (template, card_id) = link.split_once(':')?;
+        Some(CardRef {
+            template: template.to_owned(),
+            card_id: card_id.to_owned(),
+        })
+    }
+}
+
 /// What an [`Op::SetAttribute`] sets: the E4 status and "Bis wann", the
 /// Zielmatrix's core mark and stance (the author's Kommune's), and the
 /// board's current section (with an empty card id).
@@ -258,6 +279,12 @@ impl Card {
             // The board's text, not a card's: a card has none.
             TextField::Subject => "",
         }
+    }
+
+    /// The cards of other boards this card refers to (kept among its
+    /// `links`), in the order they were added.
+    pub fn refs(&self) -> impl Iterator<Item = CardRef> + '_ {
+        self.links.iter().filter_map(|l| CardRef::from_link(l))
     }
 
     /// The character sequence of a field.
@@ -550,6 +577,18 @@ pub enum Op {
     LinkCards {
         card_id: String,
         target_id: String,
+        linked: bool,
+    },
+    /// Makes (or drops) `card_id`'s reference to a card of another board
+    /// of the same group (a BMC card to a SWOT card), kept among its
+    /// `links` ([`CardRef::link`]). Allowed only where the card's section
+    /// declares that template ([`crate::templates::Section::refs_to`]);
+    /// whether the target exists in a declared section only the reader of
+    /// both boards can tell: a reference to a card that is gone or
+    /// elsewhere simply does not show.
+    RefCard {
+        card_id: String,
+        target: CardRef,
         linked: bool,
     },
     /// Before the text CRDT: one field of an idea's Projektskizze, like `EditCard`.
@@ -936,6 +975,61 @@ pub fn set_field_op(
     }))
 }
 
+/// Adds or drops one of a card's `links` (the same board's or another's),
+/// at most [`limits::LINKS_PER_CARD`] of them.
+fn toggle_link(card: &mut Card, link: &str, linked: bool) -> Result<(), OpError> {
+    let present = card.links.iter().any(|l| l == link);
+    match (linked, present) {
+        (true, false) if card.links.len() >= limits::LINKS_PER_CARD => {
+            return Err(OpError::TooManyLinks {
+                max: limits::LINKS_PER_CARD,
+            })
+        }
+        (true, false) => card.links.push(link.to_owned()),
+        (false, true) => card.links.retain(|l| l != link),
+        // Linking twice or unlinking what is not linked: nothing to do.
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The cards of `other` (the group's board of `template`) that `card` (a
+/// card of `section`) refers to and that show: still there and in a
+/// section `section` declares ([`Section::refs_to`]). Each with its
+/// section id, in the order they were added; the screen, the projector
+/// and the documents all read them here.
+pub fn shown_refs<'a>(
+    card: &Card,
+    section: &Section,
+    template: &str,
+    other: &'a BoardState,
+) -> Vec<(&'a str, &'a Card)> {
+    card.refs()
+        .filter(|r| r.template == template)
+        .filter_map(|r| other.find(&r.card_id))
+        .filter(|(s, _, _)| section.refs_to.iter().any(|t| t.admits(template, s)))
+        .map(|(s, _, c)| (s, c))
+        .collect()
+}
+
+/// The op that makes `card_id` link `link` as [`Card::links`] keeps it: a
+/// card of another board ("swot:<id>") or of the same board (an import
+/// replays a card's links with it).
+pub fn link_op(card_id: &str, link: &str) -> Op {
+    match CardRef::from_link(link) {
+        Some(target) => Op::RefCard {
+            card_id: card_id.to_owned(),
+            target,
+            linked: true,
+        },
+        None => Op::LinkCards {
+            card_id: card_id.to_owned(),
+            target_id: link.to_owned(),
+            linked: true,
+        },
+    }
+}
+
 /// Applies `op` to `state`, or leaves `state` untouched and says why not.
 pub fn apply(
     state: &mut BoardState,
@@ -1137,18 +1231,23 @@ fn apply_op(
                 return Err(OpError::LinkNotAllowed);
             }
             let card = state.find_mut(card_id).ok_or(OpError::UnknownCard)?;
-            let present = card.links.iter().any(|l| l == target_id);
-            match (*linked, present) {
-                (true, false) if card.links.len() >= limits::LINKS_PER_CARD => {
-                    return Err(OpError::TooManyLinks {
-                        max: limits::LINKS_PER_CARD,
-                    })
-                }
-                (true, false) => card.links.push(target_id.clone()),
-                (false, true) => card.links.retain(|l| l != target_id),
-                // Linking twice or unlinking what is not linked: nothing to do.
-                _ => {}
+            toggle_link(card, target_id, *linked)?;
+        }
+        Op::RefCard {
+            card_id,
+            target,
+            linked,
+        } => {
+            check_id(&target.card_id)?;
+            let (section, _, _) = state.find(card_id).ok_or(OpError::UnknownCard)?;
+            let allowed = template
+                .section(section)
+                .is_some_and(|s| s.refs_to.iter().any(|r| r.template == target.template));
+            if !allowed {
+                return Err(OpError::LinkNotAllowed);
             }
+            let card = state.find_mut(card_id).ok_or(OpError::UnknownCard)?;
+            toggle_link(card, &target.link(), *linked)?;
         }
         Op::EditSketch {
             card_id,

@@ -35,6 +35,10 @@ pub struct Section {
     /// Sections whose cards a card here may refer to (TOWS strategies draw on
     /// SWOT cards); empty for most sections.
     pub links_to: &'static [&'static str],
+    /// Cards of another board of the same group a card here may refer to
+    /// (a BMC card to SWOT cards; shown as small badges "S", "W", …);
+    /// empty for most sections.
+    pub refs_to: &'static [RefTarget],
     /// Example ideas a group can add with one click to get started.
     pub starters: &'static [Starter],
     /// Cards here are KI project ideas: they carry a Projektskizze and flags
@@ -68,6 +72,21 @@ pub struct Section {
     /// E5: where a card here can be carried over ("In ⟨Methode: Feld⟩
     /// übernehmen").
     pub carry_to: &'static [CarryTarget],
+}
+
+/// Where a card may refer to cards of another board of the same group:
+/// that board's template and the sections whose cards count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct RefTarget {
+    pub template: &'static str,
+    pub sections: &'static [&'static str],
+}
+
+impl RefTarget {
+    /// Whether a card of `template`'s section `section` may be referred to.
+    pub fn admits(&self, template: &str, section: &str) -> bool {
+        self.template == template && self.sections.contains(&section)
+    }
 }
 
 /// E1: a named free text of a card, edited live like the card's text
@@ -266,6 +285,19 @@ const fn carried(section: Section, carry_to: &'static [CarryTarget]) -> Section 
 const TO_SOLUTION: &[CarryTarget] = &[carry("canvas", "loesung", None)];
 const TO_RISKS: &[CarryTarget] = &[carry("canvas", "risiken", None)];
 
+/// The canvas into the Business Model Canvas (methods.md 6, "Aus dem
+/// Canvas übernehmen"): who takes part, what they bring, what is offered
+/// to whom, what it costs and how it is paid for, what has to be done.
+const TO_BMC_PARTNERS: &[CarryTarget] = &[carry("bmc", "schluesselpartner", None)];
+const TO_BMC_RESOURCES: &[CarryTarget] = &[carry("bmc", "ressourcen", None)];
+const TO_BMC_VALUE: &[CarryTarget] = &[carry("bmc", "wertangebot", None)];
+const TO_BMC_USERS: &[CarryTarget] = &[carry("bmc", "nutzergruppen", None)];
+const TO_BMC_COSTS: &[CarryTarget] = &[
+    carry("bmc", "kosten", None),
+    carry("bmc", "finanzierung", None),
+];
+const TO_BMC_ACTIVITIES: &[CarryTarget] = &[carry("bmc", "aktivitaeten", None)];
+
 pub const CANVAS: Template = Template {
     key: "canvas",
     // 2: "Organisations- & Rechtsform" became "Rechts- und Organisationsform".
@@ -278,19 +310,19 @@ pub const CANVAS: Template = Template {
     sections: &[
         s("problem", "Ausgangslage & Problem", "Welche Herausforderung teilen unsere Kommunen? Was läuft heute nicht gut? Wo arbeiten wir schon zusammen – was funktioniert gut, was nicht?"),
         s("ziel", "Gemeinsames Ziel", "Warum ist das für uns wichtig? Welche Grundüberzeugungen und Ziele teilen wir, wo weichen sie ab?"),
-        in_documents(
+        carried(in_documents(
             s("nutzer", "Bürger:innen & Nutzer:innen", "Für wen machen wir das? Wie erleben Bürgerinnen und Bürger den Prozess heute?"),
             "Bürgerinnen und Bürger & Nutzende",
-        ),
-        s("loesung", "Lösungsidee & Leistung", "Was bieten wir künftig gemeinsam an oder erledigen es gemeinsam?"),
-        s("partner", "Partner & Beteiligte", "Welche Kommunen, Gremien, Mitarbeitenden machen mit? Wer ist die \u{201e}Allianz der Willigen\u{201c}? Wer stellt den Antrag (federführend)? Liegen Gremienbeschlüsse vor?"),
-        s("ressourcen", "Ressourcen & Daten", "Wer bringt Personal, Know-how, IT und Daten ein?"),
+        ), TO_BMC_USERS),
+        carried(s("loesung", "Lösungsidee & Leistung", "Was bieten wir künftig gemeinsam an oder erledigen es gemeinsam?"), TO_BMC_VALUE),
+        carried(s("partner", "Partner & Beteiligte", "Welche Kommunen, Gremien, Mitarbeitenden machen mit? Wer ist die \u{201e}Allianz der Willigen\u{201c}? Wer stellt den Antrag (federführend)? Liegen Gremienbeschlüsse vor?"), TO_BMC_PARTNERS),
+        carried(s("ressourcen", "Ressourcen & Daten", "Wer bringt Personal, Know-how, IT und Daten ein?"), TO_BMC_RESOURCES),
         s("rechtsform", "Rechts- und Organisationsform", "Arbeitsgemeinschaft, Zweckvereinbarung, Zweckverband, gemeinsame kommunale Anstalt oder GmbH? Shared-Service-Modell? Umsatzsteuer (§ 2b UStG) und Vergaberecht geprüft?"),
-        s("kosten", "Kosten & Finanzierung", "Was kostet es einmalig und laufend? Nach welchem Schlüssel teilen wir (Einwohner, Fallzahlen, Sockel)? Welche Förderung beantragen wir?"),
+        carried(s("kosten", "Kosten & Finanzierung", "Was kostet es einmalig und laufend? Nach welchem Schlüssel teilen wir (Einwohner, Fallzahlen, Sockel)? Welche Förderung beantragen wir?"), TO_BMC_COSTS),
         s("steuerung", "Rollen & Steuerung", "Wer entscheidet was, wer ist verantwortlich? Wie gehen wir mit Rollenkonflikten um? Was ändert sich an unserer eigenen Entscheidungskompetenz?"),
         s("risiken", "Risiken & Widerstände", "Welche Hürden, Ängste (z. B. Kompetenzabgabe) und Abhängigkeiten gibt es?"),
-        s("nutzen", "Nutzen & Erfolgsmessung", "Woran messen wir Effizienz, Servicequalität, Ressourceneinsatz, Resilienz?"),
-        s("schritte", "Nächste Schritte", "Wer macht was bis wann? Wie geht es nach der Förderung weiter?"),
+        carried(s("nutzen", "Nutzen & Erfolgsmessung", "Woran messen wir Effizienz, Servicequalität, Ressourceneinsatz, Resilienz?"), TO_BMC_VALUE),
+        carried(s("schritte", "Nächste Schritte", "Wer macht was bis wann? Wie geht es nach der Förderung weiter?"), TO_BMC_ACTIVITIES),
     ],
 };
 
@@ -449,6 +481,7 @@ impl Section {
             document_label: "",
             short: "",
             links_to: &[],
+            refs_to: &[],
             starters: &[],
             ideas: false,
             second_step: false,

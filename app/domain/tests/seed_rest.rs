@@ -240,6 +240,241 @@ fn bmc_has_the_nine_boxes_in_the_classic_layout() {
 }
 
 #[test]
+fn canvas_cards_carry_into_the_bmc_boxes() {
+    let canvas = &templates::CANVAS;
+    let into_bmc = |section: &str| -> Vec<&str> {
+        canvas
+            .section(section)
+            .expect("canvas section")
+            .carry_to
+            .iter()
+            .filter(|c| c.template == BMC.key)
+            .map(|c| c.section)
+            .collect()
+    };
+    assert_eq!(into_bmc("partner"), ["schluesselpartner"]);
+    assert_eq!(into_bmc("ressourcen"), ["ressourcen"]);
+    assert_eq!(into_bmc("loesung"), ["wertangebot"]);
+    assert_eq!(into_bmc("nutzer"), ["nutzergruppen"]);
+    assert_eq!(into_bmc("kosten"), ["kosten", "finanzierung"]);
+    assert_eq!(into_bmc("schritte"), ["aktivitaeten"]);
+    assert!(into_bmc("rechtsform").is_empty());
+    // Every target is a BMC box, carried with the card's own text.
+    for s in canvas.sections {
+        for c in s.carry_to {
+            assert!(BMC.section(c.section).is_some(), "{c:?}");
+            assert_eq!(c.field, None);
+        }
+    }
+    // Two targets, two buttons in the card's words.
+    let kosten = canvas.section("kosten").expect("kosten");
+    let buttons: Vec<String> = kosten.carry_to.iter().map(CarryTarget::button_de).collect();
+    assert_eq!(
+        buttons,
+        [
+            "In Business Model Canvas: Kostenstruktur übernehmen",
+            "In Business Model Canvas: Finanzierung (Einnahmequellen) übernehmen",
+        ]
+    );
+    // A partner card goes over: the copy knows its origin, the canvas
+    // card its copy, and the BMC takes it.
+    let a = person("a", "Musterstadt");
+    let mut origin = BoardState::default();
+    ok(
+        &mut origin,
+        canvas,
+        &a,
+        add("p1", "partner", "Kreis als IT-Dienstleister"),
+    );
+    let target = canvas.section("partner").expect("partner").carry_to[0];
+    let plan = carry_over(&origin, canvas, "p1", &target, "b1").expect("carry");
+    assert_eq!(plan.target_template, "bmc");
+    match &plan.copy {
+        Op::AddCopy {
+            section,
+            text,
+            origin,
+            ..
+        } => {
+            assert_eq!(section, "schluesselpartner");
+            assert_eq!(text, "Kreis als IT-Dienstleister");
+            assert_eq!(
+                (origin.template.as_str(), origin.card_id.as_str()),
+                ("canvas", "p1")
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut bmc = BoardState::default();
+    ok(&mut bmc, &BMC, &a, plan.copy.clone());
+    assert_eq!(
+        bmc.cards("schluesselpartner")[0].text,
+        "Kreis als IT-Dienstleister"
+    );
+    ok(&mut origin, canvas, &a, plan.link_back.clone());
+    assert_eq!(origin.find("p1").expect("card").2.copies.len(), 1);
+    // Not declared: a partner card cannot go to the BMC's costs.
+    let costs = CarryTarget {
+        template: "bmc",
+        section: "kosten",
+        field: None,
+    };
+    assert!(carry_over(&origin, canvas, "p1", &costs, "b2").is_err());
+    // And an empty card has nothing to carry.
+    ok(&mut origin, canvas, &a, add("p2", "partner", "  "));
+    assert_eq!(
+        carry_over(&origin, canvas, "p2", &target, "b3"),
+        Err(OpError::NothingToCarry)
+    );
+}
+
+#[test]
+fn bmc_cards_refer_to_the_groups_swot_cards() {
+    use ikz_domain::board::{link_op, shown_refs, CardRef};
+    let a = person("a", "Musterstadt");
+    let mut swot = BoardState::default();
+    ok(
+        &mut swot,
+        &templates::SWOT,
+        &a,
+        add("s1", "staerken", "Erfahrenes Bürgerbüro"),
+    );
+    ok(
+        &mut swot,
+        &templates::SWOT,
+        &a,
+        add("o1", "chancen", "OZG-Nachnutzung"),
+    );
+    ok(
+        &mut swot,
+        &templates::SWOT,
+        &a,
+        add("so1", "so", "Gemeinsames Portal"),
+    );
+    let mut bmc = BoardState::default();
+    ok(
+        &mut bmc,
+        &BMC,
+        &a,
+        add("w1", "wertangebot", "Ein Bürgerbüro"),
+    );
+    let swot_ref = |id: &str| CardRef {
+        template: "swot".into(),
+        card_id: id.into(),
+    };
+    let refer = |id: &str, linked| Op::RefCard {
+        card_id: "w1".into(),
+        target: swot_ref(id),
+        linked,
+    };
+    // Every box declares the SWOT's four fields.
+    for s in BMC.sections {
+        assert_eq!(s.refs_to, templates::rest::TO_SWOT, "{}", s.id);
+    }
+    ok(&mut bmc, &BMC, &a, refer("s1", true));
+    ok(&mut bmc, &BMC, &a, refer("o1", true));
+    ok(&mut bmc, &BMC, &a, refer("o1", true)); // twice: nothing to do
+                                               // A strategy card is referred to, but it is no S/W/O/T: it does not show.
+    ok(&mut bmc, &BMC, &a, refer("so1", true));
+    let card = bmc.find("w1").expect("card").2.clone();
+    assert_eq!(card.links, ["swot:s1", "swot:o1", "swot:so1"]);
+    let section = BMC.section("wertangebot").expect("box");
+    let shown: Vec<(&str, &str)> = shown_refs(&card, section, "swot", &swot)
+        .into_iter()
+        .map(|(s, c)| (s, c.text.as_str()))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("staerken", "Erfahrenes Bürgerbüro"),
+            ("chancen", "OZG-Nachnutzung")
+        ]
+    );
+    // A removed SWOT card simply does not show.
+    ok(
+        &mut swot,
+        &templates::SWOT,
+        &a,
+        Op::DeleteCard {
+            card_id: "s1".into(),
+        },
+    );
+    assert_eq!(shown_refs(&card, section, "swot", &swot).len(), 1);
+    // Dropping a reference.
+    ok(&mut bmc, &BMC, &a, refer("so1", false));
+    assert_eq!(
+        bmc.find("w1").expect("card").2.links,
+        ["swot:s1", "swot:o1"]
+    );
+    // Refused: another template, a bad id, an unknown card, a section
+    // without the declaration (the canvas), and more than the limit.
+    let other = Op::RefCard {
+        card_id: "w1".into(),
+        target: CardRef {
+            template: "canvas".into(),
+            card_id: "c1".into(),
+        },
+        linked: true,
+    };
+    assert_eq!(
+        run(&mut bmc, &BMC, &a, &other),
+        Err(OpError::LinkNotAllowed)
+    );
+    assert_eq!(
+        run(&mut bmc, &BMC, &a, &refer("s:1", true)),
+        Err(OpError::InvalidId)
+    );
+    let unknown = Op::RefCard {
+        card_id: "nope".into(),
+        target: swot_ref("s1"),
+        linked: true,
+    };
+    assert_eq!(run(&mut bmc, &BMC, &a, &unknown), Err(OpError::UnknownCard));
+    let mut canvas = BoardState::default();
+    ok(
+        &mut canvas,
+        &templates::CANVAS,
+        &a,
+        add("c1", "problem", "Zu wenig Personal"),
+    );
+    let from_canvas = Op::RefCard {
+        card_id: "c1".into(),
+        target: swot_ref("s1"),
+        linked: true,
+    };
+    assert_eq!(
+        run(&mut canvas, &templates::CANVAS, &a, &from_canvas),
+        Err(OpError::LinkNotAllowed)
+    );
+    for i in 0..18 {
+        ok(&mut bmc, &BMC, &a, refer(&format!("x{i}"), true));
+    }
+    assert!(matches!(
+        run(&mut bmc, &BMC, &a, &refer("x99", true)),
+        Err(OpError::TooManyLinks { .. })
+    ));
+    // The TOWS links stay what they were: a bare id of the same board.
+    ok(
+        &mut swot,
+        &templates::SWOT,
+        &a,
+        add("s2", "staerken", "Personal"),
+    );
+    ok(&mut swot, &templates::SWOT, &a, link_op("so1", "s2"));
+    ok(&mut swot, &templates::SWOT, &a, link_op("so1", "o1"));
+    assert_eq!(swot.find("so1").expect("strategy").2.links, ["s2", "o1"]);
+    assert!(swot
+        .find("so1")
+        .expect("strategy")
+        .2
+        .refs()
+        .next()
+        .is_none());
+    // An import replays a reference through the same op.
+    assert_eq!(link_op("w1", "swot:s1"), refer("s1", true));
+}
+
+#[test]
 fn each_grid_layout_covers_its_cells_once_in_the_order_of_the_sections() {
     for t in templates::ALL {
         let Some(l) = layout(&t) else {

@@ -90,6 +90,7 @@ fn move_targets(template: &'static Template, from: &'static Section) -> Vec<&'st
                 && !s.ideas
                 && !s.closed
                 && s.links_to == from.links_to
+                && s.refs_to == from.refs_to
                 && s.fields == from.fields
                 && s.criteria == from.criteria
                 && s.tasks == from.tasks

@@ -7,7 +7,7 @@
 use super::editable::EditableText;
 use super::ideas::CriterionChoice;
 use crate::domain::board::{
-    board_id, split_board_id, Attribute, Card, CardRef, Op, Stance, Status, TextField,
+    board_id, shown_refs, split_board_id, Attribute, Card, CardRef, Op, Stance, Status, TextField,
 };
 use crate::domain::carry::carry_over;
 use crate::domain::templates::{self, CarryTarget, FieldDef, Section, Template};
@@ -39,6 +39,8 @@ pub fn CardExtras(
         {section.stances.then(|| view! { <StanceControls sync board card_id card /> })}
         {rated.then(|| view! { <ItemRating sync board card_id template section /> })}
         <CarryLinks sync board card />
+        {(!section.refs_to.is_empty())
+            .then(|| view! { <CardRefs sync board card_id card section /> })}
         {(!section.carry_to.is_empty())
             .then(|| view! { <CarryButtons sync board card_id template section /> })}
     }
@@ -454,6 +456,153 @@ pub fn CurrentMark(
         >
             {t!(i18n, further.current)}
         </button>
+    }
+    .into_any()
+}
+
+/// One card a card may refer to on another board of the group.
+#[derive(Clone, PartialEq)]
+struct RefChoice {
+    target: CardRef,
+    /// The section's short name ("S").
+    short: String,
+    /// "Bezug: Stärken „Erfahrenes Bürgerbüro“".
+    name: String,
+    referred: bool,
+}
+
+/// A card's references to cards of the group's other boards (a BMC card
+/// to SWOT cards): small badges "S", "W", "O", "T" named in full for
+/// screen readers, each with a button to drop it, and a labelled select
+/// to add one. What shows is the domain's `shown_refs`.
+#[component]
+fn CardRefs(
+    sync: LiveSync,
+    board: StoredValue<String>,
+    card_id: StoredValue<String>,
+    card: Signal<Option<Card>>,
+    section: &'static Section,
+) -> AnyView {
+    let i18n = use_i18n();
+    let choices = Memo::new(move |_| {
+        let locale = i18n.get_locale();
+        let (open, close) = if locale == Locale::de {
+            ('\u{201e}', '\u{201c}')
+        } else {
+            ('\u{201c}', '\u{201d}')
+        };
+        let prefix = t_string!(i18n, workspace.ref_label).to_string();
+        let Some(c) = card.get() else {
+            return Vec::new();
+        };
+        let group = split_board_id(&board.get_value()).map_or(String::new(), |(g, _)| g.to_owned());
+        sync.boards.with(|boards| {
+            let mut out = Vec::new();
+            for target in section.refs_to {
+                let Some(other_template) = templates::find(target.template) else {
+                    continue;
+                };
+                let Some(other) = boards.get(&board_id(&group, target.template)) else {
+                    continue;
+                };
+                let shown: Vec<String> = shown_refs(&c, section, target.template, other)
+                    .into_iter()
+                    .map(|(_, c)| c.id.clone())
+                    .collect();
+                for s in target
+                    .sections
+                    .iter()
+                    .filter_map(|s| other_template.section(s))
+                {
+                    for other_card in other.cards(s.id) {
+                        out.push(RefChoice {
+                            target: CardRef {
+                                template: target.template.to_owned(),
+                                card_id: other_card.id.clone(),
+                            },
+                            short: method_texts::section_short(locale, other_template, s),
+                            name: format!(
+                                "{prefix}: {} {open}{}{close}",
+                                method_texts::section_label(locale, other_template, s),
+                                other_card.text
+                            ),
+                            referred: shown.contains(&other_card.id),
+                        });
+                    }
+                }
+            }
+            out
+        })
+    });
+    let submit = move |target: CardRef, linked: bool| {
+        sync.submit(
+            board.get_value(),
+            Op::RefCard {
+                card_id: card_id.get_value(),
+                target,
+                linked,
+            },
+        )
+    };
+    let badges = move || {
+        choices
+            .get()
+            .into_iter()
+            .filter(|c| c.referred)
+            .map(|c| {
+                let remove_label = format!("{} – {}", t_string!(i18n, workspace.ref_remove), c.name);
+                let target = c.target.clone();
+                view! {
+                    <li class="card-ref">
+                        <span class="ref-badge" title=c.name.clone() aria-hidden="true">{c.short.clone()}</span>
+                        <span class="visually-hidden">{c.name.clone()}</span>
+                        <button
+                            type="button"
+                            class="icon secondary"
+                            aria-label=remove_label.clone()
+                            title=remove_label
+                            on:click=move |_| submit(target.clone(), false)
+                        >
+                            "✕"
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let choice = RwSignal::new(String::new());
+    let select_id = format!("refs-{}", card_id.get_value());
+    let options = move || {
+        choices
+            .get()
+            .into_iter()
+            .filter(|c| !c.referred)
+            .map(|c| view! { <option value=c.target.link()>{format!("{} – {}", c.short, c.name)}</option> })
+            .collect_view()
+    };
+    let add = move |_| {
+        if let Some(target) = CardRef::from_link(&choice.get_untracked()) {
+            submit(target, true);
+            choice.set(String::new());
+        }
+    };
+    let has_options = move || choices.with(|c| c.iter().any(|c| !c.referred));
+    view! {
+        <div class="card-refs">
+            <ul class="ref-badges">{badges}</ul>
+            <Show when=has_options fallback=move || view! {
+                <p class="hint">{t!(i18n, workspace.no_ref_targets)}</p>
+            }>
+                <label for=select_id.clone()>{t!(i18n, workspace.ref_add_label)}</label>
+                <select id=select_id.clone() bind:value=choice>
+                    <option value="">"–"</option>
+                    {options}
+                </select>
+                <button type="button" class="secondary" on:click=add>
+                    {t!(i18n, workspace.ref_add)}
+                </button>
+            </Show>
+        </div>
     }
     .into_any()
 }

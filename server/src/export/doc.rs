@@ -10,6 +10,7 @@ use app::domain::evaluation::redaction::{people_in, Medium};
 use app::domain::evaluation::{DISSENS_RANGE, DISSENS_STD_DEV};
 use app::domain::settings::SessionSettings;
 use app::domain::sketch::{EINSATZFELD_LABEL, KOOPERATIONSFORM_LABEL};
+use app::domain::templates::rest::GridBox;
 use app::domain::templates::{self, Template};
 use serde::Serialize;
 
@@ -56,6 +57,31 @@ pub struct GridCell {
     pub title: String,
     pub hint: String,
     pub items: Vec<String>,
+    /// Where the cell sits when the grid is drawn with spans (the BMC's
+    /// 9 boxes, from the template's layout); `None`: the next free cell.
+    /// Formats that print a grid as a table ignore it and keep the order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub place: Option<GridPlace>,
+}
+
+/// A cell's column and row (from 0) and how many columns and rows it spans.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct GridPlace {
+    pub x: u8,
+    pub y: u8,
+    pub colspan: u8,
+    pub rowspan: u8,
+}
+
+impl From<&GridBox> for GridPlace {
+    fn from(b: &GridBox) -> Self {
+        GridPlace {
+            x: b.column,
+            y: b.row,
+            colspan: b.width,
+            rowspan: b.height,
+        }
+    }
 }
 
 /// A table's content for formats that draw a grid or the chart as a table:
@@ -182,6 +208,7 @@ pub fn document(data: &ExportData) -> Vec<Block> {
                 _ => super::further::method(
                     template,
                     &board,
+                    &group.boards,
                     &data.kommunen,
                     &crate::retention::today(),
                     &mut out,
@@ -299,6 +326,7 @@ fn cell(template: &Template, board: &BoardState, section: &str) -> GridCell {
         title: s.map(|s| s.document_label()).unwrap_or(section).to_owned(),
         hint: s.map(|s| s.prompt).unwrap_or_default().to_owned(),
         items: items(board, section),
+        place: None,
     }
 }
 

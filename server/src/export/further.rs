@@ -8,21 +8,25 @@
 //! and the Handlungsbedarf, and one table per phase with its progress.
 //! Driven by the template's data, not by the method's key.
 
-use super::doc::Block;
+use super::doc::{dots_text, Block, GridCell, GridPlace};
 use super::{clean, mean_text};
-use app::domain::board::{BoardState, Card, TextField};
+use app::domain::board::{shown_refs, BoardState, Card, TextField};
 use app::domain::evaluation::rounding::percent_text;
 use app::domain::figures::{self, factors, phases, process, zielmatrix, Figure};
 use app::domain::session::german_date;
-use app::domain::templates::{Section, Template, WER};
+use app::domain::templates::rest::{layout, Layout};
+use app::domain::templates::{self, Section, Template, WER};
+use std::collections::BTreeMap;
 
 const EMPTY: &str = "(keine Karten)";
 
-/// The blocks of one further method's board; `kommunen` are the Kommunen
+/// The blocks of one further method's board (`boards`: the group's
+/// boards by template key, for references to their cards); `kommunen` are the Kommunen
 /// present (the Zielmatrix's columns), `today` YYYY-MM-DD (overdue items).
 pub fn method(
     template: &Template,
     board: &BoardState,
+    boards: &BTreeMap<String, BoardState>,
     kommunen: &[String],
     today: &str,
     out: &mut Vec<Block>,
@@ -48,8 +52,11 @@ pub fn method(
             text: format!("{}: {subject}", header.label),
         });
     }
+    if let Some(layout) = layout(template) {
+        grid_overview(template, &board, boards, &layout, out);
+    }
     for section in template.sections {
-        section_blocks(template, section, &board, out);
+        section_blocks(template, section, &board, boards, out);
     }
     // The figures the template's data calls for (one rule for every
     // renderer: `domain::figures::of`).
@@ -64,12 +71,93 @@ pub fn method(
     }
 }
 
+/// A board with a grid layout (the BMC's 9 boxes) as that grid, each
+/// section's cards in its box: the PDF draws it with the layout's spans
+/// (the domain's [`layout`], not a copy), DOCX, ODT and Markdown print it
+/// as a table in the template's order (the boxes' order, tested in the
+/// domain). The section tables below add what each card carries.
+fn grid_overview(
+    template: &Template,
+    board: &BoardState,
+    boards: &BTreeMap<String, BoardState>,
+    layout: &Layout,
+    out: &mut Vec<Block>,
+) {
+    let cells = layout
+        .boxes
+        .iter()
+        .filter_map(|b| {
+            let section = template.section(b.section)?;
+            let items = board
+                .cards(section.id)
+                .iter()
+                .map(|card| {
+                    let mut text = card_text(template, card);
+                    if let n @ 1.. = board.dots_on_card(&card.id) {
+                        text = format!("{text} ({})", dots_text(n));
+                    }
+                    // "(SWOT: S, O)": the short names of the cards it refers to.
+                    for (name, refs) in refs_of(section, card, boards) {
+                        let shorts: Vec<&str> = refs.iter().map(|(short, _)| *short).collect();
+                        text = format!("{text} ({name}: {})", shorts.join(", "));
+                    }
+                    text
+                })
+                .collect();
+            Some(GridCell {
+                title: section.document_label().to_owned(),
+                hint: section.prompt.to_owned(),
+                items,
+                place: Some(GridPlace::from(b)),
+            })
+        })
+        .collect();
+    out.push(Block::Grid {
+        columns: layout.columns,
+        cells,
+    });
+}
+
+/// What `card` (of `section`) refers to on the group's other boards, per
+/// declared board: its name ("SWOT", the title's first word) and each
+/// shown card's short section name and text ("S", "Erfahrenes
+/// Bürgerbüro"). The domain decides what shows ([`shown_refs`]).
+fn refs_of(
+    section: &Section,
+    card: &Card,
+    boards: &BTreeMap<String, BoardState>,
+) -> Vec<(&'static str, Vec<(&'static str, String)>)> {
+    section
+        .refs_to
+        .iter()
+        .filter_map(|target| {
+            let other_template = templates::find(target.template)?;
+            let other = boards.get(target.template)?;
+            let refs: Vec<(&'static str, String)> =
+                shown_refs(card, section, target.template, other)
+                    .into_iter()
+                    .filter_map(|(s, c)| {
+                        let s = other_template.section(s)?;
+                        Some((s.short_label(), clean(&c.text)))
+                    })
+                    .collect();
+            let name = other_template
+                .title
+                .split('-')
+                .next()
+                .unwrap_or(other_template.title);
+            (!refs.is_empty()).then_some((name, refs))
+        })
+        .collect()
+}
+
 /// A section's cards as a table: the card (a fixed item's label and
 /// note), its named fields, status and Bis wann, stances, Kommune, dots.
 fn section_blocks(
     template: &Template,
     section: &Section,
     board: &BoardState,
+    boards: &BTreeMap<String, BoardState>,
     out: &mut Vec<Block>,
 ) {
     out.push(Block::Heading {
@@ -94,6 +182,9 @@ fn section_blocks(
     if section.stances {
         header.extend(["Haltungen", "Kernziel"].map(str::to_owned));
     }
+    if !section.refs_to.is_empty() {
+        header.push("Bezug".to_owned());
+    }
     header.extend(["Kommune", "Punkte"].map(str::to_owned));
     let rows = cards
         .iter()
@@ -106,6 +197,20 @@ fn section_blocks(
             }
             if let Some(goal) = facts.goal {
                 row.extend([goal.stances, goal.core]);
+            }
+            if !section.refs_to.is_empty() {
+                // "SWOT: S „Erfahrenes Bürgerbüro“, O „OZG-Nachnutzung“".
+                let refs: Vec<String> = refs_of(section, card, boards)
+                    .into_iter()
+                    .map(|(name, refs)| {
+                        let named: Vec<String> = refs
+                            .iter()
+                            .map(|(short, text)| format!("{short} \u{201e}{text}\u{201c}"))
+                            .collect();
+                        format!("{name}: {}", named.join(", "))
+                    })
+                    .collect();
+                row.push(or_dash(refs.join("; ")));
             }
             row.push(facts.kommune);
             row.push(facts.dots.to_string());
@@ -587,7 +692,14 @@ mod tests {
             rate(&mut board, who, "Bdorf", "unterstuetzung-1", 1);
         }
         let mut blocks = Vec::new();
-        method(&ERFOLGSFAKTOREN, &board, &[], "2026-12-01", &mut blocks);
+        method(
+            &ERFOLGSFAKTOREN,
+            &board,
+            &BTreeMap::new(),
+            &[],
+            "2026-12-01",
+            &mut blocks,
+        );
         let Some(Block::Table { header, rows, .. }) = table_after(&blocks, "Mittelwert je Kommune")
         else {
             panic!("no table per Kommune: {blocks:#?}");
@@ -607,7 +719,14 @@ mod tests {
             rate(&mut two, who, "Astadt", "unterstuetzung-1", 3);
         }
         let mut blocks = Vec::new();
-        method(&ERFOLGSFAKTOREN, &two, &[], "2026-12-01", &mut blocks);
+        method(
+            &ERFOLGSFAKTOREN,
+            &two,
+            &BTreeMap::new(),
+            &[],
+            "2026-12-01",
+            &mut blocks,
+        );
         assert!(table_after(&blocks, "Mittelwert je Kommune").is_none());
     }
 

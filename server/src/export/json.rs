@@ -22,6 +22,9 @@
 //! template's fixed item it is), `status`, `due`, `stances` (Kommune →
 //! `ja`/`teilweise`/`nein`), `core`, `origin` and `copies` (carry-over links
 //! `{template, card_id}`); on a rater `kommune`; on a board `current`.
+//! A card's `links` may also name a card of another board of the group as
+//! `"<template>:<card id>"` (a BMC card's reference to a SWOT card, issue
+//! #20; card ids have no ':'), a version-2 content too.
 //! **Version 1** files (made before) import unchanged: [`migrate`] reads
 //! them as version 2 without any of these fields, and refuses a version-1
 //! file that carries one (no such file was ever written).
@@ -60,8 +63,8 @@
 
 use super::{ExportData, ExportError};
 use app::domain::board::{
-    apply, Attribute, Author, BoardState, CardRef, IdeaFlag, Op, OpError, RatingSlot, SketchField,
-    Stance, Status, TextField,
+    apply, link_op, Attribute, Author, BoardState, CardRef, IdeaFlag, Op, OpError, RatingSlot,
+    SketchField, Stance, Status, TextField,
 };
 use app::domain::evaluation::criteria::{CriterionDef, CriterionKey, KI_CRITERIA};
 use app::domain::evaluation::joint::{IdeaMerge, MergeChange};
@@ -239,6 +242,7 @@ impl FileCard {
             || self.core
             || self.origin.is_some()
             || !self.copies.is_empty()
+            || self.links.iter().any(|l| l.contains(':'))
     }
 }
 
@@ -823,12 +827,10 @@ fn rebuild(
                 choice,
             });
         }
-        for target in &card.links {
-            ops.push(Op::LinkCards {
-                card_id: card.id.clone(),
-                target_id: target.clone(),
-                linked: true,
-            });
+        // A link within the board (TOWS) or to another board's card
+        // ("swot:<id>", a BMC card's reference).
+        for link in &card.links {
+            ops.push(link_op(&card.id, link));
         }
         // What the moderator set (Zeitfenster, Raum) is replayed as the
         // moderator's: the file is the moderator's, taken as a whole.

@@ -204,6 +204,99 @@ mod tests {
         }
     }
 
+    /// A BMC board's data for the typst template: its 9 boxes as one grid
+    /// placed by the domain's `BMC_GRID`, the cards in their boxes.
+    fn bmc_data() -> ExportData {
+        use app::api::GroupView;
+        use app::domain::board::{apply, Author, BoardState, Op};
+        use app::domain::templates::BMC;
+        let anna = Author {
+            id: "p1".into(),
+            name: "Anna".into(),
+            kommune: String::new(),
+        };
+        let mut bmc = BoardState::default();
+        for (id, section, text) in [
+            ("b1", "schluesselpartner", "Kreis"),
+            ("b2", "wertangebot", "Ein Bürgerbüro für drei Gemeinden"),
+            ("b3", "finanzierung", "Umlage #set page(width: 1cm) ]"),
+        ] {
+            let op = Op::AddCard {
+                card_id: id.into(),
+                section: section.into(),
+                text: text.into(),
+            };
+            apply(&mut bmc, &BMC, &anna, &op).expect("add");
+        }
+        let settings = SessionSettings {
+            methods: vec!["bmc".into()],
+            ..SessionSettings::default()
+        };
+        let groups = [GroupView {
+            id: "g".into(),
+            name: "Gruppe".into(),
+            colour: "#8ecae6".into(),
+            member_count: 1,
+        }];
+        ExportData::build(
+            super::super::SessionFacts {
+                title: "BMC",
+                date: "2026-12-01",
+                place: "Rathaus",
+            },
+            &settings,
+            &groups,
+            &BTreeMap::from([("g:bmc".to_owned(), bmc)]),
+            None,
+            false,
+        )
+        .expect("data")
+    }
+
+    #[test]
+    fn the_bmc_grid_goes_to_typst_with_the_layouts_spans_and_typesets() {
+        use app::domain::templates::rest::BMC_GRID;
+        let data = bmc_data();
+        let blocks = document(&data);
+        let input = serde_json::to_value(Input {
+            meta: meta(&data),
+            blocks: &blocks,
+        })
+        .expect("json");
+        let grids: Vec<&serde_json::Value> = input["blocks"]
+            .as_array()
+            .expect("blocks")
+            .iter()
+            .filter(|b| b["kind"] == "grid")
+            .collect();
+        assert_eq!(grids.len(), 1, "{grids:?}");
+        let grid = grids[0];
+        assert_eq!(grid["columns"], 10);
+        let cells = grid["cells"].as_array().expect("cells");
+        assert_eq!(cells.len(), BMC_GRID.len());
+        for (cell, b) in cells.iter().zip(BMC_GRID) {
+            let place = serde_json::json!({
+                "x": b.column, "y": b.row, "colspan": b.width, "rowspan": b.height
+            });
+            assert_eq!(cell["place"], place, "{}", b.section);
+        }
+        assert_eq!(cells[0]["title"], "Schlüsselpartner");
+        assert_eq!(cells[0]["items"], serde_json::json!(["Kreis"]));
+        assert_eq!(cells[8]["title"], "Finanzierung (Einnahmequellen)");
+        // User text is data for the template, never markup.
+        assert_eq!(
+            cells[8]["items"],
+            serde_json::json!(["Umlage #set page(width: 1cm) ]"])
+        );
+        // The template draws placed cells with their spans.
+        assert!(TEMPLATE.contains("colspan: p.colspan"));
+        assert!(TEMPLATE.contains("rowspan: p.rowspan"));
+        match render(&data) {
+            Ok(pdf) => assert!(pdf.starts_with(b"%PDF-")),
+            Err(e) => panic!("{e}"),
+        }
+    }
+
     #[test]
     fn an_empty_session_typesets() {
         let data = ExportData::build(

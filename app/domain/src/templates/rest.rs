@@ -8,7 +8,7 @@
 //! tests (`docs/wip/NOTES-methods20.md`, `docs/wip/NOTES-ui20.md`).
 
 use super::ustg_data::PARAGRAPH_2B;
-use super::{carry, CarryTarget, FieldDef, FixedItem, HeaderField, Section, Template};
+use super::{carry, CarryTarget, FieldDef, FixedItem, HeaderField, RefTarget, Section, Template};
 use crate::evaluation::criteria::CriterionDef;
 use serde::Serialize;
 
@@ -130,6 +130,21 @@ pub const VERAENDERUNG: Template = Template {
 
 // --- 6. Business Model Canvas ----------------------------------------------
 
+/// A BMC card may refer to the group's SWOT cards (methods.md 6: "shows a
+/// small S/W/O/T"): the four fields of the analysis, not the strategies.
+pub const TO_SWOT: &[RefTarget] = &[RefTarget {
+    template: "swot",
+    sections: &["staerken", "schwaechen", "chancen", "risiken"],
+}];
+
+/// A BMC box: its cards may refer to SWOT cards.
+const fn bmc_box(id: &'static str, label: &'static str, prompt: &'static str) -> Section {
+    Section {
+        refs_to: TO_SWOT,
+        ..Section::plain(id, label, prompt)
+    }
+}
+
 pub const BMC: Template = Template {
     key: "bmc",
     version: 1,
@@ -139,47 +154,47 @@ pub const BMC: Template = Template {
     intro: "",
     marks_current: false,
     sections: &[
-        s(
+        bmc_box(
             "schluesselpartner",
             "Schlüsselpartner",
             "Partnerkommunen, Kreis, Zweckverband, kommunaler IT-Dienstleister, Land?",
         ),
-        s(
+        bmc_box(
             "aktivitaeten",
             "Schlüsselaktivitäten",
             "Was müssen wir gemeinsam tun, damit die Leistung entsteht?",
         ),
-        s(
+        bmc_box(
             "ressourcen",
             "Schlüsselressourcen",
             "Personal, Know-how, IT, Daten, Räume?",
         ),
-        s(
+        bmc_box(
             "wertangebot",
             "Wertangebot (Nutzenversprechen)",
             "Welches Problem lösen wir, welchen Nutzen haben Bürgerinnen, Bürger, Unternehmen und die Partnerkommunen?",
         ),
-        s(
+        bmc_box(
             "beziehung",
             "Beziehung zu den Nutzenden",
             "persönlich, Self-Service, Beteiligung?",
         ),
-        s(
+        bmc_box(
             "kanaele",
             "Kanäle",
             "Portal, Bürgerbüro, Telefon (115), App?",
         ),
-        s(
+        bmc_box(
             "nutzergruppen",
             "Nutzergruppen",
             "Bürgerinnen und Bürger, Unternehmen, Partnerkommunen, interne Fachämter?",
         ),
-        s(
+        bmc_box(
             "kosten",
             "Kostenstruktur",
             "Welche Kosten entstehen einmalig und laufend?",
         ),
-        s(
+        bmc_box(
             "finanzierung",
             "Finanzierung (Einnahmequellen)",
             "Gebühren, Kostenerstattung der Partner, Umlage, Fördermittel?",
