@@ -214,6 +214,7 @@ mod tests {
             id: "p1".into(),
             name: "Anna".into(),
             kommune: String::new(),
+            moderator: false,
         };
         let mut bmc = BoardState::default();
         for (id, section, text) in [
