@@ -28,11 +28,14 @@ const BMC = "Business Model Canvas";
 const USTG = "Umsatzsteuer-Check (§ 2b UStG)";
 const SCRUM = "Scrum-Board";
 const BARCAMP = "BarCamp-Planung & Kooperationsbörse";
+const CANVAS = "IKZ-Projekt-Canvas";
+const SWOT = "SWOT-Analyse";
 
 const FORCE_UP = "Fachkräftemangel zwingt zur Zusammenarbeit";
 const FORCE_DOWN = "Angst vor Kompetenzverlust";
 const SUPPORT = "Klausur mit dem Gemeinderat";
 const VALUE = "Ein Bürgerbüro für drei Gemeinden";
+const STRENGTH = "Erfahrenes Bürgerbüro in Musterstadt";
 const CASE = "Bauhof mäht für die Nachbargemeinde";
 const STORY_1 = "Online-Terminbuchung";
 const STORY_2 = "Formular-Assistent";
@@ -94,11 +97,31 @@ test("two Kommunen work through the five remaining seed methods; figures after t
     expect.soft(await accessibilityViolations(anna), "accessibility of the Veränderung board").toEqual([]);
   });
 
-  await test.step("BMC: the nine boxes in the classic layout", async () => {
+  await test.step("BMC: the nine boxes, a card from the canvas, a reference to a SWOT card", async () => {
+    // The canvas's Lösungsidee goes to the Wertangebot, linked both ways.
+    await tab(anna, CANVAS);
+    await addCard(anna, "loesung", VALUE);
+    const solution = cards(anna, "loesung").first();
+    await solution.getByRole("button", { name: `In ${BMC}: Wertangebot (Nutzenversprechen) übernehmen` }).click();
+    await expect(solution.getByRole("status").filter({ hasText: "Übernommen." })).toBeVisible();
+    // A strength the BMC card will refer to.
+    await tab(anna, SWOT);
+    await addCard(anna, "staerken", STRENGTH);
     for (const p of everyone) await tab(p, BMC);
     await expect(anna.locator(".board-bmc.grid > .board-section")).toHaveCount(9);
-    await addCard(clara, "wertangebot", VALUE);
-    await expect(cards(anna, "wertangebot").locator("textarea").first()).toHaveValue(VALUE);
+    const value = (p: Page) => cards(p, "wertangebot").first();
+    await expect(value(clara).locator("textarea").first()).toHaveValue(VALUE);
+    await expect(value(clara).getByText(/^Übernommen aus:/)).toHaveText(
+      `Übernommen aus: ${CANVAS}: Lösungsidee & Leistung: ${VALUE}`,
+    );
+    // The reference: picked by a labelled select, shown as "S" to both, named in full.
+    await value(anna).getByLabel("Bezug auf eine SWOT-Karte").selectOption({ label: `S – Bezug: Stärken „${STRENGTH}“` });
+    await value(anna).getByRole("button", { name: "Bezug hinzufügen" }).click();
+    for (const p of everyone) {
+      await expect(value(p).locator(".ref-badge")).toHaveText(["S"]);
+      await expect(value(p).getByRole("button", { name: `Bezug entfernen – Bezug: Stärken „${STRENGTH}“` })).toBeVisible();
+    }
+    expect.soft(await accessibilityViolations(clara), "accessibility of the BMC board").toEqual([]);
   });
 
   await test.step("§ 2b: answers by buttons, the hint labelled Vorprüfung, source and Stand", async () => {
@@ -199,8 +222,9 @@ test("two Kommunen work through the five remaining seed methods; figures after t
       "Treibend 4,5 − hemmend 3,0 = Bilanz 1,5 (nicht bewertete Kräfte: 0)",
       FORCE_UP,
       FORCE_DOWN,
-      // BMC
+      // BMC: the carried card and its reference to the strength
       VALUE,
+      `SWOT: S`,
       // § 2b: the case's answers and hint, the source line
       `| ${CASE} | ja | – | ja |`,
       "Nichtsteuerbarkeit nach § 2b möglich – bestätigen lassen",
