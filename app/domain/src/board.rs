@@ -975,22 +975,31 @@ pub fn set_field_op(
     }))
 }
 
-/// Adds or drops one of a card's `links` (the same board's or another's),
-/// at most [`limits::LINKS_PER_CARD`] of them.
-fn toggle_link(card: &mut Card, link: &str, linked: bool) -> Result<(), OpError> {
-    let present = card.links.iter().any(|l| l == link);
+/// Adds (`linked`) or drops `item` in a card's list of links or copies,
+/// at most [`limits::LINKS_PER_CARD`] of them; adding what is there or
+/// dropping what is not changes nothing.
+fn toggle_in<T: PartialEq + Clone>(
+    list: &mut Vec<T>,
+    item: &T,
+    linked: bool,
+) -> Result<(), OpError> {
+    let present = list.contains(item);
     match (linked, present) {
-        (true, false) if card.links.len() >= limits::LINKS_PER_CARD => {
+        (true, false) if list.len() >= limits::LINKS_PER_CARD => {
             return Err(OpError::TooManyLinks {
                 max: limits::LINKS_PER_CARD,
             })
         }
-        (true, false) => card.links.push(link.to_owned()),
-        (false, true) => card.links.retain(|l| l != link),
-        // Linking twice or unlinking what is not linked: nothing to do.
+        (true, false) => list.push(item.clone()),
+        (false, true) => list.retain(|x| x != item),
         _ => {}
     }
     Ok(())
+}
+
+/// Adds or drops one of a card's `links` (the same board's or another's).
+fn toggle_link(card: &mut Card, link: &str, linked: bool) -> Result<(), OpError> {
+    toggle_in(&mut card.links, &link.to_owned(), linked)
 }
 
 /// The cards of `other` (the group's board of `template`) that `card` (a
@@ -1105,17 +1114,7 @@ fn apply_op(
                 return Err(OpError::CarryNotAllowed);
             }
             let card = state.find_mut(card_id).ok_or(OpError::UnknownCard)?;
-            let present = card.copies.contains(copy);
-            match (*linked, present) {
-                (true, false) if card.copies.len() >= limits::LINKS_PER_CARD => {
-                    return Err(OpError::TooManyLinks {
-                        max: limits::LINKS_PER_CARD,
-                    })
-                }
-                (true, false) => card.copies.push(copy.clone()),
-                (false, true) => card.copies.retain(|c| c != copy),
-                _ => {}
-            }
+            toggle_in(&mut card.copies, copy, *linked)?;
         }
         Op::SetAttribute { card_id, attribute } => {
             set_attribute(state, template, author, card_id, attribute)?
