@@ -7,6 +7,7 @@ use super::session::is_xml_char;
 use super::sketch::{Einsatzfeld, Kooperationsform, SketchChoice};
 use super::templates::{self, fixed_card_id, Section, Template};
 use super::text::{TextEdit, TextLimits, TextSeq};
+use ikz_antrag::path::Answer;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
@@ -132,6 +133,12 @@ pub struct Card {
     pub origin: Option<CardRef>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub copies: Vec<CardRef>,
+    /// The answers to the question path its section declares
+    /// ([`crate::templates::Section::questions`], the KI-VO- und
+    /// Datenschutz-Vorprüfung of a KI idea): question id → ja / nein /
+    /// weiß nicht. An unanswered question is absent.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub answers: BTreeMap<String, Answer>,
 }
 
 /// E4: where an item stands.
@@ -241,6 +248,12 @@ pub enum Attribute {
     Stance(Option<Stance>),
     /// A section id, or `None`.
     Current(Option<String>),
+    /// An answer to a question of the path the card's section declares
+    /// (the KI-VO-Vorprüfung); `None` withdraws it.
+    Answer {
+        question: String,
+        answer: Option<Answer>,
+    },
 }
 
 impl Card {
@@ -664,6 +677,10 @@ pub enum OpError {
     CarryNotAllowed,
     #[error("there is no text to carry over")]
     NothingToCarry,
+    #[error("cards here answer no questions")]
+    NoQuestions,
+    #[error("the question path has no such question")]
+    UnknownQuestion,
 }
 
 impl BoardState {
@@ -815,6 +832,7 @@ impl Card {
             core: false,
             origin: None,
             copies: Vec::new(),
+            answers: BTreeMap::new(),
         }
     }
 }
@@ -1371,6 +1389,25 @@ fn set_attribute(
                 }
                 None => {
                     card.stances.remove(&author.kommune);
+                }
+            }
+        }
+        Attribute::Answer { question, answer } => {
+            let (section, _, _) = state.find(card_id).ok_or(OpError::UnknownCard)?;
+            let set = template
+                .section(section)
+                .and_then(|s| s.questions)
+                .ok_or(OpError::NoQuestions)?;
+            if !set.knows(question) {
+                return Err(OpError::UnknownQuestion);
+            }
+            let card = state.find_mut(card_id).ok_or(OpError::UnknownCard)?;
+            match answer {
+                Some(answer) => {
+                    card.answers.insert(question.clone(), *answer);
+                }
+                None => {
+                    card.answers.remove(question);
                 }
             }
         }
