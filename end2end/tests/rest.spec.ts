@@ -264,7 +264,7 @@ test("two Kommunen work through the five remaining seed methods; figures after t
     }
     // The sheets name a story's effort and the planned slot as the card's fields.
     expectAll(texts.xlsx, "XLSX", ["Aufwand: 5", "Zeitfenster: 10:00", "Raum: Raum A"]);
-    expect(JSON.parse(texts.json).version).toBe(2);
+    expect(JSON.parse(texts.json).version).toBe(3);
   });
 
   await test.step("the session file imports as a new session with the five methods", async () => {

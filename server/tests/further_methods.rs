@@ -305,9 +305,9 @@ async fn the_four_methods_run_live_and_their_json_export_imports_as_the_same_ses
     )
     .await;
 
-    // The export carries every new field (schema version 2).
+    // The export carries every new field (schema version 2, now 3).
     let first = export_json(&server, &secret).await;
-    assert_eq!(first["version"], 2);
+    assert_eq!(first["version"], 3);
     assert_eq!(first["settings"]["methods"], methods);
     let goal = card(&first, "ziele", "gemeinsame_ziele", "g1");
     assert_eq!(goal["core"], true);
@@ -462,7 +462,7 @@ async fn the_four_methods_run_live_and_their_json_export_imports_as_the_same_ses
     assert_eq!(status, 201, "{created}");
     let new_secret = created["moderator_token"].as_str().expect("token");
     let second = export_json(&server, new_secret).await;
-    assert_eq!(second["version"], 2);
+    assert_eq!(second["version"], 3);
     assert_eq!(canonical(second), canonical(first));
 }
 
@@ -482,7 +482,7 @@ async fn a_json_export_made_before_the_further_methods_still_imports() {
     assert_eq!(status, 201, "{created}");
     let secret = created["moderator_token"].as_str().expect("token");
     let again = export_json(&server, secret).await;
-    assert_eq!(again["version"], 2);
+    assert_eq!(again["version"], 3);
     assert_eq!(again["settings"], old["settings"]);
     assert_eq!(canonical(again), canonical(old));
 }
@@ -737,9 +737,9 @@ async fn the_five_remaining_methods_run_live_export_their_figures_and_import_aga
         .await;
     assert_eq!(status, 200, "{body}");
 
-    // The JSON export: version 2, the new boards' cards and fields.
+    // The JSON export: version 3 (the fields of 2), the new boards. cards and fields.
     let first = export_json(&server, &secret).await;
-    assert_eq!(first["version"], 2);
+    assert_eq!(first["version"], 3);
     assert_eq!(first["settings"]["methods"], methods);
     let level = card(&first, "veraenderung", "ebenen", politik);
     assert_eq!(level["item"], "ebene-politik");
@@ -882,6 +882,6 @@ async fn the_five_remaining_methods_run_live_export_their_figures_and_import_aga
     assert_eq!(status, 201, "{created}");
     let new_secret = created["moderator_token"].as_str().expect("token");
     let second = export_json(&server, new_secret).await;
-    assert_eq!(second["version"], 2);
+    assert_eq!(second["version"], 3);
     assert_eq!(canonical(second), canonical(first));
 }

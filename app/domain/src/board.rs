@@ -7,6 +7,7 @@ use super::session::is_xml_char;
 use super::sketch::{Einsatzfeld, Kooperationsform, SketchChoice};
 use super::templates::{self, fixed_card_id, Section, Template};
 use super::text::{TextEdit, TextLimits, TextSeq};
+use ikz_antrag::path::Answer;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
@@ -140,6 +141,12 @@ pub struct Card {
     pub origin: Option<CardRef>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub copies: Vec<CardRef>,
+    /// The answers to the question path its section declares
+    /// ([`crate::templates::Section::questions`], the KI-VO- und
+    /// Datenschutz-Vorprüfung of a KI idea): question id → ja / nein /
+    /// weiß nicht. An unanswered question is absent.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub answers: BTreeMap<String, Answer>,
 }
 
 /// E4: where an item stands.
@@ -267,6 +274,12 @@ pub enum Attribute {
     Stance(Option<Stance>),
     /// A section id, or `None`.
     Current(Option<String>),
+    /// An answer to a question of the path the card's section declares
+    /// (the KI-VO-Vorprüfung); `None` withdraws it.
+    Answer {
+        question: String,
+        answer: Option<Answer>,
+    },
 }
 
 impl Card {
@@ -719,6 +732,10 @@ pub enum OpError {
     NothingToCarry,
     #[error("only the moderator sets this field")]
     ModeratorOnly,
+    #[error("cards here answer no questions")]
+    NoQuestions,
+    #[error("the question path has no such question")]
+    UnknownQuestion,
 }
 
 impl BoardState {
@@ -886,6 +903,7 @@ impl Card {
             core: false,
             origin: None,
             copies: Vec::new(),
+            answers: BTreeMap::new(),
         }
     }
 }
@@ -1535,6 +1553,25 @@ fn set_attribute(
                 }
                 None => {
                     card.stances.remove(&author.kommune);
+                }
+            }
+        }
+        Attribute::Answer { question, answer } => {
+            let (section, _, _) = state.find(card_id).ok_or(OpError::UnknownCard)?;
+            let set = template
+                .section(section)
+                .and_then(|s| s.questions)
+                .ok_or(OpError::NoQuestions)?;
+            if !set.knows(question) {
+                return Err(OpError::UnknownQuestion);
+            }
+            let card = state.find_mut(card_id).ok_or(OpError::UnknownCard)?;
+            match answer {
+                Some(answer) => {
+                    card.answers.insert(question.clone(), *answer);
+                }
+                None => {
+                    card.answers.remove(question);
                 }
             }
         }

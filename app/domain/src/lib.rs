@@ -9,6 +9,7 @@ pub mod board;
 pub mod carry;
 pub mod evaluation;
 pub mod figures;
+pub mod kivo;
 pub mod legacy;
 pub mod privacy;
 pub mod protocol;

@@ -102,6 +102,9 @@ pub struct IdeaRow {
     pub score: IdeaScore,
     pub personal_data: bool,
     pub high_risk: bool,
+    /// The KI-VO- und Datenschutz-Vorprüfung (`None`: not checked), for
+    /// the badge beside the Nutzwert.
+    pub kivo: Option<crate::kivo::KivoResult>,
 }
 
 /// Every idea of a board with its aggregates under `weights`, in board order.
@@ -124,6 +127,7 @@ pub fn idea_rows(
                 )?,
                 personal_data: card.sketch.personal_data,
                 high_risk: card.sketch.high_risk,
+                kivo: crate::kivo::result(card),
             });
         }
     }

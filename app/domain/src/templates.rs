@@ -72,6 +72,30 @@ pub struct Section {
     /// E5: where a card here can be carried over ("In ⟨Methode: Feld⟩
     /// übernehmen").
     pub carry_to: &'static [CarryTarget],
+    /// A question path every card here answers (antrag.md §4: the KI-VO-
+    /// und Datenschutz-Vorprüfung of a KI idea); `None`: no questions.
+    pub questions: Option<QuestionSet>,
+}
+
+/// A question path of `ikz-antrag` a section's cards answer
+/// (`Attribute::Answer`); its legal content is the crate's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionSet {
+    /// The KI-VO- und Datenschutz-Vorprüfung (`ikz_antrag::kivo`).
+    Kivo,
+}
+
+impl QuestionSet {
+    /// Whether the set asks the question `id` (on its path or beside it).
+    pub fn knows(self, id: &str) -> bool {
+        match self {
+            QuestionSet::Kivo => {
+                let data = ikz_antrag::kivo::data();
+                data.pfad.question(id).is_some() || data.zusatzfragen.iter().any(|q| q.id == id)
+            }
+        }
+    }
 }
 
 /// Where a card may refer to cards of another board of the same group:
@@ -403,6 +427,7 @@ pub const KI: Template = Template {
     marks_current: false,
     sections: &[Section {
         ideas: true,
+        questions: Some(QuestionSet::Kivo),
         starters: &[
             starter(
                 Einsatzfeld::Textgenerierung,
@@ -493,6 +518,7 @@ impl Section {
             stances: false,
             ordered: false,
             carry_to: &[],
+            questions: None,
         }
     }
 

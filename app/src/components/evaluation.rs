@@ -2,6 +2,7 @@
 //! the engine's ranked ideas as a sortable table and its portfolio chart.
 //! Every figure comes from `domain::evaluation`; this file only renders.
 
+use super::kivo::KivoBadge;
 use super::portfolio::Portfolio;
 use crate::domain::evaluation::rounding::{decimal, mean_text, rank_text, score_text, sd_text};
 use crate::domain::evaluation::view::{evaluate_group, GroupEvaluation, RankedIdea};
@@ -186,7 +187,8 @@ fn RankingRow(idea: RankedIdea, criteria: &'static [CriterionDef]) -> AnyView {
         )
     };
     let (badge, dropped) = (idea.placement.data_badge, idea.row.score.dropped.clone());
-    let (personal, high_risk) = (idea.row.personal_data, idea.row.high_risk);
+    let personal = idea.row.personal_data;
+    let kivo = idea.row.kivo.clone();
     let notes = move || {
         let mut notes = Vec::new();
         if badge {
@@ -200,16 +202,16 @@ fn RankingRow(idea: RankedIdea, criteria: &'static [CriterionDef]) -> AnyView {
         if personal {
             notes.push(t_string!(i18n, ideas.personal_data).to_string());
         }
-        if high_risk {
-            notes.push(t_string!(i18n, ideas.high_risk).to_string());
-        }
         notes.join(" · ")
     };
     view! {
         <tr data-idea=idea.row.title.clone()>
             <td data-testid="rank">{rank_text(idea.rank)}</td>
             <th scope="row">{idea.row.title.clone()}</th>
-            <td class="num" data-testid="score">{score_text(idea.row.score.score)}</td>
+            <td class="num" data-testid="score">
+                {score_text(idea.row.score.score)} " "
+                <KivoBadge result=Signal::stored(kivo) />
+            </td>
             {idea
                 .row
                 .score

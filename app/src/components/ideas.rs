@@ -3,6 +3,7 @@
 //! anchor text of every level.
 
 use super::editable::EditableText;
+use super::kivo::KivoPanel;
 use crate::domain::board::{Card, IdeaFlag, Op, RatingSlot, SketchField, TextField};
 use crate::domain::evaluation::{CriterionDef, CriterionKey, RatingValue};
 use crate::domain::rating;
@@ -112,6 +113,8 @@ pub fn IdeaPanel(
         };
         let label = match flag {
             IdeaFlag::PersonalData => t_string!(i18n, ideas.personal_data).to_string(),
+            // Replaced by the KI-VO-Vorprüfung ([`KivoPanel`]); an older
+            // session's tick is its preset.
             IdeaFlag::HighRisk => t_string!(i18n, ideas.high_risk).to_string(),
         };
         view! {
@@ -127,8 +130,8 @@ pub fn IdeaPanel(
             <summary>{t!(i18n, ideas.sketch)}</summary>
             <div class="sketch-fields">{fields}</div>
             {flag(IdeaFlag::PersonalData)}
-            {flag(IdeaFlag::HighRisk)}
         </details>
+        <KivoPanel sync board card_id card />
         <Warnings card />
         <details class="rating" data-testid="rating">
             <summary>{t!(i18n, ideas.rate)} " „" {title} "“"</summary>
@@ -173,18 +176,15 @@ fn Choice(
     .into_any()
 }
 
-/// The two warnings of an idea, shown beside its score.
+/// The warning of an idea (personal data), shown beside its score; the
+/// KI-VO class is the badge of its Vorprüfung.
 #[component]
 fn Warnings(#[prop(into)] card: Signal<Option<Card>>) -> AnyView {
     let i18n = use_i18n();
     let personal = move || card.with(|c| c.as_ref().is_some_and(|c| c.sketch.personal_data));
-    let high_risk = move || card.with(|c| c.as_ref().is_some_and(|c| c.sketch.high_risk));
     view! {
         <Show when=personal>
             <p class="warning">"⚠ " {t!(i18n, ideas.personal_data)}</p>
-        </Show>
-        <Show when=high_risk>
-            <p class="warning">"⚠ " {t!(i18n, ideas.high_risk)}</p>
         </Show>
     }
     .into_any()

@@ -10,6 +10,7 @@ pub mod further;
 pub mod guide;
 pub mod header;
 pub mod ideas;
+pub mod kivo;
 pub mod merge;
 pub mod portfolio;
 pub mod projector;

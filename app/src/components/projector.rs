@@ -4,6 +4,7 @@
 
 use super::board::{grid_columns, grid_place};
 use super::figures::Figures;
+use super::kivo::KivoBadge;
 use super::portfolio::Portfolio;
 use super::steering::TimerDisplay;
 use crate::api::{GroupView, PublicSession};
@@ -182,7 +183,11 @@ pub fn StaticBoard(
                                         Some(_) if !c.text.is_empty() => format!("{label}: {}", c.text),
                                         _ => label,
                                     };
-                                    (text, links.join(" · "))
+                                    // A KI idea's pre-check class, as beside its Nutzwert.
+                                    let kivo = section
+                                        .questions
+                                        .and_then(|_| crate::domain::kivo::result(c));
+                                    (text, links.join(" · "), kivo)
                                 })
                                 .collect::<Vec<_>>()
                         })
@@ -195,10 +200,14 @@ pub fn StaticBoard(
                                     {move || {
                                         cards()
                                             .into_iter()
-                                            .map(|(text, links)| {
+                                            .map(|(text, links, kivo)| {
+                                                let badge = kivo.map(|k| {
+                                                    view! { " " <KivoBadge result=Signal::stored(Some(k)) /> }
+                                                });
                                                 view! {
                                                     <li>
                                                         {text}
+                                                        {badge}
                                                         {(!links.is_empty())
                                                             .then(|| view! { <small class="static-links">{links}</small> })}
                                                     </li>

@@ -235,6 +235,12 @@ fn RefusalNotice(sync: LiveSync) -> AnyView {
             Refusal::Invalid {
                 error: OpError::CarryNotAllowed | OpError::NothingToCarry,
             } => t_string!(i18n, further.refused_carry).to_string(),
+            Refusal::Invalid {
+                error: OpError::NoQuestions,
+            } => t_string!(i18n, further.refused_no_questions).to_string(),
+            Refusal::Invalid {
+                error: OpError::UnknownQuestion,
+            } => t_string!(i18n, further.refused_unknown_question).to_string(),
             Refusal::Invalid { .. } => t_string!(i18n, workspace.refused_invalid).to_string(),
             Refusal::ForeignBoard => t_string!(i18n, workspace.refused_foreign).to_string(),
             Refusal::RateLimited => t_string!(i18n, workspace.refused_rate).to_string(),

@@ -3,8 +3,9 @@
 //! One table: a row per KI idea and criterion with the aggregates and the
 //! single ratings, then a row per card of every other method (per criterion
 //! where its section is rated, with the aggregates only), each row naming
-//! its method and section in the last two columns, so a filter in Excel
-//! picks one method. Cells that a spreadsheet would read as a formula are
+//! its method and section in two columns, so a filter in Excel picks one
+//! method; the KI ideas' KI-VO-Vorprüfung (class only) in the last column,
+//! appended so the earlier columns kept their places. Cells that a spreadsheet would read as a formula are
 //! neutralised.
 
 use super::{de_opt, mean_text, notes, rank_text, rating_text, score_text, sd_text};
@@ -24,7 +25,7 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
-pub const HEADER: [&str; 23] = [
+pub const HEADER: [&str; 24] = [
     "Gruppe",
     "Rang",
     "Idee",
@@ -48,7 +49,12 @@ pub const HEADER: [&str; 23] = [
     "Einzelbewertungen",
     "Methode",
     "Bereich",
+    KIVO_COLUMN,
 ];
+
+/// The KI ideas' pre-check column: the class in a word and whether it is
+/// complete ("hoch (unvollständig)"); empty on other methods' rows.
+pub const KIVO_COLUMN: &str = "KI-VO-Vorprüfung";
 
 pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
     let mut buf = "\u{feff}".as_bytes().to_vec();
@@ -117,6 +123,7 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
                         singles,
                         KI.title.to_owned(),
                         ideas_section.to_owned(),
+                        idea.kivo_summary(),
                     ];
                     w.write_record(record.iter().map(|cell| neutralise(cell)))?;
                 }
@@ -156,7 +163,7 @@ fn aggregate_cells(a: &CriterionAggregate) -> [String; 8] {
     ]
 }
 
-fn card_rows(group: &str, template: &Template, board: &BoardState) -> Vec<[String; 23]> {
+fn card_rows(group: &str, template: &Template, board: &BoardState) -> Vec<[String; 24]> {
     let board = board.materialised(template);
     let mut rows = Vec::new();
     for section in template.sections {
@@ -183,7 +190,7 @@ fn card_rows(group: &str, template: &Template, board: &BoardState) -> Vec<[Strin
             if facts.dots > 0 {
                 hints.push(format!("Punkte: {}", facts.dots));
             }
-            let row = |criterion: String, figures: [String; 8]| -> [String; 23] {
+            let row = |criterion: String, figures: [String; 8]| -> [String; 24] {
                 let [n, dont_know, mean, median, min, max, sd, consensus] = figures;
                 [
                     group.to_owned(),
@@ -209,6 +216,7 @@ fn card_rows(group: &str, template: &Template, board: &BoardState) -> Vec<[Strin
                     String::new(),
                     template.title.to_owned(),
                     section.document_label().to_owned(),
+                    String::new(),
                 ]
             };
             if section.criteria.is_empty() {

@@ -8,6 +8,7 @@ use app::domain::board::{BoardState, IdeaFlag, Sketch, SketchField};
 use app::domain::evaluation::portfolio::ChartModel;
 use app::domain::evaluation::redaction::{people_in, Medium};
 use app::domain::evaluation::{DISSENS_RANGE, DISSENS_STD_DEV};
+use app::domain::kivo::KivoResult;
 use app::domain::settings::SessionSettings;
 use app::domain::sketch::{EINSATZFELD_LABEL, KOOPERATIONSFORM_LABEL};
 use app::domain::templates::rest::GridBox;
@@ -450,8 +451,50 @@ fn flags(idea: &Idea) -> String {
         .filter(|f| idea.sketch.flag(*f))
         .map(|f| f.label_de().to_owned())
         .collect();
+    if let Some(kivo) = &idea.kivo {
+        f.push(format!(
+            "KI-VO-Vorprüfung: {}",
+            app::domain::kivo::summary_of(kivo)
+        ));
+    }
     f.extend(notes(idea));
     f.join(", ")
+}
+
+/// The KI-VO- und Datenschutz-Vorprüfung of an idea as (field, content)
+/// rows: the class line, then reasons, to-dos and open questions, the note
+/// and its source; the same rows for every idea (with "–"), so the XLSX
+/// sheet's columns line up.
+pub fn kivo_rows(kivo: Option<&KivoResult>) -> Vec<[String; 2]> {
+    let list = |items: &[String]| {
+        if items.is_empty() {
+            "–".to_owned()
+        } else {
+            items.join("; ")
+        }
+    };
+    let summary = kivo.map_or_else(
+        || app::domain::kivo::NOT_CHECKED.to_owned(),
+        app::domain::kivo::summary_of,
+    );
+    let data = app::domain::kivo::data();
+    let (gruende, todos, offen) = kivo.map_or_else(
+        || ("–".to_owned(), "–".to_owned(), "–".to_owned()),
+        |k| (list(&k.gruende), list(&k.todos), list(&k.offen)),
+    );
+    vec![
+        ["KI-VO-Vorprüfung".to_owned(), summary],
+        ["KI-VO: Gründe".to_owned(), gruende],
+        ["KI-VO: Zu tun".to_owned(), todos],
+        ["KI-VO: Noch offen".to_owned(), offen],
+        [
+            "KI-VO: Hinweis".to_owned(),
+            format!(
+                "{}. Quelle: {}. Stand: {}.",
+                data.hinweis, data.quelle, data.stand
+            ),
+        ],
+    ]
 }
 
 /// The Projektskizze as (field, content) rows in the order of domain.md §3,
@@ -616,6 +659,7 @@ fn ki(data: &ExportData, group: &GroupData, out: &mut Vec<Block>) {
         });
         let mut rows: Vec<Vec<String>> = sketch_rows(&idea.sketch)
             .into_iter()
+            .chain(kivo_rows(idea.kivo.as_ref()))
             .map(Vec::from)
             .collect();
         rows.push(vec!["Nutzwert".into(), score_text(idea.score.score)]);

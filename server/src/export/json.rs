@@ -1,7 +1,7 @@
-//! JSON of a whole session (schema `ikz-werkstatt/session`, version 2) and
+//! JSON of a whole session (schema `ikz-werkstatt/session`, version 3) and
 //! its import as a new session.
 //!
-//! # Schema, version 2
+//! # Schema, version 3
 //! ```text
 //! { "schema": "ikz-werkstatt/session", "version": 1,
 //!   "session":  { "title", "date" (YYYY-MM-DD), "place" },
@@ -25,8 +25,12 @@
 //! A card's `links` may also name a card of another board of the group as
 //! `"<template>:<card id>"` (a BMC card's reference to a SWOT card, issue
 //! #20; card ids have no ':'), a version-2 content too.
-//! **Version 1** files (made before) import unchanged: [`migrate`] reads
-//! them as version 2 without any of these fields, and refuses a version-1
+//! **Version 3** (the KI-VO- und Datenschutz-Vorprüfung, antrag.md §4)
+//! adds `answers` on a card (question id → `ja`/`nein`/`weiss_nicht`),
+//! left out while empty; an idea of an older file without answers keeps its
+//! `sketch.high_risk`, which the domain maps onto the check.
+//! **Version 1 and 2** files (made before) import unchanged: [`migrate`]
+//! reads them as version 3 without the later fields, and refuses an older
 //! file that carries one (no such file was ever written).
 //!
 //! **Fixed items** are not added as cards on import: the domain's `apply`
@@ -70,6 +74,7 @@ use app::domain::evaluation::criteria::{CriterionDef, CriterionKey, KI_CRITERIA}
 use app::domain::evaluation::joint::{IdeaMerge, MergeChange};
 use app::domain::evaluation::redaction::SingleRatings;
 use app::domain::evaluation::Weights;
+use app::domain::kivo::Answer;
 use app::domain::session::{
     clean_name, limits, Field, GroupDetails, SessionDetails, ValidationError,
 };
@@ -83,7 +88,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
 pub const SCHEMA: &str = "ikz-werkstatt/session";
-pub const VERSION: u64 = 2;
+pub const VERSION: u64 = 3;
 /// Largest accepted file: a full workshop day is well under 1 MB.
 pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 /// Deepest accepted nesting of arrays/objects (the schema needs 11).
@@ -229,6 +234,9 @@ pub struct FileCard {
     pub origin: Option<FileCardRef>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub copies: Vec<FileCardRef>,
+    // Version 3: the answers of the KI-VO-Vorprüfung.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub answers: BTreeMap<String, Answer>,
 }
 
 impl FileCard {
@@ -363,6 +371,7 @@ impl FileBoard {
                             core: c.core,
                             origin: c.origin.as_ref().map(FileCardRef::from),
                             copies: c.copies.iter().map(FileCardRef::from).collect(),
+                            answers: c.answers.clone(),
                         })
                         .collect();
                     (section.clone(), cards)
@@ -405,6 +414,13 @@ impl FileBoard {
                 .values()
                 .flat_map(BTreeMap::values)
                 .any(|r| !r.kommune.is_empty())
+    }
+
+    fn has_version_3_content(&self) -> bool {
+        self.sections
+            .values()
+            .flatten()
+            .any(|c| !c.answers.is_empty())
     }
 
     fn cards(&self, section: &str) -> &[FileCard] {
@@ -466,7 +482,7 @@ pub enum ImportError {
     WrongSchema,
     #[error("schema version {found} is not supported")]
     UnsupportedVersion { found: u64 },
-    #[error("a version 1 file with version 2 content")]
+    #[error("a file of an older version with content of a later one")]
     NewerContent,
     #[error("invalid field: {0}")]
     Invalid(#[from] ValidationError),
@@ -554,7 +570,7 @@ pub fn parse(bytes: &[u8], mut new_id: impl FnMut() -> String) -> Result<ImportP
         return Err(ImportError::WrongSchema);
     }
     match head.version {
-        Some(1 | VERSION) => {}
+        Some(1 | 2 | VERSION) => {}
         Some(found) => return Err(ImportError::UnsupportedVersion { found }),
         None => return Err(ImportError::WrongSchema),
     }
@@ -563,18 +579,19 @@ pub fn parse(bytes: &[u8], mut new_id: impl FnMut() -> String) -> Result<ImportP
     plan(&migrate(file)?, &mut new_id)
 }
 
-/// A file of an older version as the current version. Version 2 only added
-/// fields (each absent when empty), so a version-1 file is the same file
-/// with the new version number; one that uses a version-2 field was not
-/// written by any version 1 and is refused.
+/// A file of an older version as the current version. Versions 2 and 3
+/// only added fields (each absent when empty), so an older file is the same
+/// file with the new version number; one that uses a field of a later
+/// version was not written by that version and is refused.
 pub fn migrate(mut file: SessionFile) -> Result<SessionFile, ImportError> {
-    if file.version == 1 {
-        let boards = file.groups.iter().flat_map(|g| g.boards.values());
-        if boards.clone().any(FileBoard::has_version_2_content) {
-            return Err(ImportError::NewerContent);
-        }
-        file.version = VERSION;
+    let boards = || file.groups.iter().flat_map(|g| g.boards.values());
+    if file.version == 1 && boards().any(FileBoard::has_version_2_content) {
+        return Err(ImportError::NewerContent);
     }
+    if file.version < 3 && boards().any(FileBoard::has_version_3_content) {
+        return Err(ImportError::NewerContent);
+    }
+    file.version = VERSION;
     Ok(file)
 }
 
@@ -974,7 +991,14 @@ fn further_ops(card: &FileCard) -> Result<Vec<Op>, OpError> {
         card.due.clone().map(|due| Attribute::Due(Some(due))),
         card.core.then_some(Attribute::Core(true)),
     ];
-    for attribute in attributes.into_iter().flatten() {
+    let answers = card
+        .answers
+        .iter()
+        .map(|(question, answer)| Attribute::Answer {
+            question: question.clone(),
+            answer: Some(*answer),
+        });
+    for attribute in attributes.into_iter().flatten().chain(answers) {
         ops.push(Op::SetAttribute {
             card_id: id(),
             attribute,
@@ -1023,8 +1047,8 @@ mod tests {
             Err(ImportError::WrongSchema)
         );
         assert_eq!(
-            parse(br#"{"schema":"ikz-werkstatt/session","version":3}"#, id),
-            Err(ImportError::UnsupportedVersion { found: 3 })
+            parse(br#"{"schema":"ikz-werkstatt/session","version":4}"#, id),
+            Err(ImportError::UnsupportedVersion { found: 4 })
         );
         assert!(matches!(parse(b"[", id), Err(ImportError::Malformed(_))));
     }

@@ -163,6 +163,20 @@ pub struct Idea {
     pub raters: usize,
     pub sketch: Sketch,
     pub ratings: Vec<RaterRow>,
+    /// The KI-VO- und Datenschutz-Vorprüfung (`None`: not checked), as the
+    /// domain evaluates the card (`app::domain::kivo`).
+    pub kivo: Option<app::domain::kivo::KivoResult>,
+}
+
+impl Idea {
+    /// "hoch (unvollständig)", "minimal", "nicht geprüft": the class line
+    /// of every format.
+    pub fn kivo_summary(&self) -> String {
+        self.kivo.as_ref().map_or_else(
+            || app::domain::kivo::NOT_CHECKED.to_owned(),
+            app::domain::kivo::summary_of,
+        )
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -414,10 +428,9 @@ fn ideas(
         .iter()
         .map(|ranked| {
             let row = &ranked.row;
-            let sketch = board
-                .find(&row.card_id)
-                .map(|(_, _, c)| c.sketch.clone())
-                .unwrap_or_default();
+            let card = board.find(&row.card_id).map(|(_, _, c)| c);
+            let sketch = card.map(|c| c.sketch.clone()).unwrap_or_default();
+            let kivo = card.and_then(app::domain::kivo::result);
             let ratings = board
                 .ratings
                 .get(&row.card_id)
@@ -456,6 +469,7 @@ fn ideas(
                     ..sketch
                 },
                 ratings,
+                kivo,
             }
         })
         .collect()

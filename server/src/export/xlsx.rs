@@ -200,7 +200,8 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
     let sketches = book.add_worksheet();
     sketches.set_name("Projektskizzen")?;
     // The same fields and wording as the documents' Projektskizze.
-    let fields = super::doc::sketch_rows(&Default::default());
+    let mut fields = super::doc::sketch_rows(&Default::default());
+    fields.extend(super::doc::kivo_rows(None));
     let mut names = vec!["Gruppe", "Idee"];
     names.extend(fields.iter().map(|[label, _]| label.as_str()));
     let mut widths = vec![18.0, 30.0];
@@ -211,7 +212,8 @@ pub fn render(data: &ExportData) -> Result<Vec<u8>, ExportError> {
         for idea in &group.ideas {
             sketches.write_string(row, 0, &group.name)?;
             sketches.write_string(row, 1, &idea.title)?;
-            let cells = super::doc::sketch_rows(&idea.sketch);
+            let mut cells = super::doc::sketch_rows(&idea.sketch);
+            cells.extend(super::doc::kivo_rows(idea.kivo.as_ref()));
             for (col, [_, content]) in (2u16..).zip(&cells) {
                 sketches.write_string_with_format(row, col, content, &wrap)?;
             }
