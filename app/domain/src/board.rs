@@ -9,7 +9,7 @@ use super::templates::{self, fixed_card_id, Section, Template};
 use super::text::{TextEdit, TextLimits, TextSeq};
 use ikz_antrag::path::Answer;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub mod limits {
     /// Characters per card: a sticky note, not an essay.
@@ -147,6 +147,33 @@ pub struct Card {
     /// weiß nicht. An unanswered question is absent.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub answers: BTreeMap<String, Answer>,
+    /// What the group marked this card as (antrag.md §1 and §5): the idea
+    /// "für den Antrag", a "Vereinbarung" for the Ergebnisprotokoll.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub marks: BTreeSet<Mark>,
+}
+
+/// A mark a group sets on a card (antrag.md §1, §5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mark {
+    /// The KI idea the Antragsentwurf describes: one per board, so setting
+    /// it on an idea takes it from any other.
+    Antrag,
+    /// An agreement or decision, collected in the Ergebnisprotokoll as
+    /// "Vereinbarungen und Beschlüsse"; any card can carry it.
+    Vereinbarung,
+}
+
+impl Mark {
+    pub const ALL: [Mark; 2] = [Mark::Antrag, Mark::Vereinbarung];
+
+    pub fn label_de(self) -> &'static str {
+        match self {
+            Mark::Antrag => "für den Antrag",
+            Mark::Vereinbarung => "Vereinbarung",
+        }
+    }
 }
 
 /// E4: where an item stands.
@@ -279,6 +306,11 @@ pub enum Attribute {
     Answer {
         question: String,
         answer: Option<Answer>,
+    },
+    /// Sets or takes a [`Mark`] (the Antrag's idea only on a KI idea).
+    Mark {
+        mark: Mark,
+        on: bool,
     },
 }
 
@@ -904,6 +936,7 @@ impl Card {
             origin: None,
             copies: Vec::new(),
             answers: BTreeMap::new(),
+            marks: BTreeSet::new(),
         }
     }
 }
@@ -1572,6 +1605,25 @@ fn set_attribute(
                 }
                 None => {
                     card.answers.remove(question);
+                }
+            }
+        }
+        Attribute::Mark { mark, on } => {
+            let card = match mark {
+                Mark::Antrag => idea_mut(state, template, card_id)?,
+                Mark::Vereinbarung => state.find_mut(card_id).ok_or(OpError::UnknownCard)?,
+            };
+            if !*on {
+                card.marks.remove(mark);
+            } else {
+                card.marks.insert(*mark);
+                if *mark == Mark::Antrag {
+                    // One idea per group goes into the Antrag.
+                    for card in state.sections.values_mut().flatten() {
+                        if card.id != card_id {
+                            card.marks.remove(&Mark::Antrag);
+                        }
+                    }
                 }
             }
         }

@@ -5,6 +5,7 @@
 //! here can reach for I/O or the UI, and so that the fuzz targets in
 //! `app/fuzz` build it in a minute rather than the whole web stack.
 
+pub mod antrag;
 pub mod board;
 pub mod carry;
 pub mod evaluation;
