@@ -6,7 +6,7 @@ use crate::clock;
 use crate::error::ApiError;
 use crate::export::gather::{self, Download, Requester};
 use crate::export::json::{self, ImportError};
-use crate::export::Format;
+use crate::export::{Format, Profile};
 use crate::state::AppState;
 use crate::store::StoreError;
 use crate::store::{ImportedGroup, ImportedSession};
@@ -566,6 +566,16 @@ async fn remove_group(
 #[derive(Debug, serde::Deserialize)]
 struct ExportQuery {
     group: Option<String>,
+    /// `antrag` for the Antragsentwurf; the Ergebnisprotokoll otherwise.
+    profil: Option<String>,
+}
+
+impl ExportQuery {
+    fn profile(&self) -> Result<Profile, ApiError> {
+        self.profil.as_deref().map_or(Ok(Profile::default()), |p| {
+            Profile::parse(p).ok_or(ApiError::UnknownFormat)
+        })
+    }
 }
 
 impl IntoResponse for Download {
@@ -591,10 +601,11 @@ async fn moderator_export(
     Query(query): Query<ExportQuery>,
 ) -> Result<Download, ApiError> {
     let format = Format::parse(&format).ok_or(ApiError::UnknownFormat)?;
+    let profile = query.profile()?;
     let requester = Requester::Moderator {
         group: query.group.as_deref(),
     };
-    gather::export(&state, &session, format, requester).await
+    gather::export(&state, &session, format, profile, requester).await
 }
 
 /// A participant's download of their own group's results.
@@ -602,13 +613,15 @@ async fn participant_export(
     State(state): State<AppState>,
     who: Participant,
     Path((_, format)): Path<(String, String)>,
+    Query(query): Query<ExportQuery>,
 ) -> Result<Download, ApiError> {
     let format = Format::parse(&format).ok_or(ApiError::UnknownFormat)?;
+    let profile = query.profile()?;
     let requester = Requester::Participant {
         id: &who.participant.id,
         group: &who.participant.group_id,
     };
-    gather::export(&state, &who.session, format, requester).await
+    gather::export(&state, &who.session, format, profile, requester).await
 }
 
 /// Whether a request declares a JSON body (`application/json`, parameters

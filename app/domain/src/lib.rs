@@ -14,6 +14,7 @@ pub mod kivo;
 pub mod legacy;
 pub mod privacy;
 pub mod protocol;
+pub mod protokoll;
 pub mod rating;
 pub mod replica;
 pub mod session;

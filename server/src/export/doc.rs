@@ -165,6 +165,9 @@ pub fn meta(data: &ExportData) -> Meta {
 }
 
 pub fn document(data: &ExportData) -> Vec<Block> {
+    if data.profile == super::Profile::Antragsentwurf {
+        return super::antrag::document(data);
+    }
     let mut out = Vec::new();
     let m = meta(data);
     out.push(Block::Heading {
@@ -216,11 +219,61 @@ pub fn document(data: &ExportData) -> Vec<Block> {
                 ),
             }
         }
+        agreements_and_tasks(data, group, &mut out);
     }
     if let Some(since) = &data.since {
         changes_since(data, since, &mut out);
     }
     out
+}
+
+/// The Ergebnisprotokoll's lists across the group's methods (antrag.md
+/// §5): the cards marked "Vereinbarung" and every task (Was / Wer / Bis
+/// wann); each only where there is one.
+fn agreements_and_tasks(data: &ExportData, group: &GroupData, out: &mut Vec<Block>) {
+    use app::domain::protokoll::{agreements, tasks};
+    let methods = &data.settings.methods;
+    let agreed = agreements(methods, &group.boards);
+    if !agreed.is_empty() {
+        out.push(Block::Heading {
+            level: 2,
+            text: "Vereinbarungen und Beschlüsse".into(),
+        });
+        out.push(Block::List {
+            items: agreed
+                .into_iter()
+                .map(|a| format!("{} ({} · {})", a.text, a.method, a.section))
+                .collect(),
+        });
+    }
+    let tasks = tasks(methods, &group.boards);
+    if !tasks.is_empty() {
+        out.push(Block::Heading {
+            level: 2,
+            text: "Aufgaben".into(),
+        });
+        out.push(Block::Table {
+            header: ["Was", "Wer", "Bis wann", "Status", "Methode"]
+                .map(str::to_owned)
+                .to_vec(),
+            rows: tasks
+                .into_iter()
+                .map(|t| {
+                    vec![
+                        t.row.label,
+                        t.row.wer,
+                        t.row
+                            .due
+                            .as_deref()
+                            .map_or_else(String::new, app::domain::session::german_date),
+                        t.row.status.label_de().to_owned(),
+                        t.method.to_owned(),
+                    ]
+                })
+                .collect(),
+            widths: vec![40, 18, 14, 12, 16],
+        });
+    }
 }
 
 /// "Veränderungen seit dem letzten Stand": per board the cards added,

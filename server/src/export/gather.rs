@@ -2,7 +2,7 @@
 //! state: an op enters them only after its transaction) and renders it off
 //! the async runtime.
 
-use super::{ExportData, Format, Medium, SessionFacts, Since};
+use super::{ExportData, Format, Medium, Profile, SessionFacts, Since};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::{SessionRecord, StoreError};
@@ -76,8 +76,12 @@ pub async fn export(
     state: &AppState,
     session: &SessionRecord,
     format: Format,
+    profile: Profile,
     requester: Requester<'_>,
 ) -> Result<Download, ApiError> {
+    if !profile.fits(format) {
+        return Err(ApiError::UnknownFormat);
+    }
     let groups = state.store.groups(&session.id).await?;
     let room = state.hub.room(&session.id).await?;
     let (only_group, hidden, settings, boards) = match requester {
@@ -107,11 +111,13 @@ pub async fn export(
     let kommunen = members
         .into_iter()
         .filter(|p| only_group.is_none_or(|g| g == p.group_id))
-        .map(|p| p.kommune);
+        .map(|p| (p.group_id, p.kommune));
     // The moderator's documents end with the changes since the last stand
     // (sheets and the JSON file do not show them: not computed for them).
     let since = match requester {
-        Requester::Moderator { .. } if format.medium() == Medium::Document => {
+        Requester::Moderator { .. }
+            if format.medium() == Medium::Document && profile == Profile::Ergebnisprotokoll =>
+        {
             match state.store.stands(&session.id).await?.pop() {
                 Some(stand) => {
                     Some(since_stand(state, &session.id, stand, &settings, &boards).await?)
@@ -122,8 +128,9 @@ pub async fn export(
         _ => None,
     };
     let data = ExportData::build(facts, &settings, &groups, &boards, only_group, hidden)?
-        .with_kommunen(kommunen)
-        .with_since(since);
+        .with_members(kommunen)
+        .with_since(since)
+        .with_profile(profile);
     let file_name = data.file_name(format);
     // Typesetting is CPU-bound: never on the async workers.
     let bytes = in_render_slot(move || format.render(&data)).await??;

@@ -27,8 +27,10 @@
 //! #20; card ids have no ':'), a version-2 content too.
 //! **Version 3** (the KI-VO- und Datenschutz-Vorprüfung, antrag.md §4)
 //! adds `answers` on a card (question id → `ja`/`nein`/`weiss_nicht`),
-//! left out while empty; an idea of an older file without answers keeps its
-//! `sketch.high_risk`, which the domain maps onto the check.
+//! and `marks` on a card (`antrag`: the idea of the Antragsentwurf;
+//! `vereinbarung`), each left out while empty; an idea of an older file
+//! without answers keeps its `sketch.high_risk`, which the domain maps onto
+//! the check.
 //! **Version 1 and 2** files (made before) import unchanged: [`migrate`]
 //! reads them as version 3 without the later fields, and refuses an older
 //! file that carries one (no such file was ever written).
@@ -67,8 +69,8 @@
 
 use super::{ExportData, ExportError};
 use app::domain::board::{
-    apply, link_op, Attribute, Author, BoardState, CardRef, IdeaFlag, Op, OpError, RatingSlot,
-    SketchField, Stance, Status, TextField,
+    apply, link_op, Attribute, Author, BoardState, CardRef, IdeaFlag, Mark, Op, OpError,
+    RatingSlot, SketchField, Stance, Status, TextField,
 };
 use app::domain::evaluation::criteria::{CriterionDef, CriterionKey, KI_CRITERIA};
 use app::domain::evaluation::joint::{IdeaMerge, MergeChange};
@@ -237,6 +239,10 @@ pub struct FileCard {
     // Version 3: the answers of the KI-VO-Vorprüfung.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub answers: BTreeMap<String, Answer>,
+    /// Version 3 too: "antrag" (the idea for the Antragsentwurf),
+    /// "vereinbarung".
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub marks: BTreeSet<Mark>,
 }
 
 impl FileCard {
@@ -372,6 +378,7 @@ impl FileBoard {
                             origin: c.origin.as_ref().map(FileCardRef::from),
                             copies: c.copies.iter().map(FileCardRef::from).collect(),
                             answers: c.answers.clone(),
+                            marks: c.marks.clone(),
                         })
                         .collect();
                     (section.clone(), cards)
@@ -420,7 +427,7 @@ impl FileBoard {
         self.sections
             .values()
             .flatten()
-            .any(|c| !c.answers.is_empty())
+            .any(|c| !c.answers.is_empty() || !c.marks.is_empty())
     }
 
     fn cards(&self, section: &str) -> &[FileCard] {
@@ -998,7 +1005,11 @@ fn further_ops(card: &FileCard) -> Result<Vec<Op>, OpError> {
             question: question.clone(),
             answer: Some(*answer),
         });
-    for attribute in attributes.into_iter().flatten().chain(answers) {
+    let marks = card
+        .marks
+        .iter()
+        .map(|&mark| Attribute::Mark { mark, on: true });
+    for attribute in attributes.into_iter().flatten().chain(answers).chain(marks) {
         ops.push(Op::SetAttribute {
             card_id: id(),
             attribute,

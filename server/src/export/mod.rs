@@ -5,6 +5,7 @@
 //! function of it. PDF, DOCX, ODT and Markdown all render the same document
 //! model ([`doc::document`]), so they carry the same content.
 
+pub mod antrag;
 pub mod csv;
 pub mod doc;
 pub mod docx;
@@ -30,6 +31,32 @@ use app::domain::session::{is_xml_char, xml_safe};
 use app::domain::settings::SessionSettings;
 use app::domain::templates;
 use std::collections::BTreeMap;
+
+/// What a document is for: the workshop's results (the Ergebnisprotokoll,
+/// every format) or the Antragsentwurf (antrag.md §1; documents only).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Profile {
+    #[default]
+    Ergebnisprotokoll,
+    Antragsentwurf,
+}
+
+impl Profile {
+    /// The `?profil=` word; `None` for an unknown one.
+    pub fn parse(key: &str) -> Option<Profile> {
+        match key {
+            "ergebnisprotokoll" => Some(Profile::Ergebnisprotokoll),
+            "antrag" => Some(Profile::Antragsentwurf),
+            _ => None,
+        }
+    }
+
+    /// Whether `format` can carry this profile (the Antragsentwurf is a
+    /// document to edit, not a sheet).
+    pub fn fits(self, format: Format) -> bool {
+        self == Profile::Ergebnisprotokoll || format.medium() == Medium::Document
+    }
+}
 
 /// Every file format the app can produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -192,6 +219,9 @@ pub struct GroupData {
     pub ideas: Vec<Idea>,
     /// The portfolio of the ideas (engine's chart model).
     pub chart: Option<ChartModel>,
+    /// The Kommunen of the group: its card authors' and, added by
+    /// [`ExportData::with_members`], its members', sorted.
+    pub kommunen: Vec<String>,
 }
 
 /// Everything an export shows, gathered once from committed data.
@@ -217,6 +247,7 @@ pub struct ExportData {
     /// The changes since the last saved stand ("Stand sichern"), for the
     /// moderator's documents; `None` without a stand.
     pub since: Option<Since>,
+    pub profile: Profile,
 }
 
 /// The last saved stand and what changed since.
@@ -284,6 +315,12 @@ impl ExportData {
             if let Some(evaluation) = evaluation {
                 evaluations.push((name.clone(), evaluation));
             }
+            let kommunen = sorted_kommunen(
+                group_boards
+                    .values()
+                    .flat_map(|b| b.sections.values().flatten())
+                    .map(|c| c.author.kommune.clone()),
+            );
             out.push(GroupData {
                 id: group.id.clone(),
                 name,
@@ -292,6 +329,7 @@ impl ExportData {
                 criteria: templates::KI.criteria,
                 ideas,
                 chart,
+                kommunen,
             });
         }
         let authors: Vec<String> = out
@@ -330,6 +368,7 @@ impl ExportData {
             joint,
             pseudonyms: numbers,
             since: None,
+            profile: Profile::default(),
         }
         .with_kommunen(authors))
     }
@@ -379,21 +418,41 @@ impl ExportData {
     /// Adds Kommunen to the attendance list: sorted (case ignored), each
     /// once, empty names left out.
     pub fn with_kommunen(mut self, more: impl IntoIterator<Item = String>) -> Self {
-        self.kommunen.extend(
-            more.into_iter()
-                .map(|k| clean(&k))
-                .filter(|k| !k.trim().is_empty()),
-        );
-        self.kommunen.sort_by_key(|k| (k.to_lowercase(), k.clone()));
-        self.kommunen.dedup();
+        let all = std::mem::take(&mut self.kommunen).into_iter().chain(more);
+        self.kommunen = sorted_kommunen(all);
         self
     }
 
-    /// Group name, or "Gesamte Sitzung", for headings and file names.
+    /// Adds the members' Kommunen (group id, Kommune) to the attendance
+    /// list and to their groups' lists.
+    pub fn with_members(mut self, members: impl IntoIterator<Item = (String, String)>) -> Self {
+        let members: Vec<(String, String)> = members.into_iter().collect();
+        for group in &mut self.groups {
+            let own = members
+                .iter()
+                .filter(|(g, _)| *g == group.id)
+                .map(|(_, k)| k.clone());
+            let all = std::mem::take(&mut group.kommunen).into_iter().chain(own);
+            group.kommunen = sorted_kommunen(all);
+        }
+        self.with_kommunen(members.into_iter().map(|(_, k)| k))
+    }
+
+    pub fn with_profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// Group name, or "Gesamte Sitzung", for headings and file names;
+    /// "Antragsentwurf" before it for that profile.
     pub fn scope_label(&self) -> String {
-        match (self.whole_session, self.groups.first()) {
+        let scope = match (self.whole_session, self.groups.first()) {
             (false, Some(g)) => g.name.clone(),
             _ => "Gesamte Sitzung".to_owned(),
+        };
+        match self.profile {
+            Profile::Ergebnisprotokoll => scope,
+            Profile::Antragsentwurf => format!("Antragsentwurf {scope}"),
         }
     }
 
@@ -406,8 +465,11 @@ impl ExportData {
         }
         stem.push('_');
         stem.push_str(&safe_file_part(&self.date));
+        if self.profile == Profile::Antragsentwurf {
+            stem.push_str("_Antragsentwurf");
+        }
         if !self.whole_session {
-            let group = safe_file_part(&self.scope_label());
+            let group = safe_file_part(self.groups.first().map_or("", |g| g.name.as_str()));
             if !group.is_empty() {
                 stem.push('_');
                 stem.push_str(&group);
@@ -485,6 +547,18 @@ fn clean_chart(chart: Option<ChartModel>) -> Option<ChartModel> {
     })
 }
 
+/// Kommunen cleaned, sorted (case ignored), each once, empty names left out.
+fn sorted_kommunen(all: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = all
+        .into_iter()
+        .map(|k| clean(&k))
+        .filter(|k| !k.trim().is_empty())
+        .collect();
+    out.sort_by_key(|k| (k.to_lowercase(), k.clone()));
+    out.dedup();
+    out
+}
+
 /// Removes characters that XML 1.0 (DOCX, ODT, XLSX) cannot hold (control
 /// characters other than tab and line feed, U+FFFE, U+FFFF); a carriage
 /// return becomes a line break.
@@ -512,7 +586,11 @@ impl ExportData {
         for text in [&mut data.title, &mut data.date, &mut data.place] {
             xml_text(text);
         }
-        for text in &mut data.kommunen {
+        for text in data
+            .kommunen
+            .iter_mut()
+            .chain(data.groups.iter_mut().flat_map(|g| g.kommunen.iter_mut()))
+        {
             xml_text(text);
         }
         if let Some(joint) = &mut data.joint {
