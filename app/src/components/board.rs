@@ -7,8 +7,9 @@ use super::figures::Figures;
 use super::further::{CardExtras, CurrentMark};
 use super::guide::MethodHelp;
 use super::ideas::IdeaPanel;
+use super::marks::MarkToggle;
 use super::steering::{DotControl, LockBanner};
-use crate::domain::board::{BoardState, Card, Op, TextField};
+use crate::domain::board::{BoardState, Card, Mark, Op, TextField};
 use crate::domain::evaluation::CriterionDef;
 use crate::domain::sketch::SketchChoice;
 use crate::domain::templates::rest::layout;
@@ -360,6 +361,7 @@ fn CardView(
             <DotControl sync board card_id=id />
             {section.ideas.then(|| view! { <IdeaPanel sync board card_id=id criteria /> })}
             <CardExtras sync board card_id=id card template section />
+            <MarkToggle sync board card_id=id card mark=Mark::Vereinbarung />
         </li>
     }
     .into_any()

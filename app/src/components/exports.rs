@@ -41,6 +41,7 @@ pub fn GroupExports(code: String) -> AnyView {
                 token: None,
                 key,
                 scope: Scope::OwnGroup,
+                antrag: false,
             };
             view! { <DownloadButton job progress /> }
         })
@@ -57,16 +58,28 @@ pub fn GroupExports(code: String) -> AnyView {
 
 /// One download: where from, with which secret, what it is.
 #[derive(Clone, PartialEq)]
-struct Job {
-    url: String,
-    token: Option<String>,
-    key: &'static str,
-    scope: Scope,
+pub(crate) struct Job {
+    pub url: String,
+    pub token: Option<String>,
+    pub key: &'static str,
+    pub scope: Scope,
+    /// The Antragsentwurf rather than the results.
+    pub antrag: bool,
+}
+
+/// "Word (DOCX)", or "Antragsentwurf (Word (DOCX))" for the draft.
+fn job_label(locale: Locale, job_key: &str, antrag: bool) -> String {
+    let format = format_label(locale, job_key);
+    if antrag {
+        td_string!(locale, antrag.format, format = format).to_string()
+    } else {
+        format
+    }
 }
 
 /// What a download covers; named in the language shown.
 #[derive(Clone, PartialEq)]
-enum Scope {
+pub(crate) enum Scope {
     Session,
     OwnGroup,
     Group(String),
@@ -83,7 +96,7 @@ fn scope_label(locale: Locale, scope: &Scope) -> String {
 /// Every download shows where it stands: being made, done (with the file
 /// name) or failed (with the reason and a button to try again).
 #[derive(Clone, PartialEq)]
-enum Progress {
+pub(crate) enum Progress {
     Idle,
     Busy(Job),
     Done(String),
@@ -106,15 +119,16 @@ fn run(job: Job, progress: RwSignal<Progress>) {
 }
 
 #[component]
-fn DownloadButton(job: Job, progress: RwSignal<Progress>) -> AnyView {
+pub(crate) fn DownloadButton(job: Job, progress: RwSignal<Progress>) -> AnyView {
     let i18n = use_i18n();
     let key = job.key;
+    let antrag = job.antrag;
     let scope = job.scope.clone();
     let label = move || {
         t_string!(
             i18n,
             exports.download_label,
-            format = format_label(i18n.get_locale(), key),
+            format = job_label(i18n.get_locale(), key, antrag),
             scope = scope_label(i18n.get_locale(), &scope)
         )
         .to_string()
@@ -139,12 +153,12 @@ fn DownloadButton(job: Job, progress: RwSignal<Progress>) -> AnyView {
 /// The state of the last download, announced politely; a failure is an
 /// alert with a retry button.
 #[component]
-fn DownloadStatus(progress: RwSignal<Progress>) -> AnyView {
+pub(crate) fn DownloadStatus(progress: RwSignal<Progress>) -> AnyView {
     let i18n = use_i18n();
     let what = move |job: &Job| {
         format!(
             "{} – {}",
-            format_label(i18n.get_locale(), job.key),
+            job_label(i18n.get_locale(), job.key, job.antrag),
             scope_label(i18n.get_locale(), &job.scope)
         )
     };
@@ -195,7 +209,9 @@ fn DownloadStatus(progress: RwSignal<Progress>) -> AnyView {
 pub fn ModeratorExports(token: String, groups: Vec<GroupView>) -> AnyView {
     let i18n = use_i18n();
     let progress = RwSignal::new(Progress::Idle);
+    let row_token = token.clone();
     let row = move |group: Option<GroupView>| {
+        let token = row_token.clone();
         let scope = match &group {
             Some(g) => Scope::Group(g.name.clone()),
             None => Scope::Session,
@@ -213,6 +229,7 @@ pub fn ModeratorExports(token: String, groups: Vec<GroupView>) -> AnyView {
                     token: Some(token.clone()),
                     key,
                     scope: scope.clone(),
+                    antrag: false,
                 };
                 view! { <DownloadButton job progress /> }
             })
@@ -224,13 +241,46 @@ pub fn ModeratorExports(token: String, groups: Vec<GroupView>) -> AnyView {
             </div>
         }
     };
+    // Each group's Antragsentwurf (antrag.md §1): documents to edit.
+    let antrag_token = token.clone();
+    let antrag_row = move |group: GroupView| {
+        let token = antrag_token.clone();
+        let scope = Scope::Group(group.name.clone());
+        let name = group.name.clone();
+        let label =
+            Signal::derive(move || t_string!(i18n, antrag.scope, group = name.clone()).to_string());
+        let buttons = ["docx", "odt", "pdf"]
+            .iter()
+            .map(|key| {
+                let job = Job {
+                    url: format!(
+                        "/api/moderation/export/{key}?group={}&profil=antrag",
+                        group.id
+                    ),
+                    token: Some(token.clone()),
+                    key,
+                    scope: scope.clone(),
+                    antrag: true,
+                };
+                view! { <DownloadButton job progress /> }
+            })
+            .collect_view();
+        view! {
+            <div class="export-row" role="group" aria-label=move || label.get()>
+                <span class="export-scope">{move || label.get()}</span>
+                {buttons}
+            </div>
+        }
+    };
     let session_row = row(None);
-    let group_rows = groups.into_iter().map(|g| row(Some(g))).collect_view();
+    let group_rows = groups.iter().cloned().map(|g| row(Some(g))).collect_view();
+    let antrag_rows = groups.into_iter().map(antrag_row).collect_view();
     view! {
         <section class="panel exports" aria-labelledby="exports-heading">
             <h2 id="exports-heading">{t!(i18n, exports.heading)}</h2>
             {session_row}
             {group_rows}
+            {antrag_rows}
             <DownloadStatus progress />
         </section>
     }

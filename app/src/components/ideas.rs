@@ -4,7 +4,8 @@
 
 use super::editable::EditableText;
 use super::kivo::KivoPanel;
-use crate::domain::board::{Card, IdeaFlag, Op, RatingSlot, SketchField, TextField};
+use super::marks::MarkToggle;
+use crate::domain::board::{Card, IdeaFlag, Mark, Op, RatingSlot, SketchField, TextField};
 use crate::domain::evaluation::{CriterionDef, CriterionKey, RatingValue};
 use crate::domain::rating;
 use crate::domain::sketch::{Einsatzfeld, Kooperationsform, SketchChoice};
@@ -131,6 +132,7 @@ pub fn IdeaPanel(
             <div class="sketch-fields">{fields}</div>
             {flag(IdeaFlag::PersonalData)}
         </details>
+        <MarkToggle sync board card_id card mark=Mark::Antrag />
         <KivoPanel sync board card_id card />
         <Warnings card />
         <details class="rating" data-testid="rating">

@@ -1,3 +1,4 @@
+pub mod antrag;
 pub mod board;
 pub mod cockpit;
 pub mod editable;
@@ -11,6 +12,7 @@ pub mod guide;
 pub mod header;
 pub mod ideas;
 pub mod kivo;
+pub mod marks;
 pub mod merge;
 pub mod portfolio;
 pub mod projector;

@@ -1,5 +1,6 @@
 use crate::api::{ErrorCode, Me};
 use crate::client;
+use crate::components::antrag::AntragPanel;
 use crate::components::board::BoardView;
 use crate::components::error_notice::ErrorNotice;
 use crate::components::exports::GroupExports;
@@ -137,6 +138,12 @@ fn GroupWorkspace(me: Me) -> AnyView {
                     <BoardView sync board_id=board_id(&group_id.get_value(), template.key) template />
                 }
             }}
+            <AntragPanel
+                sync
+                group_id=group_id.get_value()
+                code=me.session.join_code.clone()
+                kommune=me.participant.kommune.clone()
+            />
             <GroupExports code=me.session.join_code.clone() />
             <LeaveSession code=me.session.join_code.clone() />
         </div>
