@@ -310,3 +310,62 @@ fn costs_and_lotse_fill_chapters_5_and_6() {
         .contains("[noch zu ergänzen: Kostenaufteilung (Einwohner fehlt)]"));
     assert_eq!(d.chapters[5].reife(), 0);
 }
+
+#[test]
+fn the_ergebnisprotokoll_collects_agreements_and_every_task() {
+    use ikz_domain::board::Status;
+    use ikz_domain::protokoll::{agreements, tasks};
+    use ikz_domain::templates::further::PHASEN;
+    let anna = person("p1", "Astadt");
+    let mut boards = seeded();
+    let canvas = boards.get_mut(CANVAS.key).expect("canvas");
+    ok(canvas, &CANVAS, &anna, mark("c5", Mark::Vereinbarung, true));
+    let mut phasen = BoardState::default();
+    ok(
+        &mut phasen,
+        &PHASEN,
+        &anna,
+        add("own1", "umsetzung", "Gremienbeschluss einholen"),
+    );
+    ok(
+        &mut phasen,
+        &PHASEN,
+        &anna,
+        Op::SetAttribute {
+            card_id: "own1".into(),
+            attribute: Attribute::Status(Status::Begonnen),
+        },
+    );
+    ok(
+        &mut phasen,
+        &PHASEN,
+        &anna,
+        mark("own1", Mark::Vereinbarung, true),
+    );
+    boards.insert(PHASEN.key.to_owned(), phasen);
+    let methods: Vec<String> = [CANVAS.key, SWOT.key, KI.key, PHASEN.key]
+        .map(str::to_owned)
+        .to_vec();
+
+    let agreed = agreements(&methods, &boards);
+    let texts: Vec<&str> = agreed.iter().map(|a| a.text.as_str()).collect();
+    assert_eq!(texts, ["Kompetenzabgabe", "Gremienbeschluss einholen"]);
+    assert_eq!(agreed[0].method, CANVAS.title);
+    assert_eq!(agreed[0].section, "Risiken & Widerstände");
+    // A method the session does not use is not in the protocol.
+    assert_eq!(agreements(&methods[..1], &boards).len(), 1);
+
+    let all = tasks(&methods, &boards);
+    // Every item of the Phasen-Check is a task, the group's own among them.
+    assert_eq!(
+        all.len(),
+        PHASEN.sections.iter().map(|s| s.items.len()).sum::<usize>() + 1
+    );
+    let own = all
+        .iter()
+        .find(|t| t.row.card_id == "own1")
+        .expect("the own task");
+    assert_eq!(own.row.label, "Gremienbeschluss einholen");
+    assert_eq!(own.row.status, Status::Begonnen);
+    assert_eq!(own.method, PHASEN.title);
+}
