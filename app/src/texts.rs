@@ -79,6 +79,7 @@ pub fn error_message(locale: Locale, body: &ApiErrorBody) -> String {
         ErrorCode::StorageUnavailable => td_string!(locale, errors.storage_unavailable).to_string(),
         ErrorCode::JoiningClosed => td_string!(locale, errors.joining_closed).to_string(),
         ErrorCode::OpRefused => td_string!(locale, errors.op_refused).to_string(),
+        ErrorCode::CostIncomplete => td_string!(locale, errors.cost_incomplete).to_string(),
         ErrorCode::Internal => td_string!(locale, errors.internal).to_string(),
         ErrorCode::Network => td_string!(locale, errors.network).to_string(),
     }

@@ -329,6 +329,19 @@ pub struct Row {
     pub einsparung_plus: String,
 }
 
+/// The German column heads of [`Row`] (documents; the screen has them in
+/// its locale files).
+pub const COLUMNS_DE: [&str; 8] = [
+    "Kommune",
+    "Anteil",
+    "Anteil an L je Jahr",
+    "Anteil an I − G",
+    "Einsparung je Jahr",
+    "Amortisation",
+    "Einsparung bei Fallzahlen −20 %",
+    "Einsparung bei Fallzahlen +20 %",
+];
+
 /// Euros as shown: rounded to whole euros.
 pub fn euro_text(value: f64) -> String {
     format!("{} €", decimal(value, 0))
