@@ -11,6 +11,7 @@ pub mod guide;
 pub mod header;
 pub mod ideas;
 pub mod kivo;
+pub mod kosten;
 pub mod merge;
 pub mod portfolio;
 pub mod projector;
