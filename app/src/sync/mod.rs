@@ -130,7 +130,10 @@ impl LiveSync {
         if self.moderator.with_value(Option::is_some) {
             return None;
         }
-        Some(format!("/api/sessions/{}/kosten.xlsx", self.code.get_value()))
+        Some(format!(
+            "/api/sessions/{}/kosten.xlsx",
+            self.code.get_value()
+        ))
     }
 
     /// Server time now (ms), by this browser's clock corrected by the offset.
