@@ -78,16 +78,21 @@ pub enum KostenError {
     Cost(#[from] CostError),
 }
 
+/// A text that does not read as a number (see the module's rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+#[error("keine Zahl")]
+pub struct NotANumber;
+
 /// `text` as a number the German way (see the module's rules); `Ok(None)`
-/// when empty, `Err(())` when it does not read.
-pub fn parse_number(text: &str) -> Result<Option<f64>, ()> {
+/// when empty, [`NotANumber`] when it does not read.
+pub fn parse_number(text: &str) -> Result<Option<f64>, NotANumber> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Ok(None);
     }
     // Far longer than any amount: not a number (and nothing to scan).
     if trimmed.chars().count() > 40 {
-        return Err(());
+        return Err(NotANumber);
     }
     let mut body: String = trimmed
         .chars()
@@ -117,33 +122,33 @@ pub fn parse_number(text: &str) -> Result<Option<f64>, ()> {
     let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     if let Some(frac) = frac {
         if !all_digits(frac) {
-            return Err(());
+            return Err(NotANumber);
         }
     }
     let mut groups = int.split('.');
     let first = groups.next().unwrap_or("");
     if !all_digits(first) {
-        return Err(());
+        return Err(NotANumber);
     }
     let mut plain = first.to_owned();
     let mut grouped = false;
     for group in groups {
         if group.len() != 3 || !all_digits(group) || first.len() > 3 {
-            return Err(());
+            return Err(NotANumber);
         }
         grouped = true;
         plain.push_str(group);
     }
     if grouped && first.starts_with('0') {
-        return Err(());
+        return Err(NotANumber);
     }
     if let Some(frac) = frac {
         plain.push('.');
         plain.push_str(frac);
     }
-    let value: f64 = plain.parse().map_err(|_| ())?;
+    let value: f64 = plain.parse().map_err(|_| NotANumber)?;
     if !value.is_finite() {
-        return Err(());
+        return Err(NotANumber);
     }
     Ok(Some(if negative { -value } else { value }))
 }
@@ -178,7 +183,7 @@ fn kommune_number(
             kommune: name.to_owned(),
             field: field.label,
         }),
-        Err(()) => Err(KostenError::NotANumber {
+        Err(NotANumber) => Err(KostenError::NotANumber {
             kommune: name.to_owned(),
             field: field.label,
             text: quote(text),
@@ -188,7 +193,7 @@ fn kommune_number(
 
 fn joint_number(card: Option<&Card>, field: &FieldDef) -> Result<Option<f64>, KostenError> {
     let text = text_of(card, field);
-    parse_number(text).map_err(|()| KostenError::JointNotANumber {
+    parse_number(text).map_err(|NotANumber| KostenError::JointNotANumber {
         field: field.label,
         text: quote(text),
     })
