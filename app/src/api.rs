@@ -166,6 +166,9 @@ pub enum ErrorCode {
     /// The board refused the change (method switched off, board locked,
     /// unknown card or field, text too long).
     OpRefused,
+    /// The Kostenaufteilung's figures are incomplete or refused; the body's
+    /// message says which (the domain's German sentence).
+    CostIncomplete,
     Internal,
     /// Client side only: the server could not be reached.
     Network,

@@ -79,6 +79,15 @@ pub fn error_message(locale: Locale, body: &ApiErrorBody) -> String {
         ErrorCode::StorageUnavailable => td_string!(locale, errors.storage_unavailable).to_string(),
         ErrorCode::JoiningClosed => td_string!(locale, errors.joining_closed).to_string(),
         ErrorCode::OpRefused => td_string!(locale, errors.op_refused).to_string(),
+        // The domain's German sentence says what is missing.
+        ErrorCode::CostIncomplete => {
+            let generic = td_string!(locale, errors.cost_incomplete).to_string();
+            if body.message.is_empty() || body.message == generic {
+                generic
+            } else {
+                format!("{generic} {}", body.message)
+            }
+        }
         ErrorCode::Internal => td_string!(locale, errors.internal).to_string(),
         ErrorCode::Network => td_string!(locale, errors.network).to_string(),
     }

@@ -89,6 +89,11 @@ impl ApiError {
             Self::JoiningClosed => plain(S::FORBIDDEN, ErrorCode::JoiningClosed),
             Self::BadRequest => plain(S::BAD_REQUEST, ErrorCode::BadRequest),
             Self::UnknownFormat => plain(S::NOT_FOUND, ErrorCode::UnknownFormat),
+            Self::Export(e @ (ExportError::Cost(_) | ExportError::Kosten(_))) => {
+                let mut body = ApiErrorBody::new(ErrorCode::CostIncomplete);
+                body.message = e.to_string();
+                (S::UNPROCESSABLE_ENTITY, body)
+            }
             Self::Export(_) | Self::TaskFailed => {
                 plain(S::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
             }

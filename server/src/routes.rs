@@ -69,6 +69,11 @@ pub fn api_router() -> Router<AppState> {
             get(participant_export),
         )
         .route(
+            "/api/moderation/groups/{id}/kosten.xlsx",
+            get(moderator_kosten),
+        )
+        .route("/api/sessions/{code}/kosten.xlsx", get(participant_kosten))
+        .route(
             "/api/import",
             // One byte over the limit is enough to tell "too large".
             post(import_session).layer(DefaultBodyLimit::max(json::MAX_BYTES + 1)),
@@ -622,6 +627,23 @@ async fn participant_export(
         group: &who.participant.group_id,
     };
     gather::export(&state, &who.session, format, profile, requester).await
+}
+
+/// The moderator's download of a group's Kostenaufteilung workbook.
+async fn moderator_kosten(
+    State(state): State<AppState>,
+    Moderator(session): Moderator,
+    Path(group): Path<String>,
+) -> Result<Download, ApiError> {
+    gather::kosten(&state, &session, &group).await
+}
+
+/// A participant's download of their own group's Kostenaufteilung workbook.
+async fn participant_kosten(
+    State(state): State<AppState>,
+    who: Participant,
+) -> Result<Download, ApiError> {
+    gather::kosten(&state, &who.session, &who.participant.group_id).await
 }
 
 /// Whether a request declares a JSON body (`application/json`, parameters

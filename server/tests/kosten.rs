@@ -4,7 +4,7 @@
 //! result the calculator gives for the changed input.
 
 use ikz_antrag::cost::{
-    calculate, sheet, Basis, CostInput, JointInput, KommuneInput, SheetCell, SplitKey,
+    calculate, sheet, Basis, CostInput, JointInput, KommuneInput, Payback, SheetCell, SplitKey,
 };
 use server::export::kosten::workbook;
 use std::io::{Read, Write};
@@ -180,22 +180,70 @@ fn a_changed_input_recomputes_every_result_in_libreoffice() {
             .position(|c| matches!(c, SheetCell::Label(l) if l == label))
             .unwrap_or_else(|| panic!("column {label}"))
     };
+    let close = |got: f64, want: f64| (got - want).abs() <= 1e-6 * want.abs().max(1.0);
     for (k, result) in expected.kommunen.iter().enumerate() {
         let row = &rows[first_kommune + k];
         assert_eq!(row[0], result.name);
-        for (label, want) in [
-            ("Anteil", result.basis.anteil),
-            ("Anteil an L (€ je Jahr)", result.basis.anteil_laufend),
-            ("Anteil an I − G (€)", result.basis.anteil_einmalig),
-            ("Einsparung (€ je Jahr)", result.basis.einsparung),
+        let got = number(&row[column("Kosten heute (€ je Jahr)")]);
+        assert!(
+            close(got, result.kosten_heute),
+            "{}: Kosten heute",
+            result.name
+        );
+        // Every result of every scenario (base, Fallzahlen −20 %, +20 %).
+        for (suffix, outputs) in [
+            ("", &result.basis),
+            (" bei Fallzahlen −20 %", &result.fallzahlen_minus),
+            (" bei Fallzahlen +20 %", &result.fallzahlen_plus),
         ] {
-            let got = number(&row[column(label)]);
-            assert!(
-                (got - want).abs() <= 1e-6 * want.abs().max(1.0),
-                "{}: {label} is {got} in LibreOffice, {want} in Rust",
-                result.name
-            );
+            for (label, want) in [
+                ("Anteil", outputs.anteil),
+                ("Anteil an L (€ je Jahr)", outputs.anteil_laufend),
+                ("Anteil an I − G (€)", outputs.anteil_einmalig),
+                ("Einsparung (€ je Jahr)", outputs.einsparung),
+            ] {
+                let label = format!("{label}{suffix}");
+                let got = number(&row[column(&label)]);
+                assert!(
+                    close(got, want),
+                    "{}: {label} is {got} in LibreOffice, {want} in Rust",
+                    result.name
+                );
+            }
+            let label = format!("Amortisation (Jahre){suffix}");
+            let cell = &row[column(&label)];
+            match outputs.amortisation {
+                Payback::Jahre(want) => {
+                    let got = number(cell);
+                    assert!(
+                        close(got, want),
+                        "{}: {label} is {got}, {want} in Rust",
+                        result.name
+                    );
+                }
+                Payback::Keine => {
+                    assert_eq!(cell, "keine Amortisation", "{}: {label}", result.name)
+                }
+            }
         }
+    }
+    // The joint results: the grant and I − G.
+    for (label, want) in [
+        (
+            "Förderung G = MIN(Quote × I; Höchstbetrag) (€)",
+            expected.foerderung,
+        ),
+        (
+            "Einmalkosten nach Förderung I − G (€)",
+            expected.eigenanteil_einmalkosten,
+        ),
+    ] {
+        let (r, c) = find(&model, label);
+        let got = number(&rows[r][c + 1]);
+        assert!(
+            close(got, want),
+            "{label} is {got} in LibreOffice, {want} in Rust"
+        );
     }
     // The change mattered: the shares moved (not the cached values of the
     // file as written).

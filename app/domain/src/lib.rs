@@ -11,6 +11,7 @@ pub mod carry;
 pub mod evaluation;
 pub mod figures;
 pub mod kivo;
+pub mod kosten;
 pub mod legacy;
 pub mod privacy;
 pub mod protocol;

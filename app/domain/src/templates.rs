@@ -14,9 +14,11 @@ use crate::sketch::Einsatzfeld;
 use serde::Serialize;
 
 pub mod further;
+pub mod kosten;
 pub mod rest;
 pub mod ustg_data;
 pub use further::{ERFOLGSFAKTOREN, FURTHER, PHASEN, PROZESS, ZIELE};
+pub use kosten::KOSTEN;
 pub use rest::{BARCAMP, BMC, SCRUM, SEED_REST, USTG, VERAENDERUNG};
 
 // Not `Eq`: a section's criteria carry weights (f64), like a template's.
@@ -462,8 +464,9 @@ pub const KI: Template = Template {
 /// and the citizen's process before the canvas, the checks of the
 /// cooperation after the ideas); the screens and every export iterate this
 /// list, so a session's methods appear in this order. The five remaining
-/// seed methods ([`SEED_REST`]) follow in the order of `methods.md`.
-pub const ALL: [Template; 12] = [
+/// seed methods ([`SEED_REST`]) follow in the order of `methods.md`, then
+/// the Kostenaufteilung ([`KOSTEN`], antrag.md §2).
+pub const ALL: [Template; 13] = [
     ZIELE,
     PROZESS,
     CANVAS,
@@ -476,6 +479,7 @@ pub const ALL: [Template; 12] = [
     USTG,
     SCRUM,
     BARCAMP,
+    KOSTEN,
 ];
 
 /// The methods a new session starts with: the three every workshop of

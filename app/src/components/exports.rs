@@ -22,6 +22,7 @@ fn format_label(locale: Locale, key: &str) -> String {
         "xlsx" => td_string!(locale, exports.xlsx),
         "csv" => td_string!(locale, exports.csv),
         "md" => td_string!(locale, exports.md),
+        "kosten" => td_string!(locale, exports.kosten),
         _ => td_string!(locale, exports.json),
     }
     .to_string()
@@ -204,9 +205,14 @@ pub(crate) fn DownloadStatus(progress: RwSignal<Progress>) -> AnyView {
     .into_any()
 }
 
-/// The moderator's downloads: the whole session and each group.
+/// The moderator's downloads: the whole session and each group; with
+/// `kosten` on (the method is used), each group's Kostenaufteilung workbook.
 #[component]
-pub fn ModeratorExports(token: String, groups: Vec<GroupView>) -> AnyView {
+pub fn ModeratorExports(
+    token: String,
+    groups: Vec<GroupView>,
+    #[prop(into)] kosten: Signal<bool>,
+) -> AnyView {
     let i18n = use_i18n();
     let progress = RwSignal::new(Progress::Idle);
     let row_token = token.clone();
@@ -218,6 +224,20 @@ pub fn ModeratorExports(token: String, groups: Vec<GroupView>) -> AnyView {
         };
         let shown = scope.clone();
         let name = Signal::derive(move || scope_label(i18n.get_locale(), &shown));
+        let workbook = group.as_ref().map(|g| {
+            let job = Job {
+                url: format!("/api/moderation/groups/{}/kosten.xlsx", g.id),
+                token: Some(token.clone()),
+                key: "kosten",
+                scope: scope.clone(),
+                antrag: false,
+            };
+            view! {
+                <Show when=move || kosten.get()>
+                    <DownloadButton job=job.clone() progress />
+                </Show>
+            }
+        });
         let query = group
             .map(|g| format!("?group={}", g.id))
             .unwrap_or_default();
@@ -238,6 +258,7 @@ pub fn ModeratorExports(token: String, groups: Vec<GroupView>) -> AnyView {
             <div class="export-row" role="group" aria-label=move || name.get()>
                 <span class="export-scope">{move || name.get()}</span>
                 {buttons}
+                {workbook}
             </div>
         }
     };

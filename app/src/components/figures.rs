@@ -47,6 +47,10 @@ pub fn Figures(sync: LiveSync, board: StoredValue<String>, template: &'static Te
             Figure::PhaseProgress => {
                 view! { <PhaseProgress sync board_state template /> }.into_any()
             }
+            Figure::Kostenaufteilung => {
+                let download = sync.kosten_workbook_url();
+                view! { <super::kosten::KostenFigure board_state download /> }.into_any()
+            }
             figure => view! { <SeedFigure board_state template figure revealed /> }.into_any(),
         })
         .collect_view()

@@ -12,6 +12,7 @@ pub mod guide;
 pub mod header;
 pub mod ideas;
 pub mod kivo;
+pub mod kosten;
 pub mod marks;
 pub mod merge;
 pub mod portfolio;

@@ -87,7 +87,13 @@ fn ModeratorCockpit(session: ModeratorSession, token: String, reload: Callback<(
         </section>
         <GroupsEditor groups members=members.list.into() token=token.clone() reload />
         <SettingsPanel settings=session.settings rated=session.rated token=token.clone() />
-        <ModeratorExports token=token.clone() groups=public.groups.clone() />
+        <ModeratorExports
+            token=token.clone()
+            groups=public.groups.clone()
+            kosten=Signal::derive(move || {
+                sync.settings.with(|s| s.uses(crate::domain::templates::KOSTEN.key))
+            })
+        />
         <StandsPanel token=token.clone() groups=public.groups.clone() />
         <section class="panel" aria-labelledby="participants-heading">
             <h2 id="participants-heading">{t!(i18n, moderation.participants)}</h2>

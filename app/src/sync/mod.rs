@@ -123,6 +123,19 @@ impl LiveSync {
         sync
     }
 
+    /// Where a participant downloads their group's Kostenaufteilung
+    /// workbook (the session cookie goes along); `None` on the moderator's
+    /// screens, which download with the secret (the cockpit's exports).
+    pub fn kosten_workbook_url(&self) -> Option<String> {
+        if self.moderator.with_value(Option::is_some) {
+            return None;
+        }
+        Some(format!(
+            "/api/sessions/{}/kosten.xlsx",
+            self.code.get_value()
+        ))
+    }
+
     /// Server time now (ms), by this browser's clock corrected by the offset.
     pub fn server_now(&self) -> i64 {
         js_sys::Date::now() as i64 + self.clock_offset.try_get_untracked().unwrap_or(0)

@@ -161,3 +161,46 @@ pub async fn since_stand(
     );
     Ok(Since { stand, diff })
 }
+
+/// The Kostenaufteilung workbook of group `group_id` (antrag.md §2): its
+/// board as the hub's room holds it (committed state), read by the one
+/// rule [`app::domain::kosten::input`]; an incomplete board is
+/// [`ExportError::Kosten`] (422 with the German sentence). The method must
+/// be on; the board holds no ratings, so a participant and the moderator
+/// read the same.
+pub async fn kosten(
+    state: &AppState,
+    session: &SessionRecord,
+    group_id: &str,
+) -> Result<Download, ApiError> {
+    use app::domain::templates::KOSTEN;
+    let groups = state.store.groups(&session.id).await?;
+    let group = groups
+        .iter()
+        .find(|g| g.id == group_id)
+        .ok_or(StoreError::UnknownGroup)?;
+    let room = state.hub.room(&session.id).await?;
+    if !room.settings().methods.iter().any(|m| m == KOSTEN.key) {
+        return Err(ApiError::UnknownBoard);
+    }
+    let id = app::domain::board::board_id(group_id, KOSTEN.key);
+    let (_, boards) = room.snapshot(&id).await;
+    let board = boards
+        .get(&id)
+        .cloned()
+        .unwrap_or_default()
+        .materialised(&KOSTEN);
+    let input = app::domain::kosten::input(&board).map_err(super::ExportError::from)?;
+    let mut stem = super::safe_file_part(&session.title);
+    if stem.is_empty() {
+        stem = "IKZ-Werkstatt".to_owned();
+    }
+    let group = super::safe_file_part(&group.name);
+    let file_name = format!("{stem}_Kostenaufteilung_{group}.xlsx");
+    let bytes = in_render_slot(move || super::kosten::workbook(&input)).await??;
+    Ok(Download {
+        file_name,
+        content_type: Format::Xlsx.content_type(),
+        bytes,
+    })
+}

@@ -162,6 +162,10 @@ pub enum ExportError {
     /// The cost split's inputs are refused (German message for the user).
     #[error("{0}")]
     Cost(#[from] ikz_antrag::cost::CostError),
+    /// The Kostenaufteilung board does not read as the calculator's input
+    /// (German message naming the Kommune and field).
+    #[error("{0}")]
+    Kosten(#[from] app::domain::kosten::KostenError),
 }
 
 /// One rater's answers on one idea, as the export names them.

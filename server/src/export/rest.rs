@@ -33,7 +33,46 @@ pub(super) fn figure(
         Figure::Relevance => relevance(template, board, out),
         Figure::SessionPlan => session_plan(template, board, out),
         Figure::Matches => matches(board, out),
+        Figure::Kostenaufteilung => kosten(board, out),
         Figure::Zielmatrix | Figure::ErlebenCurve | Figure::FactorRadar | Figure::PhaseProgress => {
+        }
+    }
+}
+
+/// The Kostenaufteilung's result per Kommune (the domain's rows), or the
+/// German sentence saying what is missing.
+fn kosten(board: &BoardState, out: &mut Vec<Block>) {
+    use app::domain::kosten;
+    heading("Kostenaufteilung: Anteile, Einsparung, Amortisation", out);
+    match kosten::result(board) {
+        Err(e) => out.push(Block::Note {
+            text: clean(&e.to_string()),
+        }),
+        Ok(result) => {
+            let rows = kosten::rows(&result)
+                .into_iter()
+                .map(|r| {
+                    vec![
+                        clean(&r.name),
+                        r.anteil,
+                        r.anteil_laufend,
+                        r.anteil_einmalig,
+                        r.einsparung,
+                        r.amortisation,
+                        r.einsparung_minus,
+                        r.einsparung_plus,
+                    ]
+                })
+                .collect();
+            out.push(Block::Table {
+                header: kosten::COLUMNS_DE.map(str::to_owned).to_vec(),
+                rows,
+                widths: vec![4, 2, 3, 3, 3, 3, 3, 3],
+            });
+            out.push(Block::Note {
+                text: "Die Arbeitsmappe mit Formeln lädt die Gruppe auf ihrer Tafel herunter."
+                    .into(),
+            });
         }
     }
 }

@@ -19,6 +19,9 @@
 //! - [`scrum`]: effort points per column, the Relevanzcheck.
 //! - [`barcamp`]: the Sessionplan, the Suche/Biete pairs
 //!   ("möglicher Partner").
+//!
+//! The Kostenaufteilung's figure is the calculator's result
+//! ([`crate::kosten::result`]).
 
 pub mod barcamp;
 pub mod change;
@@ -64,6 +67,9 @@ pub enum Figure {
     SessionPlan,
     /// [`barcamp::matches`]: the sections Suche and Biete.
     Matches,
+    /// [`crate::kosten`]: a section with the Kommunen's cost figures; the
+    /// shares, savings and payback per Kommune.
+    Kostenaufteilung,
 }
 
 impl Figure {
@@ -95,7 +101,7 @@ pub fn of(template: &Template) -> Vec<Figure> {
             .section(id)
             .is_some_and(|s| rated_on(s, STAERKE.key))
     };
-    let rules: [(Figure, bool); 12] = [
+    let rules: [(Figure, bool); 13] = [
         (Figure::Zielmatrix, has(&|s| s.stances)),
         (Figure::ErlebenCurve, has(&|s| s.ordered && s.is_rated())),
         (
@@ -126,6 +132,10 @@ pub fn of(template: &Template) -> Vec<Figure> {
             Figure::Matches,
             template.section(barcamp::SUCHE).is_some()
                 && template.section(barcamp::BIETE).is_some(),
+        ),
+        (
+            Figure::Kostenaufteilung,
+            has(&|s| s.has_field(crate::templates::kosten::EINWOHNER.key)),
         ),
     ];
     rules
@@ -158,6 +168,7 @@ mod tests {
                 ("ustg", vec![CaseHints]),
                 ("scrum", vec![EffortSums, Relevance]),
                 ("barcamp", vec![SessionPlan, Matches]),
+                ("kosten", vec![Kostenaufteilung]),
             ]
         );
         let rated: Vec<_> = ALL.iter().flat_map(of).filter(|f| f.rated()).collect();

@@ -550,6 +550,8 @@ pub const CHOICE_FIELDS: &[(&str, &[&str])] = &[
     ("ust_q5d", &ANSWERS),
     ("aufwand", &["1", "2", "3", "5", "8", "13"]),
     ("format", &FORMATS),
+    ("schluessel", &super::kosten::KEYS),
+    ("sockel_basis", &super::kosten::BASES),
 ];
 
 /// The words a choice field takes (see [`CHOICE_FIELDS`]).
