@@ -11,6 +11,7 @@ pub mod evaluation;
 pub mod figures;
 pub mod kivo;
 pub mod legacy;
+pub mod lotse;
 pub mod privacy;
 pub mod protocol;
 pub mod rating;

@@ -14,9 +14,11 @@ use crate::sketch::Einsatzfeld;
 use serde::Serialize;
 
 pub mod further;
+pub mod lotse;
 pub mod rest;
 pub mod ustg_data;
 pub use further::{ERFOLGSFAKTOREN, FURTHER, PHASEN, PROZESS, ZIELE};
+pub use lotse::LOTSE;
 pub use rest::{BARCAMP, BMC, SCRUM, SEED_REST, USTG, VERAENDERUNG};
 
 // Not `Eq`: a section's criteria carry weights (f64), like a template's.
@@ -84,6 +86,8 @@ pub struct Section {
 pub enum QuestionSet {
     /// The KI-VO- und Datenschutz-Vorprüfung (`ikz_antrag::kivo`).
     Kivo,
+    /// The Rechtsform-Lotse (`ikz_antrag::rechtsform`).
+    Rechtsform,
 }
 
 impl QuestionSet {
@@ -94,6 +98,7 @@ impl QuestionSet {
                 let data = ikz_antrag::kivo::data();
                 data.pfad.question(id).is_some() || data.zusatzfragen.iter().any(|q| q.id == id)
             }
+            QuestionSet::Rechtsform => ikz_antrag::rechtsform::rlp().pfad.question(id).is_some(),
         }
     }
 }
@@ -463,7 +468,7 @@ pub const KI: Template = Template {
 /// cooperation after the ideas); the screens and every export iterate this
 /// list, so a session's methods appear in this order. The five remaining
 /// seed methods ([`SEED_REST`]) follow in the order of `methods.md`.
-pub const ALL: [Template; 12] = [
+pub const ALL: [Template; 13] = [
     ZIELE,
     PROZESS,
     CANVAS,
@@ -476,6 +481,7 @@ pub const ALL: [Template; 12] = [
     USTG,
     SCRUM,
     BARCAMP,
+    LOTSE,
 ];
 
 /// The methods a new session starts with: the three every workshop of

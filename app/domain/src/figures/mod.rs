@@ -30,7 +30,7 @@ pub mod ustg;
 pub mod zielmatrix;
 
 use crate::templates::rest::{BEREITSCHAFT, QUESTIONS, RELEVANZ, STAERKE};
-use crate::templates::{Section, Template};
+use crate::templates::{QuestionSet, Section, Template};
 
 /// A figure a board shows below its sections (screen, projector) and
 /// after them in the documents. [`of`] decides from the template's data
@@ -64,6 +64,9 @@ pub enum Figure {
     SessionPlan,
     /// [`barcamp::matches`]: the sections Suche and Biete.
     Matches,
+    /// [`crate::lotse`]: the Rechtsform-Lotse's recommendation, reasons
+    /// and comparison table (a section answering its questions).
+    Rechtsform,
 }
 
 impl Figure {
@@ -95,7 +98,7 @@ pub fn of(template: &Template) -> Vec<Figure> {
             .section(id)
             .is_some_and(|s| rated_on(s, STAERKE.key))
     };
-    let rules: [(Figure, bool); 12] = [
+    let rules: [(Figure, bool); 13] = [
         (Figure::Zielmatrix, has(&|s| s.stances)),
         (Figure::ErlebenCurve, has(&|s| s.ordered && s.is_rated())),
         (
@@ -126,6 +129,10 @@ pub fn of(template: &Template) -> Vec<Figure> {
             Figure::Matches,
             template.section(barcamp::SUCHE).is_some()
                 && template.section(barcamp::BIETE).is_some(),
+        ),
+        (
+            Figure::Rechtsform,
+            has(&|s| s.questions == Some(QuestionSet::Rechtsform)),
         ),
     ];
     rules
@@ -158,6 +165,7 @@ mod tests {
                 ("ustg", vec![CaseHints]),
                 ("scrum", vec![EffortSums, Relevance]),
                 ("barcamp", vec![SessionPlan, Matches]),
+                ("lotse", vec![Rechtsform]),
             ]
         );
         let rated: Vec<_> = ALL.iter().flat_map(of).filter(|f| f.rated()).collect();
