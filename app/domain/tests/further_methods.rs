@@ -355,7 +355,8 @@ fn further_templates_are_offered_but_not_on_in_a_new_session() {
             "bmc",
             "ustg",
             "scrum",
-            "barcamp"
+            "barcamp",
+            "lotse"
         ]
     );
     for t in FURTHER {
