@@ -16,7 +16,7 @@ use common::live::{download, Client, Received, Server, WAIT};
 use serde_json::{json, Value};
 use server::clock::now;
 
-const CODE: &str = "LTSNPR";
+const CODE: &str = "RTNPKM";
 
 fn answer_op(question: &str, answer: Answer) -> Op {
     let value = serde_json::to_value(answer).expect("answer");
