@@ -20,8 +20,10 @@ const CODE: &str = "RTNPKM";
 
 fn answer_op(question: &str, answer: Answer) -> Op {
     let value = serde_json::to_value(answer).expect("answer");
-    serde_json::from_value(json!({ "type": "set_attribute", "card_id": lotse::item_card_id(),
-        "attribute": { "name": "answer", "value": { "question": question, "answer": value } } }))
+    serde_json::from_value(
+        json!({ "type": "set_attribute", "card_id": lotse::item_card_id(),
+        "attribute": { "name": "answer", "value": { "question": question, "answer": value } } }),
+    )
     .expect("op")
 }
 
@@ -62,7 +64,13 @@ async fn answers_travel_live_carry_to_the_canvas_and_show_in_the_markdown_export
     // Off by default: the board is not there until the moderator adds it.
     let mut a = server.connect(&anna).await;
     a.sync(0).await;
-    let early = send(&mut a, "e1", &lotse_board, &answer_op("nur_koordination", Answer::Nein)).await;
+    let early = send(
+        &mut a,
+        "e1",
+        &lotse_board,
+        &answer_op("nur_koordination", Answer::Nein),
+    )
+    .await;
     assert_ne!(early["type"], "ack", "{early}");
     let methods = json!(["canvas", "swot", "ki", "lotse"]);
     let (status, body) = server
@@ -97,7 +105,13 @@ async fn answers_travel_live_carry_to_the_canvas_and_show_in_the_markdown_export
         apply(&mut replica, &LOTSE, &me, &op).expect("applies locally");
     }
     // Only the Lotse's questions.
-    let msg = send(&mut a, "bad1", &lotse_board, &answer_op("ki_system", Answer::Ja)).await;
+    let msg = send(
+        &mut a,
+        "bad1",
+        &lotse_board,
+        &answer_op("ki_system", Answer::Ja),
+    )
+    .await;
     assert_eq!(msg["type"], "rejected", "{msg}");
     assert!(msg.to_string().contains("unknown_question"), "{msg}");
 
@@ -112,7 +126,10 @@ async fn answers_travel_live_carry_to_the_canvas_and_show_in_the_markdown_export
     )
     .expect("plan");
     let summary = lotse::board_summary(&replica).expect("summary");
-    assert!(summary.starts_with("Empfehlung: Zweckvereinbarung."), "{summary}");
+    assert!(
+        summary.starts_with("Empfehlung: Zweckvereinbarung."),
+        "{summary}"
+    );
     let msg = send(&mut a, "c1", &canvas, &plan.copy).await;
     assert_eq!(msg["type"], "ack", "{msg}");
     let msg = send(&mut a, "c2", &lotse_board, &plan.link_back).await;
@@ -122,7 +139,10 @@ async fn answers_travel_live_carry_to_the_canvas_and_show_in_the_markdown_export
     assert!(md.contains("Rechtsform-Lotse"), "{md}");
     assert!(md.contains("Empfehlung des Rechtsform-Lotsen"), "{md}");
     // The summary twice: in the canvas field and in the Lotse's section.
-    assert!(md.matches("Empfehlung: Zweckvereinbarung.").count() >= 2, "{md}");
+    assert!(
+        md.matches("Empfehlung: Zweckvereinbarung.").count() >= 2,
+        "{md}"
+    );
     assert!(md.contains("mandatierende Zweckvereinbarung"), "{md}");
     // The answers given and the comparison table of all forms.
     assert!(md.contains("| Frage | Antwort |"), "{md}");
@@ -132,6 +152,9 @@ async fn answers_travel_live_carry_to_the_canvas_and_show_in_the_markdown_export
         "{md}"
     );
     assert!(md.contains("§ 108 Abs. 6 GWB"), "{md}");
-    assert!(md.contains("Vorprüfung, keine Rechts- oder Steuerberatung"), "{md}");
+    assert!(
+        md.contains("Vorprüfung, keine Rechts- oder Steuerberatung"),
+        "{md}"
+    );
     assert!(md.contains("Stand: 2026-12-01"), "{md}");
 }

@@ -7,10 +7,10 @@
 //! "Hochrisiko" flag of older sessions maps onto the check.
 
 use crate::board::Card;
+use crate::templates::QuestionSet;
 pub use ikz_antrag::kivo::{data, KivoCheck, KivoResult, RiskClass};
 pub use ikz_antrag::path::Answer;
 use ikz_antrag::path::{Answers, QuestionPath, Step};
-use crate::templates::QuestionSet;
 
 /// The check of an idea: its answers; on a card of an older session that
 /// ticked "Möglicherweise Hochrisiko-KI-System", the flag's preset

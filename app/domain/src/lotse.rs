@@ -10,7 +10,7 @@
 use crate::board::{BoardState, Card};
 use crate::kivo::{path_shown, ShownQuestion};
 use crate::templates::{fixed_card_id, lotse};
-pub use ikz_antrag::rechtsform::{rlp, ComparisonTable, Recommendation, Rechtsform};
+pub use ikz_antrag::rechtsform::{rlp, ComparisonTable, Rechtsform, Recommendation};
 
 /// The card id of the item holding the group's answers (the same on every
 /// replica).
@@ -96,7 +96,11 @@ pub fn summary(rec: &Recommendation, note: &str) -> String {
     }
     let note = note.trim();
     if !note.is_empty() {
-        let end = if note.ends_with(['.', '!', '?']) { "" } else { "." };
+        let end = if note.ends_with(['.', '!', '?']) {
+            ""
+        } else {
+            "."
+        };
         parts.push(format!("Eigene Gründe: {note}{end}"));
     }
     parts.push(format!("({}; Stand {})", rec.hinweis, rec.stand));

@@ -56,16 +56,30 @@ fn answers_are_stored_through_apply_and_unknown_ones_refused() {
     let anna = person("p1", "Astadt");
     let id = lotse::item_card_id();
     assert_eq!(
-        board.find(&id).map(|c| c.2.answers.clone()).unwrap_or_default()["nur_koordination"],
+        board
+            .find(&id)
+            .map(|c| c.2.answers.clone())
+            .unwrap_or_default()["nur_koordination"],
         Answer::Nein
     );
     assert_eq!(
-        run(&mut board, &LOTSE, &anna, &answer("ki_system", Some(Answer::Ja))),
+        run(
+            &mut board,
+            &LOTSE,
+            &anna,
+            &answer("ki_system", Some(Answer::Ja))
+        ),
         Err(OpError::UnknownQuestion)
     );
     // The KI-VO's questions are not the Lotse's, and the other way round.
     let mut ki = BoardState::default();
-    assert!(run(&mut ki, &KI, &anna, &answer("nur_koordination", Some(Answer::Ja))).is_err());
+    assert!(run(
+        &mut ki,
+        &KI,
+        &anna,
+        &answer("nur_koordination", Some(Answer::Ja))
+    )
+    .is_err());
     ok(&mut board, &LOTSE, &anna, answer("nur_koordination", None));
     assert!(lotse::of_board(&board).is_none());
     assert!(lotse::board_summary(&board).is_none());
@@ -83,15 +97,33 @@ fn a_mandating_path_recommends_the_zweckvereinbarung_with_its_reasons() {
     assert_eq!(rec.gruende.len(), 3);
     assert_eq!(rec.tabelle.kopf.len(), 6);
     let summary = lotse::summary(&rec, "");
-    assert!(summary.starts_with("Empfehlung: Zweckvereinbarung. Gründe: "), "{summary}");
-    assert!(summary.contains("mandatierende Zweckvereinbarung"), "{summary}");
+    assert!(
+        summary.starts_with("Empfehlung: Zweckvereinbarung. Gründe: "),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("mandatierende Zweckvereinbarung"),
+        "{summary}"
+    );
     assert!(summary.contains("Vorprüfung, keine Rechts- oder Steuerberatung; Stand 2026-12-01"));
     assert!(!summary.contains("Eigene Gründe"));
     // The group's note joins the summary as its own reasons.
-    type_into(&mut board, &LOTSE, &lotse::item_card_id(), "card", "Astadt hat das Personal");
+    type_into(
+        &mut board,
+        &LOTSE,
+        &lotse::item_card_id(),
+        "card",
+        "Astadt hat das Personal",
+    );
     let with_note = lotse::board_summary(&board).expect("summary");
-    assert!(with_note.contains("Eigene Gründe: Astadt hat das Personal."), "{with_note}");
-    assert_eq!(lotse::answers_given(board.find(&lotse::item_card_id()).expect("card").2).len(), 3);
+    assert!(
+        with_note.contains("Eigene Gründe: Astadt hat das Personal."),
+        "{with_note}"
+    );
+    assert_eq!(
+        lotse::answers_given(board.find(&lotse::item_card_id()).expect("card").2).len(),
+        3
+    );
 }
 
 #[test]
@@ -107,21 +139,42 @@ fn an_open_question_names_the_forms_still_possible() {
     assert!(rec.in_betracht.contains(&Rechtsform::Gmbh));
     assert!(rec.in_betracht.contains(&Rechtsform::Zweckverband));
     let summary = lotse::summary(&rec, "");
-    assert!(summary.starts_with("Noch keine Empfehlung; in Betracht kommen: "), "{summary}");
-    assert!(summary.contains("Noch offen: „Sollen private Partner"), "{summary}");
+    assert!(
+        summary.starts_with("Noch keine Empfehlung; in Betracht kommen: "),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("Noch offen: „Sollen private Partner"),
+        "{summary}"
+    );
     // The screen shows the questions up to the open one.
     let card = board.find(&lotse::item_card_id()).expect("card").2;
-    let shown: Vec<String> = QuestionSet::Rechtsform.shown(card).into_iter().map(|q| q.id).collect();
+    let shown: Vec<String> = QuestionSet::Rechtsform
+        .shown(card)
+        .into_iter()
+        .map(|q| q.id)
+        .collect();
     assert_eq!(
         shown,
-        ["nur_koordination", "eine_fuer_andere", "eigene_rechtsperson", "privat_oder_markt"]
+        [
+            "nur_koordination",
+            "eine_fuer_andere",
+            "eigene_rechtsperson",
+            "privat_oder_markt"
+        ]
     );
 }
 
 #[test]
 fn the_choice_and_reasons_carry_to_the_canvas_field_as_the_summary() {
     let mut board = answered(&[("nur_koordination", Answer::Ja)]);
-    type_into(&mut board, &LOTSE, &lotse::item_card_id(), "card", "erst einmal locker");
+    type_into(
+        &mut board,
+        &LOTSE,
+        &lotse::item_card_id(),
+        "card",
+        "erst einmal locker",
+    );
     let target = LOTSE.sections[0].carry_to[0];
     let plan = carry_over(&board, &LOTSE, &lotse::item_card_id(), &target, "c1").expect("plan");
     let expected = lotse::board_summary(&board).expect("summary");
@@ -129,7 +182,10 @@ fn the_choice_and_reasons_carry_to_the_canvas_field_as_the_summary() {
         expected.starts_with("Empfehlung: Kommunale Arbeitsgemeinschaft."),
         "{expected}"
     );
-    assert!(expected.contains("Eigene Gründe: erst einmal locker."), "{expected}");
+    assert!(
+        expected.contains("Eigene Gründe: erst einmal locker."),
+        "{expected}"
+    );
     let Op::AddCopy { section, text, .. } = &plan.copy else {
         panic!("{:?}", plan.copy);
     };
@@ -137,7 +193,12 @@ fn the_choice_and_reasons_carry_to_the_canvas_field_as_the_summary() {
     assert_eq!(text, &expected);
     // The canvas board accepts the copy through apply.
     let mut canvas = BoardState::default();
-    ok(&mut canvas, &CANVAS, &person("p1", "Astadt"), plan.copy.clone());
+    ok(
+        &mut canvas,
+        &CANVAS,
+        &person("p1", "Astadt"),
+        plan.copy.clone(),
+    );
     assert_eq!(canvas.find("c1").map(|c| c.2.text.clone()), Some(expected));
     ok(&mut board, &LOTSE, &person("p1", "Astadt"), plan.link_back);
     // Nothing answered: nothing to carry.

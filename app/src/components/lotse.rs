@@ -83,6 +83,7 @@ fn LotseOutcome(result: Recommendation, summary: String) -> AnyView {
                 {t!(i18n, ideas.kivo_source, source = source.clone())} " · "
                 {t!(i18n, ideas.kivo_stand, stand = stand.clone())}
             </p>
+            <p class="hint">{lotse::rlp().stand_hinweis.clone()}</p>
         </section>
     }
     .into_any()

@@ -73,10 +73,7 @@ fn rechtsform(board: &BoardState, out: &mut Vec<Block>) {
     }
     if let Some(offen) = &rec.offen {
         out.push(Block::Paragraph {
-            text: format!(
-                "{offen} (In Betracht: {})",
-                lotse::names(&rec.in_betracht)
-            ),
+            text: format!("{offen} (In Betracht: {})", lotse::names(&rec.in_betracht)),
         });
     }
     heading("Vergleich der Rechtsformen", out);
@@ -92,8 +89,11 @@ fn rechtsform(board: &BoardState, out: &mut Vec<Block>) {
     });
     out.push(Block::Note {
         text: format!(
-            "{}. Quelle: {}. Stand: {}.",
-            rec.hinweis, rec.quelle, rec.stand
+            "{}. Quelle: {}. Stand: {}. {}",
+            rec.hinweis,
+            rec.quelle,
+            rec.stand,
+            lotse::rlp().stand_hinweis
         ),
     });
 }
