@@ -466,8 +466,9 @@ pub const KI: Template = Template {
 /// The methods a moderator can pick, in the order of a workshop day (goals
 /// and the citizen's process before the canvas, the checks of the
 /// cooperation after the ideas); the screens and every export iterate this
-/// list, so a session's methods appear in this order. The five remaining
-/// seed methods ([`SEED_REST`]) follow in the order of `methods.md`.
+/// list, so a session's methods appear in this order. The Rechtsform-Lotse
+/// ([`LOTSE`], antrag.md §3) closes the checks of the cooperation; the five
+/// remaining seed methods ([`SEED_REST`]) follow in the order of `methods.md`.
 pub const ALL: [Template; 13] = [
     ZIELE,
     PROZESS,
@@ -476,12 +477,12 @@ pub const ALL: [Template; 13] = [
     KI,
     ERFOLGSFAKTOREN,
     PHASEN,
+    LOTSE,
     VERAENDERUNG,
     BMC,
     USTG,
     SCRUM,
     BARCAMP,
-    LOTSE,
 ];
 
 /// The methods a new session starts with: the three every workshop of

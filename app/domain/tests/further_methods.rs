@@ -351,12 +351,12 @@ fn further_templates_are_offered_but_not_on_in_a_new_session() {
             "ki",
             "erfolgsfaktoren",
             "phasen",
+            "lotse",
             "veraenderung",
             "bmc",
             "ustg",
             "scrum",
-            "barcamp",
-            "lotse"
+            "barcamp"
         ]
     );
     for t in FURTHER {

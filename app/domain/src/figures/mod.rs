@@ -160,12 +160,12 @@ mod tests {
                 ("ki", vec![]),
                 ("erfolgsfaktoren", vec![FactorRadar]),
                 ("phasen", vec![PhaseProgress]),
+                ("lotse", vec![Rechtsform]),
                 ("veraenderung", vec![HeatMap, ForceField, SupportNeeds]),
                 ("bmc", vec![]),
                 ("ustg", vec![CaseHints]),
                 ("scrum", vec![EffortSums, Relevance]),
                 ("barcamp", vec![SessionPlan, Matches]),
-                ("lotse", vec![Rechtsform]),
             ]
         );
         let rated: Vec<_> = ALL.iter().flat_map(of).filter(|f| f.rated()).collect();
