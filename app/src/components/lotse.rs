@@ -30,6 +30,11 @@ pub fn LotsePanel(
         <section class="lotse" data-testid="lotse">
             <h4>{t!(i18n, lotse.questions)}</h4>
             <QuestionPath sync board card_id card set=QuestionSet::Rechtsform />
+            // A stable live region: the result below is rebuilt on each
+            // answer, so it announces only the recommendation's first words.
+            <p class="visually-hidden" aria-live="polite">
+                {move || summary.get().and_then(|s| s.split(". ").next().map(str::to_owned))}
+            </p>
             {move || match result.get() {
                 Some(r) => view! { <LotseOutcome result=r summary=summary.get().unwrap_or_default() /> }.into_any(),
                 None => view! { <p class="hint">{t!(i18n, lotse.no_answers)}</p> }.into_any(),
@@ -52,7 +57,7 @@ fn LotseOutcome(result: Recommendation, summary: String) -> AnyView {
         .collect_view();
     let (source, stand) = (result.quelle.clone(), result.stand.clone());
     view! {
-        <section class="lotse-result" data-testid="lotse-result" aria-live="polite">
+        <section class="lotse-result" data-testid="lotse-result">
             <h4>{t!(i18n, lotse.result)}</h4>
             {match form {
                 Some(name) => view! {
