@@ -157,4 +157,45 @@ async fn answers_travel_live_carry_to_the_canvas_and_show_in_the_markdown_export
         "{md}"
     );
     assert!(md.contains("Stand: 2026-12-01"), "{md}");
+
+    // The same blocks in the PDF (pdftotext) and the DOCX (its XML).
+    let dir = tempfile::tempdir().expect("dir");
+    let pdf = dir.path().join("sitzung.pdf");
+    std::fs::write(&pdf, download(server.addr, &secret, "pdf").await).expect("write");
+    let out = std::process::Command::new("pdftotext")
+        .args(["-raw", "-enc", "UTF-8"])
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .expect("pdftotext installed (poppler-utils)");
+    // Table cells wrap and hyphenate: compare without whitespace and hyphens.
+    let flat = |t: &str| -> String {
+        t.chars()
+            .filter(|c| {
+                !c.is_whitespace() && !matches!(c, '-' | '\u{ad}' | '\u{2010}' | '\u{2011}')
+            })
+            .collect()
+    };
+    let text = flat(&String::from_utf8_lossy(&out.stdout));
+    for needle in [
+        "Empfehlung des Rechtsform-Lotsen",
+        "Vergleich der Rechtsformen",
+        "Gemeinsame kommunale Anstalt",
+    ] {
+        assert!(text.contains(&flat(needle)), "PDF lacks {needle}");
+    }
+    let docx = download(server.addr, &secret, "docx").await;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("word/document.xml").expect("document.xml"),
+        &mut xml,
+    )
+    .expect("read");
+    for needle in [
+        "Empfehlung des Rechtsform-Lotsen",
+        "Vergleich der Rechtsformen",
+    ] {
+        assert!(xml.contains(needle), "DOCX lacks {needle}");
+    }
 }
