@@ -93,7 +93,7 @@ end_to_end() {
 # minutes, server/src/access.rs; tested in the server's tests). The suite
 # makes more than 30, so it runs as two days, each on a fresh server: the
 # methods' walkthroughs, then everything else.
-WALKTHROUGHS=(further.spec.ts rest.spec.ts methods.spec.ts stands.spec.ts swot.spec.ts kosten.spec.ts)
+WALKTHROUGHS=(further.spec.ts rest.spec.ts methods.spec.ts stands.spec.ts swot.spec.ts kosten.spec.ts lotse.spec.ts)
 OTHER_SPECS=()
 for spec in end2end/tests/*.spec.ts; do
   spec=$(basename "$spec")

@@ -8,7 +8,7 @@
 
 use crate::board::{limits, BoardState, CardRef, Op, OpError, TextField};
 use crate::session::german_date;
-use crate::templates::{CarryTarget, Template, WER};
+use crate::templates::{CarryTarget, QuestionSet, Template, WER};
 
 /// The two ops of one carry-over.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,6 +39,11 @@ pub fn carry_over(
         Some(key) => {
             let field = TextField::from_key(key).ok_or(OpError::UnknownField)?;
             card.field_text(field).trim().to_owned()
+        }
+        // The Rechtsform-Lotse's item goes with its recommendation, reasons
+        // and the group's note: the one summary of `crate::lotse`.
+        None if declared.questions == Some(QuestionSet::Rechtsform) => {
+            crate::lotse::card_summary(card).unwrap_or_default()
         }
         None => {
             // A fixed item goes with its label, an own card with its text;

@@ -7,8 +7,10 @@
 //! "Hochrisiko" flag of older sessions maps onto the check.
 
 use crate::board::Card;
+use crate::templates::QuestionSet;
 pub use ikz_antrag::kivo::{data, KivoCheck, KivoResult, RiskClass};
 pub use ikz_antrag::path::Answer;
+use ikz_antrag::path::{Answers, QuestionPath, Step};
 
 /// The check of an idea: its answers; on a card of an older session that
 /// ticked "Möglicherweise Hochrisiko-KI-System", the flag's preset
@@ -73,29 +75,7 @@ pub const NOT_CHECKED: &str = "nicht geprüft";
 pub fn questions_shown(card: &Card) -> Vec<ShownQuestion> {
     let data = ikz_antrag::kivo::data();
     let answers = check(card).unwrap_or_default().antworten;
-    let mut shown = Vec::new();
-    let mut current = Some(data.pfad.start.clone());
-    while let Some(id) = current.take() {
-        let Some(q) = data.pfad.question(&id) else {
-            break;
-        };
-        if shown.len() > data.pfad.fragen.len() {
-            break;
-        }
-        let answer = answers.get(&id).copied();
-        shown.push(ShownQuestion {
-            id: q.id.clone(),
-            text: q.text.clone(),
-            hilfe: q.hilfe.clone(),
-            answer,
-        });
-        current = answer
-            .and_then(|a| q.branch(a))
-            .and_then(|b| match &b.weiter {
-                ikz_antrag::path::Step::Frage(next) => Some(next.clone()),
-                ikz_antrag::path::Step::Ergebnis(_) => None,
-            });
-    }
+    let mut shown = path_shown(&data.pfad, &answers);
     for q in &data.zusatzfragen {
         let applies = q
             .wenn
@@ -111,6 +91,45 @@ pub fn questions_shown(card: &Card) -> Vec<ShownQuestion> {
         }
     }
     shown
+}
+
+/// The questions of a path up to its first open one, each with its
+/// current answer: what any guide's card shows (KI-VO, Rechtsform-Lotse).
+pub fn path_shown<R: Clone + Ord>(path: &QuestionPath<R>, answers: &Answers) -> Vec<ShownQuestion> {
+    let mut shown = Vec::new();
+    let mut current = Some(path.start.clone());
+    while let Some(id) = current.take() {
+        let Some(q) = path.question(&id) else {
+            break;
+        };
+        if shown.len() > path.fragen.len() {
+            break;
+        }
+        let answer = answers.get(&id).copied();
+        shown.push(ShownQuestion {
+            id: q.id.clone(),
+            text: q.text.clone(),
+            hilfe: q.hilfe.clone(),
+            answer,
+        });
+        current = answer
+            .and_then(|a| q.branch(a))
+            .and_then(|b| match &b.weiter {
+                Step::Frage(next) => Some(next.clone()),
+                Step::Ergebnis(_) => None,
+            });
+    }
+    shown
+}
+
+impl QuestionSet {
+    /// The questions a card of a section with this set shows, in order.
+    pub fn shown(self, card: &Card) -> Vec<ShownQuestion> {
+        match self {
+            QuestionSet::Kivo => questions_shown(card),
+            QuestionSet::Rechtsform => crate::lotse::questions_shown(card),
+        }
+    }
 }
 
 /// A question as the idea card shows it.

@@ -13,6 +13,7 @@ pub mod figures;
 pub mod kivo;
 pub mod kosten;
 pub mod legacy;
+pub mod lotse;
 pub mod privacy;
 pub mod protocol;
 pub mod protokoll;

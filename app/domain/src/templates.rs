@@ -15,10 +15,12 @@ use serde::Serialize;
 
 pub mod further;
 pub mod kosten;
+pub mod lotse;
 pub mod rest;
 pub mod ustg_data;
 pub use further::{ERFOLGSFAKTOREN, FURTHER, PHASEN, PROZESS, ZIELE};
 pub use kosten::KOSTEN;
+pub use lotse::LOTSE;
 pub use rest::{BARCAMP, BMC, SCRUM, SEED_REST, USTG, VERAENDERUNG};
 
 // Not `Eq`: a section's criteria carry weights (f64), like a template's.
@@ -86,6 +88,8 @@ pub struct Section {
 pub enum QuestionSet {
     /// The KI-VO- und Datenschutz-Vorprüfung (`ikz_antrag::kivo`).
     Kivo,
+    /// The Rechtsform-Lotse (`ikz_antrag::rechtsform`).
+    Rechtsform,
 }
 
 impl QuestionSet {
@@ -96,6 +100,7 @@ impl QuestionSet {
                 let data = ikz_antrag::kivo::data();
                 data.pfad.question(id).is_some() || data.zusatzfragen.iter().any(|q| q.id == id)
             }
+            QuestionSet::Rechtsform => ikz_antrag::rechtsform::rlp().pfad.question(id).is_some(),
         }
     }
 }
@@ -463,10 +468,11 @@ pub const KI: Template = Template {
 /// The methods a moderator can pick, in the order of a workshop day (goals
 /// and the citizen's process before the canvas, the checks of the
 /// cooperation after the ideas); the screens and every export iterate this
-/// list, so a session's methods appear in this order. The five remaining
-/// seed methods ([`SEED_REST`]) follow in the order of `methods.md`, then
-/// the Kostenaufteilung ([`KOSTEN`], antrag.md §2).
-pub const ALL: [Template; 13] = [
+/// list, so a session's methods appear in this order. The Rechtsform-Lotse
+/// ([`LOTSE`], antrag.md §3) and the Kostenaufteilung ([`KOSTEN`], §2) close
+/// the checks of the cooperation; the five remaining seed methods
+/// ([`SEED_REST`]) follow in the order of `methods.md`.
+pub const ALL: [Template; 14] = [
     ZIELE,
     PROZESS,
     CANVAS,
@@ -474,12 +480,13 @@ pub const ALL: [Template; 13] = [
     KI,
     ERFOLGSFAKTOREN,
     PHASEN,
+    LOTSE,
+    KOSTEN,
     VERAENDERUNG,
     BMC,
     USTG,
     SCRUM,
     BARCAMP,
-    KOSTEN,
 ];
 
 /// The methods a new session starts with: the three every workshop of

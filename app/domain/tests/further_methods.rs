@@ -351,12 +351,13 @@ fn further_templates_are_offered_but_not_on_in_a_new_session() {
             "ki",
             "erfolgsfaktoren",
             "phasen",
+            "lotse",
+            "kosten",
             "veraenderung",
             "bmc",
             "ustg",
             "scrum",
-            "barcamp",
-            "kosten"
+            "barcamp"
         ]
     );
     for t in FURTHER {

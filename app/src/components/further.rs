@@ -6,6 +6,7 @@
 
 use super::editable::EditableText;
 use super::ideas::CriterionChoice;
+use super::lotse::LotsePanel;
 use crate::domain::board::{
     board_id, shown_refs, split_board_id, Attribute, Card, CardRef, Op, Stance, Status, TextField,
 };
@@ -38,6 +39,8 @@ pub fn CardExtras(
         {section.tasks.then(|| view! { <TaskControls sync board card_id card /> })}
         {section.stances.then(|| view! { <StanceControls sync board card_id card /> })}
         {rated.then(|| view! { <ItemRating sync board card_id template section /> })}
+        {(section.questions == Some(templates::QuestionSet::Rechtsform))
+            .then(|| view! { <LotsePanel sync board card_id card /> })}
         <CarryLinks sync board card />
         {(!section.refs_to.is_empty())
             .then(|| view! { <CardRefs sync board card_id card section /> })}

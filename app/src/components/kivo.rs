@@ -4,8 +4,10 @@
 //! data of `ikz-antrag` and stay German in every UI language; the domain
 //! (`crate::domain::kivo`) decides what is shown and what it means.
 
-use crate::domain::board::{Attribute, Card, Op};
-use crate::domain::kivo::{self, Answer, KivoResult, RiskClass, ShownQuestion};
+use super::questions::QuestionPath;
+use crate::domain::board::Card;
+use crate::domain::kivo::{self, KivoResult, RiskClass};
+use crate::domain::templates::QuestionSet;
 use crate::i18n::*;
 use crate::sync::LiveSync;
 use leptos::prelude::*;
@@ -19,92 +21,15 @@ pub fn KivoPanel(
     #[prop(into)] card: Signal<Option<Card>>,
 ) -> AnyView {
     let i18n = use_i18n();
-    let questions = Memo::new(move |_| {
-        card.with(|c| c.as_ref().map(kivo::questions_shown).unwrap_or_default())
-    });
     let result = Memo::new(move |_| card.with(|c| c.as_ref().and_then(kivo::result)));
-    let answer = move |question: String, answer: Answer| {
-        sync.submit(
-            board.get_value(),
-            Op::SetAttribute {
-                card_id: card_id.get_value(),
-                attribute: Attribute::Answer {
-                    question,
-                    answer: Some(answer),
-                },
-            },
-        )
-    };
-    let on_answer =
-        Callback::new(move |(question, value): (String, Answer)| answer(question, value));
     view! {
         <details class="kivo" data-testid="kivo">
             <summary>
                 {t!(i18n, ideas.kivo_title)} " " <KivoBadge result />
             </summary>
-            <For
-                each=move || questions.get()
-                key=|q| (q.id.clone(), q.answer.map(answer_key))
-                let:question
-            >
-                <QuestionChoice card_id question on_answer />
-            </For>
+            <QuestionPath sync board card_id card set=QuestionSet::Kivo />
             {move || result.get().map(|r| view! { <KivoOutcome result=r /> })}
         </details>
-    }
-    .into_any()
-}
-
-fn answer_key(answer: Answer) -> &'static str {
-    match answer {
-        Answer::Ja => "ja",
-        Answer::Nein => "nein",
-        Answer::WeissNicht => "weiss_nicht",
-    }
-}
-
-/// One question: a radio group named by the question text, so arrow keys
-/// move between ja, nein and weiß nicht and a screen reader reads the
-/// question with the group.
-#[component]
-fn QuestionChoice(
-    card_id: StoredValue<String>,
-    question: ShownQuestion,
-    on_answer: Callback<(String, Answer)>,
-) -> AnyView {
-    let i18n = use_i18n();
-    let name = format!("kivo-{}-{}", card_id.get_value(), question.id);
-    let help_id = format!("{name}-hilfe");
-    let described_by = question.hilfe.as_ref().map(|_| help_id.clone());
-    let options = [Answer::Ja, Answer::Nein, Answer::WeissNicht]
-        .into_iter()
-        .map(|value| {
-            let label = move || match value {
-                Answer::Ja => t_string!(i18n, ideas.kivo_yes).to_string(),
-                Answer::Nein => t_string!(i18n, ideas.kivo_no).to_string(),
-                Answer::WeissNicht => t_string!(i18n, ideas.dont_know).to_string(),
-            };
-            let id = question.id.clone();
-            view! {
-                <label class="level">
-                    <input
-                        type="radio"
-                        name=name.clone()
-                        value=answer_key(value)
-                        checked=question.answer == Some(value)
-                        on:change=move |_| on_answer.run((id.clone(), value))
-                    />
-                    {label}
-                </label>
-            }
-        })
-        .collect_view();
-    view! {
-        <fieldset class="kivo-question" data-question=question.id.clone() aria-describedby=described_by>
-            <legend>{question.text.clone()}</legend>
-            {question.hilfe.clone().map(|h| view! { <p class="hint" id=help_id>{h}</p> })}
-            {options}
-        </fieldset>
     }
     .into_any()
 }

@@ -12,6 +12,7 @@ use super::{clean, mean_text};
 use app::domain::board::BoardState;
 use app::domain::evaluation::aggregate::CriterionAggregate;
 use app::domain::figures::{barcamp, change, scrum, ustg, Figure};
+use app::domain::lotse;
 use app::domain::templates::rest::QUESTIONS;
 use app::domain::templates::ustg_data::PARAGRAPH_2B;
 use app::domain::templates::Template;
@@ -34,6 +35,7 @@ pub(super) fn figure(
         Figure::SessionPlan => session_plan(template, board, out),
         Figure::Matches => matches(board, out),
         Figure::Kostenaufteilung => kosten(board, out),
+        Figure::Rechtsform => rechtsform(board, out),
         Figure::Zielmatrix | Figure::ErlebenCurve | Figure::FactorRadar | Figure::PhaseProgress => {
         }
     }
@@ -75,6 +77,64 @@ fn kosten(board: &BoardState, out: &mut Vec<Block>) {
             });
         }
     }
+}
+
+/// The Rechtsform-Lotse (antrag.md §3): the answers given, the summary
+/// (the one text of `domain::lotse`, as the canvas gets it), reasons, the
+/// open question, the comparison table of all forms, the note, source and
+/// Stand.
+fn rechtsform(board: &BoardState, out: &mut Vec<Block>) {
+    heading("Empfehlung des Rechtsform-Lotsen", out);
+    let card = board.find(&lotse::item_card_id()).map(|(_, _, c)| c);
+    let answers = card.map(lotse::answers_given).unwrap_or_default();
+    let Some(rec) = card.and_then(lotse::of_card) else {
+        out.push(Block::Note {
+            text: "Noch keine Frage beantwortet.".into(),
+        });
+        return;
+    };
+    out.push(Block::Table {
+        header: ["Frage", "Antwort"].map(str::to_owned).to_vec(),
+        rows: answers
+            .into_iter()
+            .map(|(q, a)| vec![q, a.to_owned()])
+            .collect(),
+        widths: vec![10, 2],
+    });
+    out.push(Block::Paragraph {
+        text: clean(&lotse::board_summary(board).unwrap_or_default()),
+    });
+    if !rec.gruende.is_empty() {
+        heading("Gründe", out);
+        out.push(Block::List {
+            items: rec.gruende.clone(),
+        });
+    }
+    if let Some(offen) = &rec.offen {
+        out.push(Block::Paragraph {
+            text: format!("{offen} (In Betracht: {})", lotse::names(&rec.in_betracht)),
+        });
+    }
+    heading("Vergleich der Rechtsformen", out);
+    let mut header = rec.tabelle.kopf.clone();
+    if let Some(first) = header.first_mut() {
+        *first = "Kriterium".to_owned();
+    }
+    let widths = header.iter().map(|_| 3).collect();
+    out.push(Block::Table {
+        header,
+        rows: rec.tabelle.zeilen.clone(),
+        widths,
+    });
+    out.push(Block::Note {
+        text: format!(
+            "{}. Quelle: {}. Stand: {}. {}",
+            rec.hinweis,
+            rec.quelle,
+            rec.stand,
+            lotse::rlp().stand_hinweis
+        ),
+    });
 }
 
 fn heading(text: &str, out: &mut Vec<Block>) {

@@ -33,7 +33,7 @@ pub mod ustg;
 pub mod zielmatrix;
 
 use crate::templates::rest::{BEREITSCHAFT, QUESTIONS, RELEVANZ, STAERKE};
-use crate::templates::{Section, Template};
+use crate::templates::{QuestionSet, Section, Template};
 
 /// A figure a board shows below its sections (screen, projector) and
 /// after them in the documents. [`of`] decides from the template's data
@@ -70,6 +70,9 @@ pub enum Figure {
     /// [`crate::kosten`]: a section with the Kommunen's cost figures; the
     /// shares, savings and payback per Kommune.
     Kostenaufteilung,
+    /// [`crate::lotse`]: the Rechtsform-Lotse's recommendation, reasons
+    /// and comparison table (a section answering its questions).
+    Rechtsform,
 }
 
 impl Figure {
@@ -101,7 +104,7 @@ pub fn of(template: &Template) -> Vec<Figure> {
             .section(id)
             .is_some_and(|s| rated_on(s, STAERKE.key))
     };
-    let rules: [(Figure, bool); 13] = [
+    let rules: [(Figure, bool); 14] = [
         (Figure::Zielmatrix, has(&|s| s.stances)),
         (Figure::ErlebenCurve, has(&|s| s.ordered && s.is_rated())),
         (
@@ -137,6 +140,10 @@ pub fn of(template: &Template) -> Vec<Figure> {
             Figure::Kostenaufteilung,
             has(&|s| s.has_field(crate::templates::kosten::EINWOHNER.key)),
         ),
+        (
+            Figure::Rechtsform,
+            has(&|s| s.questions == Some(QuestionSet::Rechtsform)),
+        ),
     ];
     rules
         .into_iter()
@@ -163,12 +170,13 @@ mod tests {
                 ("ki", vec![]),
                 ("erfolgsfaktoren", vec![FactorRadar]),
                 ("phasen", vec![PhaseProgress]),
+                ("lotse", vec![Rechtsform]),
+                ("kosten", vec![Kostenaufteilung]),
                 ("veraenderung", vec![HeatMap, ForceField, SupportNeeds]),
                 ("bmc", vec![]),
                 ("ustg", vec![CaseHints]),
                 ("scrum", vec![EffortSums, Relevance]),
                 ("barcamp", vec![SessionPlan, Matches]),
-                ("kosten", vec![Kostenaufteilung]),
             ]
         );
         let rated: Vec<_> = ALL.iter().flat_map(of).filter(|f| f.rated()).collect();
