@@ -16,7 +16,7 @@ use crate::figures::{phases, process, ustg, zielmatrix};
 use crate::rating;
 use crate::templates::further::{PHASEN, PROZESS, ZIELE};
 use crate::templates::rest::USTG;
-use crate::templates::{CANVAS, KI, SWOT};
+use crate::templates::{CANVAS, KI, KOSTEN, LOTSE, SWOT};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -35,12 +35,6 @@ pub struct DraftInput<'a> {
     pub weights: &'a Weights,
     /// Others' ratings are withheld (blind rating): no Nutzwert at all.
     pub ratings_hidden: bool,
-    /// The Kostenaufteilung, where the group filled it: chapter 6's table
-    /// (rows of text, header first) or the calculator's German refusal.
-    pub costs: Option<Result<Vec<Vec<String>>, String>>,
-    /// The Rechtsform-Lotse's recommendation in a paragraph, where the
-    /// group walked it.
-    pub lotse: Option<String>,
 }
 
 /// A piece of a chapter.
@@ -246,6 +240,19 @@ pub fn draft(input: &DraftInput) -> Draft {
     let boards = input.boards;
     let canvas = |section: &str| texts(boards, CANVAS.key, section);
     let idea = chosen_idea(boards);
+    // Chapter 6's table (header first) from the Kostenaufteilung, or the
+    // calculator's German sentence of what is missing.
+    let costs: Option<Result<Vec<Vec<String>>, String>> = boards.get(KOSTEN.key).map(|b| {
+        crate::kosten::result(b)
+            .map(|r| {
+                let header = crate::kosten::COLUMNS_DE.map(str::to_owned).to_vec();
+                let rows = crate::kosten::rows(&r).into_iter().map(|row| row.cells());
+                std::iter::once(header).chain(rows).collect()
+            })
+            .map_err(|e| e.to_string())
+    });
+    // Chapter 5: the Rechtsform-Lotse's recommendation in its one paragraph.
+    let lotse = boards.get(LOTSE.key).and_then(crate::lotse::board_summary);
     let mut chapters = Vec::with_capacity(CHAPTERS.len());
     let mut chapter = |number: usize, fill: &mut dyn FnMut(&mut Writer)| {
         let mut w = Writer::new();
@@ -308,8 +315,10 @@ pub fn draft(input: &DraftInput) -> Draft {
     });
     chapter(4, &mut |w| {
         let mut form = canvas("rechtsform");
-        if let Some(lotse) = &input.lotse {
-            form.push(lotse.clone());
+        if let Some(lotse) = &lotse {
+            if !form.contains(lotse) {
+                form.push(lotse.clone());
+            }
         }
         w.required_items("Rechts- und Organisationsform", form);
         let cases: Vec<Vec<String>> = boards.get(USTG.key).map_or_else(Vec::new, |b| {
@@ -335,7 +344,7 @@ pub fn draft(input: &DraftInput) -> Draft {
     });
     chapter(5, &mut |w| {
         w.optional_items("Kosten & Finanzierung (Canvas)", canvas("kosten"), false);
-        match &input.costs {
+        match &costs {
             Some(Ok(rows)) if rows.len() > 1 => {
                 w.required.push(Requirement {
                     label: "Kostenaufteilung".to_owned(),
@@ -408,7 +417,7 @@ pub fn draft(input: &DraftInput) -> Draft {
             .values()
             .flat_map(|b| b.sections.values().flatten())
             .any(|c| c.marks.contains(&Mark::Vereinbarung));
-        let costs = matches!(&input.costs, Some(Ok(_)));
+        let costs = matches!(&costs, Some(Ok(_)));
         let kivo = idea.and_then(crate::kivo::result);
         let dsfa_av = kivo.as_ref().is_some_and(|k| k.offen.is_empty());
         let ustg = boards

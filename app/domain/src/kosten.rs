@@ -361,6 +361,22 @@ pub fn payback_text(payback: Payback) -> String {
 }
 
 /// The rows of `result`, one per Kommune in board order.
+impl Row {
+    /// The row's texts in the order of [`COLUMNS_DE`].
+    pub fn cells(self) -> Vec<String> {
+        vec![
+            self.name,
+            self.anteil,
+            self.anteil_laufend,
+            self.anteil_einmalig,
+            self.einsparung,
+            self.amortisation,
+            self.einsparung_minus,
+            self.einsparung_plus,
+        ]
+    }
+}
+
 pub fn rows(result: &CostResult) -> Vec<Row> {
     result
         .kommunen

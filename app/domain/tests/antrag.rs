@@ -4,7 +4,7 @@
 //! group; aggregates only, never a single rating.
 
 mod common;
-use common::{add, ok, person, run};
+use common::{add, ok, person, run, type_into};
 use ikz_domain::antrag::{draft, DraftInput, Part, CHAPTERS, MIN_RATERS};
 use ikz_domain::board::{Attribute, BoardState, Mark, Op, OpError, RatingSlot};
 use ikz_domain::evaluation::criteria::KI_CRITERIA;
@@ -163,8 +163,6 @@ fn input<'a>(
         boards,
         weights,
         ratings_hidden: false,
-        costs: None,
-        lotse: None,
     }
 }
 
@@ -290,25 +288,69 @@ fn the_nutzwert_appears_only_as_an_aggregate_of_enough_raters() {
 }
 
 #[test]
-fn costs_and_lotse_fill_chapters_5_and_6() {
-    let boards = seeded();
+fn the_lotse_and_the_kostenaufteilung_fill_chapters_5_and_6() {
+    use ikz_domain::kivo::Answer;
+    use ikz_domain::templates::{fixed_card_id, KOSTEN, LOTSE};
+    let anna = person("p1", "Astadt");
+    let mut boards = seeded();
     let weights = Weights::default();
-    let mut with = input(&boards, &[], &weights);
-    with.lotse = Some("Empfehlung: Zweckvereinbarung".to_owned());
-    with.costs = Some(Ok(vec![
-        vec!["Kommune".to_owned(), "Anteil".to_owned()],
-        vec!["Astadt".to_owned(), "60 %".to_owned()],
-    ]));
-    let d = draft(&with);
+    // The Lotse: a mandating Zweckvereinbarung.
+    let mut lotse = BoardState::default();
+    for (q, a) in [
+        ("nur_koordination", Answer::Nein),
+        ("eine_fuer_andere", Answer::Ja),
+        ("zustaendigkeit_geht_ueber", Answer::Nein),
+    ] {
+        let op = Op::SetAttribute {
+            card_id: ikz_domain::lotse::item_card_id(),
+            attribute: Attribute::Answer {
+                question: q.into(),
+                answer: Some(a),
+            },
+        };
+        ok(&mut lotse, &LOTSE, &anna, op);
+    }
+    boards.insert(LOTSE.key.to_owned(), lotse);
+    // The Kostenaufteilung, first with a figure missing.
+    let mut kosten = BoardState::default();
+    ok(&mut kosten, &KOSTEN, &anna, add("k1", "kommunen", "Astadt"));
+    boards.insert(KOSTEN.key.to_owned(), kosten.clone());
+    let d = draft(&input(&boards, &[], &weights));
     let ch5 = all_text(&d.chapters[4].parts);
-    assert!(ch5.contains("Empfehlung: Zweckvereinbarung"), "{ch5}");
-    assert!(d.chapters[5].reife() == 100);
-    assert!(all_text(&d.chapters[5].parts).contains("Astadt / 60 %"));
-    with.costs = Some(Err("Einwohner fehlt".to_owned()));
-    let d = draft(&with);
-    assert!(all_text(&d.chapters[5].parts)
-        .contains("[noch zu ergänzen: Kostenaufteilung (Einwohner fehlt)]"));
+    assert!(ch5.contains("Zweckvereinbarung"), "{ch5}");
+    let ch6 = all_text(&d.chapters[5].parts);
+    assert!(
+        ch6.contains("[noch zu ergänzen: Kostenaufteilung (Bei Astadt fehlt"),
+        "{ch6}"
+    );
     assert_eq!(d.chapters[5].reife(), 0);
+
+    for (field, text) in [
+        ("einwohner", "10.000"),
+        ("fallzahlen", "500"),
+        ("vzae", "2"),
+        ("personalkostensatz", "60.000"),
+        ("sachkosten", "5.000"),
+        ("it_kosten", "5.000"),
+        ("restkosten", "20.000"),
+    ] {
+        type_into(&mut kosten, &KOSTEN, "k1", field, text);
+    }
+    let joint = fixed_card_id(KOSTEN.key, "gemeinsam");
+    for (field, text) in [
+        ("einmalkosten", "100.000"),
+        ("laufende_kosten", "50.000"),
+        ("schluessel", "gleich"),
+    ] {
+        type_into(&mut kosten, &KOSTEN, &joint, field, text);
+    }
+    boards.insert(KOSTEN.key.to_owned(), kosten);
+    let d = draft(&input(&boards, &[], &weights));
+    assert_eq!(d.chapters[5].reife(), 100, "{:?}", d.chapters[5].parts);
+    let ch6 = all_text(&d.chapters[5].parts);
+    // One Kommune carries everything: 100 %, L = 50 000 € a year.
+    assert!(ch6.contains("Kostenaufteilung: Astadt / 100 %"), "{ch6}");
+    assert!(d.gaps().iter().all(|g| !g.starts_with("Kapitel 6")));
 }
 
 #[test]

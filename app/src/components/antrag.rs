@@ -46,8 +46,6 @@ pub fn AntragPanel(sync: LiveSync, group_id: String, code: String, kommune: Stri
                 boards: &boards,
                 weights: &settings.weights,
                 ratings_hidden: !settings.ratings_revealed,
-                costs: None,
-                lotse: None,
             });
             (d.reife(), d.idea.clone(), d.gaps())
         })

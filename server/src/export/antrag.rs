@@ -22,8 +22,6 @@ pub fn group_draft(data: &ExportData, group: &GroupData) -> Draft {
         boards: &group.boards,
         weights: &data.settings.weights,
         ratings_hidden: data.ratings_hidden,
-        costs: None,
-        lotse: None,
     })
 }
 

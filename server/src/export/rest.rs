@@ -53,18 +53,7 @@ fn kosten(board: &BoardState, out: &mut Vec<Block>) {
         Ok(result) => {
             let rows = kosten::rows(&result)
                 .into_iter()
-                .map(|r| {
-                    vec![
-                        clean(&r.name),
-                        r.anteil,
-                        r.anteil_laufend,
-                        r.anteil_einmalig,
-                        r.einsparung,
-                        r.amortisation,
-                        r.einsparung_minus,
-                        r.einsparung_plus,
-                    ]
-                })
+                .map(|r| r.cells().iter().map(|c| clean(c)).collect())
                 .collect();
             out.push(Block::Table {
                 header: kosten::COLUMNS_DE.map(str::to_owned).to_vec(),
