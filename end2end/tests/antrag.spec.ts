@@ -57,18 +57,18 @@ test("a group marks its idea for the Antrag and downloads the draft", async ({ p
   };
   const docx = await save(
     p,
-    panel.getByRole("button", { name: "Antragsentwurf (Word (DOCX)) herunterladen: Ihre Gruppe" }),
+    panel.getByRole("button", { name: "Word (DOCX) – Antragsentwurf herunterladen: Ihre Gruppe" }),
     "antrag.docx",
   );
   const pdf = await save(
     p,
-    panel.getByRole("button", { name: "Antragsentwurf (PDF) herunterladen: Ihre Gruppe" }),
+    panel.getByRole("button", { name: "PDF – Antragsentwurf herunterladen: Ihre Gruppe" }),
     "antrag.pdf",
   );
   const odt = await save(
     page,
     page.locator("section.exports").getByRole("button", {
-      name: "Antragsentwurf (OpenDocument (ODT)) herunterladen: Gruppe Süd",
+      name: "OpenDocument (ODT) – Antragsentwurf herunterladen: Gruppe Süd",
     }),
     "antrag.odt",
   );

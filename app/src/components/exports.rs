@@ -68,7 +68,8 @@ pub(crate) struct Job {
     pub antrag: bool,
 }
 
-/// "Word (DOCX)", or "Antragsentwurf (Word (DOCX))" for the draft.
+/// "Word (DOCX)", or "Word (DOCX) – Antragsentwurf" for the draft (the
+/// visible format first, so the accessible name starts with the visible text).
 fn job_label(locale: Locale, job_key: &str, antrag: bool) -> String {
     let format = format_label(locale, job_key);
     if antrag {
