@@ -225,7 +225,10 @@ test("a failed download says so and offers a retry that works", async ({ page, b
     anna.page.getByRole("button", { name: "PDF herunterladen: Ihre Gruppe" }).click(),
   ]);
   expect(own.suggestedFilename()).toBe("Downloads_2026-11-25_Gruppe-Nord.pdf");
-  await expect(anna.page.getByTestId("export-status")).toContainText("Fertig: Downloads_2026-11-25_Gruppe-Nord.pdf");
+  // The results' panel (the Antragsentwurf panel has a status line of its own).
+  await expect(anna.page.locator("section.exports").getByTestId("export-status")).toContainText(
+    "Fertig: Downloads_2026-11-25_Gruppe-Nord.pdf",
+  );
   await anna.context.close();
 });
 
