@@ -191,10 +191,7 @@ pub async fn kosten(
         .unwrap_or_default()
         .materialised(&KOSTEN);
     let input = app::domain::kosten::input(&board).map_err(super::ExportError::from)?;
-    let mut stem = super::safe_file_part(&session.title);
-    if stem.is_empty() {
-        stem = "IKZ-Werkstatt".to_owned();
-    }
+    let stem = super::title_stem(&session.title);
     let group = super::safe_file_part(&group.name);
     let file_name = format!("{stem}_Kostenaufteilung_{group}.xlsx");
     let bytes = in_render_slot(move || super::kosten::workbook(&input)).await??;

@@ -463,10 +463,7 @@ impl ExportData {
     /// A file name from the session title, the date and (for a group) the
     /// group name, in safe characters only: `IKZ-Workshop_2026-11-25_Gruppe-A.pdf`.
     pub fn file_name(&self, format: Format) -> String {
-        let mut stem = safe_file_part(&self.title);
-        if stem.is_empty() {
-            stem = "IKZ-Werkstatt".to_owned();
-        }
+        let mut stem = title_stem(&self.title);
         stem.push('_');
         stem.push_str(&safe_file_part(&self.date));
         if self.profile == Profile::Antragsentwurf {
@@ -549,6 +546,17 @@ fn clean_chart(chart: Option<ChartModel>) -> Option<ChartModel> {
         }
         chart
     })
+}
+
+/// A file name's start from the session title in safe characters, or
+/// "IKZ-Werkstatt" for a title with none.
+pub fn title_stem(title: &str) -> String {
+    let stem = safe_file_part(title);
+    if stem.is_empty() {
+        "IKZ-Werkstatt".to_owned()
+    } else {
+        stem
+    }
 }
 
 /// Kommunen cleaned, sorted (case ignored), each once, empty names left out.
